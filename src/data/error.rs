@@ -1,0 +1,46 @@
+use std::path::PathBuf;
+
+/// Everything that can be wrong with a dataset on disk or on the wire.
+/// Every variant names the file (and the line, where there is one).
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: invalid UTF-8")]
+    Utf8 { file: String, line: usize },
+    #[error("{file}:{line}: malformed JSON: {message}")]
+    Json {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{file}:{line}: {reason}")]
+    Invalid {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}: no cases in this file")]
+    EmptyFile(String),
+    #[error("{}: no *.jsonl, *.tsv or *.txt files in this directory", .0.display())]
+    EmptyDir(PathBuf),
+    #[error("{}: unknown format (expected .jsonl, .tsv or .txt)", .0.display())]
+    UnknownFormat(PathBuf),
+    #[error("{origin}: case id `{id}` appears more than once")]
+    DuplicateId { origin: String, id: String },
+    #[error("case `{case}`: {reason}")]
+    Split { case: String, reason: String },
+    #[error("manifest {name}: {reason}")]
+    Manifest { name: String, reason: String },
+    #[error("{file}: SHA-256 mismatch: expected {expected}, got {actual}")]
+    Checksum {
+        file: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("{url}: download failed: {reason}")]
+    Download { url: String, reason: String },
+}

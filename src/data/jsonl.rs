@@ -1,0 +1,91 @@
+//! KorAdvMRS JSON Lines: one case per line.
+
+use serde::Deserialize;
+
+use super::{nfc, Candidate, Case, DataError};
+
+#[derive(Deserialize)]
+struct RawCase {
+    context: Vec<String>,
+    candidates: Vec<RawCandidate>,
+    #[serde(default)]
+    src_dlg_id: Option<String>,
+    #[serde(default)]
+    did: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCandidate {
+    text: String,
+    label: u8,
+}
+
+/// Splits `bytes` into numbered lines (1-based), checking UTF-8 per line so an
+/// error can say which line is broken.
+pub(crate) fn numbered_lines<'a>(
+    file: &'a str,
+    bytes: &'a [u8],
+) -> impl Iterator<Item = Result<(usize, &'a str), DataError>> + 'a {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes.split(|&b| b == b'\n').enumerate().map(move |(i, raw)| {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        std::str::from_utf8(raw)
+            .map(|s| (i + 1, s))
+            .map_err(|_| DataError::Utf8 {
+                file: file.to_owned(),
+                line: i + 1,
+            })
+    })
+}
+
+pub fn parse_jsonl(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>, DataError> {
+    let mut cases = Vec::new();
+    for item in numbered_lines(file, bytes) {
+        let (line, text) = item?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let invalid = |reason: String| DataError::Invalid {
+            file: file.to_owned(),
+            line,
+            reason,
+        };
+        let raw: RawCase = serde_json::from_str(text).map_err(|e| DataError::Json {
+            file: file.to_owned(),
+            line,
+            message: e.to_string(),
+        })?;
+        if raw.context.is_empty() || raw.context.iter().all(|u| u.trim().is_empty()) {
+            return Err(invalid("empty context".into()));
+        }
+        if raw.candidates.iter().any(|c| c.label > 1) {
+            return Err(invalid("candidate label must be 0 or 1".into()));
+        }
+        if !raw.candidates.iter().any(|c| c.label == 1) {
+            return Err(invalid("case has no positive candidate (label 1)".into()));
+        }
+        if !raw.candidates.iter().any(|c| c.label == 0) {
+            return Err(invalid("case has no negative candidate (label 0)".into()));
+        }
+        let id = raw.did.unwrap_or_else(|| format!("{case_type}:{line}"));
+        let source_dialogue = raw.src_dlg_id.unwrap_or_else(|| id.clone());
+        cases.push(Case {
+            id,
+            source_dialogue,
+            case_type: case_type.to_owned(),
+            context: raw.context.iter().map(|u| nfc(u)).collect(),
+            candidates: raw
+                .candidates
+                .into_iter()
+                .map(|c| Candidate {
+                    text: nfc(&c.text),
+                    label: c.label,
+                })
+                .collect(),
+        });
+    }
+    if cases.is_empty() {
+        return Err(DataError::EmptyFile(file.to_owned()));
+    }
+    Ok(cases)
+}

@@ -1,0 +1,208 @@
+//! The two evaluation splits: `adversarial` (each case as written, optionally
+//! topped up with random negatives) and `clean` (the same context and positive
+//! against random responses of other source dialogues).
+//!
+//! Every random draw comes from a ChaCha8 stream keyed by (seed, split, case id),
+//! so a case gets the same negatives whatever the order, thread count or machine.
+
+use std::collections::{HashMap, HashSet};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use sha2::{Digest, Sha256};
+
+use super::{Case, DataError, Dataset};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Split {
+    Adversarial,
+    Clean,
+}
+
+impl Split {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Split::Adversarial => "adversarial",
+            Split::Clean => "clean",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Split> {
+        match s {
+            "adversarial" => Some(Split::Adversarial),
+            "clean" => Some(Split::Clean),
+            _ => None,
+        }
+    }
+}
+
+/// Where a candidate of an evaluation case came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NegativeSource {
+    /// Written in the dataset (the positive, or the adversarial negative).
+    Given,
+    /// Drawn at random from another source dialogue's responses.
+    Random,
+}
+
+impl NegativeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NegativeSource::Given => "given",
+            NegativeSource::Random => "random",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalCandidate {
+    pub text: String,
+    pub label: u8,
+    pub source: NegativeSource,
+}
+
+/// A case as it is scored: an index into `Dataset::cases` plus its candidates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalCase {
+    pub case_index: usize,
+    pub split: Split,
+    pub candidates: Vec<EvalCandidate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitOptions {
+    /// Candidates per case. `None`: as given for `adversarial`, 10 for `clean`.
+    pub candidates: Option<usize>,
+    pub seed: u64,
+}
+
+pub const DEFAULT_CLEAN_CANDIDATES: usize = 10;
+
+impl SplitOptions {
+    pub fn candidates_for(&self, split: Split) -> Option<usize> {
+        match split {
+            Split::Adversarial => self.candidates,
+            Split::Clean => Some(self.candidates.unwrap_or(DEFAULT_CLEAN_CANDIDATES)),
+        }
+    }
+}
+
+/// Responses that may serve as random negatives: every distinct positive text,
+/// in dataset order, with the dialogues it appears in (as any candidate or
+/// utterance) so a draw never takes a reply from the case's own dialogue.
+struct ResponsePool<'a> {
+    texts: Vec<&'a str>,
+    dialogues_of: Vec<HashSet<&'a str>>,
+}
+
+impl<'a> ResponsePool<'a> {
+    fn new(dataset: &'a Dataset) -> Self {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut texts = Vec::new();
+        for case in &dataset.cases {
+            for cand in case.positives() {
+                index.entry(cand.text.as_str()).or_insert_with(|| {
+                    texts.push(cand.text.as_str());
+                    texts.len() - 1
+                });
+            }
+        }
+        let mut dialogues_of = vec![HashSet::new(); texts.len()];
+        for case in &dataset.cases {
+            let appearing = case
+                .candidates
+                .iter()
+                .map(|c| c.text.as_str())
+                .chain(case.context.iter().map(String::as_str));
+            for text in appearing {
+                if let Some(&i) = index.get(text) {
+                    dialogues_of[i].insert(case.source_dialogue.as_str());
+                }
+            }
+        }
+        ResponsePool {
+            texts,
+            dialogues_of,
+        }
+    }
+
+    /// Indices of pool texts usable as negatives for `case`.
+    fn eligible(&self, case: &Case) -> Vec<usize> {
+        let own: HashSet<&str> = case.candidates.iter().map(|c| c.text.as_str()).collect();
+        (0..self.texts.len())
+            .filter(|&i| {
+                !self.dialogues_of[i].contains(case.source_dialogue.as_str())
+                    && !own.contains(self.texts[i])
+            })
+            .collect()
+    }
+}
+
+fn case_rng(seed: u64, split: Split, case_id: &str) -> ChaCha8Rng {
+    let mut hasher = Sha256::new();
+    hasher.update(seed.to_le_bytes());
+    hasher.update(split.as_str().as_bytes());
+    hasher.update([0]);
+    hasher.update(case_id.as_bytes());
+    ChaCha8Rng::from_seed(hasher.finalize().into())
+}
+
+/// Builds the evaluation cases of one split, in dataset order.
+pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> Result<Vec<EvalCase>, DataError> {
+    let pool = ResponsePool::new(dataset);
+    let target = options.candidates_for(split);
+    let mut out = Vec::with_capacity(dataset.cases.len());
+    for (case_index, case) in dataset.cases.iter().enumerate() {
+        let kept: Vec<_> = case
+            .candidates
+            .iter()
+            .filter(|c| split == Split::Adversarial || c.label == 1)
+            .map(|c| EvalCandidate {
+                text: c.text.clone(),
+                label: c.label,
+                source: NegativeSource::Given,
+            })
+            .collect();
+        let wanted = target.unwrap_or(kept.len());
+        if wanted < kept.len() || (split == Split::Clean && wanted == kept.len()) {
+            return Err(DataError::Split {
+                case: case.id.clone(),
+                reason: format!(
+                    "{} {} candidate(s); --candidates {} leaves no room for negatives",
+                    kept.len(),
+                    if split == Split::Clean { "positive" } else { "given" },
+                    wanted
+                ),
+            });
+        }
+        let mut candidates = kept;
+        let draws = wanted - candidates.len();
+        if draws > 0 {
+            let eligible = pool.eligible(case);
+            if eligible.len() < draws {
+                return Err(DataError::Split {
+                    case: case.id.clone(),
+                    reason: format!(
+                        "only {} responses from other dialogues to draw {} random negatives from; lower --candidates",
+                        eligible.len(),
+                        draws
+                    ),
+                });
+            }
+            let mut rng = case_rng(options.seed, split, &case.id);
+            for pick in rand::seq::index::sample(&mut rng, eligible.len(), draws) {
+                candidates.push(EvalCandidate {
+                    text: pool.texts[eligible[pick]].to_owned(),
+                    label: 0,
+                    source: NegativeSource::Random,
+                });
+            }
+        }
+        out.push(EvalCase {
+            case_index,
+            split,
+            candidates,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,15 @@
+//! rsbench: robustness benchmark for Korean multi-turn response selection.
+//!
+//! The pipeline, one module per stage: [`data`] (cases, loaders, splits) →
+//! [`scorer`] (the `Scorer` trait and its implementations) → [`eval`]
+//! (metrics and statistics) → [`report`] (Polars tables and rendering).
+//! [`cli`] is a thin shell over them.
+
+pub mod cli;
+pub mod data;
+pub mod eval;
+pub mod report;
+pub mod scorer;
+
+/// rsbench's version, recorded in every run's metadata.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,164 @@
+//! The two tables of a run as Polars DataFrames, with fixed columns.
+
+use polars::prelude::*;
+
+use crate::data::Dataset;
+use crate::eval::{fractional_ranks, Estimate, EvalResult, Metric, SummaryRow};
+
+/// Columns of `predictions.parquet`, one row per (case, split, candidate).
+pub const PREDICTION_COLUMNS: [&str; 10] = [
+    "case_id",
+    "type",
+    "split",
+    "source_dialogue",
+    "candidate",
+    "label",
+    "origin",
+    "score",
+    "rank",
+    "text",
+];
+
+pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult<DataFrame> {
+    let rows: usize = result
+        .splits
+        .iter()
+        .flat_map(|s| s.cases.iter().map(|c| c.candidates.len()))
+        .sum();
+    let mut case_id = Vec::with_capacity(rows);
+    let mut case_type = Vec::with_capacity(rows);
+    let mut split = Vec::with_capacity(rows);
+    let mut dialogue = Vec::with_capacity(rows);
+    let mut candidate = Vec::with_capacity(rows);
+    let mut label = Vec::with_capacity(rows);
+    let mut origin = Vec::with_capacity(rows);
+    let mut score = Vec::with_capacity(rows);
+    let mut rank = Vec::with_capacity(rows);
+    let mut text = Vec::with_capacity(rows);
+    for s in &result.splits {
+        for (case, scores) in s.cases.iter().zip(&s.scores) {
+            let source = &dataset.cases[case.case_index];
+            let ranks = fractional_ranks(scores);
+            for (j, cand) in case.candidates.iter().enumerate() {
+                case_id.push(source.id.as_str());
+                case_type.push(source.case_type.as_str());
+                split.push(s.split.as_str());
+                dialogue.push(source.source_dialogue.as_str());
+                candidate.push(j as i64);
+                label.push(i64::from(cand.label));
+                origin.push(cand.source.as_str());
+                score.push(scores[j]);
+                rank.push(ranks[j]);
+                text.push(cand.text.as_str());
+            }
+        }
+    }
+    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = PREDICTION_COLUMNS;
+    DataFrame::new_infer_height(vec![
+        Column::new(c0.into(), case_id),
+        Column::new(c1.into(), case_type),
+        Column::new(c2.into(), split),
+        Column::new(c3.into(), dialogue),
+        Column::new(c4.into(), candidate),
+        Column::new(c5.into(), label),
+        Column::new(c6.into(), origin),
+        Column::new(c7.into(), score),
+        Column::new(c8.into(), rank),
+        Column::new(c9.into(), text),
+    ])
+}
+
+const SUMMARY_KEYS: [&str; 7] = [
+    "split",
+    "type",
+    "cases",
+    "excluded",
+    "dialogues",
+    "candidates_min",
+    "candidates_max",
+];
+
+/// Schema of `summary.csv` / `summary.json`: the keys, then for each metric
+/// its value and the bounds of its interval.
+pub fn summary_schema() -> Schema {
+    let mut fields = vec![
+        Field::new(SUMMARY_KEYS[0].into(), DataType::String),
+        Field::new(SUMMARY_KEYS[1].into(), DataType::String),
+    ];
+    fields.extend(SUMMARY_KEYS[2..].iter().map(|k| Field::new((*k).into(), DataType::Int64)));
+    for m in Metric::ALL {
+        for suffix in ["", "_lo", "_hi"] {
+            fields.push(Field::new(format!("{}{suffix}", m.column()).into(), DataType::Float64));
+        }
+    }
+    Schema::from_iter(fields)
+}
+
+pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
+    let ints = |f: fn(&SummaryRow) -> usize| rows.iter().map(|r| f(r) as i64).collect::<Vec<i64>>();
+    let mut columns = vec![
+        Column::new("split".into(), rows.iter().map(|r| r.split.as_str()).collect::<Vec<_>>()),
+        Column::new("type".into(), rows.iter().map(|r| r.case_type.as_str()).collect::<Vec<_>>()),
+        Column::new("cases".into(), ints(|r| r.cases)),
+        Column::new("excluded".into(), ints(|r| r.excluded)),
+        Column::new("dialogues".into(), ints(|r| r.dialogues)),
+        Column::new("candidates_min".into(), ints(|r| r.candidates_min)),
+        Column::new("candidates_max".into(), ints(|r| r.candidates_max)),
+    ];
+    for m in Metric::ALL {
+        let est: Vec<Estimate> = rows.iter().map(|r| r.get(m)).collect();
+        columns.push(Column::new(m.column().into(), est.iter().map(|e| e.value).collect::<Vec<_>>()));
+        columns.push(Column::new(format!("{}_lo", m.column()).into(), est.iter().map(|e| e.lo).collect::<Vec<_>>()));
+        columns.push(Column::new(format!("{}_hi", m.column()).into(), est.iter().map(|e| e.hi).collect::<Vec<_>>()));
+    }
+    DataFrame::new_infer_height(columns)
+}
+
+pub fn summary_from_frame(df: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
+    let strings = |name: &str| -> PolarsResult<Vec<String>> {
+        let ca = df.column(name)?.str()?;
+        Ok((0..ca.len()).map(|i| ca.get(i).unwrap_or_default().to_owned()).collect())
+    };
+    let ints = |name: &str| -> PolarsResult<Vec<usize>> {
+        let ca = df.column(name)?.i64()?;
+        Ok((0..ca.len()).map(|i| ca.get(i).unwrap_or(0).max(0) as usize).collect())
+    };
+    let floats = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
+        let ca = df.column(name)?.f64()?;
+        Ok((0..ca.len()).map(|i| ca.get(i)).collect())
+    };
+    let split = strings("split")?;
+    let case_type = strings("type")?;
+    let cases = ints("cases")?;
+    let excluded = ints("excluded")?;
+    let dialogues = ints("dialogues")?;
+    let cmin = ints("candidates_min")?;
+    let cmax = ints("candidates_max")?;
+    let mut metric_cols = Vec::new();
+    for m in Metric::ALL {
+        metric_cols.push((
+            floats(m.column())?,
+            floats(&format!("{}_lo", m.column()))?,
+            floats(&format!("{}_hi", m.column()))?,
+        ));
+    }
+    Ok((0..df.height())
+        .map(|i| SummaryRow {
+            split: split[i].clone(),
+            case_type: case_type[i].clone(),
+            cases: cases[i],
+            excluded: excluded[i],
+            dialogues: dialogues[i],
+            candidates_min: cmin[i],
+            candidates_max: cmax[i],
+            metrics: metric_cols
+                .iter()
+                .map(|(v, lo, hi)| Estimate {
+                    value: v[i],
+                    lo: lo[i],
+                    hi: hi[i],
+                })
+                .collect(),
+        })
+        .collect())
+}

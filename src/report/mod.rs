@@ -1,0 +1,38 @@
+//! Reports: Polars tables written as Parquet / CSV / JSON / Markdown, run
+//! metadata, and the tabled renderings shown in the terminal.
+//!
+//! A run directory holds, with fixed columns (see reports/README.md):
+//! `predictions.parquet`, `summary.csv`, `summary.json`, `summary.md`,
+//! `metadata.json` (all byte-identical for the same inputs and seed) and
+//! `timing.json` (wall time; the one file that differs run to run).
+
+mod frames;
+mod metadata;
+mod render;
+mod write;
+
+pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
+pub use metadata::{RunMetadata, Timing};
+pub use render::{render_markdown, render_terminal};
+pub use write::{load_run, write_run, LoadedRun};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Table {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Metadata {
+        path: std::path::PathBuf,
+        message: String,
+    },
+    #[error("{}: already exists; choose another --out or pass --overwrite", .0.display())]
+    Exists(std::path::PathBuf),
+}

@@ -1,0 +1,124 @@
+//! Human-readable renderings of a run's summary: Markdown (summary.md) and
+//! the terminal table. Both come from the summary rows and the metadata alone,
+//! so `rsbench report RUN_DIR` reproduces them byte for byte from the files.
+
+use std::fmt::Write as _;
+
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Alignment, Style};
+
+use super::metadata::RunMetadata;
+use crate::eval::{Estimate, Metric, SummaryRow};
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}", 100.0 * x)).unwrap_or_else(|| "—".to_owned())
+}
+
+fn with_interval(e: Estimate) -> String {
+    match (e.value, e.lo, e.hi) {
+        (Some(v), Some(lo), Some(hi)) => format!("{} [{}, {}]", pct(Some(v)), pct(Some(lo)), pct(Some(hi))),
+        (v, _, _) => pct(v),
+    }
+}
+
+fn candidates(r: &SummaryRow) -> String {
+    if r.candidates_min == r.candidates_max {
+        r.candidates_min.to_string()
+    } else {
+        format!("{}–{}", r.candidates_min, r.candidates_max)
+    }
+}
+
+fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for r in rows {
+        if !names.contains(&r.split.as_str()) {
+            names.push(&r.split);
+        }
+    }
+    names
+}
+
+fn table_builder(rows: &[&SummaryRow]) -> Builder {
+    let mut b = Builder::default();
+    let mut header = vec!["type".to_owned(), "cases".to_owned(), "dialogues".to_owned(), "N".to_owned()];
+    header.push(format!("{} [95% CI]", Metric::PairAcc.label()));
+    header.extend(Metric::ALL[1..].iter().map(|m| m.label().to_owned()));
+    b.push_record(header);
+    for r in rows {
+        let mut rec = vec![r.case_type.clone(), r.cases.to_string(), r.dialogues.to_string(), candidates(r)];
+        rec.push(with_interval(r.get(Metric::PairAcc)));
+        rec.extend(Metric::ALL[1..].iter().map(|&m| pct(r.get(m).value)));
+        b.push_record(rec);
+    }
+    b
+}
+
+fn scorer_line(meta: &RunMetadata) -> String {
+    let params: Vec<String> = meta
+        .scorer
+        .params
+        .iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => format!("{k}={s}"),
+            other => format!("{k}={other}"),
+        })
+        .collect();
+    if params.is_empty() {
+        meta.scorer.kind.clone()
+    } else {
+        format!("{} ({})", meta.scorer.kind, params.join(", "))
+    }
+}
+
+fn excluded_note(rows: &[&SummaryRow]) -> Option<String> {
+    let overall = rows.iter().find(|r| r.case_type == crate::eval::OVERALL)?;
+    (overall.excluded > 0).then(|| format!("{} case(s) without a positive excluded", overall.excluded))
+}
+
+pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# rsbench report: {} on {}\n", meta.scorer.kind, meta.dataset.name);
+    let _ = writeln!(out, "- dataset: `{}` ({} cases, {} files)", meta.dataset.name, meta.dataset.cases, meta.dataset.files.len());
+    let _ = writeln!(out, "- scorer: {}", scorer_line(meta));
+    let _ = writeln!(out, "- seed: {}", meta.seed);
+    let _ = writeln!(
+        out,
+        "- intervals: {:.0} % percentile bootstrap, {} resamples of whole source dialogues",
+        meta.bootstrap.level * 100.0,
+        meta.bootstrap.resamples
+    );
+    let _ = writeln!(out, "- ties: {}", meta.tie_policy);
+    let _ = writeln!(out, "- rsbench {}", meta.rsbench_version);
+    for split in split_names(rows) {
+        let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
+        let _ = writeln!(out, "\n## {split}\n");
+        let mut table = table_builder(&split_rows).build();
+        table.with(Style::markdown());
+        table.modify(Columns::new(1..), Alignment::right());
+        let _ = writeln!(out, "{table}");
+        if let Some(note) = excluded_note(&split_rows) {
+            let _ = writeln!(out, "\n{note}.");
+        }
+    }
+    let _ = writeln!(out, "\nValues are percentages. Acc: pairwise accuracy (R2@1 when N = 2). R@k is shown only where cases have more than k candidates.");
+    out
+}
+
+pub fn render_terminal(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} on {} ({} cases), seed {}", scorer_line(meta), meta.dataset.name, meta.dataset.cases, meta.seed);
+    for split in split_names(rows) {
+        let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
+        let _ = writeln!(out, "\n{split}");
+        let mut table = table_builder(&split_rows).build();
+        table.with(Style::rounded());
+        table.modify(Columns::new(1..), Alignment::right());
+        let _ = writeln!(out, "{table}");
+        if let Some(note) = excluded_note(&split_rows) {
+            let _ = writeln!(out, "{note}");
+        }
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! Scorers: one trait, a batch of (context, response) pairs in, one score
+//! each out. Higher means a better reply.
+
+mod lexical;
+mod random;
+mod tokenize;
+
+pub use lexical::{Bm25, TfIdfCosine};
+pub use random::RandomScorer;
+pub use tokenize::lexical_terms;
+
+/// One (context, response) pair to score.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    pub context: &'a [String],
+    pub response: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    #[error("scorer {scorer}: returned {got} scores for {expected} pairs")]
+    WrongCount {
+        scorer: String,
+        expected: usize,
+        got: usize,
+    },
+    #[error("scorer {scorer}: non-finite score {score} for pair {index}")]
+    NonFinite {
+        scorer: String,
+        index: usize,
+        score: f64,
+    },
+    #[error("scorer {scorer}: {reason}")]
+    Failed { scorer: String, reason: String },
+}
+
+/// What a run's metadata records about the scorer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScorerIdentity {
+    /// `bm25`, `tfidf`, `random`, or a model kind.
+    pub kind: String,
+    /// Parameters that change scores (k1, b, seed, model path and checksum…).
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+pub trait Scorer: Send + Sync {
+    fn identity(&self) -> ScorerIdentity;
+
+    /// Scores every pair; the result has exactly `pairs.len()` finite values.
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError>;
+}
+
+/// Runs `scorer` and checks its promise: one finite score per pair.
+pub fn score_checked(scorer: &dyn Scorer, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+    let scores = scorer.score(pairs)?;
+    let name = || scorer.identity().kind;
+    if scores.len() != pairs.len() {
+        return Err(ScoreError::WrongCount {
+            scorer: name(),
+            expected: pairs.len(),
+            got: scores.len(),
+        });
+    }
+    if let Some((index, &score)) = scores.iter().enumerate().find(|(_, s)| !s.is_finite()) {
+        return Err(ScoreError::NonFinite {
+            scorer: name(),
+            index,
+            score,
+        });
+    }
+    Ok(scores)
+}
