@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
 use crate::eval::{evaluate, BootstrapConfig, EvalConfig};
 use crate::report::{self, RunMetadata, Timing};
-use crate::scorer::{Bm25, RandomScorer, Scorer, TfIdfCosine};
+use crate::scorer::{Baseline, Scorer};
 
 pub const DEFAULT_SEED: u64 = 42;
 
@@ -30,7 +30,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Score a dataset's candidates and write a report directory.
-    #[command(after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7")]
+    #[command(
+        after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7"
+    )]
     Eval(EvalArgs),
     /// Render a run directory's summary again from its files.
     #[command(after_help = "Example:\n  rsbench report reports/sample-bm25-both-seed42 --format markdown")]
@@ -148,20 +150,15 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
     match path {
-        None => Ok((data::sample::load().context("loading the embedded sample set")?, "<embedded sample>".to_owned())),
+        None => Ok((
+            data::sample::load().context("loading the embedded sample set")?,
+            "<embedded sample>".to_owned(),
+        )),
         Some(p) => {
             let ds = data::load_path(p).with_context(|| format!("loading dataset {}", p.display()))?;
             Ok((ds, p.display().to_string()))
         }
     }
-}
-
-fn lexical_corpus(dataset: &Dataset) -> Vec<&str> {
-    dataset
-        .cases
-        .iter()
-        .flat_map(|c| c.context.iter().map(String::as_str).chain(c.candidates.iter().map(|x| x.text.as_str())))
-        .collect()
 }
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
@@ -171,11 +168,12 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
             model.display()
         );
     }
-    Ok(match args.scorer.unwrap_or(ScorerKind::Bm25) {
-        ScorerKind::Bm25 => Box::new(Bm25::new(lexical_corpus(dataset))),
-        ScorerKind::Tfidf => Box::new(TfIdfCosine::new(lexical_corpus(dataset))),
-        ScorerKind::Random => Box::new(RandomScorer::new(args.seed)),
-    })
+    let baseline = match args.scorer.unwrap_or(ScorerKind::Bm25) {
+        ScorerKind::Bm25 => Baseline::Bm25,
+        ScorerKind::Tfidf => Baseline::TfIdf,
+        ScorerKind::Random => Baseline::Random,
+    };
+    Ok(baseline.build(dataset, args.seed))
 }
 
 fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathBuf {
@@ -192,7 +190,10 @@ fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathB
 
 fn eval(args: EvalArgs) -> Result<()> {
     let started = Instant::now();
-    let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (dataset, source) = load_dataset(args.dataset.as_deref())?;
     let scorer = make_scorer(&args, &dataset)?;
     let identity = scorer.identity();
@@ -203,7 +204,10 @@ fn eval(args: EvalArgs) -> Result<()> {
     };
     if let Some(out) = &args.out {
         if out.exists() && !args.overwrite {
-            bail!("{}: already exists; choose another --out or pass --overwrite", out.display());
+            bail!(
+                "{}: already exists; choose another --out or pass --overwrite",
+                out.display()
+            );
         }
     }
     let config = EvalConfig {
@@ -277,11 +281,20 @@ fn datasets(cmd: DatasetsCommand) -> Result<()> {
                 }
             }
             if bad > 0 {
-                bail!("{}: {bad} of {} files of `{}` failed verification", dir.display(), m.files.len(), m.name);
+                bail!(
+                    "{}: {bad} of {} files of `{}` failed verification",
+                    dir.display(),
+                    m.files.len(),
+                    m.name
+                );
             }
             let ds = data::load_path(&dir).with_context(|| format!("parsing {}", dir.display()))?;
             for (t, n) in ds.count_by_type() {
-                let expected = m.files.iter().find(|f| f.name.strip_suffix(".jsonl") == Some(t.as_str())).and_then(|f| f.cases);
+                let expected = m
+                    .files
+                    .iter()
+                    .find(|f| f.name.strip_suffix(".jsonl") == Some(t.as_str()))
+                    .and_then(|f| f.cases);
                 if let Some(e) = expected {
                     if e != n {
                         bail!("{}: type {t} has {n} cases, manifest says {e}", dir.display());

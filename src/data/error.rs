@@ -5,24 +5,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{file}:{line}: invalid UTF-8")]
     Utf8 { file: String, line: usize },
     #[error("{file}:{line}: malformed JSON: {message}")]
-    Json {
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Json { file: String, line: usize, message: String },
     #[error("{file}:{line}: {reason}")]
-    Invalid {
-        file: String,
-        line: usize,
-        reason: String,
-    },
+    Invalid { file: String, line: usize, reason: String },
     #[error("{0}: no cases in this file")]
     EmptyFile(String),
     #[error("{}: no *.jsonl, *.tsv or *.txt files in this directory", .0.display())]

@@ -14,7 +14,9 @@ use super::DataError;
 pub enum FetchOutcome {
     /// Already present with the right checksum; not downloaded again.
     Present,
-    Downloaded { bytes: u64 },
+    Downloaded {
+        bytes: u64,
+    },
 }
 
 /// Removes the staging directory on every exit path, so a failed fetch leaves
@@ -51,10 +53,12 @@ pub fn fetch(
             outcomes.push((file.name.clone(), FetchOutcome::Present));
             continue;
         }
-        let url = manifest.url_of(file, base_override).ok_or_else(|| DataError::Manifest {
-            name: manifest.name.clone(),
-            reason: format!("no URL for `{}`; pass --base-url", file.name),
-        })?;
+        let url = manifest
+            .url_of(file, base_override)
+            .ok_or_else(|| DataError::Manifest {
+                name: manifest.name.clone(),
+                reason: format!("no URL for `{}`; pass --base-url", file.name),
+            })?;
         let part = staging.0.join(&file.name);
         let (bytes, actual) = download(&url, &part)?;
         if actual != file.sha256 {

@@ -105,7 +105,10 @@ const EMBEDDED: &[(&str, &str)] = &[
 
 /// Every manifest shipped with rsbench, KorAdvMRS first.
 pub fn known() -> Result<Vec<Manifest>, DataError> {
-    EMBEDDED.iter().map(|(origin, text)| Manifest::parse(origin, text)).collect()
+    EMBEDDED
+        .iter()
+        .map(|(origin, text)| Manifest::parse(origin, text))
+        .collect()
 }
 
 pub fn find(name: &str) -> Result<Manifest, DataError> {

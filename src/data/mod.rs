@@ -2,9 +2,9 @@
 //! manifests and the evaluation splits built from loaded cases.
 
 mod error;
+pub mod fetch;
 mod jsonl;
 pub mod manifest;
-pub mod fetch;
 pub mod sample;
 mod split;
 mod tsv;
@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use error::DataError;
 pub use jsonl::parse_jsonl;
-pub use split::{build_split, EvalCase, EvalCandidate, NegativeSource, Split, SplitOptions};
+pub use split::{build_split, EvalCandidate, EvalCase, NegativeSource, Split, SplitOptions};
 pub use tsv::parse_tsv;
 
 /// One candidate response with its gold label (1 = correct reply).
@@ -71,6 +71,17 @@ impl Dataset {
             }
         }
         seen
+    }
+
+    /// Every utterance and candidate text, in dataset order (with repeats):
+    /// the corpus the lexical baselines take their statistics from.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.cases.iter().flat_map(|c| {
+            c.context
+                .iter()
+                .map(String::as_str)
+                .chain(c.candidates.iter().map(|x| x.text.as_str()))
+        })
     }
 
     pub fn count_by_type(&self) -> Vec<(String, usize)> {

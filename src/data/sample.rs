@@ -7,13 +7,41 @@ pub const NAME: &str = "sample";
 
 /// (file name, type, contents), sorted by file name like a directory load.
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("interrogative_word.jsonl", "interrogative_word", include_bytes!("../../datasets/sample/interrogative_word.jsonl")),
-    ("lexical_contradiction.jsonl", "lexical_contradiction", include_bytes!("../../datasets/sample/lexical_contradiction.jsonl")),
-    ("negation.jsonl", "negation", include_bytes!("../../datasets/sample/negation.jsonl")),
-    ("repetition.jsonl", "repetition", include_bytes!("../../datasets/sample/repetition.jsonl")),
-    ("subject_object.jsonl", "subject_object", include_bytes!("../../datasets/sample/subject_object.jsonl")),
-    ("tense.jsonl", "tense", include_bytes!("../../datasets/sample/tense.jsonl")),
-    ("topic.jsonl", "topic", include_bytes!("../../datasets/sample/topic.jsonl")),
+    (
+        "interrogative_word.jsonl",
+        "interrogative_word",
+        include_bytes!("../../datasets/sample/interrogative_word.jsonl"),
+    ),
+    (
+        "lexical_contradiction.jsonl",
+        "lexical_contradiction",
+        include_bytes!("../../datasets/sample/lexical_contradiction.jsonl"),
+    ),
+    (
+        "negation.jsonl",
+        "negation",
+        include_bytes!("../../datasets/sample/negation.jsonl"),
+    ),
+    (
+        "repetition.jsonl",
+        "repetition",
+        include_bytes!("../../datasets/sample/repetition.jsonl"),
+    ),
+    (
+        "subject_object.jsonl",
+        "subject_object",
+        include_bytes!("../../datasets/sample/subject_object.jsonl"),
+    ),
+    (
+        "tense.jsonl",
+        "tense",
+        include_bytes!("../../datasets/sample/tense.jsonl"),
+    ),
+    (
+        "topic.jsonl",
+        "topic",
+        include_bytes!("../../datasets/sample/topic.jsonl"),
+    ),
 ];
 
 pub fn load() -> Result<Dataset, DataError> {

@@ -87,8 +87,7 @@ impl SplitOptions {
     }
 }
 
-/// Responses that may serve as random negatives: every distinct positive text,
-/// in dataset order, with the dialogues it appears in (as any candidate or
+/// Responses that may serve as random negatives: every distinct positive text, with the dialogues it appears in (as any candidate or
 /// utterance) so a draw never takes a reply from the case's own dialogue.
 struct ResponsePool<'a> {
     texts: Vec<&'a str>,
@@ -97,16 +96,15 @@ struct ResponsePool<'a> {
 
 impl<'a> ResponsePool<'a> {
     fn new(dataset: &'a Dataset) -> Self {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut texts = Vec::new();
-        for case in &dataset.cases {
-            for cand in case.positives() {
-                index.entry(cand.text.as_str()).or_insert_with(|| {
-                    texts.push(cand.text.as_str());
-                    texts.len() - 1
-                });
-            }
-        }
+        // Sorted, so a case's draws do not depend on the order of files or lines.
+        let mut texts: Vec<&str> = dataset
+            .cases
+            .iter()
+            .flat_map(|c| c.positives().map(|p| p.text.as_str()))
+            .collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let index: HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
         let mut dialogues_of = vec![HashSet::new(); texts.len()];
         for case in &dataset.cases {
             let appearing = case
@@ -120,20 +118,14 @@ impl<'a> ResponsePool<'a> {
                 }
             }
         }
-        ResponsePool {
-            texts,
-            dialogues_of,
-        }
+        ResponsePool { texts, dialogues_of }
     }
 
     /// Indices of pool texts usable as negatives for `case`.
     fn eligible(&self, case: &Case) -> Vec<usize> {
         let own: HashSet<&str> = case.candidates.iter().map(|c| c.text.as_str()).collect();
         (0..self.texts.len())
-            .filter(|&i| {
-                !self.dialogues_of[i].contains(case.source_dialogue.as_str())
-                    && !own.contains(self.texts[i])
-            })
+            .filter(|&i| !self.dialogues_of[i].contains(case.source_dialogue.as_str()) && !own.contains(self.texts[i]))
             .collect()
     }
 }

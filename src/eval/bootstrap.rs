@@ -106,8 +106,15 @@ mod tests {
 
     #[test]
     fn one_cluster_gives_a_point_interval() {
-        let c = vec![Cluster { sums: vec![3.0], counts: vec![4] }];
-        let cfg = BootstrapConfig { resamples: 50, level: 0.95, seed: 1 };
+        let c = vec![Cluster {
+            sums: vec![3.0],
+            counts: vec![4],
+        }];
+        let cfg = BootstrapConfig {
+            resamples: 50,
+            level: 0.95,
+            seed: 1,
+        };
         assert_eq!(interval(&c, 1, &cfg, "x"), vec![Some((0.75, 0.75))]);
     }
 }

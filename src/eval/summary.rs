@@ -49,7 +49,12 @@ pub struct CaseOutcome<'a> {
 }
 
 /// Rows for one split: each type in `types` order, then `overall`.
-pub fn summarize(split: &str, types: &[String], outcomes: &[CaseOutcome<'_>], bootstrap: &BootstrapConfig) -> Vec<SummaryRow> {
+pub fn summarize(
+    split: &str,
+    types: &[String],
+    outcomes: &[CaseOutcome<'_>],
+    bootstrap: &BootstrapConfig,
+) -> Vec<SummaryRow> {
     let mut groups: Vec<(String, Vec<&CaseOutcome<'_>>)> = types
         .iter()
         .map(|t| (t.clone(), outcomes.iter().filter(|o| o.case_type == t).collect()))
@@ -62,7 +67,12 @@ pub fn summarize(split: &str, types: &[String], outcomes: &[CaseOutcome<'_>], bo
         .collect()
 }
 
-fn summarize_group(split: &str, case_type: &str, members: &[&CaseOutcome<'_>], bootstrap: &BootstrapConfig) -> SummaryRow {
+fn summarize_group(
+    split: &str,
+    case_type: &str,
+    members: &[&CaseOutcome<'_>],
+    bootstrap: &BootstrapConfig,
+) -> SummaryRow {
     let m = Metric::ALL.len();
     // BTreeMap: cluster order must not depend on hashing for reproducible draws.
     let mut clusters: BTreeMap<&str, Cluster> = BTreeMap::new();

@@ -85,7 +85,11 @@ pub fn summary_schema() -> Schema {
         Field::new(SUMMARY_KEYS[0].into(), DataType::String),
         Field::new(SUMMARY_KEYS[1].into(), DataType::String),
     ];
-    fields.extend(SUMMARY_KEYS[2..].iter().map(|k| Field::new((*k).into(), DataType::Int64)));
+    fields.extend(
+        SUMMARY_KEYS[2..]
+            .iter()
+            .map(|k| Field::new((*k).into(), DataType::Int64)),
+    );
     for m in Metric::ALL {
         for suffix in ["", "_lo", "_hi"] {
             fields.push(Field::new(format!("{}{suffix}", m.column()).into(), DataType::Float64));
@@ -97,8 +101,14 @@ pub fn summary_schema() -> Schema {
 pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
     let ints = |f: fn(&SummaryRow) -> usize| rows.iter().map(|r| f(r) as i64).collect::<Vec<i64>>();
     let mut columns = vec![
-        Column::new("split".into(), rows.iter().map(|r| r.split.as_str()).collect::<Vec<_>>()),
-        Column::new("type".into(), rows.iter().map(|r| r.case_type.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "split".into(),
+            rows.iter().map(|r| r.split.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "type".into(),
+            rows.iter().map(|r| r.case_type.as_str()).collect::<Vec<_>>(),
+        ),
         Column::new("cases".into(), ints(|r| r.cases)),
         Column::new("excluded".into(), ints(|r| r.excluded)),
         Column::new("dialogues".into(), ints(|r| r.dialogues)),
@@ -107,9 +117,18 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
     ];
     for m in Metric::ALL {
         let est: Vec<Estimate> = rows.iter().map(|r| r.get(m)).collect();
-        columns.push(Column::new(m.column().into(), est.iter().map(|e| e.value).collect::<Vec<_>>()));
-        columns.push(Column::new(format!("{}_lo", m.column()).into(), est.iter().map(|e| e.lo).collect::<Vec<_>>()));
-        columns.push(Column::new(format!("{}_hi", m.column()).into(), est.iter().map(|e| e.hi).collect::<Vec<_>>()));
+        columns.push(Column::new(
+            m.column().into(),
+            est.iter().map(|e| e.value).collect::<Vec<_>>(),
+        ));
+        columns.push(Column::new(
+            format!("{}_lo", m.column()).into(),
+            est.iter().map(|e| e.lo).collect::<Vec<_>>(),
+        ));
+        columns.push(Column::new(
+            format!("{}_hi", m.column()).into(),
+            est.iter().map(|e| e.hi).collect::<Vec<_>>(),
+        ));
     }
     DataFrame::new_infer_height(columns)
 }
@@ -117,7 +136,9 @@ pub fn summary_frame(rows: &[SummaryRow]) -> PolarsResult<DataFrame> {
 pub fn summary_from_frame(df: &DataFrame) -> PolarsResult<Vec<SummaryRow>> {
     let strings = |name: &str| -> PolarsResult<Vec<String>> {
         let ca = df.column(name)?.str()?;
-        Ok((0..ca.len()).map(|i| ca.get(i).unwrap_or_default().to_owned()).collect())
+        Ok((0..ca.len())
+            .map(|i| ca.get(i).unwrap_or_default().to_owned())
+            .collect())
     };
     let ints = |name: &str| -> PolarsResult<Vec<usize>> {
         let ca = df.column(name)?.i64()?;

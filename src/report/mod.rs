@@ -24,15 +24,9 @@ pub enum ReportError {
         source: std::io::Error,
     },
     #[error("{path}: {message}")]
-    Table {
-        path: std::path::PathBuf,
-        message: String,
-    },
+    Table { path: std::path::PathBuf, message: String },
     #[error("{path}: {message}")]
-    Metadata {
-        path: std::path::PathBuf,
-        message: String,
-    },
+    Metadata { path: std::path::PathBuf, message: String },
     #[error("{}: already exists; choose another --out or pass --overwrite", .0.display())]
     Exists(std::path::PathBuf),
 }

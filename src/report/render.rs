@@ -42,12 +42,22 @@ fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
 
 fn table_builder(rows: &[&SummaryRow]) -> Builder {
     let mut b = Builder::default();
-    let mut header = vec!["type".to_owned(), "cases".to_owned(), "dialogues".to_owned(), "N".to_owned()];
+    let mut header = vec![
+        "type".to_owned(),
+        "cases".to_owned(),
+        "dialogues".to_owned(),
+        "N".to_owned(),
+    ];
     header.push(format!("{} [95% CI]", Metric::PairAcc.label()));
     header.extend(Metric::ALL[1..].iter().map(|m| m.label().to_owned()));
     b.push_record(header);
     for r in rows {
-        let mut rec = vec![r.case_type.clone(), r.cases.to_string(), r.dialogues.to_string(), candidates(r)];
+        let mut rec = vec![
+            r.case_type.clone(),
+            r.cases.to_string(),
+            r.dialogues.to_string(),
+            candidates(r),
+        ];
         rec.push(with_interval(r.get(Metric::PairAcc)));
         rec.extend(Metric::ALL[1..].iter().map(|&m| pct(r.get(m).value)));
         b.push_record(rec);
@@ -80,7 +90,13 @@ fn excluded_note(rows: &[&SummaryRow]) -> Option<String> {
 pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# rsbench report: {} on {}\n", meta.scorer.kind, meta.dataset.name);
-    let _ = writeln!(out, "- dataset: `{}` ({} cases, {} files)", meta.dataset.name, meta.dataset.cases, meta.dataset.files.len());
+    let _ = writeln!(
+        out,
+        "- dataset: `{}` ({} cases, {} files)",
+        meta.dataset.name,
+        meta.dataset.cases,
+        meta.dataset.files.len()
+    );
     let _ = writeln!(out, "- scorer: {}", scorer_line(meta));
     let _ = writeln!(out, "- seed: {}", meta.seed);
     let _ = writeln!(
@@ -108,7 +124,14 @@ pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
 
 pub fn render_terminal(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} on {} ({} cases), seed {}", scorer_line(meta), meta.dataset.name, meta.dataset.cases, meta.seed);
+    let _ = writeln!(
+        out,
+        "{} on {} ({} cases), seed {}",
+        scorer_line(meta),
+        meta.dataset.name,
+        meta.dataset.cases,
+        meta.seed
+    );
     for split in split_names(rows) {
         let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
         let _ = writeln!(out, "\n{split}");

@@ -66,7 +66,10 @@ pub fn write_run(
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
     let mut staging = Staging {
         path: parent.join(format!(".{name}.tmp-{}", std::process::id())),
         done: false,
@@ -86,7 +89,10 @@ pub fn write_run(
     let mut summary = summary_frame(&result.summary).map_err(table(&p))?;
     let p = at(SUMMARY_CSV);
     let mut w = BufWriter::new(File::create(&p).map_err(io(&p))?);
-    CsvWriter::new(&mut w).include_header(true).finish(&mut summary).map_err(table(&p))?;
+    CsvWriter::new(&mut w)
+        .include_header(true)
+        .finish(&mut summary)
+        .map_err(table(&p))?;
     w.flush().map_err(io(&p))?;
 
     let p = at(SUMMARY_JSON);

@@ -216,8 +216,14 @@ mod tests {
         let c = ctx(&["한강에서 자전거 탔어"]);
         let s = bm25
             .score(&[
-                Pair { context: &c, response: "자전거 재밌었겠다" },
-                Pair { context: &c, response: "축하해" },
+                Pair {
+                    context: &c,
+                    response: "자전거 재밌었겠다",
+                },
+                Pair {
+                    context: &c,
+                    response: "축하해",
+                },
             ])
             .unwrap();
         assert!(s[0] > 0.0);
@@ -228,7 +234,12 @@ mod tests {
     fn tfidf_cosine_of_identical_text_is_one() {
         let t = TfIdfCosine::new(["가나다 라마", "바사"]);
         let c = ctx(&["가나다 라마"]);
-        let s = t.score(&[Pair { context: &c, response: "가나다 라마" }]).unwrap();
+        let s = t
+            .score(&[Pair {
+                context: &c,
+                response: "가나다 라마",
+            }])
+            .unwrap();
         assert!((s[0] - 1.0).abs() < 1e-12);
     }
 }

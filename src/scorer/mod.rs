@@ -9,6 +9,25 @@ pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
 pub use tokenize::lexical_terms;
 
+/// The model-free scorers, selectable by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Baseline {
+    Bm25,
+    TfIdf,
+    Random,
+}
+
+impl Baseline {
+    /// Builds the scorer; lexical ones take their statistics from `dataset`.
+    pub fn build(self, dataset: &crate::data::Dataset, seed: u64) -> Box<dyn Scorer> {
+        match self {
+            Baseline::Bm25 => Box::new(Bm25::new(dataset.texts())),
+            Baseline::TfIdf => Box::new(TfIdfCosine::new(dataset.texts())),
+            Baseline::Random => Box::new(RandomScorer::new(seed)),
+        }
+    }
+}
+
 /// One (context, response) pair to score.
 #[derive(Debug, Clone, Copy)]
 pub struct Pair<'a> {
@@ -25,11 +44,7 @@ pub enum ScoreError {
         got: usize,
     },
     #[error("scorer {scorer}: non-finite score {score} for pair {index}")]
-    NonFinite {
-        scorer: String,
-        index: usize,
-        score: f64,
-    },
+    NonFinite { scorer: String, index: usize, score: f64 },
     #[error("scorer {scorer}: {reason}")]
     Failed { scorer: String, reason: String },
 }

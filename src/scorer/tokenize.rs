@@ -9,10 +9,7 @@
 
 pub fn lexical_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         let chars: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
         if chars.len() == 1 {
             terms.push(chars[0].to_string());

@@ -1,0 +1,197 @@
+//! The binary as a user runs it: exit codes, messages, files, determinism.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rsbench(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("rsbench runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn eval_on_the_embedded_sample_writes_a_run_and_report_renders_it_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = rsbench(&["eval"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = tmp.path().join("reports/sample-bm25-both-seed42");
+    assert!(text(&out.stderr).contains("wrote reports/sample-bm25-both-seed42"));
+    for f in [
+        "predictions.parquet",
+        "summary.csv",
+        "summary.json",
+        "summary.md",
+        "metadata.json",
+        "timing.json",
+    ] {
+        assert!(run.join(f).is_file(), "{f}");
+    }
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("adversarial") && stdout.contains("clean") && stdout.contains("repetition"));
+
+    let again = rsbench(&["report", run.to_str().unwrap()], tmp.path());
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        text(&again.stdout),
+        stdout,
+        "report re-renders the terminal table byte for byte"
+    );
+    let md = rsbench(&["report", run.to_str().unwrap(), "--format", "markdown"], tmp.path());
+    assert_eq!(
+        text(&md.stdout),
+        std::fs::read_to_string(run.join("summary.md")).unwrap()
+    );
+
+    // A second default run gets a numbered directory instead of clobbering.
+    let second = rsbench(&["eval", "-q"], tmp.path());
+    assert!(second.status.success());
+    assert!(tmp
+        .path()
+        .join("reports/sample-bm25-both-seed42-2/summary.csv")
+        .is_file());
+}
+
+#[test]
+fn same_inputs_and_seed_give_byte_identical_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir();
+    for name in ["a", "b"] {
+        let out = rsbench(
+            &[
+                "eval",
+                "--scorer",
+                "random",
+                "--dataset",
+                data.to_str().unwrap(),
+                "--seed",
+                "9",
+                "--out",
+                name,
+                "-q",
+            ],
+            tmp.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    for f in [
+        "predictions.parquet",
+        "summary.csv",
+        "summary.json",
+        "summary.md",
+        "metadata.json",
+    ] {
+        let a = std::fs::read(tmp.path().join("a").join(f)).unwrap();
+        let b = std::fs::read(tmp.path().join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs between identical runs");
+    }
+    let out = rsbench(
+        &[
+            "eval",
+            "--scorer",
+            "random",
+            "--dataset",
+            data.to_str().unwrap(),
+            "--seed",
+            "10",
+            "--out",
+            "c",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success());
+    let a = std::fs::read(tmp.path().join("a/summary.csv")).unwrap();
+    let c = std::fs::read(tmp.path().join("c/summary.csv")).unwrap();
+    assert!(a != c, "another seed gives another random scorer");
+}
+
+#[test]
+fn bad_dataset_fails_naming_file_and_line_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("tense.jsonl"),
+        "{\"context\": [\"a\"], \"candidates\": [{\"text\": \"b\", \"label\": 1}, {\"text\": \"c\", \"label\": 0}]}\n{\"context\": [\"a\"], \"candidates\": [{\"text\": \"b\", \"label\": 0}]}\n",
+    )
+    .unwrap();
+    let out = rsbench(&["eval", "--dataset", "data", "--out", "run"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("data/tense.jsonl:2: case has no positive candidate"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("run").exists());
+    assert!(!tmp.path().join("reports").exists());
+}
+
+#[test]
+fn existing_out_dir_is_refused_unless_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("run")).unwrap();
+    std::fs::write(tmp.path().join("run/keep.txt"), "mine").unwrap();
+    let out = rsbench(&["eval", "--out", "run", "-q"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("already exists"));
+    assert!(tmp.path().join("run/keep.txt").is_file());
+    let out = rsbench(&["eval", "--out", "run", "--overwrite", "-q"], tmp.path());
+    assert!(out.status.success());
+    assert!(tmp.path().join("run/summary.md").is_file());
+    assert!(!tmp.path().join("run/keep.txt").exists());
+}
+
+#[test]
+fn usage_errors_and_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = rsbench(&["eval", "--split", "sideways"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = rsbench(&["eval", "--help"], tmp.path());
+    let help = text(&out.stdout);
+    assert!(help.contains("Examples:") && help.contains("--dataset") && help.contains("--candidates"));
+    let out = rsbench(&["report", "nowhere"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("nowhere/metadata.json"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = rsbench(&["eval", "--model", "m", "--scorer", "bm25"], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "--model and --scorer conflict");
+}
+
+#[test]
+fn datasets_list_and_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = rsbench(&["datasets", "list"], tmp.path());
+    let listing = text(&out.stdout);
+    assert!(
+        listing.starts_with("koradvmrs  (7 files, 2220 cases, Apache-2.0)"),
+        "{listing}"
+    );
+    assert!(listing.contains("sample  (7 files, 70 cases"));
+    let data = common::koradvmrs_dir();
+    let out = rsbench(&["datasets", "verify", data.to_str().unwrap()], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("koradvmrs verified, 2220 cases"));
+
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(&data).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    std::fs::write(copy.join("topic.jsonl"), "{}").unwrap();
+    let out = rsbench(&["datasets", "verify", "copy"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("MISMATCH  topic.jsonl"));
+    assert!(text(&out.stderr).contains("1 of 7 files of `koradvmrs` failed verification"));
+}

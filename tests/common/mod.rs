@@ -1,0 +1,18 @@
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// KorAdvMRS as CI lays it out: `../shared/datasets/koradvmrs` beside the
+/// checkout (override with RSBENCH_KORADVMRS_DIR). Tests that need it fail
+/// loudly when it is missing rather than skip.
+pub fn koradvmrs_dir() -> PathBuf {
+    let dir = std::env::var_os("RSBENCH_KORADVMRS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/koradvmrs"));
+    assert!(
+        dir.join("negation.jsonl").is_file(),
+        "KorAdvMRS not found at {} (set RSBENCH_KORADVMRS_DIR)",
+        dir.display()
+    );
+    dir
+}

@@ -1,0 +1,152 @@
+//! `datasets fetch` against an HTTP server on 127.0.0.1 serving KorAdvMRS.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use rsbench::data::fetch::{fetch, FetchOutcome};
+use rsbench::data::manifest;
+
+/// Serves files of `root` until the test process ends; counts requests.
+fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    thread::spawn(move || {
+        for request in server.incoming_requests() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let name = request.url().trim_start_matches('/').to_owned();
+            let path = root.join(&name);
+            let response = match std::fs::read(&path) {
+                Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes),
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), hits)
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn mirror_with(change: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let mirror = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(common::koradvmrs_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), mirror.path().join(entry.file_name())).unwrap();
+    }
+    change(mirror.path());
+    mirror
+}
+
+#[test]
+fn fetches_verifies_and_skips_present_files() {
+    let (base, hits) = serve(common::koradvmrs_dir());
+    let m = manifest::find("koradvmrs").unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let target = to.path().join("koradvmrs");
+
+    let outcomes = fetch(&m, &target, Some(&base)).unwrap();
+    assert_eq!(outcomes.len(), 7);
+    assert!(outcomes
+        .iter()
+        .all(|(_, o)| matches!(o, FetchOutcome::Downloaded { bytes } if *bytes > 0)));
+    assert_eq!(hits.load(Ordering::SeqCst), 7);
+    let mut expected: Vec<String> = m.files.iter().map(|f| f.name.clone()).collect();
+    expected.sort();
+    assert_eq!(entries(&target), expected, "only the data files, no staging leftovers");
+    assert!(m
+        .verify_dir(&target)
+        .iter()
+        .all(|c| c.status == manifest::CheckStatus::Ok));
+    assert_eq!(rsbench::data::load_path(&target).unwrap().cases.len(), 2220);
+
+    let again = fetch(&m, &target, Some(&base)).unwrap();
+    assert!(again.iter().all(|(_, o)| *o == FetchOutcome::Present));
+    assert_eq!(hits.load(Ordering::SeqCst), 7, "present files are not downloaded again");
+}
+
+#[test]
+fn checksum_mismatch_leaves_nothing_behind() {
+    let mirror = mirror_with(|dir| {
+        let p = dir.join("tense.jsonl");
+        let mut bytes = std::fs::read(&p).unwrap();
+        bytes[10] ^= 1;
+        std::fs::write(p, bytes).unwrap();
+    });
+    let (base, _) = serve(mirror.path().to_path_buf());
+    let m = manifest::find("koradvmrs").unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let err = fetch(&m, to.path(), Some(&base)).unwrap_err().to_string();
+    assert!(err.contains("tense.jsonl: SHA-256 mismatch"), "{err}");
+    assert!(entries(to.path()).is_empty(), "left behind: {:?}", entries(to.path()));
+}
+
+#[test]
+fn missing_file_on_server_leaves_nothing_behind() {
+    let mirror = mirror_with(|dir| std::fs::remove_file(dir.join("topic.jsonl")).unwrap());
+    let (base, _) = serve(mirror.path().to_path_buf());
+    let m = manifest::find("koradvmrs").unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let err = fetch(&m, to.path(), Some(&base)).unwrap_err().to_string();
+    assert!(
+        err.contains("topic.jsonl: download failed") && err.contains("404"),
+        "{err}"
+    );
+    assert!(entries(to.path()).is_empty(), "left behind: {:?}", entries(to.path()));
+}
+
+#[test]
+fn corrupt_local_file_is_replaced() {
+    let (base, _) = serve(common::koradvmrs_dir());
+    let m = manifest::find("koradvmrs").unwrap();
+    let to = tempfile::tempdir().unwrap();
+    fetch(&m, to.path(), Some(&base)).unwrap();
+    std::fs::write(to.path().join("negation.jsonl"), "truncated").unwrap();
+    let outcomes = fetch(&m, to.path(), Some(&base)).unwrap();
+    let downloaded: Vec<&str> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, FetchOutcome::Downloaded { .. }))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(downloaded, vec!["negation.jsonl"]);
+    assert!(m
+        .verify_dir(to.path())
+        .iter()
+        .all(|c| c.status == manifest::CheckStatus::Ok));
+}
+
+#[test]
+fn manifests_parse_and_sample_manifest_matches_embedded_files() {
+    let all = manifest::known().unwrap();
+    assert_eq!(all[0].name, "koradvmrs");
+    let sample = manifest::find("sample").unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
+    assert!(sample
+        .verify_dir(&dir)
+        .iter()
+        .all(|c| c.status == manifest::CheckStatus::Ok));
+    let embedded = rsbench::data::sample::load().unwrap();
+    for (digest, file) in embedded.files.iter().zip(&sample.files) {
+        assert_eq!((&digest.name, &digest.sha256), (&file.name, &file.sha256));
+    }
+    for (t, n) in embedded.count_by_type() {
+        assert!(n >= 10, "{t} has {n} cases");
+    }
+    assert_eq!(embedded.types().len(), 7);
+    let err = manifest::find("nope").unwrap_err().to_string();
+    assert!(err.contains("known: koradvmrs, sample"), "{err}");
+}
