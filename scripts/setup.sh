@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Idempotent setup for rsbench: a project-local Python venv with the libtorch
-# that tch 0.26 links against (torch 2.13.0 wheel). Skips whatever is already there.
+# Idempotent setup for rsbench on a fresh Debian machine: system packages the
+# build needs, a project-local Python venv with the torch wheel whose libtorch
+# tch 0.26 links against, and the .libtorch link that .cargo/config.toml reads.
+# Every step checks first and skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TORCH_VERSION="2.13.0"
 VENV=".venv"
 
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "setup: creating $VENV"
-  python3 -m venv "$VENV"
+need_apt=()
+command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+  need_apt+=(python3-venv)
 fi
-
-if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(0 if torch.__version__.split('+')[0] == '$TORCH_VERSION' else 1)" 2>/dev/null; then
-  echo "setup: installing torch==$TORCH_VERSION into $VENV (about a minute)"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
-else
-  echo "setup: torch $TORCH_VERSION already in $VENV"
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -24,10 +26,24 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV"
+  python3 -m venv "$VENV"
+fi
+
+if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(0 if torch.__version__.split('+')[0] == '$TORCH_VERSION' else 1)" 2>/dev/null; then
+  echo "setup: installing torch==$TORCH_VERSION into $VENV (about a minute, 4.7 GB)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
+else
+  echo "setup: torch $TORCH_VERSION already in $VENV"
+fi
+
 # tch's build script reads LIBTORCH (set in .cargo/config.toml to this link), so
-# `cargo build` needs no exported variables and no Python version in a path.
-torch_dir=$("$VENV/bin/python" -c "import torch, pathlib; print(pathlib.Path(torch.__file__).parent)")
+# `cargo build` needs no exported variables and no Python version in a path;
+# build.rs then bakes the library directory into the binaries' RUNPATH.
+torch_dir=$("$VENV/bin/python" -c "import torch, pathlib; print(pathlib.Path(torch.__file__).parent)" 2>/dev/null)
 if [ "$(readlink .libtorch 2>/dev/null)" != "$torch_dir" ]; then
   ln -sfn "$torch_dir" .libtorch
   echo "setup: .libtorch -> $torch_dir"
 fi
+echo "setup: done"

@@ -41,6 +41,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
         format: ReportFormat,
     },
+    /// Show rsbench's version and what the linked libtorch offers here.
+    Info,
     /// List, verify and fetch the known datasets.
     #[command(subcommand)]
     Datasets(DatasetsCommand),
@@ -145,6 +147,16 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Datasets(cmd) => datasets(cmd),
+        Command::Info => {
+            let t = crate::scorer::torch_runtime();
+            println!("rsbench {}", crate::VERSION);
+            println!(
+                "libtorch: cuda {} ({} devices), cudnn {}, mkldnn {}, {} intra-op threads",
+                t.cuda_available, t.cuda_devices, t.cudnn_available, t.mkldnn, t.intra_op_threads
+            );
+            println!("rayon threads: {}", rayon::current_num_threads());
+            Ok(())
+        }
     }
 }
 

@@ -195,3 +195,16 @@ fn datasets_list_and_verify() {
     assert!(text(&out.stdout).contains("MISMATCH  topic.jsonl"));
     assert!(text(&out.stderr).contains("1 of 7 files of `koradvmrs` failed verification"));
 }
+
+#[test]
+fn binary_finds_libtorch_without_library_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .arg("info")
+        .env_remove("LD_LIBRARY_PATH")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("libtorch: cuda"), "{}", text(&out.stdout));
+}

@@ -4,10 +4,12 @@
 mod lexical;
 mod random;
 mod tokenize;
+mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
 pub use tokenize::lexical_terms;
+pub use torch_env::{torch_runtime, TorchRuntime};
 
 /// The model-free scorers, selectable by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
