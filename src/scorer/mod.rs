@@ -2,6 +2,7 @@
 //! each out. Higher means a better reply.
 
 mod lexical;
+pub mod model;
 mod random;
 mod tokenize;
 mod torch_env;

@@ -1,0 +1,45 @@
+use std::path::PathBuf;
+
+/// Why a model could not be loaded or run. Every variant names the file or
+/// the tensor at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: missing; {hint}", path.display())]
+    Missing { path: PathBuf, hint: String },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error(
+        "{}: PyTorch pickle checkpoints are refused (unpickling runs arbitrary code). Convert it once with Python: \
+         `from transformers import AutoModel; AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)` \
+         (or `safetensors.torch.save_file(torch.load(f, weights_only=True), 'model.safetensors')`)",
+        path.display()
+    )]
+    Pickle { path: PathBuf },
+    #[error("{}: unsupported model_type `{model_type}` (supported: bert, roberta, xlm-roberta, camembert, electra); export it to TorchScript with an rsbench.toml sidecar instead", path.display())]
+    UnsupportedModel { path: PathBuf, model_type: String },
+    #[error("{}: tensor `{tensor}` is missing", path.display())]
+    MissingTensor { path: PathBuf, tensor: String },
+    #[error("{}: tensor `{tensor}` has shape {found:?}, config.json implies {expected:?}", path.display())]
+    Shape {
+        path: PathBuf,
+        tensor: String,
+        expected: Vec<i64>,
+        found: Vec<i64>,
+    },
+    #[error("{}: tensor `{tensor}` has unsupported dtype {dtype}", path.display())]
+    Dtype {
+        path: PathBuf,
+        tensor: String,
+        dtype: String,
+    },
+    #[error("{}: tokenizer: {message}", path.display())]
+    Tokenizer { path: PathBuf, message: String },
+    #[error("libtorch: {0}")]
+    Torch(#[from] tch::TchError),
+    #[error("model {model}: non-finite score {score} for pair {index}")]
+    NonFinite { model: String, index: usize, score: f64 },
+    #[error("{0}")]
+    Options(String),
+}

@@ -1,0 +1,402 @@
+//! The libtorch scorer: Hugging Face checkpoint directories (safetensors +
+//! config.json + tokenizer) for BERT, RoBERTa / XLM-R and ELECTRA, run
+//! natively on tch as cross-encoders (classification heads) or bi-encoders
+//! (bare encoders).
+
+mod batch;
+mod config;
+mod encoder;
+mod error;
+mod sidecar;
+mod template;
+mod text;
+mod weights;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tch::{Device, Kind, Tensor};
+
+pub use config::{Activation, Family, Head, ModelConfig};
+pub use error::ModelError;
+pub use sidecar::{Mode, Pooling, Sidecar};
+pub use template::{Encoded, Template};
+pub use text::TextTokenizer;
+
+use super::{Pair, ScoreError, Scorer, ScorerIdentity};
+use encoder::Encoder;
+
+/// Run-time choices that do not change what the model computes (beyond
+/// floating-point rounding).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    pub device: Device,
+    /// `Kind::Float` or `Kind::BFloat16`.
+    pub dtype: Kind,
+    /// Padded tokens per batch (batch size × longest sequence).
+    pub batch_tokens: usize,
+    /// Show a progress bar on stderr (hidden anyway when it is not a terminal).
+    pub progress: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            device: Device::Cpu,
+            dtype: Kind::Float,
+            batch_tokens: 8192,
+            progress: false,
+        }
+    }
+}
+
+pub struct ModelScorer {
+    dir: PathBuf,
+    config: ModelConfig,
+    /// libtorch tensors are Send but not Sync; the forward pass is serial
+    /// anyway (libtorch parallelises inside each op).
+    encoder: std::sync::Mutex<Encoder>,
+    tokenizer: TextTokenizer,
+    template: Template,
+    mode: Mode,
+    pooling: Pooling,
+    query_prefix: String,
+    passage_prefix: String,
+    context_joiner: String,
+    positive_label: Option<i64>,
+    sidecar_path: Option<PathBuf>,
+    weight_files: Vec<(String, String)>,
+    options: RunOptions,
+}
+
+fn file_sha256(path: &Path) -> Result<String, ModelError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|source| ModelError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl ModelScorer {
+    pub fn load(dir: &Path, options: RunOptions) -> Result<ModelScorer, ModelError> {
+        if !dir.is_dir() {
+            return Err(ModelError::Missing {
+                path: dir.to_path_buf(),
+                hint: "--model takes a checkpoint directory (config.json, model.safetensors, tokenizer)".into(),
+            });
+        }
+        let config = ModelConfig::load(&dir.join("config.json"))?;
+        let (sidecar, sidecar_path) = Sidecar::load(dir)?;
+        let sidecar_err = |message: String| ModelError::Invalid {
+            path: sidecar_path.clone().unwrap_or_else(|| dir.join("rsbench.toml")),
+            message,
+        };
+        let mode = sidecar.mode.unwrap_or(match config.head {
+            Head::Classification => Mode::Cross,
+            Head::Encoder => Mode::Bi,
+        });
+        if mode == Mode::Cross && config.head == Head::Encoder {
+            return Err(sidecar_err(
+                "mode = \"cross\" needs a *ForSequenceClassification checkpoint; this one is a bare encoder".into(),
+            ));
+        }
+        if config.head == Head::Classification && config.num_labels > 2 {
+            match sidecar.positive_label {
+                Some(p) if (0..config.num_labels).contains(&p) => {}
+                _ => {
+                    return Err(sidecar_err(format!(
+                        "the classifier has {} labels: set positive_label (0..{}) to say which one scores a reply",
+                        config.num_labels, config.num_labels
+                    )))
+                }
+            }
+        }
+        let tokenizer = TextTokenizer::load(dir, config.family)?;
+        let turn_separator = match &sidecar.turn_separator {
+            None => vec![tokenizer.sep],
+            Some(tok) => vec![tokenizer.token_id(tok).ok_or_else(|| {
+                sidecar_err(format!(
+                    "turn_separator `{tok}` is not a token of {}",
+                    tokenizer.source.display()
+                ))
+            })?],
+        };
+        let pair_separator = match config.family {
+            Family::Roberta => vec![tokenizer.sep, tokenizer.sep],
+            _ => vec![tokenizer.sep],
+        };
+        let position_limit = config.max_input_tokens();
+        let max_length = sidecar
+            .max_length
+            .or(tokenizer.model_max_length)
+            .unwrap_or(position_limit)
+            .min(position_limit);
+        if max_length < 8 {
+            return Err(sidecar_err(format!("max_length {max_length} is too short")));
+        }
+        let template = Template {
+            cls: tokenizer.cls,
+            sep: tokenizer.sep,
+            pad: tokenizer.pad,
+            turn_separator,
+            pair_separator,
+            max_length: max_length as usize,
+            two_token_types: config.type_vocab_size >= 2,
+        };
+        let files = weights::checkpoint_files(dir)?;
+        let mut weight_files = Vec::new();
+        for f in &files {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            weight_files.push((name, file_sha256(f)?));
+        }
+        let mut w = weights::Weights::load(files, options.dtype, options.device)?;
+        let encoder = Encoder::load(config.clone(), &mut w)?;
+        Ok(ModelScorer {
+            dir: dir.to_path_buf(),
+            config,
+            encoder: std::sync::Mutex::new(encoder),
+            tokenizer,
+            template,
+            mode,
+            pooling: sidecar.pooling.unwrap_or(Pooling::Mean),
+            query_prefix: sidecar.query_prefix.clone().unwrap_or_default(),
+            passage_prefix: sidecar.passage_prefix.clone().unwrap_or_default(),
+            context_joiner: sidecar.context_joiner.clone().unwrap_or_else(|| " ".into()),
+            positive_label: sidecar.positive_label,
+            sidecar_path,
+            weight_files,
+            options,
+        })
+    }
+
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn tokenizer(&self) -> &TextTokenizer {
+        &self.tokenizer
+    }
+
+    /// Token ids of many texts, tokenised in parallel, in input order.
+    fn tokenize_all(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>, ModelError> {
+        texts.par_iter().map(|t| self.tokenizer.ids(t)).collect()
+    }
+
+    /// Cross-encoder inputs for pairs; each distinct utterance is tokenised once.
+    pub fn cross_inputs(&self, pairs: &[Pair<'_>]) -> Result<Vec<Encoded>, ModelError> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut texts: Vec<&str> = Vec::new();
+        for p in pairs {
+            for t in p.context.iter().map(String::as_str).chain(std::iter::once(p.response)) {
+                index.entry(t).or_insert_with(|| {
+                    texts.push(t);
+                    texts.len() - 1
+                });
+            }
+        }
+        let ids = self.tokenize_all(&texts)?;
+        Ok(pairs
+            .par_iter()
+            .map(|p| {
+                let utterances: Vec<&[i64]> = p.context.iter().map(|u| ids[index[u.as_str()]].as_slice()).collect();
+                self.template.cross(&utterances, &ids[index[p.response]])
+            })
+            .collect())
+    }
+
+    /// Bi-encoder input for one side.
+    pub fn single_input(&self, prefix: &str, text: &str, keep_end: bool) -> Result<Encoded, ModelError> {
+        let joined = self.tokenizer.ids(&format!("{prefix}{text}"))?;
+        if joined.len() + 2 <= self.template.max_length || prefix.is_empty() {
+            let body = if prefix.is_empty() { joined.clone() } else { Vec::new() };
+            return Ok(self.template.single(&joined, &[], &body, keep_end));
+        }
+        let p = self.tokenizer.ids(prefix)?;
+        let t = self.tokenizer.ids(text)?;
+        Ok(self.template.single(&joined, &p, &t, keep_end))
+    }
+
+    pub fn context_text(&self, context: &[String]) -> String {
+        context.join(&self.context_joiner)
+    }
+
+    /// One row of output per input: the score (cross) or the pooled,
+    /// L2-normalised embedding (bi).
+    fn run(&self, inputs: &[Encoded], what: &str) -> Result<Vec<Tensor>, ModelError> {
+        let lengths: Vec<usize> = inputs.iter().map(|e| e.ids.len()).collect();
+        let plan = batch::plan(&lengths, self.options.batch_tokens);
+        let bar = batch::progress(self.options.progress, inputs.len() as u64, what);
+        let mut out: Vec<Option<Tensor>> = (0..inputs.len()).map(|_| None).collect();
+        let _guard = tch::no_grad_guard();
+        let encoder = self.encoder.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for group in plan {
+            let (ids, types, mask) = batch::pad(inputs, &group, self.template.pad, self.options.device)?;
+            let hidden = encoder.hidden_states(&ids, &types, &mask);
+            let rows = match self.mode {
+                Mode::Cross => self.cross_scores(&encoder, &hidden)?,
+                Mode::Bi => self.pool(&hidden, &mask)?,
+            };
+            let rows = rows.f_to_kind(Kind::Float)?.f_to_device(Device::Cpu)?;
+            for (k, &i) in group.iter().enumerate() {
+                out[i] = Some(rows.get(k as i64));
+            }
+            bar.inc(group.len() as u64);
+        }
+        bar.finish_and_clear();
+        Ok(out
+            .into_iter()
+            .map(|t| t.expect("every input is in one batch"))
+            .collect())
+    }
+
+    fn cross_scores(&self, encoder: &Encoder, hidden: &Tensor) -> Result<Tensor, ModelError> {
+        let logits = encoder
+            .logits(hidden)
+            .ok_or_else(|| ModelError::Options("cross mode needs a classification head".into()))?
+            .f_to_kind(Kind::Float)?;
+        Ok(match (self.config.num_labels, self.positive_label) {
+            (1, _) => logits.select(1, 0),
+            (2, None) => logits.select(1, 1) - logits.select(1, 0),
+            (_, Some(p)) => logits.log_softmax(1, Kind::Float).select(1, p),
+            (n, None) => return Err(ModelError::Options(format!("{n} labels and no positive_label"))),
+        })
+    }
+
+    fn pool(&self, hidden: &Tensor, mask: &Tensor) -> Result<Tensor, ModelError> {
+        let hidden = hidden.f_to_kind(Kind::Float)?;
+        let pooled = match self.pooling {
+            Pooling::Cls => hidden.select(1, 0),
+            Pooling::Mean => {
+                let m = mask.to_kind(Kind::Float).unsqueeze(-1);
+                (hidden * &m).sum_dim_intlist(1, false, Kind::Float)
+                    / m.sum_dim_intlist(1, false, Kind::Float).clamp_min(1e-9)
+            }
+        };
+        let norm = pooled.norm_scalaropt_dim(2, [1], true).clamp_min(1e-12);
+        Ok(pooled / norm)
+    }
+
+    /// Scores pairs (the `Scorer` contract, with model errors).
+    pub fn score_pairs(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ModelError> {
+        match self.mode {
+            Mode::Cross => {
+                let inputs = self.cross_inputs(pairs)?;
+                let rows = self.run(&inputs, "pairs")?;
+                Ok(rows.iter().map(|t| t.double_value(&[])).collect())
+            }
+            Mode::Bi => {
+                // Each distinct context and response is encoded once.
+                let mut ctx_index: HashMap<&[String], usize> = HashMap::new();
+                let mut resp_index: HashMap<&str, usize> = HashMap::new();
+                let (mut contexts, mut responses) = (Vec::new(), Vec::new());
+                for p in pairs {
+                    ctx_index.entry(p.context).or_insert_with(|| {
+                        contexts.push(p.context);
+                        contexts.len() - 1
+                    });
+                    resp_index.entry(p.response).or_insert_with(|| {
+                        responses.push(p.response);
+                        responses.len() - 1
+                    });
+                }
+                let ctx_inputs: Vec<Encoded> = contexts
+                    .par_iter()
+                    .map(|c| self.single_input(&self.query_prefix, &self.context_text(c), true))
+                    .collect::<Result<_, _>>()?;
+                let resp_inputs: Vec<Encoded> = responses
+                    .par_iter()
+                    .map(|r| self.single_input(&self.passage_prefix, r, false))
+                    .collect::<Result<_, _>>()?;
+                let mut all = ctx_inputs;
+                let n_ctx = all.len();
+                all.extend(resp_inputs);
+                let rows = self.run(&all, "texts")?;
+                Ok(pairs
+                    .iter()
+                    .map(|p| {
+                        let c = &rows[ctx_index[p.context]];
+                        let r = &rows[n_ctx + resp_index[p.response]];
+                        c.dot(r).double_value(&[])
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+impl Scorer for ModelScorer {
+    fn identity(&self) -> ScorerIdentity {
+        let c = self.config();
+        let mut params = serde_json::Map::new();
+        params.insert("path".into(), self.dir.display().to_string().into());
+        params.insert("model_type".into(), c.model_type.clone().into());
+        params.insert("mode".into(), serde_json::to_value(self.mode).unwrap_or_default());
+        params.insert("layers".into(), c.layers.into());
+        params.insert("hidden".into(), c.hidden_size.into());
+        params.insert("tokenizer".into(), self.tokenizer.kind().into());
+        params.insert(
+            "template".into(),
+            serde_json::to_value(&self.template).unwrap_or_default(),
+        );
+        if self.mode == Mode::Bi {
+            params.insert("pooling".into(), serde_json::to_value(self.pooling).unwrap_or_default());
+            params.insert("query_prefix".into(), self.query_prefix.clone().into());
+            params.insert("passage_prefix".into(), self.passage_prefix.clone().into());
+        }
+        if let Some(p) = &self.sidecar_path {
+            params.insert("sidecar".into(), p.display().to_string().into());
+        }
+        let weights: serde_json::Map<String, serde_json::Value> = self
+            .weight_files
+            .iter()
+            .map(|(n, h)| (n.clone(), h.clone().into()))
+            .collect();
+        params.insert("weights_sha256".into(), weights.into());
+        params.insert(
+            "dtype".into(),
+            if self.options.dtype == Kind::BFloat16 {
+                "bf16"
+            } else {
+                "f32"
+            }
+            .into(),
+        );
+        ScorerIdentity {
+            kind: "model".into(),
+            params,
+        }
+    }
+
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        self.score_pairs(pairs).map_err(|e| ScoreError::Failed {
+            scorer: "model".into(),
+            reason: e.to_string(),
+        })
+    }
+}

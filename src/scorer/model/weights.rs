@@ -1,0 +1,166 @@
+//! Reading safetensors checkpoints (single file or sharded) into libtorch
+//! tensors, with every tensor checked against the shape config.json implies.
+//! Pickle checkpoints are refused: unpickling executes code.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tch::{Device, Kind, Tensor};
+
+use super::ModelError;
+
+/// Tensors by checkpoint name, with the file each came from (for errors).
+pub struct Weights {
+    tensors: HashMap<String, (Tensor, PathBuf)>,
+    /// Prefix of the encoder's tensors (`bert.`, `roberta.`, `electra.` or none).
+    prefix: String,
+    pub files: Vec<PathBuf>,
+    kind: Kind,
+    device: Device,
+}
+
+#[derive(Deserialize)]
+struct ShardIndex {
+    weight_map: BTreeMap<String, String>,
+}
+
+const PICKLE_NAMES: [&str; 3] = ["pytorch_model.bin", "pytorch_model.bin.index.json", "model.pt"];
+
+/// The safetensors files of a checkpoint directory.
+pub fn checkpoint_files(dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
+    let single = dir.join("model.safetensors");
+    if single.is_file() {
+        return Ok(vec![single]);
+    }
+    let index = dir.join("model.safetensors.index.json");
+    if index.is_file() {
+        let text = std::fs::read_to_string(&index).map_err(|source| ModelError::Io {
+            path: index.clone(),
+            source,
+        })?;
+        let parsed: ShardIndex = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
+            path: index.clone(),
+            message: e.to_string(),
+        })?;
+        let mut files: Vec<PathBuf> = parsed.weight_map.values().map(|f| dir.join(f)).collect();
+        files.sort();
+        files.dedup();
+        for f in &files {
+            if !f.is_file() {
+                return Err(ModelError::Missing {
+                    path: f.clone(),
+                    hint: format!("listed in {}", index.display()),
+                });
+            }
+        }
+        return Ok(files);
+    }
+    for name in PICKLE_NAMES {
+        if dir.join(name).is_file() {
+            return Err(ModelError::Pickle { path: dir.join(name) });
+        }
+    }
+    Err(ModelError::Missing {
+        path: single,
+        hint: "expected model.safetensors or model.safetensors.index.json".into(),
+    })
+}
+
+fn kind_of(dtype: safetensors::Dtype) -> Option<Kind> {
+    use safetensors::Dtype as D;
+    Some(match dtype {
+        D::F32 => Kind::Float,
+        D::F16 => Kind::Half,
+        D::BF16 => Kind::BFloat16,
+        D::F64 => Kind::Double,
+        D::I64 => Kind::Int64,
+        _ => return None,
+    })
+}
+
+/// Old TF-converted checkpoints name LayerNorm parameters gamma/beta.
+fn canonical_name(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix(".gamma") {
+        format!("{stem}.weight")
+    } else if let Some(stem) = name.strip_suffix(".beta") {
+        format!("{stem}.bias")
+    } else {
+        name.to_owned()
+    }
+}
+
+impl Weights {
+    pub fn load(files: Vec<PathBuf>, kind: Kind, device: Device) -> Result<Weights, ModelError> {
+        let mut tensors = HashMap::new();
+        for file in &files {
+            let handle = std::fs::File::open(file).map_err(|source| ModelError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            // SAFETY: the map is read-only and dropped before this function returns;
+            // tensors are copied out of it.
+            let map = unsafe { memmap2::Mmap::map(&handle) }.map_err(|source| ModelError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let st = safetensors::SafeTensors::deserialize(&map).map_err(|e| ModelError::Invalid {
+                path: file.clone(),
+                message: format!("not a valid safetensors file: {e}"),
+            })?;
+            for (name, view) in st.tensors() {
+                let src_kind = kind_of(view.dtype()).ok_or_else(|| ModelError::Dtype {
+                    path: file.clone(),
+                    tensor: name.clone(),
+                    dtype: format!("{:?}", view.dtype()),
+                })?;
+                let shape: Vec<i64> = view.shape().iter().map(|&d| d as i64).collect();
+                let t = Tensor::f_from_data_size(view.data(), &shape, src_kind)?;
+                tensors.insert(canonical_name(&name), (t, file.clone()));
+            }
+        }
+        let prefix = ["bert.", "roberta.", "electra.", ""]
+            .into_iter()
+            .find(|p| tensors.contains_key(&format!("{p}embeddings.word_embeddings.weight")))
+            .unwrap_or("")
+            .to_owned();
+        Ok(Weights {
+            tensors,
+            prefix,
+            files,
+            kind,
+            device,
+        })
+    }
+
+    fn display_file(&self) -> PathBuf {
+        self.files.first().cloned().unwrap_or_default()
+    }
+
+    fn take_exact(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
+        let (t, file) = self.tensors.remove(name).ok_or_else(|| ModelError::MissingTensor {
+            path: self.display_file(),
+            tensor: name.to_owned(),
+        })?;
+        if t.size() != shape {
+            return Err(ModelError::Shape {
+                path: file,
+                tensor: name.to_owned(),
+                expected: shape.to_vec(),
+                found: t.size(),
+            });
+        }
+        Ok(t.f_to_kind(self.kind)?.f_to_device(self.device)?)
+    }
+
+    /// An encoder tensor (under the checkpoint's prefix).
+    pub fn encoder(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
+        let full = format!("{}{name}", self.prefix);
+        self.take_exact(&full, shape)
+    }
+
+    /// A head tensor (outside the encoder prefix).
+    pub fn head(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
+        self.take_exact(name, shape)
+    }
+}
