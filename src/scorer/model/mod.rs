@@ -195,6 +195,11 @@ impl ModelScorer {
         &self.template
     }
 
+    /// Padded-token budget per batch (see `RunOptions::batch_tokens`).
+    pub fn set_batch_tokens(&mut self, tokens: usize) {
+        self.options.batch_tokens = tokens.max(1);
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode
     }

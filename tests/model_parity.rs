@@ -1,0 +1,246 @@
+//! Parity with Hugging Face transformers on the committed fixtures
+//! (tests/fixtures/make_fixtures.py): same input ids, scores within 1e-4.
+
+use std::path::{Path, PathBuf};
+
+use rsbench::scorer::model::{Mode, ModelError, ModelScorer, RunOptions};
+use rsbench::scorer::Pair;
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn reference() -> Value {
+    let text = std::fs::read_to_string(fixtures().join("reference.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn pairs(reference: &Value) -> Vec<(Vec<String>, String)> {
+    reference["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let ctx = p["context"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap().to_owned())
+                .collect();
+            (ctx, p["response"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+fn ids(v: &Value) -> Vec<Vec<i64>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row.as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect())
+        .collect()
+}
+
+fn load(name: &str) -> ModelScorer {
+    ModelScorer::load(&fixtures().join("models").join(name), RunOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn check(name: &str, batch_tokens: usize) {
+    let reference = reference();
+    let expected = &reference["models"][name];
+    let owned = pairs(&reference);
+    let pairs: Vec<Pair<'_>> = owned
+        .iter()
+        .map(|(c, r)| Pair {
+            context: c,
+            response: r,
+        })
+        .collect();
+    let mut scorer = load(name);
+    match scorer.mode() {
+        Mode::Cross => {
+            let inputs: Vec<Vec<i64>> = scorer
+                .cross_inputs(&pairs)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.ids)
+                .collect();
+            assert_eq!(inputs, ids(&expected["input_ids"]), "{name}: input ids");
+        }
+        Mode::Bi => {
+            let ctx: Vec<Vec<i64>> = owned
+                .iter()
+                .map(|(c, _)| {
+                    scorer
+                        .single_input("query: ", &scorer.context_text(c), true)
+                        .unwrap()
+                        .ids
+                })
+                .collect();
+            assert_eq!(ctx, ids(&expected["context_ids"]), "{name}: context ids");
+            let resp: Vec<Vec<i64>> = owned
+                .iter()
+                .map(|(_, r)| scorer.single_input("passage: ", r, false).unwrap().ids)
+                .collect();
+            assert_eq!(resp, ids(&expected["response_ids"]), "{name}: response ids");
+        }
+    }
+    scorer.set_batch_tokens(batch_tokens);
+    let scores = scorer.score_pairs(&pairs).unwrap();
+    let want: Vec<f64> = expected["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(scores.len(), want.len());
+    for (i, (got, want)) in scores.iter().zip(&want).enumerate() {
+        assert!(
+            (got - want).abs() < 1e-4,
+            "{name} pair {i}: rsbench {got}, transformers {want}"
+        );
+    }
+}
+
+#[test]
+fn bert_two_labels() {
+    check("bert-cls2", 8192);
+}
+
+#[test]
+fn bert_one_label_custom_turn_separator_tanh_gelu() {
+    check("bert-cls1-eot", 8192);
+}
+
+#[test]
+fn bert_three_labels_sharded_checkpoint() {
+    check("bert-cls3-sharded", 8192);
+}
+
+#[test]
+fn bert_uncased_vocab_txt_through_rust_tokenizers() {
+    check("bert-uncased-vocab", 8192);
+}
+
+#[test]
+fn roberta_positions_and_double_separator() {
+    check("roberta-cls2", 8192);
+}
+
+#[test]
+fn electra_with_embedding_projection() {
+    check("electra-cls1", 8192);
+}
+
+#[test]
+fn bi_encoder_mean_pooling_with_prefixes() {
+    check("bert-encoder", 8192);
+}
+
+#[test]
+fn batching_does_not_change_scores() {
+    // One pair per batch against everything in one padded batch.
+    check("bert-cls2", 1);
+    check("roberta-cls2", 1);
+}
+
+fn copy_model(name: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(fixtures().join("models").join(name)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn load_err(dir: &Path) -> String {
+    match ModelScorer::load(dir, RunOptions::default()) {
+        Ok(_) => panic!("{} loaded", dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn pickle_checkpoints_are_refused_with_a_conversion_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
+    std::fs::write(tmp.path().join("pytorch_model.bin"), b"\x80\x02}q\x00.").unwrap();
+    let e = load_err(tmp.path());
+    assert!(
+        e.contains("pytorch_model.bin: PyTorch pickle checkpoints are refused"),
+        "{e}"
+    );
+    assert!(e.contains("safe_serialization=True"), "{e}");
+}
+
+#[test]
+fn missing_files_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    std::fs::remove_file(tmp.path().join("tokenizer.json")).unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("tokenizer.json: missing") && e.contains("vocab.txt"), "{e}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    std::fs::remove_file(tmp.path().join("config.json")).unwrap();
+    assert!(load_err(tmp.path()).contains("config.json: missing"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls3-sharded", tmp.path());
+    std::fs::remove_file(tmp.path().join("model-00002-of-00003.safetensors")).unwrap();
+    let e = load_err(tmp.path());
+    assert!(
+        e.contains("model-00002-of-00003.safetensors: missing; listed in"),
+        "{e}"
+    );
+}
+
+#[test]
+fn shape_disagreeing_with_config_names_the_tensor() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    let path = tmp.path().join("config.json");
+    let mut config: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config["intermediate_size"] = 48.into();
+    std::fs::write(&path, config.to_string()).unwrap();
+    let e = load_err(tmp.path());
+    assert!(
+        e.contains("model.safetensors: tensor `bert.encoder.layer.0.intermediate.dense.weight` has shape [64, 32], config.json implies [48, 32]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_model_type_and_bad_sidecar_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    let path = tmp.path().join("config.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"bert\"", "\"gpt2\"");
+    std::fs::write(&path, text).unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("config.json: unsupported model_type `gpt2`"), "{e}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    std::fs::write(tmp.path().join("rsbench.toml"), "turn_separator = \"[NOPE]\"\n").unwrap();
+    let e = load_err(tmp.path());
+    assert!(
+        e.contains("rsbench.toml: turn_separator `[NOPE]` is not a token"),
+        "{e}"
+    );
+    std::fs::write(tmp.path().join("rsbench.toml"), "colour = \"blue\"\n").unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("rsbench.toml:") && e.contains("unknown field"), "{e}");
+}
+
+#[test]
+fn corrupt_safetensors_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-cls2", tmp.path());
+    std::fs::write(tmp.path().join("model.safetensors"), b"garbage").unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("model.safetensors: not a valid safetensors file"), "{e}");
+    let _ = ModelError::Options(String::new());
+}
