@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TORCH_VERSION="2.13.0"
+# The parity tests compare with transformers; the fixture script needs it too.
+PY_PACKAGES=("transformers==5.24.0" "numpy==2.4.6")
 VENV=".venv"
 
 need_apt=()
@@ -36,6 +38,21 @@ if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(0 if torch.__version__.s
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
 else
   echo "setup: torch $TORCH_VERSION already in $VENV"
+fi
+
+if ! "$VENV/bin/python" - "${PY_PACKAGES[@]}" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import version
+for spec in sys.argv[1:]:
+    name, want = spec.split("==")
+    if version(name) != want:
+        sys.exit(1)
+PY
+then
+  echo "setup: installing ${PY_PACKAGES[*]} into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
+else
+  echo "setup: ${PY_PACKAGES[*]} already in $VENV"
 fi
 
 # tch's build script reads LIBTORCH (set in .cargo/config.toml to this link), so

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
 use crate::eval::{evaluate, BootstrapConfig, EvalConfig};
 use crate::report::{self, RunMetadata, Timing};
+use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{Baseline, Scorer};
 
 pub const DEFAULT_SEED: u64 = 42;
@@ -62,6 +63,12 @@ enum ScorerKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DtypeArg {
+    F32,
+    Bf16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SplitArg {
     Adversarial,
     Clean,
@@ -96,7 +103,19 @@ struct EvalArgs {
     /// Replace the --out directory if it exists.
     #[arg(long)]
     overwrite: bool,
-    /// Do not print the summary table.
+    /// Model device: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Model precision.
+    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    dtype: DtypeArg,
+    /// Threads for tokenisation and libtorch [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Padded tokens per model batch (batch size × longest sequence).
+    #[arg(long, default_value_t = 8192)]
+    batch_tokens: usize,
+    /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -175,10 +194,17 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     if let Some(model) = &args.model {
-        bail!(
-            "--model {}: the libtorch model scorer is not part of this build yet; use --scorer bm25|tfidf|random",
-            model.display()
-        );
+        let options = RunOptions {
+            device: parse_device(&args.device)?,
+            dtype: match args.dtype {
+                DtypeArg::F32 => tch::Kind::Float,
+                DtypeArg::Bf16 => tch::Kind::BFloat16,
+            },
+            batch_tokens: args.batch_tokens.max(1),
+            progress: !args.quiet,
+        };
+        let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
+        return Ok(Box::new(scorer));
     }
     let baseline = match args.scorer.unwrap_or(ScorerKind::Bm25) {
         ScorerKind::Bm25 => Baseline::Bm25,
@@ -186,6 +212,20 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
         ScorerKind::Random => Baseline::Random,
     };
     Ok(baseline.build(dataset, args.seed))
+}
+
+/// The scorer's part of a generated run name: the model directory's name for models.
+fn scorer_label(args: &EvalArgs, kind: &str) -> String {
+    args.model
+        .as_ref()
+        .and_then(|m| {
+            m.canonicalize()
+                .ok()
+                .unwrap_or_else(|| m.clone())
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| kind.to_owned())
 }
 
 fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathBuf {
@@ -206,6 +246,14 @@ fn eval(args: EvalArgs) -> Result<()> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
+    if let Some(n) = args.threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        tch::set_num_threads(n as i32);
+        // Fails only if the pool was already built (tests running in-process).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
     let (dataset, source) = load_dataset(args.dataset.as_deref())?;
     let scorer = make_scorer(&args, &dataset)?;
     let identity = scorer.identity();
@@ -241,10 +289,14 @@ fn eval(args: EvalArgs) -> Result<()> {
         SplitArg::Clean => "clean",
         SplitArg::Both => "both",
     };
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_run_dir(&dataset.name, &identity.kind, split_name, args.seed));
+    let dir = args.out.clone().unwrap_or_else(|| {
+        default_run_dir(
+            &dataset.name,
+            &scorer_label(&args, &identity.kind),
+            split_name,
+            args.seed,
+        )
+    });
     let timing = Timing {
         wall_seconds: started.elapsed().as_secs_f64(),
         started_unix,

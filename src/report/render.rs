@@ -65,14 +65,17 @@ fn table_builder(rows: &[&SummaryRow]) -> Builder {
     b
 }
 
+/// The scorer and its scalar parameters (nested ones, such as a model's
+/// template or weight checksums, are in metadata.json).
 fn scorer_line(meta: &RunMetadata) -> String {
     let params: Vec<String> = meta
         .scorer
         .params
         .iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => format!("{k}={s}"),
-            other => format!("{k}={other}"),
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some(format!("{k}={s}")),
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => None,
+            other => Some(format!("{k}={other}")),
         })
         .collect();
     if params.is_empty() {

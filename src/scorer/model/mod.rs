@@ -5,6 +5,7 @@
 
 mod batch;
 mod config;
+mod device;
 mod encoder;
 mod error;
 mod sidecar;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use tch::{Device, Kind, Tensor};
 
 pub use config::{Activation, Family, Head, ModelConfig};
+pub use device::parse_device;
 pub use error::ModelError;
 pub use sidecar::{Mode, Pooling, Sidecar};
 pub use template::{Encoded, Template};
