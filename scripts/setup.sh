@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TORCH_VERSION="2.13.0"
-# The parity tests compare with transformers; the fixture script needs it too.
-PY_PACKAGES=("transformers==5.24.0" "numpy==2.4.6")
+# The parity tests compare with transformers (the fixture script needs it too);
+# the model benchmark reads predictions.parquet with pyarrow.
+PY_PACKAGES=("transformers==5.24.0" "numpy==2.4.6" "pyarrow==26.0.1")
 VENV=".venv"
 
 need_apt=()

@@ -300,6 +300,9 @@ fn eval(args: EvalArgs) -> Result<()> {
     let timing = Timing {
         wall_seconds: started.elapsed().as_secs_f64(),
         started_unix,
+        scoring_seconds: result.scoring_seconds,
+        distinct_pairs: result.distinct_pairs,
+        scorer: scorer.stats(),
     };
     report::write_run(&dir, args.overwrite, &dataset, &result, &metadata, &timing)
         .with_context(|| format!("writing report {}", dir.display()))?;

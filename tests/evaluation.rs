@@ -97,18 +97,7 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
     let meta = RunMetadata::describe(&ds, "<embedded sample>", &scorer.identity(), &cfg, &result);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("run");
-    write_run(
-        &dir,
-        false,
-        &ds,
-        &result,
-        &meta,
-        &Timing {
-            wall_seconds: 0.0,
-            started_unix: 0,
-        },
-    )
-    .unwrap();
+    write_run(&dir, false, &ds, &result, &meta, &Timing::default()).unwrap();
 
     let file = std::fs::File::open(dir.join("predictions.parquet")).unwrap();
     let df = ParquetReader::new(file).finish().unwrap();
@@ -125,18 +114,7 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
         assert!(matches!(label.get(i), Some(0) | Some(1)));
     }
     // Writing again without --overwrite is refused and the run is kept.
-    let e = write_run(
-        &dir,
-        false,
-        &ds,
-        &result,
-        &meta,
-        &Timing {
-            wall_seconds: 0.0,
-            started_unix: 0,
-        },
-    )
-    .unwrap_err();
+    let e = write_run(&dir, false, &ds, &result, &meta, &Timing::default()).unwrap_err();
     assert!(e.to_string().contains("already exists"), "{e}");
     assert!(dir.join("summary.csv").is_file());
 }

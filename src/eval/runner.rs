@@ -39,6 +39,8 @@ pub struct EvalResult {
     pub summary: Vec<SummaryRow>,
     /// Distinct (context, response) pairs scored, over all splits.
     pub distinct_pairs: usize,
+    /// Wall time inside the scorer; varies run to run, so it goes to timing.json only.
+    pub scoring_seconds: f64,
 }
 
 pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> Result<EvalResult, EvalError> {
@@ -74,7 +76,9 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         }
         slots.push(split_slots);
     }
+    let scoring = std::time::Instant::now();
     let unique_scores = score_checked(scorer, &pairs)?;
+    let scoring_seconds = scoring.elapsed().as_secs_f64();
     let distinct_pairs = pairs.len();
 
     let types = dataset.types();
@@ -118,5 +122,6 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         splits,
         summary,
         distinct_pairs,
+        scoring_seconds,
     })
 }

@@ -73,10 +73,18 @@ pub struct BootstrapInfo {
 }
 
 /// Wall-clock facts, kept apart so the other files stay byte-identical.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
     pub wall_seconds: f64,
     pub started_unix: u64,
+    /// Time inside the scorer (all splits, distinct pairs once).
+    #[serde(default)]
+    pub scoring_seconds: f64,
+    #[serde(default)]
+    pub distinct_pairs: usize,
+    /// The scorer's own counters (a model's tokens, batches, forward time, FLOPs).
+    #[serde(default)]
+    pub scorer: Option<serde_json::Value>,
 }
 
 pub const TIE_POLICY: &str = "tied candidates are ordered uniformly at random; every metric is its exact expectation over those orders (fractional ranks in predictions)";

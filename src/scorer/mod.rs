@@ -66,6 +66,12 @@ pub trait Scorer: Send + Sync {
 
     /// Scores every pair; the result has exactly `pairs.len()` finite values.
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError>;
+
+    /// Work counters of the scoring done so far (tokens, batches, forward
+    /// time), recorded in a run's timing.json.
+    fn stats(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// Runs `scorer` and checks its promise: one finite score per pair.

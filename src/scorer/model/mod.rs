@@ -70,6 +70,22 @@ pub struct ModelScorer {
     sidecar_path: Option<PathBuf>,
     weight_files: Vec<(String, String)>,
     options: RunOptions,
+    stats: std::sync::Mutex<RunStats>,
+}
+
+/// What the forward passes did: for throughput and FLOP/s figures.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RunStats {
+    pub sequences: u64,
+    pub batches: u64,
+    /// Tokens of the inputs themselves.
+    pub tokens: u64,
+    /// Tokens including padding (what the matrix products process).
+    pub padded_tokens: u64,
+    /// Sum over batches of batch size × longest length² (attention work).
+    pub attention_positions: u64,
+    pub forward_seconds: f64,
+    pub tokenize_seconds: f64,
 }
 
 fn file_sha256(path: &Path) -> Result<String, ModelError> {
@@ -186,6 +202,7 @@ impl ModelScorer {
             sidecar_path,
             weight_files,
             options,
+            stats: std::sync::Mutex::new(RunStats::default()),
         })
     }
 
@@ -262,7 +279,15 @@ impl ModelScorer {
         let mut out: Vec<Option<Tensor>> = (0..inputs.len()).map(|_| None).collect();
         let _guard = tch::no_grad_guard();
         let encoder = self.encoder.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let started = std::time::Instant::now();
+        let mut stats = RunStats::default();
         for group in plan {
+            let longest = group.iter().map(|&i| lengths[i]).max().unwrap_or(0) as u64;
+            stats.sequences += group.len() as u64;
+            stats.batches += 1;
+            stats.tokens += group.iter().map(|&i| lengths[i] as u64).sum::<u64>();
+            stats.padded_tokens += group.len() as u64 * longest;
+            stats.attention_positions += group.len() as u64 * longest * longest;
             let (ids, types, mask) = batch::pad(inputs, &group, self.template.pad, self.options.device)?;
             let hidden = encoder.hidden_states(&ids, &types, &mask);
             let rows = match self.mode {
@@ -276,9 +301,11 @@ impl ModelScorer {
             bar.inc(group.len() as u64);
         }
         bar.finish_and_clear();
+        stats.forward_seconds = started.elapsed().as_secs_f64();
+        self.add_stats(&stats);
         Ok(out
             .into_iter()
-            .map(|t| t.expect("every input is in one batch"))
+            .map(|t| t.unwrap_or_else(|| Tensor::from(f32::NAN)))
             .collect())
     }
 
@@ -309,11 +336,31 @@ impl ModelScorer {
         Ok(pooled / norm)
     }
 
+    fn add_stats(&self, more: &RunStats) {
+        let mut s = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        s.sequences += more.sequences;
+        s.batches += more.batches;
+        s.tokens += more.tokens;
+        s.padded_tokens += more.padded_tokens;
+        s.attention_positions += more.attention_positions;
+        s.forward_seconds += more.forward_seconds;
+        s.tokenize_seconds += more.tokenize_seconds;
+    }
+
+    pub fn run_stats(&self) -> RunStats {
+        self.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     /// Scores pairs (the `Scorer` contract, with model errors).
     pub fn score_pairs(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ModelError> {
         match self.mode {
             Mode::Cross => {
+                let t = std::time::Instant::now();
                 let inputs = self.cross_inputs(pairs)?;
+                self.add_stats(&RunStats {
+                    tokenize_seconds: t.elapsed().as_secs_f64(),
+                    ..RunStats::default()
+                });
                 let rows = self.run(&inputs, "pairs")?;
                 Ok(rows.iter().map(|t| t.double_value(&[])).collect())
             }
@@ -332,6 +379,7 @@ impl ModelScorer {
                         responses.len() - 1
                     });
                 }
+                let t = std::time::Instant::now();
                 let ctx_inputs: Vec<Encoded> = contexts
                     .par_iter()
                     .map(|c| self.single_input(&self.query_prefix, &self.context_text(c), true))
@@ -340,6 +388,10 @@ impl ModelScorer {
                     .par_iter()
                     .map(|r| self.single_input(&self.passage_prefix, r, false))
                     .collect::<Result<_, _>>()?;
+                self.add_stats(&RunStats {
+                    tokenize_seconds: t.elapsed().as_secs_f64(),
+                    ..RunStats::default()
+                });
                 let mut all = ctx_inputs;
                 let n_ctx = all.len();
                 all.extend(resp_inputs);
@@ -398,6 +450,21 @@ impl Scorer for ModelScorer {
             kind: "model".into(),
             params,
         }
+    }
+
+    fn stats(&self) -> Option<serde_json::Value> {
+        let mut v = serde_json::to_value(self.run_stats()).ok()?;
+        let c = &self.config;
+        if let Some(map) = v.as_object_mut() {
+            // Multiply-accumulates ×2 per padded token (projections and FFN) and per
+            // attention position (scores and weighted sum): the work done.
+            let (h, f, layers) = (c.hidden_size as f64, c.intermediate_size as f64, c.layers as f64);
+            let s = self.run_stats();
+            let linear = 2.0 * layers * (4.0 * h * h + 2.0 * h * f) * s.padded_tokens as f64;
+            let attention = 2.0 * layers * 2.0 * h * s.attention_positions as f64;
+            map.insert("model_flops".into(), (linear + attention).into());
+        }
+        Some(v)
     }
 
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {

@@ -1,0 +1,229 @@
+"""rsbench's libtorch scorer against the plain Hugging Face Python loop, side by side.
+
+    .venv/bin/python benches/model_throughput.py [--every K] [--bi-model DIR] [--skip-python]
+
+Runs in one process tree on the same machine, same torch 2.13, same thread count:
+- the machine's measured fp32 and bf16 GEMM peak (torch.matmul, 2048³, best of 5);
+- a random-init BERT-base-config cross-encoder (tests/fixtures/make_fixtures.py --bench) scoring
+  KorAdvMRS, both splits: (a) `rsbench eval --model` (release build), whole process;
+  (b) the loop a researcher would write: transformers, batches of 32 in dataset order,
+  `padding=True, truncation=True`, `torch.inference_mode()`, model loading included;
+- the same on a set of all-distinct pairs (where rsbench's deduplication cannot help);
+- rsbench with `--dtype bf16`: speed-up and the share of per-case decisions unchanged;
+- the bi-encoder (multilingual-e5-small, scripts/make_e5_small.py) both ways, if present.
+
+`--every K` keeps every K-th case of each KorAdvMRS file (default 10: a BERT-base forward over
+all 26,640 candidate slots takes about an hour of the Python loop on 2 cores; `--every 1` runs it
+all). Prints pairs/s, ratios, and rsbench's model FLOP/s against the fp32 GEMM peak.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import torch
+from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / "target" / "release" / "rsbench"
+
+
+def gemm_peak(dtype, threads, n=2048):
+    torch.set_num_threads(threads)
+    a = torch.randn(n, n, dtype=dtype)
+    b = torch.randn(n, n, dtype=dtype)
+    torch.matmul(a, b)
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        torch.matmul(a, b)
+        best = min(best, time.perf_counter() - t)
+    return 2 * n**3 / best
+
+
+def subset(src, dest, every):
+    dest.mkdir(parents=True)
+    for f in sorted(src.glob("*.jsonl")):
+        lines = [l for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+        (dest / f.name).write_text("\n".join(lines[::every]) + "\n", encoding="utf-8")
+
+
+def cases_by_id(dataset):
+    cases = {}
+    for f in sorted(dataset.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                c = json.loads(line)
+                cases[c["did"]] = c
+    return cases
+
+
+def distinct_set(src, dest):
+    """Cases whose (context, response) pairs are all distinct: KorAdvMRS's distinct pairs,
+    grouped by context, two candidates a case."""
+    dest.mkdir(parents=True)
+    by_context = {}
+    for c in cases_by_id(src).values():
+        key = json.dumps(c["context"], ensure_ascii=False)
+        seen = by_context.setdefault(key, (c["context"], c["src_dlg_id"], []))
+        for cand in c["candidates"]:
+            if cand["text"] not in seen[2]:
+                seen[2].append(cand["text"])
+    lines = []
+    for i, (context, dlg, texts) in enumerate(by_context.values()):
+        for j in range(0, len(texts) - 1, 2):
+            lines.append(json.dumps({
+                "context": context, "src_dlg_id": dlg, "did": f"distinct{i}_{j}",
+                "candidates": [{"text": texts[j], "label": 1}, {"text": texts[j + 1], "label": 0}],
+            }, ensure_ascii=False))
+    (dest / "distinct.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_rsbench(model, dataset, split, out, threads, dtype="f32"):
+    cmd = [str(BIN), "eval", "--model", str(model), "--dataset", str(dataset), "--split", split,
+           "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--out", str(out), "-q"]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    timing = json.loads((out / "timing.json").read_text())
+    rows = pq.read_table(out / "predictions.parquet").to_pylist()
+    return wall, timing, rows
+
+
+def decisions(rows):
+    best = {}
+    for r in rows:
+        key = (r["split"], r["case_id"])
+        if key not in best or r["score"] > best[key][0]:
+            best[key] = (r["score"], r["candidate"])
+    return {k: v[1] for k, v in best.items()}
+
+
+def pairs_in_order(rows, cases):
+    return [(cases[r["case_id"]]["context"], r["text"], r["score"]) for r in rows]
+
+
+def python_cross(model_dir, pairs, threads, batch=32):
+    torch.set_num_threads(threads)
+    t = time.perf_counter()
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval()
+    sep = f" {tok.sep_token} "
+    scores = []
+    with torch.inference_mode():
+        for i in range(0, len(pairs), batch):
+            chunk = pairs[i : i + batch]
+            enc = tok([sep.join(c) for c, _, _ in chunk], [r for _, r, _ in chunk],
+                      padding=True, truncation=True, return_tensors="pt")
+            logits = model(**enc).logits
+            scores.extend((logits[:, 1] - logits[:, 0]).tolist())
+    return time.perf_counter() - t, scores
+
+
+def python_bi(model_dir, pairs, threads, batch=32):
+    torch.set_num_threads(threads)
+    t = time.perf_counter()
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    model = AutoModel.from_pretrained(str(model_dir), add_pooling_layer=False).eval()
+
+    def embed(texts):
+        enc = tok(texts, padding=True, truncation=True, return_tensors="pt")
+        h = model(**enc).last_hidden_state
+        m = enc["attention_mask"].unsqueeze(-1).float()
+        return torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+
+    scores = []
+    with torch.inference_mode():
+        for i in range(0, len(pairs), batch):
+            chunk = pairs[i : i + batch]
+            q = embed(["query: " + " ".join(c) for c, _, _ in chunk])
+            p = embed(["passage: " + r for _, r, _ in chunk])
+            scores.extend((q * p).sum(-1).tolist())
+    return time.perf_counter() - t, scores
+
+
+def max_diff(pairs, scores):
+    return max(abs(a - s) for (_, _, a), s in zip(pairs, scores))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--every", type=int, default=10)
+    ap.add_argument("--data", default=os.environ.get("RSBENCH_KORADVMRS_DIR", str(ROOT.parent / "shared/datasets/koradvmrs")))
+    ap.add_argument("--model", default=str(ROOT / "models/bench-bert-base"))
+    ap.add_argument("--bi-model", default=str(ROOT / "models/multilingual-e5-small-q4"))
+    ap.add_argument("--skip-python", action="store_true")
+    args = ap.parse_args()
+    threads = os.cpu_count() or 1
+    model = Path(args.model)
+    if not model.is_dir():
+        subprocess.run([sys.executable, str(ROOT / "tests/fixtures/make_fixtures.py"), "--bench", str(model)], check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+
+    fp32_peak = gemm_peak(torch.float32, threads)
+    bf16_peak = gemm_peak(torch.bfloat16, threads)
+    print(f"machine: {threads} threads, torch {torch.__version__}; GEMM peak fp32 {fp32_peak / 1e9:.1f} GFLOP/s, "
+          f"bf16 {bf16_peak / 1e9:.1f} GFLOP/s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        data = tmp / "koradvmrs"
+        subset(Path(args.data), data, args.every)
+        cases = cases_by_id(data)
+        distinct = tmp / "distinct"
+        distinct_set(data, distinct)
+        distinct_cases = cases_by_id(distinct)
+        print(f"data: every {args.every}th KorAdvMRS case: {len(cases)} cases; distinct set: {len(distinct_cases)} cases")
+        print()
+        print(f"{'workload':<34} {'slots':>6} {'rsbench s':>10} {'pairs/s':>9} {'python s':>9} {'pairs/s':>9} {'ratio':>6}  notes")
+
+        def line(name, slots, rs_wall, py_wall, note=""):
+            py = f"{py_wall:9.1f} {slots / py_wall:9.1f} {py_wall / rs_wall:5.2f}x" if py_wall else f"{'-':>9} {'-':>9} {'-':>6}"
+            print(f"{name:<34} {slots:>6} {rs_wall:10.1f} {slots / rs_wall:9.1f} {py}  {note}")
+
+        for label, dataset, split, case_map in [
+            ("cross BERT-base, KorAdvMRS both", data, "both", cases),
+            ("cross BERT-base, all-distinct", distinct, "adversarial", distinct_cases),
+        ]:
+            wall, timing, rows = run_rsbench(model, dataset, split, tmp / f"rs-{split}", threads)
+            stats = timing["scorer"]
+            flops = stats["model_flops"] / stats["forward_seconds"]
+            pairs = pairs_in_order(rows, case_map)
+            py_wall, note = None, ""
+            if not args.skip_python:
+                py_wall, scores = python_cross(model, pairs, threads)
+                note = f"max |Δscore| vs HF {max_diff(pairs, scores):.1e}; "
+            note += (f"{timing['distinct_pairs']} distinct pairs; forward {flops / 1e9:.1f} GFLOP/s = "
+                     f"{100 * flops / fp32_peak:.0f}% of fp32 peak")
+            line(label, len(rows), wall, py_wall, note)
+            if split == "both":
+                bf_wall, bf_timing, bf_rows = run_rsbench(model, dataset, split, tmp / "rs-bf16", threads, "bf16")
+                a, b = decisions(rows), decisions(bf_rows)
+                same = sum(a[k] == b[k] for k in a) / len(a)
+                bf_flops = bf_timing["scorer"]["model_flops"] / bf_timing["scorer"]["forward_seconds"]
+                print(f"{'  same, rsbench --dtype bf16':<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
+                      f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.1f}% of per-case decisions unchanged; "
+                      f"forward {bf_flops / 1e9:.1f} GFLOP/s")
+
+        bi = Path(args.bi_model)
+        if bi.is_dir():
+            wall, timing, rows = run_rsbench(bi, data, "both", tmp / "rs-bi", threads)
+            pairs = pairs_in_order(rows, cases)
+            py_wall, note = None, ""
+            if not args.skip_python:
+                py_wall, scores = python_bi(bi, pairs, threads)
+                note = f"max |Δscore| vs HF {max_diff(pairs, scores):.1e}; "
+            note += f"{timing['scorer']['sequences']} texts encoded"
+            line("bi e5-small, KorAdvMRS both", len(rows), wall, py_wall, note)
+        else:
+            print(f"(bi-encoder skipped: {bi} missing; make it with scripts/make_e5_small.py)")
+
+
+if __name__ == "__main__":
+    main()
