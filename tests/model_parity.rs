@@ -244,3 +244,21 @@ fn corrupt_safetensors_is_named() {
     assert!(e.contains("model.safetensors: not a valid safetensors file"), "{e}");
     let _ = ModelError::Options(String::new());
 }
+
+#[test]
+fn torchscript_traced_classifier() {
+    check("bert-torchscript", 8192);
+    check("bert-torchscript", 1);
+}
+
+#[test]
+fn torchscript_sidecar_errors_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-torchscript", tmp.path());
+    std::fs::write(tmp.path().join("model.pt"), b"not a module").unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("model.pt: not a TorchScript module"), "{e}");
+    std::fs::remove_file(tmp.path().join("model.pt")).unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("model.pt: missing; named by [torchscript] file"), "{e}");
+}

@@ -8,6 +8,7 @@ mod config;
 mod device;
 mod encoder;
 mod error;
+mod script;
 mod sidecar;
 mod template;
 mod text;
@@ -28,6 +29,8 @@ pub use text::TextTokenizer;
 
 use super::{Pair, ScoreError, Scorer, ScorerIdentity};
 use encoder::Encoder;
+pub use script::ScriptSpec;
+use script::{ScriptInput, ScriptModule, ScriptOutput};
 
 /// Run-time choices that do not change what the model computes (beyond
 /// floating-point rounding).
@@ -53,12 +56,17 @@ impl Default for RunOptions {
     }
 }
 
+enum Backend {
+    Native(Box<Encoder>),
+    Script(ScriptModule),
+}
+
 pub struct ModelScorer {
     dir: PathBuf,
-    config: ModelConfig,
+    config: Option<ModelConfig>,
     /// libtorch tensors are Send but not Sync; the forward pass is serial
     /// anyway (libtorch parallelises inside each op).
-    encoder: std::sync::Mutex<Encoder>,
+    backend: std::sync::Mutex<Backend>,
     tokenizer: TextTokenizer,
     template: Template,
     mode: Mode,
@@ -118,33 +126,62 @@ impl ModelScorer {
                 hint: "--model takes a checkpoint directory (config.json, model.safetensors, tokenizer)".into(),
             });
         }
-        let config = ModelConfig::load(&dir.join("config.json"))?;
         let (sidecar, sidecar_path) = Sidecar::load(dir)?;
         let sidecar_err = |message: String| ModelError::Invalid {
             path: sidecar_path.clone().unwrap_or_else(|| dir.join("rsbench.toml")),
             message,
         };
-        let mode = sidecar.mode.unwrap_or(match config.head {
-            Head::Classification => Mode::Cross,
-            Head::Encoder => Mode::Bi,
-        });
-        if mode == Mode::Cross && config.head == Head::Encoder {
-            return Err(sidecar_err(
-                "mode = \"cross\" needs a *ForSequenceClassification checkpoint; this one is a bare encoder".into(),
-            ));
-        }
-        if config.head == Head::Classification && config.num_labels > 2 {
-            match sidecar.positive_label {
-                Some(p) if (0..config.num_labels).contains(&p) => {}
-                _ => {
-                    return Err(sidecar_err(format!(
-                        "the classifier has {} labels: set positive_label (0..{}) to say which one scores a reply",
-                        config.num_labels, config.num_labels
-                    )))
+        // What the input side needs to know, from config.json or the TorchScript spec.
+        let (config, family, natural_mode, two_token_types, position_limit) = match &sidecar.torchscript {
+            None => {
+                let c = ModelConfig::load(&dir.join("config.json"))?;
+                let mode = match c.head {
+                    Head::Classification => Mode::Cross,
+                    Head::Encoder => Mode::Bi,
+                };
+                if c.head == Head::Classification && c.num_labels > 2 {
+                    match sidecar.positive_label {
+                        Some(p) if (0..c.num_labels).contains(&p) => {}
+                        _ => return Err(sidecar_err(format!(
+                            "the classifier has {} labels: set positive_label (0..{}) to say which one scores a reply",
+                            c.num_labels, c.num_labels
+                        ))),
+                    }
                 }
+                let (family, types, limit) = (c.family, c.type_vocab_size >= 2, c.max_input_tokens());
+                (Some(c), family, mode, types, Some(limit))
             }
+            Some(spec) => {
+                let family = match spec.family.as_deref() {
+                    None | Some("bert") | Some("electra") => Family::Bert,
+                    Some("roberta") | Some("xlm-roberta") => Family::Roberta,
+                    Some(other) => {
+                        return Err(sidecar_err(format!(
+                            "[torchscript] family `{other}`: use bert or roberta"
+                        )))
+                    }
+                };
+                let mode = match spec.output {
+                    ScriptOutput::Logits => Mode::Cross,
+                    ScriptOutput::Hidden | ScriptOutput::Embedding => Mode::Bi,
+                };
+                (
+                    None,
+                    family,
+                    mode,
+                    spec.inputs.contains(&ScriptInput::TokenTypeIds),
+                    None,
+                )
+            }
+        };
+        let mode = sidecar.mode.unwrap_or(natural_mode);
+        if mode != natural_mode {
+            return Err(sidecar_err(match natural_mode {
+                Mode::Bi => "mode = \"cross\" needs a classifier (*ForSequenceClassification, or TorchScript output = \"logits\")".into(),
+                Mode::Cross => "mode = \"bi\" needs an encoder (the bare *Model, or TorchScript output = \"hidden\" or \"embedding\")".into(),
+            }));
         }
-        let tokenizer = TextTokenizer::load(dir, config.family)?;
+        let tokenizer = TextTokenizer::load(dir, family)?;
         let turn_separator = match &sidecar.turn_separator {
             None => vec![tokenizer.sep],
             Some(tok) => vec![tokenizer.token_id(tok).ok_or_else(|| {
@@ -154,16 +191,12 @@ impl ModelScorer {
                 ))
             })?],
         };
-        let pair_separator = match config.family {
+        let pair_separator = match family {
             Family::Roberta => vec![tokenizer.sep, tokenizer.sep],
             _ => vec![tokenizer.sep],
         };
-        let position_limit = config.max_input_tokens();
-        let max_length = sidecar
-            .max_length
-            .or(tokenizer.model_max_length)
-            .unwrap_or(position_limit)
-            .min(position_limit);
+        let wanted = sidecar.max_length.or(tokenizer.model_max_length).unwrap_or(512);
+        let max_length = position_limit.map_or(wanted, |limit| wanted.min(limit));
         if max_length < 8 {
             return Err(sidecar_err(format!("max_length {max_length} is too short")));
         }
@@ -174,9 +207,20 @@ impl ModelScorer {
             turn_separator,
             pair_separator,
             max_length: max_length as usize,
-            two_token_types: config.type_vocab_size >= 2,
+            two_token_types,
         };
-        let files = weights::checkpoint_files(dir)?;
+        let (backend, files) = match (&sidecar.torchscript, &config) {
+            (Some(spec), _) => {
+                let module = ScriptModule::load(dir, spec, options.device, options.dtype)?;
+                (Backend::Script(module), vec![dir.join(&spec.file)])
+            }
+            (None, Some(c)) => {
+                let files = weights::checkpoint_files(dir)?;
+                let mut w = weights::Weights::load(files.clone(), options.dtype, options.device)?;
+                (Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?)), files)
+            }
+            (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
+        };
         let mut weight_files = Vec::new();
         for f in &files {
             let name = f
@@ -185,12 +229,10 @@ impl ModelScorer {
                 .unwrap_or_default();
             weight_files.push((name, file_sha256(f)?));
         }
-        let mut w = weights::Weights::load(files, options.dtype, options.device)?;
-        let encoder = Encoder::load(config.clone(), &mut w)?;
         Ok(ModelScorer {
             dir: dir.to_path_buf(),
             config,
-            encoder: std::sync::Mutex::new(encoder),
+            backend: std::sync::Mutex::new(backend),
             tokenizer,
             template,
             mode,
@@ -206,8 +248,9 @@ impl ModelScorer {
         })
     }
 
-    pub fn config(&self) -> &ModelConfig {
-        &self.config
+    /// The checkpoint's config.json; `None` for a TorchScript module.
+    pub fn config(&self) -> Option<&ModelConfig> {
+        self.config.as_ref()
     }
 
     pub fn template(&self) -> &Template {
@@ -278,7 +321,7 @@ impl ModelScorer {
         let bar = batch::progress(self.options.progress, inputs.len() as u64, what);
         let mut out: Vec<Option<Tensor>> = (0..inputs.len()).map(|_| None).collect();
         let _guard = tch::no_grad_guard();
-        let encoder = self.encoder.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let backend = self.backend.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let started = std::time::Instant::now();
         let mut stats = RunStats::default();
         for group in plan {
@@ -289,10 +332,31 @@ impl ModelScorer {
             stats.padded_tokens += group.len() as u64 * longest;
             stats.attention_positions += group.len() as u64 * longest * longest;
             let (ids, types, mask) = batch::pad(inputs, &group, self.template.pad, self.options.device)?;
-            let hidden = encoder.hidden_states(&ids, &types, &mask);
-            let rows = match self.mode {
-                Mode::Cross => self.cross_scores(&encoder, &hidden)?,
-                Mode::Bi => self.pool(&hidden, &mask)?,
+            let rows = match &*backend {
+                Backend::Native(encoder) => {
+                    let hidden = encoder.hidden_states(&ids, &types, &mask);
+                    match self.mode {
+                        Mode::Cross => {
+                            let logits = encoder
+                                .logits(&hidden)
+                                .ok_or_else(|| ModelError::Options("cross mode needs a classification head".into()))?;
+                            self.scores_from_logits(&logits)?
+                        }
+                        Mode::Bi => self.pool(&hidden, &mask)?,
+                    }
+                }
+                Backend::Script(module) => {
+                    let out = module.forward(&ids, &types, &mask)?;
+                    match module.spec().output {
+                        ScriptOutput::Logits => self.scores_from_logits(&out)?,
+                        ScriptOutput::Hidden => self.pool(&out, &mask)?,
+                        ScriptOutput::Embedding => {
+                            let out = out.f_to_kind(Kind::Float)?;
+                            let norm = out.norm_scalaropt_dim(2, [1], true).clamp_min(1e-12);
+                            out / norm
+                        }
+                    }
+                }
             };
             let rows = rows.f_to_kind(Kind::Float)?.f_to_device(Device::Cpu)?;
             for (k, &i) in group.iter().enumerate() {
@@ -309,16 +373,20 @@ impl ModelScorer {
             .collect())
     }
 
-    fn cross_scores(&self, encoder: &Encoder, hidden: &Tensor) -> Result<Tensor, ModelError> {
-        let logits = encoder
-            .logits(hidden)
-            .ok_or_else(|| ModelError::Options("cross mode needs a classification head".into()))?
-            .f_to_kind(Kind::Float)?;
-        Ok(match (self.config.num_labels, self.positive_label) {
+    /// One label: its logit. Two: label 1's logit minus label 0's. More: the
+    /// log-probability of `positive_label`.
+    fn scores_from_logits(&self, logits: &Tensor) -> Result<Tensor, ModelError> {
+        let logits = logits.f_to_kind(Kind::Float)?;
+        let labels = logits.size().get(1).copied().unwrap_or(0);
+        Ok(match (labels, self.positive_label) {
             (1, _) => logits.select(1, 0),
             (2, None) => logits.select(1, 1) - logits.select(1, 0),
-            (_, Some(p)) => logits.log_softmax(1, Kind::Float).select(1, p),
-            (n, None) => return Err(ModelError::Options(format!("{n} labels and no positive_label"))),
+            (n, Some(p)) if (0..n).contains(&p) => logits.log_softmax(1, Kind::Float).select(1, p),
+            (n, _) => {
+                return Err(ModelError::Options(format!(
+                    "the model returns {n} logits per pair: set positive_label (0..{n}) in the sidecar"
+                )))
+            }
         })
     }
 
@@ -411,13 +479,19 @@ impl ModelScorer {
 
 impl Scorer for ModelScorer {
     fn identity(&self) -> ScorerIdentity {
-        let c = self.config();
         let mut params = serde_json::Map::new();
         params.insert("path".into(), self.dir.display().to_string().into());
-        params.insert("model_type".into(), c.model_type.clone().into());
+        match self.config() {
+            Some(c) => {
+                params.insert("model_type".into(), c.model_type.clone().into());
+                params.insert("layers".into(), c.layers.into());
+                params.insert("hidden".into(), c.hidden_size.into());
+            }
+            None => {
+                params.insert("model_type".into(), "torchscript".into());
+            }
+        }
         params.insert("mode".into(), serde_json::to_value(self.mode).unwrap_or_default());
-        params.insert("layers".into(), c.layers.into());
-        params.insert("hidden".into(), c.hidden_size.into());
         params.insert("tokenizer".into(), self.tokenizer.kind().into());
         params.insert(
             "template".into(),
@@ -454,8 +528,8 @@ impl Scorer for ModelScorer {
 
     fn stats(&self) -> Option<serde_json::Value> {
         let mut v = serde_json::to_value(self.run_stats()).ok()?;
-        let c = &self.config;
-        if let Some(map) = v.as_object_mut() {
+        // FLOPs only where the architecture is known (not for TorchScript).
+        if let (Some(map), Some(c)) = (v.as_object_mut(), self.config.as_ref()) {
             // Multiply-accumulates ×2 per padded token (projections and FFN) and per
             // attention position (scores and weighted sum): the work done.
             let (h, f, layers) = (c.hidden_size as f64, c.intermediate_size as f64, c.layers as f64);

@@ -44,6 +44,8 @@ pub struct Sidecar {
     /// For classifiers with more than two labels: the label whose
     /// log-probability is the score.
     pub positive_label: Option<i64>,
+    /// A TorchScript module instead of a Hugging Face checkpoint.
+    pub torchscript: Option<super::ScriptSpec>,
 }
 
 impl Sidecar {

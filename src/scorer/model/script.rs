@@ -1,0 +1,121 @@
+//! TorchScript modules (`torch.jit.trace` / `torch.jit.script`) for
+//! architectures rsbench does not implement natively. The `[torchscript]`
+//! table of the sidecar names the file, the input order and the output.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tch::{CModule, Device, IValue, Kind, Tensor};
+
+use super::ModelError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptInput {
+    InputIds,
+    AttentionMask,
+    TokenTypeIds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptOutput {
+    /// `[B, num_labels]` classification logits (cross-encoder).
+    Logits,
+    /// `[B, L, H]` last hidden states, pooled by rsbench (bi-encoder).
+    Hidden,
+    /// `[B, H]` sentence embeddings (bi-encoder).
+    Embedding,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptSpec {
+    /// The module file, relative to the model directory.
+    pub file: String,
+    /// Positional inputs of `forward`, in order.
+    pub inputs: Vec<ScriptInput>,
+    pub output: ScriptOutput,
+    /// Which element when `forward` returns a tuple (traced HF models do).
+    #[serde(default)]
+    pub output_index: usize,
+    /// Special-token and pair conventions: `bert` (default) or `roberta`.
+    #[serde(default)]
+    pub family: Option<String>,
+}
+
+pub struct ScriptModule {
+    module: CModule,
+    spec: ScriptSpec,
+}
+
+impl ScriptModule {
+    pub fn load(dir: &Path, spec: &ScriptSpec, device: Device, kind: Kind) -> Result<ScriptModule, ModelError> {
+        let path = dir.join(&spec.file);
+        if !path.is_file() {
+            return Err(ModelError::Missing {
+                path,
+                hint: "named by [torchscript] file in the sidecar".into(),
+            });
+        }
+        let mut module = CModule::load_on_device(&path, device).map_err(|e| ModelError::Invalid {
+            path: path.clone(),
+            message: format!("not a TorchScript module: {e}"),
+        })?;
+        module.set_eval();
+        if kind != Kind::Float {
+            module.to(device, kind, false);
+        }
+        Ok(ScriptModule {
+            module,
+            spec: spec.clone(),
+        })
+    }
+
+    pub fn spec(&self) -> &ScriptSpec {
+        &self.spec
+    }
+
+    /// Runs `forward` and returns the tensor the spec names.
+    pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor, ModelError> {
+        let args: Vec<IValue> = self
+            .spec
+            .inputs
+            .iter()
+            .map(|i| {
+                IValue::Tensor(match i {
+                    ScriptInput::InputIds => ids.shallow_clone(),
+                    ScriptInput::AttentionMask => mask.shallow_clone(),
+                    ScriptInput::TokenTypeIds => types.shallow_clone(),
+                })
+            })
+            .collect();
+        let out = self.module.forward_is(&args)?;
+        let bad = |what: String| ModelError::Options(format!("TorchScript {}: {what}", self.spec.file));
+        let picked = match out {
+            IValue::Tensor(t) => t,
+            IValue::Tuple(items) | IValue::GenericList(items) => match items.into_iter().nth(self.spec.output_index) {
+                Some(IValue::Tensor(t)) => t,
+                _ => return Err(bad(format!("output {} is not a tensor", self.spec.output_index))),
+            },
+            IValue::TensorList(items) => items
+                .into_iter()
+                .nth(self.spec.output_index)
+                .ok_or_else(|| bad(format!("no output {}", self.spec.output_index)))?,
+            other => return Err(bad(format!("unexpected output {other:?}"))),
+        };
+        let want = match self.spec.output {
+            ScriptOutput::Logits | ScriptOutput::Embedding => 2,
+            ScriptOutput::Hidden => 3,
+        };
+        if picked.dim() != want {
+            return Err(bad(format!(
+                "output {} has shape {:?}; `{:?}` needs {want} dimensions",
+                self.spec.output_index,
+                picked.size(),
+                self.spec.output
+            )));
+        }
+        Ok(picked)
+    }
+}
