@@ -113,7 +113,7 @@ struct EvalArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Padded tokens per model batch (batch size × longest sequence).
-    #[arg(long, default_value_t = 8192)]
+    #[arg(long, default_value_t = 2048)]
     batch_tokens: usize,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]

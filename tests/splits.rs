@@ -100,3 +100,21 @@ fn impossible_candidate_counts_are_errors() {
         .to_string();
     assert!(e.contains("lower --candidates"), "{e}");
 }
+
+#[test]
+fn cases_sharing_a_context_share_their_random_negatives() {
+    let ds = sample::load().unwrap();
+    let split = build_split(&ds, Split::Clean, &opts(None, 5)).unwrap();
+    // In the sample set every dialogue's context recurs once per type (7 cases).
+    let negatives = |e: &rsbench::data::EvalCase| -> Vec<String> {
+        e.candidates.iter().filter(|c| c.label == 0).map(|c| c.text.clone()).collect()
+    };
+    let mut by_context: std::collections::HashMap<&Vec<String>, Vec<String>> = Default::default();
+    for e in &split {
+        let ctx = &ds.cases[e.case_index].context;
+        let negs = negatives(e);
+        let first = by_context.entry(ctx).or_insert_with(|| negs.clone());
+        assert_eq!(first, &negs);
+    }
+    assert_eq!(by_context.len(), 10);
+}

@@ -2,8 +2,11 @@
 //! topped up with random negatives) and `clean` (the same context and positive
 //! against random responses of other source dialogues).
 //!
-//! Every random draw comes from a ChaCha8 stream keyed by (seed, split, case id),
-//! so a case gets the same negatives whatever the order, thread count or machine.
+//! Every random draw comes from a ChaCha8 stream keyed by (seed, split, source
+//! dialogue, context), so a case gets the same negatives whatever the order,
+//! thread count or machine, and cases sharing a context share them (one fixed
+//! candidate list per context, as in Ubuntu or Douban; it also means a model
+//! scores each (context, response) pair once).
 
 use std::collections::{HashMap, HashSet};
 
@@ -122,20 +125,28 @@ impl<'a> ResponsePool<'a> {
     }
 
     /// Indices of pool texts usable as negatives for `case`.
+    /// Depends on the dialogue alone (a case's own candidates belong to its
+    /// dialogue), so every case of a context can share one draw.
     fn eligible(&self, case: &Case) -> Vec<usize> {
-        let own: HashSet<&str> = case.candidates.iter().map(|c| c.text.as_str()).collect();
         (0..self.texts.len())
-            .filter(|&i| !self.dialogues_of[i].contains(case.source_dialogue.as_str()) && !own.contains(self.texts[i]))
+            .filter(|&i| !self.dialogues_of[i].contains(case.source_dialogue.as_str()))
             .collect()
     }
 }
 
-fn case_rng(seed: u64, split: Split, case_id: &str) -> ChaCha8Rng {
+/// The draw's random stream, keyed by what identifies a candidate list in the
+/// classic benchmarks: the dialogue and its context. Cases that share a
+/// context meet the same random negatives.
+fn context_rng(seed: u64, split: Split, case: &Case) -> ChaCha8Rng {
     let mut hasher = Sha256::new();
     hasher.update(seed.to_le_bytes());
     hasher.update(split.as_str().as_bytes());
     hasher.update([0]);
-    hasher.update(case_id.as_bytes());
+    hasher.update(case.source_dialogue.as_bytes());
+    for utterance in &case.context {
+        hasher.update([0x1f]);
+        hasher.update(utterance.as_bytes());
+    }
     ChaCha8Rng::from_seed(hasher.finalize().into())
 }
 
@@ -181,7 +192,7 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
                     ),
                 });
             }
-            let mut rng = case_rng(options.seed, split, &case.id);
+            let mut rng = context_rng(options.seed, split, case);
             for pick in rand::seq::index::sample(&mut rng, eligible.len(), draws) {
                 candidates.push(EvalCandidate {
                     text: pool.texts[eligible[pick]].to_owned(),

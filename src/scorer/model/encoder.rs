@@ -15,8 +15,8 @@ struct Linear {
 impl Linear {
     fn encoder(w: &mut Weights, name: &str, out: i64, inp: i64) -> Result<Self, ModelError> {
         Ok(Linear {
-            w: w.encoder(&format!("{name}.weight"), &[out, inp])?,
-            b: w.encoder(&format!("{name}.bias"), &[out])?,
+            w: w.encoder_compute(&format!("{name}.weight"), &[out, inp])?,
+            b: w.encoder_compute(&format!("{name}.bias"), &[out])?,
         })
     }
 
@@ -76,8 +76,12 @@ enum ClassifierHead {
     },
 }
 
+/// Mixed precision as torch.autocast does it: matrix products and attention
+/// in the compute precision (bf16 or fp32), embeddings, residual sums and
+/// LayerNorms in fp32.
 pub struct Encoder {
     pub config: ModelConfig,
+    compute: Kind,
     word: Tensor,
     position: Tensor,
     token_type: Tensor,
@@ -128,6 +132,7 @@ impl Encoder {
         };
         Ok(Encoder {
             config,
+            compute: w.compute_kind(),
             word,
             position,
             token_type,
@@ -165,30 +170,31 @@ impl Encoder {
             + Tensor::embedding(&self.position, &positions, -1, false, false)
             + Tensor::embedding(&self.token_type, types, -1, false, false);
         x = self.emb_norm.forward(&x);
-        if let Some(p) = &self.emb_project {
-            x = p.forward(&x);
-        }
         let heads = self.config.heads;
         let dh = self.config.hidden_size / heads;
         // Boolean mask, true = attend; [B, 1, 1, L] broadcasts over heads and queries.
         let attend = mask.ne(0).view([b, 1, 1, l]);
+        if let Some(p) = &self.emb_project {
+            x = p.forward(&x.to_kind(self.compute)).to_kind(Kind::Float);
+        }
         for layer in &self.layers {
+            let xc = x.to_kind(self.compute);
             let split = |t: Tensor| t.view([b, l, heads, dh]).transpose(1, 2);
-            let q = split(layer.query.forward(&x));
-            let k = split(layer.key.forward(&x));
-            let v = split(layer.value.forward(&x));
+            let q = split(layer.query.forward(&xc));
+            let k = split(layer.key.forward(&xc));
+            let v = split(layer.value.forward(&xc));
             let ctx = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&attend), 0.0, false, None, false);
             let ctx = ctx.transpose(1, 2).contiguous().view([b, l, heads * dh]);
-            let a = layer.attn_norm.forward(&(layer.attn_out.forward(&ctx) + &x));
-            let i = self.activate(&layer.intermediate.forward(&a));
-            x = layer.out_norm.forward(&(layer.output.forward(&i) + &a));
+            let a = layer.attn_norm.forward(&(layer.attn_out.forward(&ctx).to_kind(Kind::Float) + &x));
+            let i = self.activate(&layer.intermediate.forward(&a.to_kind(self.compute)));
+            x = layer.out_norm.forward(&(layer.output.forward(&i).to_kind(Kind::Float) + &a));
         }
         x
     }
 
     /// Classification logits `[B, num_labels]`; `None` for a bare encoder.
     pub fn logits(&self, hidden: &Tensor) -> Option<Tensor> {
-        let first = hidden.select(1, 0);
+        let first = hidden.select(1, 0).to_kind(self.compute);
         match self.classifier.as_ref()? {
             ClassifierHead::Pooled { pooler, classifier } => Some(classifier.forward(&pooler.forward(&first).tanh())),
             ClassifierHead::Dense { dense, out_proj, gelu } => {

@@ -50,7 +50,7 @@ impl Default for RunOptions {
         RunOptions {
             device: Device::Cpu,
             dtype: Kind::Float,
-            batch_tokens: 8192,
+            batch_tokens: 2048,
             progress: false,
         }
     }

@@ -137,7 +137,7 @@ impl Weights {
         self.files.first().cloned().unwrap_or_default()
     }
 
-    fn take_exact(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
+    fn take_exact(&mut self, name: &str, shape: &[i64], kind: Kind) -> Result<Tensor, ModelError> {
         let (t, file) = self.tensors.remove(name).ok_or_else(|| ModelError::MissingTensor {
             path: self.display_file(),
             tensor: name.to_owned(),
@@ -150,17 +150,29 @@ impl Weights {
                 found: t.size(),
             });
         }
-        Ok(t.f_to_kind(self.kind)?.f_to_device(self.device)?)
+        Ok(t.f_to_kind(kind)?.f_to_device(self.device)?)
     }
 
-    /// An encoder tensor (under the checkpoint's prefix).
+    /// An encoder tensor (under the checkpoint's prefix), in fp32: embeddings
+    /// and LayerNorms stay fp32 whatever the compute precision.
     pub fn encoder(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
         let full = format!("{}{name}", self.prefix);
-        self.take_exact(&full, shape)
+        self.take_exact(&full, shape, Kind::Float)
     }
 
-    /// A head tensor (outside the encoder prefix).
+    /// An encoder matrix or bias in the compute precision (bf16 or fp32).
+    pub fn encoder_compute(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
+        let full = format!("{}{name}", self.prefix);
+        self.take_exact(&full, shape, self.kind)
+    }
+
+    /// A head matrix or bias (outside the encoder prefix), in the compute precision.
     pub fn head(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
-        self.take_exact(name, shape)
+        self.take_exact(name, shape, self.kind)
+    }
+
+    /// The compute precision of matrix products.
+    pub fn compute_kind(&self) -> Kind {
+        self.kind
     }
 }
