@@ -221,6 +221,11 @@ def main():
                 note = f"max |Δscore| vs HF {max_diff(pairs, scores):.1e}; "
             note += f"{timing['scorer']['sequences']} texts encoded"
             line("bi e5-small, KorAdvMRS both", len(rows), wall, py_wall, note)
+            bf_wall, _, bf_rows = run_rsbench(bi, data, "both", tmp / "rs-bi-bf16", threads, "bf16")
+            a, b = decisions(rows), decisions(bf_rows)
+            same = sum(a[k] == b[k] for k in a) / len(a)
+            print(f"{'  same, rsbench --dtype bf16':<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
+                  f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.1f}% of per-case decisions unchanged")
         else:
             print(f"(bi-encoder skipped: {bi} missing; make it with scripts/make_e5_small.py)")
 

@@ -107,7 +107,11 @@ fn cases_sharing_a_context_share_their_random_negatives() {
     let split = build_split(&ds, Split::Clean, &opts(None, 5)).unwrap();
     // In the sample set every dialogue's context recurs once per type (7 cases).
     let negatives = |e: &rsbench::data::EvalCase| -> Vec<String> {
-        e.candidates.iter().filter(|c| c.label == 0).map(|c| c.text.clone()).collect()
+        e.candidates
+            .iter()
+            .filter(|c| c.label == 0)
+            .map(|c| c.text.clone())
+            .collect()
     };
     let mut by_context: std::collections::HashMap<&Vec<String>, Vec<String>> = Default::default();
     for e in &split {

@@ -76,9 +76,9 @@ enum ClassifierHead {
     },
 }
 
-/// Mixed precision as torch.autocast does it: matrix products and attention
-/// in the compute precision (bf16 or fp32), embeddings, residual sums and
-/// LayerNorms in fp32.
+/// Mixed precision as torch.autocast does it: the layers' matrix products and
+/// attention in the compute precision (bf16 or fp32); embeddings, residual
+/// sums, LayerNorms and the classification head in fp32.
 pub struct Encoder {
     pub config: ModelConfig,
     compute: Kind,
@@ -121,7 +121,10 @@ impl Encoder {
         let classifier = match (c.head, c.family) {
             (Head::Encoder, _) => None,
             (Head::Classification, Family::Bert) => Some(ClassifierHead::Pooled {
-                pooler: Linear::encoder(w, "pooler.dense", h, h)?,
+                pooler: Linear {
+                    w: w.encoder("pooler.dense.weight", &[h, h])?,
+                    b: w.encoder("pooler.dense.bias", &[h])?,
+                },
                 classifier: Linear::head(w, "classifier", c.num_labels, h)?,
             }),
             (Head::Classification, family) => Some(ClassifierHead::Dense {
@@ -185,16 +188,20 @@ impl Encoder {
             let v = split(layer.value.forward(&xc));
             let ctx = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&attend), 0.0, false, None, false);
             let ctx = ctx.transpose(1, 2).contiguous().view([b, l, heads * dh]);
-            let a = layer.attn_norm.forward(&(layer.attn_out.forward(&ctx).to_kind(Kind::Float) + &x));
+            let a = layer
+                .attn_norm
+                .forward(&(layer.attn_out.forward(&ctx).to_kind(Kind::Float) + &x));
             let i = self.activate(&layer.intermediate.forward(&a.to_kind(self.compute)));
-            x = layer.out_norm.forward(&(layer.output.forward(&i).to_kind(Kind::Float) + &a));
+            x = layer
+                .out_norm
+                .forward(&(layer.output.forward(&i).to_kind(Kind::Float) + &a));
         }
         x
     }
 
     /// Classification logits `[B, num_labels]`; `None` for a bare encoder.
     pub fn logits(&self, hidden: &Tensor) -> Option<Tensor> {
-        let first = hidden.select(1, 0).to_kind(self.compute);
+        let first = hidden.select(1, 0).to_kind(Kind::Float);
         match self.classifier.as_ref()? {
             ClassifierHead::Pooled { pooler, classifier } => Some(classifier.forward(&pooler.forward(&first).tanh())),
             ClassifierHead::Dense { dense, out_proj, gelu } => {

@@ -142,10 +142,12 @@ impl ModelScorer {
                 if c.head == Head::Classification && c.num_labels > 2 {
                     match sidecar.positive_label {
                         Some(p) if (0..c.num_labels).contains(&p) => {}
-                        _ => return Err(sidecar_err(format!(
+                        _ => {
+                            return Err(sidecar_err(format!(
                             "the classifier has {} labels: set positive_label (0..{}) to say which one scores a reply",
                             c.num_labels, c.num_labels
-                        ))),
+                        )))
+                        }
                     }
                 }
                 let (family, types, limit) = (c.family, c.type_vocab_size >= 2, c.max_input_tokens());

@@ -166,9 +166,10 @@ impl Weights {
         self.take_exact(&full, shape, self.kind)
     }
 
-    /// A head matrix or bias (outside the encoder prefix), in the compute precision.
+    /// A head matrix or bias (outside the encoder prefix), in fp32: the head is
+    /// a sliver of the work, and rounding logits to bf16 would flip close calls.
     pub fn head(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
-        self.take_exact(name, shape, self.kind)
+        self.take_exact(name, shape, Kind::Float)
     }
 
     /// The compute precision of matrix products.
