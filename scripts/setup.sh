@@ -18,6 +18,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" 2>/dev/null; then
   need_apt+=(python3-venv)
 fi
+# Charts draw Hangul with NanumGothic (report/chart.rs).
+[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need_apt+=(fonts-nanum)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   apt-get update -qq

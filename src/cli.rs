@@ -9,8 +9,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
-use crate::eval::{evaluate, BootstrapConfig, EvalConfig};
-use crate::report::{self, RunMetadata, Timing};
+use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, Metric, RunInput};
+use crate::report::{self, CompareOutput, LoadedForCompare, RunMetadata, TableStyle, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{Baseline, Scorer};
 
@@ -42,6 +42,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
         format: ReportFormat,
     },
+    /// Compare runs: per-type tables with intervals, paired tests against a baseline, robustness gaps.
+    #[command(
+        after_help = "Examples:\n  rsbench compare reports/bm25 reports/e5 --baseline bm25\n  rsbench compare reports/old reports/new --fail-if-worse   # exit 3 if new is significantly worse on any type"
+    )]
+    Compare(CompareArgs),
     /// Show rsbench's version and what the linked libtorch offers here.
     Info,
     /// List, verify and fetch the known datasets.
@@ -115,9 +120,83 @@ struct EvalArgs {
     /// Padded tokens per model batch (batch size × longest sequence).
     #[arg(long, default_value_t = 2048)]
     batch_tokens: usize,
+    /// Fail (exit 3) when a type's pairwise accuracy is below PERCENT, e.g.
+    /// `--min overall=45 --min repetition=30 --min clean:overall=70` (split defaults to adversarial).
+    #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT", value_parser = parse_min)]
+    min: Vec<MinRule>,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    /// Run directories written by `rsbench eval`.
+    #[arg(required = true, num_args = 2..)]
+    runs: Vec<PathBuf>,
+    /// The run the others are tested against (directory name or path) [default: the first].
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Output directory [default: reports/compare-<runs>, numbered if taken].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    overwrite: bool,
+    /// Metric of the tables [default: pair_acc on adversarial, r1 on clean].
+    #[arg(long, value_parser = parse_metric)]
+    metric: Option<Metric>,
+    /// Significance level, after Holm's correction across types.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Bootstrap resamples for intervals and paired tests.
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// Compare runs whose dataset, seed or splits differ (recorded in the output).
+    #[arg(long)]
+    force: bool,
+    /// Exit with status 3 if any run is significantly worse than the baseline on any type.
+    #[arg(long)]
+    fail_if_worse: bool,
+    /// Do not print the tables.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_metric(s: &str) -> Result<Metric, String> {
+    Metric::ALL
+        .into_iter()
+        .find(|m| m.column() == s)
+        .ok_or_else(|| format!("unknown metric `{s}` (pair_acc, r1, r2, r5, mrr, map, p1)"))
+}
+
+/// `--min [SPLIT:]TYPE=PERCENT`: a floor on a type's pairwise accuracy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinRule {
+    split: String,
+    case_type: String,
+    percent: f64,
+}
+
+fn parse_min(s: &str) -> Result<MinRule, String> {
+    let (lhs, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: expected [SPLIT:]TYPE=PERCENT"))?;
+    let (split, case_type) = match lhs.split_once(':') {
+        Some((sp, t)) => (sp.to_owned(), t.to_owned()),
+        None => ("adversarial".to_owned(), lhs.to_owned()),
+    };
+    if Split::parse(&split).is_none() {
+        return Err(format!("`{s}`: split must be adversarial or clean"));
+    }
+    let percent: f64 = value.parse().map_err(|_| format!("`{s}`: `{value}` is not a number"))?;
+    if !(0.0..=100.0).contains(&percent) {
+        return Err(format!("`{s}`: percent must be within 0..100"));
+    }
+    Ok(MinRule {
+        split,
+        case_type,
+        percent,
+    })
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,10 +221,19 @@ enum DatasetsCommand {
     },
 }
 
+/// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
+pub const GATE_FAILED: u8 = 3;
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::GateFailed(reasons)) => {
+            for r in reasons {
+                eprintln!("gate: {r}");
+            }
+            ExitCode::from(GATE_FAILED)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -153,9 +241,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
+/// How a command ended when nothing went wrong.
+pub enum Outcome {
+    Done,
+    /// A gate failed, one line per reason.
+    GateFailed(Vec<String>),
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval(args),
+        Command::Compare(args) => compare(args),
         Command::Report { run_dir, format } => {
             let run = report::load_run(&run_dir).with_context(|| format!("reading run {}", run_dir.display()))?;
             let text = match format {
@@ -163,9 +259,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 ReportFormat::Markdown => report::render_markdown(&run.metadata, &run.summary),
             };
             print!("{text}");
-            Ok(())
+            Ok(Outcome::Done)
         }
-        Command::Datasets(cmd) => datasets(cmd),
+        Command::Datasets(cmd) => datasets(cmd).map(|()| Outcome::Done),
         Command::Info => {
             let t = crate::scorer::torch_runtime();
             println!("rsbench {}", crate::VERSION);
@@ -174,7 +270,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 t.cuda_available, t.cuda_devices, t.cudnn_available, t.mkldnn, t.intra_op_threads
             );
             println!("rayon threads: {}", rayon::current_num_threads());
-            Ok(())
+            Ok(Outcome::Done)
         }
     }
 }
@@ -229,9 +325,13 @@ fn scorer_label(args: &EvalArgs, kind: &str) -> String {
 }
 
 fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathBuf {
-    let base = format!("{dataset}-{scorer}-{split}-seed{seed}");
+    numbered_dir(&format!("{dataset}-{scorer}-{split}-seed{seed}"))
+}
+
+/// `reports/<base>`, or `reports/<base>-2`, `-3`… when taken.
+fn numbered_dir(base: &str) -> PathBuf {
     let root = Path::new("reports");
-    let mut candidate = root.join(&base);
+    let mut candidate = root.join(base);
     let mut n = 2;
     while candidate.exists() {
         candidate = root.join(format!("{base}-{n}"));
@@ -240,7 +340,7 @@ fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathB
     candidate
 }
 
-fn eval(args: EvalArgs) -> Result<()> {
+fn eval(args: EvalArgs) -> Result<Outcome> {
     let started = Instant::now();
     let started_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -310,7 +410,118 @@ fn eval(args: EvalArgs) -> Result<()> {
         print!("{}", report::render_terminal(&metadata, &result.summary));
     }
     eprintln!("wrote {}", dir.display());
-    Ok(())
+    let failures = check_min(&args.min, &result.summary)?;
+    Ok(if failures.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::GateFailed(failures)
+    })
+}
+
+fn check_min(rules: &[MinRule], summary: &[crate::eval::SummaryRow]) -> Result<Vec<String>> {
+    let mut failures = Vec::new();
+    for rule in rules {
+        let Some(row) = summary
+            .iter()
+            .find(|r| r.split == rule.split && r.case_type == rule.case_type)
+        else {
+            bail!(
+                "--min {}:{}: this run has no such split and type",
+                rule.split,
+                rule.case_type
+            );
+        };
+        let value = row.get(Metric::PairAcc).value.map(|v| 100.0 * v);
+        match value {
+            Some(v) if v >= rule.percent => {}
+            Some(v) => failures.push(format!(
+                "{}/{} pairwise accuracy {v:.1} % is below the minimum {} %",
+                rule.split, rule.case_type, rule.percent
+            )),
+            None => failures.push(format!("{}/{} has no pairwise accuracy", rule.split, rule.case_type)),
+        }
+    }
+    Ok(failures)
+}
+
+fn compare(args: CompareArgs) -> Result<Outcome> {
+    let runs: Vec<LoadedForCompare> = args
+        .runs
+        .iter()
+        .map(|d| report::load_for_compare(d).with_context(|| format!("reading run {}", d.display())))
+        .collect::<Result<_>>()?;
+    let baseline = match &args.baseline {
+        None => 0,
+        Some(b) => runs
+            .iter()
+            .position(|r| &r.name == b || r.dir == Path::new(b))
+            .with_context(|| format!("--baseline {b}: not one of the runs given"))?,
+    };
+    let mut names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| w[0] == w[1]) {
+        bail!("two runs share a directory name; rename one so the tables can tell them apart");
+    }
+    let mut forced = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        if i == baseline {
+            continue;
+        }
+        let diffs = report::differences(&runs[baseline], run);
+        if !diffs.is_empty() && !args.force {
+            bail!(
+                "runs are not comparable (pass --force to compare anyway):\n  {}",
+                diffs.join("\n  ")
+            );
+        }
+        forced.extend(diffs);
+    }
+    let seed = runs[baseline].metadata.seed;
+    let config = CompareConfig {
+        baseline,
+        bootstrap: BootstrapConfig {
+            resamples: args.bootstrap,
+            level: 0.95,
+            seed,
+        },
+        alpha: args.alpha,
+        metric: args.metric,
+    };
+    let inputs: Vec<RunInput> = runs.iter().map(|r| r.input.clone()).collect();
+    let comparison = crate::eval::compare(&inputs, &config).context("comparing runs")?;
+    let base_name = runs[baseline].name.clone();
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let label = runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("-vs-");
+        numbered_dir(&format!("compare-{label}"))
+    });
+    let output = CompareOutput {
+        comparison: &comparison,
+        runs: &runs,
+        baseline: &base_name,
+        alpha: args.alpha,
+        resamples: args.bootstrap,
+        seed,
+        forced: &forced,
+    };
+    report::write_comparison(&dir, args.overwrite, &output)
+        .with_context(|| format!("writing comparison {}", dir.display()))?;
+    if !args.quiet {
+        print!(
+            "{}",
+            report::render_comparison(&comparison, &base_name, args.alpha, &forced, TableStyle::Terminal)
+        );
+    }
+    eprintln!("wrote {}", dir.display());
+    let failures = if args.fail_if_worse {
+        report::regressions(&comparison)
+    } else {
+        Vec::new()
+    };
+    Ok(if failures.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::GateFailed(failures)
+    })
 }
 
 fn datasets(cmd: DatasetsCommand) -> Result<()> {

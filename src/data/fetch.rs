@@ -98,6 +98,5 @@ fn download(url: &str, dest: &Path) -> Result<(u64, String), DataError> {
         total += n as u64;
     }
     out.sync_all().map_err(io_err(dest))?;
-    let hex = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((total, hex))
+    Ok((total, super::hex(&hasher.finalize())))
 }

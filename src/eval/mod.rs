@@ -2,11 +2,17 @@
 //! policy, per-type aggregation, and bootstrap intervals over source dialogues.
 
 mod bootstrap;
+mod compare;
 mod metrics;
+mod paired;
 mod runner;
 mod summary;
 
 pub use bootstrap::{percentile, BootstrapConfig};
+pub use compare::{
+    compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,
+};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
+pub use paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 pub use runner::{evaluate, EvalConfig, EvalError, EvalResult, SplitResult};
 pub use summary::{summarize, Estimate, SummaryRow, OVERALL};

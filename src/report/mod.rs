@@ -6,15 +6,22 @@
 //! `metadata.json` (all byte-identical for the same inputs and seed) and
 //! `timing.json` (wall time; the one file that differs run to run).
 
+mod chart;
+mod compare;
 mod frames;
 mod metadata;
 mod render;
 mod write;
 
+pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
+pub use compare::{
+    differences, load_for_compare, regressions, render_comparison, write_comparison, CompareOutput, LoadedForCompare,
+    TableStyle,
+};
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_terminal};
-pub use write::{load_run, write_run, LoadedRun};
+pub use write::{load_cases, load_run, write_run, LoadedRun, ScoredCase};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::chart::run_chart;
 use super::frames::{predictions_frame, summary_frame, summary_from_frame, summary_schema};
 use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
@@ -19,6 +20,19 @@ pub const SUMMARY_JSON: &str = "summary.json";
 pub const SUMMARY_MD: &str = "summary.md";
 pub const METADATA: &str = "metadata.json";
 pub const TIMING: &str = "timing.json";
+pub const CHART_DATA: &str = "chart_data.json";
+pub const CHART_SVG: &str = "chart.svg";
+pub const CHART_PNG: &str = "chart.png";
+
+/// Charts are a view of the tables: without a font they are skipped with a
+/// warning rather than failing the run.
+pub(crate) fn draw_or_warn(chart: &super::ChartData, svg: &Path, png: &Path) {
+    if let Err(e) = super::draw(chart, svg, png) {
+        let _ = std::fs::remove_file(svg);
+        let _ = std::fs::remove_file(png);
+        eprintln!("warning: chart not drawn: {e}");
+    }
+}
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     move |source| ReportError::Io {
@@ -48,15 +62,13 @@ impl Drop for Staging {
     }
 }
 
-/// Writes every file of a run into a staging directory beside `dir`, then
-/// renames it into place, so an interrupted run leaves no partial report.
-pub fn write_run(
+/// Builds a directory's files in a staging directory beside `dir` (via
+/// `fill`), then renames it into place: an interrupted or failed write leaves
+/// no partial directory behind.
+pub(crate) fn write_staged(
     dir: &Path,
     overwrite: bool,
-    dataset: &Dataset,
-    result: &EvalResult,
-    metadata: &RunMetadata,
-    timing: &Timing,
+    fill: impl FnOnce(&Path) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
     if dir.exists() && !overwrite {
         return Err(ReportError::Exists(dir.to_path_buf()));
@@ -76,37 +88,7 @@ pub fn write_run(
     };
     let _ = std::fs::remove_dir_all(&staging.path);
     std::fs::create_dir_all(&staging.path).map_err(io(&staging.path))?;
-    let at = |f: &str| staging.path.join(f);
-
-    let p = at(PREDICTIONS);
-    let mut predictions = predictions_frame(dataset, result).map_err(table(&p))?;
-    let file = File::create(&p).map_err(io(&p))?;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .finish(&mut predictions)
-        .map_err(table(&p))?;
-
-    let mut summary = summary_frame(&result.summary).map_err(table(&p))?;
-    let p = at(SUMMARY_CSV);
-    let mut w = BufWriter::new(File::create(&p).map_err(io(&p))?);
-    CsvWriter::new(&mut w)
-        .include_header(true)
-        .finish(&mut summary)
-        .map_err(table(&p))?;
-    w.flush().map_err(io(&p))?;
-
-    let p = at(SUMMARY_JSON);
-    let mut w = BufWriter::new(File::create(&p).map_err(io(&p))?);
-    JsonWriter::new(&mut w)
-        .with_json_format(JsonFormat::Json)
-        .finish(&mut summary)
-        .map_err(table(&p))?;
-    w.flush().map_err(io(&p))?;
-
-    write_text(&at(SUMMARY_MD), &render_markdown(metadata, &result.summary))?;
-    write_json(&at(METADATA), metadata)?;
-    write_json(&at(TIMING), timing)?;
-
+    fill(&staging.path)?;
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(io(dir))?;
     }
@@ -115,11 +97,58 @@ pub fn write_run(
     Ok(())
 }
 
+/// Writes every file of a run, all or nothing.
+pub fn write_run(
+    dir: &Path,
+    overwrite: bool,
+    dataset: &Dataset,
+    result: &EvalResult,
+    metadata: &RunMetadata,
+    timing: &Timing,
+) -> Result<(), ReportError> {
+    write_staged(dir, overwrite, |staging| {
+        let at = |f: &str| staging.join(f);
+
+        let p = at(PREDICTIONS);
+        let mut predictions = predictions_frame(dataset, result).map_err(table(&p))?;
+        let file = File::create(&p).map_err(io(&p))?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut predictions)
+            .map_err(table(&p))?;
+
+        let mut summary = summary_frame(&result.summary).map_err(table(&p))?;
+        let p = at(SUMMARY_CSV);
+        let mut w = BufWriter::new(File::create(&p).map_err(io(&p))?);
+        CsvWriter::new(&mut w)
+            .include_header(true)
+            .finish(&mut summary)
+            .map_err(table(&p))?;
+        w.flush().map_err(io(&p))?;
+
+        let p = at(SUMMARY_JSON);
+        let mut w = BufWriter::new(File::create(&p).map_err(io(&p))?);
+        JsonWriter::new(&mut w)
+            .with_json_format(JsonFormat::Json)
+            .finish(&mut summary)
+            .map_err(table(&p))?;
+        w.flush().map_err(io(&p))?;
+
+        write_text(&at(SUMMARY_MD), &render_markdown(metadata, &result.summary))?;
+        write_json(&at(METADATA), metadata)?;
+        let title = format!("{} on {}", metadata.scorer.kind, metadata.dataset.name);
+        let chart = run_chart(&title, &result.summary);
+        write_json(&at(CHART_DATA), &chart)?;
+        draw_or_warn(&chart, &at(CHART_SVG), &at(CHART_PNG));
+        write_json(&at(TIMING), timing)
+    })
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
     std::fs::write(path, text).map_err(io(path))
 }
 
-fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), ReportError> {
+pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), ReportError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| ReportError::Metadata {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -154,4 +183,57 @@ pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
         .map_err(table(&p))?;
     let summary = summary_from_frame(&df).map_err(table(&p))?;
     Ok(LoadedRun { metadata, summary })
+}
+
+/// One case of a run as its predictions record it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredCase {
+    pub split: String,
+    pub case_id: String,
+    pub case_type: String,
+    pub dialogue: String,
+    pub scores: Vec<f64>,
+    pub labels: Vec<u8>,
+}
+
+/// Reads `predictions.parquet` back into cases, in file order.
+pub fn load_cases(dir: &Path) -> Result<Vec<ScoredCase>, ReportError> {
+    let p = dir.join(PREDICTIONS);
+    let file = File::open(&p).map_err(io(&p))?;
+    let df = ParquetReader::new(file).finish().map_err(table(&p))?;
+    let get_str = |name: &str| -> Result<StringChunked, ReportError> {
+        Ok(df.column(name).map_err(table(&p))?.str().map_err(table(&p))?.clone())
+    };
+    let split = get_str("split")?;
+    let case_id = get_str("case_id")?;
+    let case_type = get_str("type")?;
+    let dialogue = get_str("source_dialogue")?;
+    let label = df.column("label").map_err(table(&p))?.i64().map_err(table(&p))?.clone();
+    let score = df.column("score").map_err(table(&p))?.f64().map_err(table(&p))?.clone();
+    let mut cases: Vec<ScoredCase> = Vec::new();
+    for i in 0..df.height() {
+        let (s, id) = (split.get(i).unwrap_or_default(), case_id.get(i).unwrap_or_default());
+        let (Some(sc), Some(lb)) = (score.get(i), label.get(i)) else {
+            return Err(ReportError::Table {
+                path: p.clone(),
+                message: format!("row {i}: null score or label"),
+            });
+        };
+        let same = cases.last().is_some_and(|c| c.split == s && c.case_id == id);
+        if !same {
+            cases.push(ScoredCase {
+                split: s.to_owned(),
+                case_id: id.to_owned(),
+                case_type: case_type.get(i).unwrap_or_default().to_owned(),
+                dialogue: dialogue.get(i).unwrap_or_default().to_owned(),
+                scores: Vec::new(),
+                labels: Vec::new(),
+            });
+        }
+        if let Some(c) = cases.last_mut() {
+            c.scores.push(sc);
+            c.labels.push(u8::from(lb == 1));
+        }
+    }
+    Ok(cases)
 }

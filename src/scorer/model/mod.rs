@@ -96,28 +96,6 @@ pub struct RunStats {
     pub tokenize_seconds: f64,
 }
 
-fn file_sha256(path: &Path) -> Result<String, ModelError> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|source| ModelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf).map_err(|source| ModelError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
 impl ModelScorer {
     pub fn load(dir: &Path, options: RunOptions) -> Result<ModelScorer, ModelError> {
         if !dir.is_dir() {
@@ -229,7 +207,11 @@ impl ModelScorer {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            weight_files.push((name, file_sha256(f)?));
+            let digest = crate::data::sha256_file(f).map_err(|source| ModelError::Io {
+                path: f.clone(),
+                source,
+            })?;
+            weight_files.push((name, digest));
         }
         Ok(ModelScorer {
             dir: dir.to_path_buf(),

@@ -1,0 +1,438 @@
+//! `rsbench compare`: reading runs, checking they are comparable, writing the
+//! comparison with Polars and rendering it with tabled.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Alignment, Style};
+
+use super::metadata::RunMetadata;
+use super::write::{load_cases, load_run};
+use super::ReportError;
+use crate::eval::{CompareRow, Comparison, GapRow, RunCase, RunInput};
+
+/// A run directory read for comparison.
+pub struct LoadedForCompare {
+    pub dir: PathBuf,
+    pub name: String,
+    pub metadata: RunMetadata,
+    pub input: RunInput,
+}
+
+pub fn load_for_compare(dir: &Path) -> Result<LoadedForCompare, ReportError> {
+    let run = load_run(dir)?;
+    let cases = load_cases(dir)?
+        .into_iter()
+        .map(|c| RunCase {
+            split: c.split,
+            case_id: c.case_id,
+            case_type: c.case_type,
+            dialogue: c.dialogue,
+            scores: c.scores,
+            labels: c.labels,
+        })
+        .collect();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| dir.display().to_string());
+    Ok(LoadedForCompare {
+        dir: dir.to_path_buf(),
+        name: name.clone(),
+        metadata: run.metadata,
+        input: RunInput { name, cases },
+    })
+}
+
+/// What makes two runs incomparable: dataset files, seed, splits and
+/// candidate counts must agree. Returns one line per difference.
+pub fn differences(base: &LoadedForCompare, other: &LoadedForCompare) -> Vec<String> {
+    let (a, b) = (&base.metadata, &other.metadata);
+    let mut out = Vec::new();
+    let files = |m: &RunMetadata| -> Vec<(String, String)> {
+        m.dataset
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.sha256.clone()))
+            .collect()
+    };
+    if files(a) != files(b) {
+        out.push(format!(
+            "dataset files differ: `{}` has {} ({}), `{}` has {} ({})",
+            base.name,
+            a.dataset.name,
+            short(&files(a)),
+            other.name,
+            b.dataset.name,
+            short(&files(b))
+        ));
+    }
+    if a.seed != b.seed {
+        out.push(format!(
+            "seed differs: `{}` {} vs `{}` {}",
+            base.name, a.seed, other.name, b.seed
+        ));
+    }
+    let splits = |m: &RunMetadata| -> Vec<(String, Option<usize>)> {
+        m.splits.iter().map(|s| (s.name.clone(), s.candidates)).collect()
+    };
+    if splits(a) != splits(b) {
+        out.push(format!(
+            "splits or candidate counts differ: `{}` {:?} vs `{}` {:?}",
+            base.name,
+            splits(a),
+            other.name,
+            splits(b)
+        ));
+    }
+    out
+}
+
+fn short(files: &[(String, String)]) -> String {
+    files
+        .iter()
+        .map(|(n, h)| format!("{n}:{}", &h[..h.len().min(8)]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn compare_frame(rows: &[CompareRow]) -> PolarsResult<DataFrame> {
+    let col_s = |name: &str, f: &dyn Fn(&CompareRow) -> String| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<String>>())
+    };
+    let col_f = |name: &str, f: &dyn Fn(&CompareRow) -> Option<f64>| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<Option<f64>>>())
+    };
+    DataFrame::new_infer_height(vec![
+        col_s("split", &|r| r.split.clone()),
+        col_s("type", &|r| r.case_type.clone()),
+        col_s("run", &|r| r.run.clone()),
+        col_s("metric", &|r| r.metric.column().to_owned()),
+        Column::new(
+            "cases".into(),
+            rows.iter().map(|r| r.cases as i64).collect::<Vec<i64>>(),
+        ),
+        col_f("value", &|r| r.estimate.value),
+        col_f("lo", &|r| r.estimate.lo),
+        col_f("hi", &|r| r.estimate.hi),
+        col_f("delta", &|r| r.delta),
+        Column::new(
+            "test".into(),
+            rows.iter().map(|r| r.test).collect::<Vec<Option<&str>>>(),
+        ),
+        col_f("p", &|r| r.p),
+        col_f("p_holm", &|r| r.p_holm),
+        Column::new(
+            "significant".into(),
+            rows.iter().map(|r| r.significant).collect::<Vec<bool>>(),
+        ),
+    ])
+}
+
+pub fn gap_frame(rows: &[GapRow]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("run".into(), rows.iter().map(|r| r.run.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "type".into(),
+            rows.iter().map(|r| r.case_type.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "clean_pair_acc".into(),
+            rows.iter().map(|r| r.clean).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "adversarial_pair_acc".into(),
+            rows.iter().map(|r| r.adversarial).collect::<Vec<_>>(),
+        ),
+        Column::new("gap".into(), rows.iter().map(|r| r.gap).collect::<Vec<_>>()),
+    ])
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}", 100.0 * x)).unwrap_or_else(|| "—".into())
+}
+
+fn signed_pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:+.1}", 100.0 * x)).unwrap_or_else(|| "—".into())
+}
+
+fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => "—".into(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
+fn first_seen<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// One table per split: types as rows; each run's value and interval, and
+/// for the others the difference to the baseline with its corrected p.
+fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
+    let mut out = String::new();
+    for split in first_seen(cmp.rows.iter().map(|r| r.split.as_str())) {
+        let rows: Vec<&CompareRow> = cmp.rows.iter().filter(|r| r.split == split).collect();
+        let runs = first_seen(rows.iter().map(|r| r.run.as_str()));
+        let types = first_seen(rows.iter().map(|r| r.case_type.as_str()));
+        let metric = rows.first().map(|r| r.metric.label()).unwrap_or("");
+        let mut b = Builder::default();
+        let mut header = vec!["type".to_owned(), "cases".to_owned()];
+        for run in &runs {
+            header.push(format!("{run} {metric} [95% CI]"));
+            if *run != baseline {
+                header.push(format!("Δ {run}"));
+                header.push(format!("p {run}"));
+            }
+        }
+        b.push_record(header);
+        for t in &types {
+            let mut rec = vec![t.to_string()];
+            let cases = rows.iter().find(|r| r.case_type == *t).map(|r| r.cases).unwrap_or(0);
+            rec.push(cases.to_string());
+            for run in &runs {
+                let Some(r) = rows.iter().find(|r| r.case_type == *t && r.run == *run) else {
+                    continue;
+                };
+                let e = r.estimate;
+                rec.push(match (e.lo, e.hi) {
+                    (Some(lo), Some(hi)) => format!("{} [{}, {}]", pct(e.value), pct(Some(lo)), pct(Some(hi))),
+                    _ => pct(e.value),
+                });
+                if *run != baseline {
+                    let mark = if r.significant { " *" } else { "" };
+                    rec.push(format!("{}{mark}", signed_pct(r.delta)));
+                    rec.push(p_text(r.p_holm));
+                }
+            }
+            b.push_record(rec);
+        }
+        let mut table = b.build();
+        match style {
+            TableStyle::Markdown => table.with(Style::markdown()),
+            TableStyle::Terminal => table.with(Style::rounded()),
+        };
+        table.modify(Columns::new(1..), Alignment::right());
+        match style {
+            TableStyle::Markdown => {
+                let _ = writeln!(out, "\n## {split} ({metric})\n\n{table}");
+            }
+            TableStyle::Terminal => {
+                let _ = writeln!(out, "\n{split} ({metric})\n{table}");
+            }
+        }
+    }
+    out
+}
+
+fn gap_table(gaps: &[GapRow], style: TableStyle) -> String {
+    let runs = first_seen(gaps.iter().map(|g| g.run.as_str()));
+    let types = first_seen(gaps.iter().map(|g| g.case_type.as_str()));
+    let mut b = Builder::default();
+    let mut header = vec!["type".to_owned()];
+    header.extend(runs.iter().map(|r| format!("{r} clean − adv")));
+    b.push_record(header);
+    for t in &types {
+        let mut rec = vec![t.to_string()];
+        for run in &runs {
+            let g = gaps
+                .iter()
+                .find(|g| g.case_type == *t && g.run == *run)
+                .and_then(|g| g.gap);
+            rec.push(signed_pct(g));
+        }
+        b.push_record(rec);
+    }
+    let mut table = b.build();
+    match style {
+        TableStyle::Markdown => table.with(Style::markdown()),
+        TableStyle::Terminal => table.with(Style::rounded()),
+    };
+    table.modify(Columns::new(1..), Alignment::right());
+    table.to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableStyle {
+    Markdown,
+    Terminal,
+}
+
+/// The whole comparison as text: per-split tables, then the robustness gap.
+pub fn render_comparison(cmp: &Comparison, baseline: &str, alpha: f64, forced: &[String], style: TableStyle) -> String {
+    let mut out = String::new();
+    let title = match style {
+        TableStyle::Markdown => "# rsbench compare\n",
+        TableStyle::Terminal => "",
+    };
+    let _ = write!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "baseline `{baseline}`; Δ = run − baseline in points; p: exact paired test on pairwise accuracy (McNemar; its sign-flip form where ties score ½) for N = 2, else paired bootstrap over source dialogues, Holm-corrected across types (overall uncorrected); * = p < {alpha}"
+    );
+    if !forced.is_empty() {
+        let _ = writeln!(out, "\nWARNING: compared with --force despite: {}", forced.join("; "));
+    }
+    out.push_str(&split_tables(cmp, baseline, style));
+    if cmp.gaps.iter().any(|g| g.gap.is_some()) {
+        match style {
+            TableStyle::Markdown => {
+                let _ = writeln!(out, "\n## robustness gap (pairwise accuracy, clean − adversarial)\n");
+            }
+            TableStyle::Terminal => {
+                let _ = writeln!(out, "\nrobustness gap (pairwise accuracy, clean − adversarial)");
+            }
+        }
+        let _ = writeln!(out, "{}", gap_table(&cmp.gaps, style));
+    }
+    out
+}
+
+/// One line per (split, type, run) significantly worse than the baseline.
+pub fn regressions(cmp: &Comparison) -> Vec<String> {
+    cmp.rows
+        .iter()
+        .filter(|r| r.significant && r.delta.is_some_and(|d| d < 0.0))
+        .map(|r| {
+            format!(
+                "{} is significantly worse than the baseline on {}/{}: {} {} ({} points, p = {})",
+                r.run,
+                r.split,
+                r.case_type,
+                r.metric.column(),
+                pct(r.estimate.value),
+                signed_pct(r.delta),
+                p_text(r.p_holm)
+            )
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct CompareMeta<'a> {
+    rsbench_version: &'a str,
+    baseline: &'a str,
+    runs: Vec<String>,
+    alpha: f64,
+    bootstrap_resamples: usize,
+    seed: u64,
+    forced: &'a [String],
+}
+
+pub struct CompareOutput<'a> {
+    pub comparison: &'a Comparison,
+    pub runs: &'a [LoadedForCompare],
+    pub baseline: &'a str,
+    pub alpha: f64,
+    pub resamples: usize,
+    pub seed: u64,
+    pub forced: &'a [String],
+}
+
+/// Writes compare.{csv,json,md}, gap.{csv,json} and compare_meta.json into
+/// `dir` (staged, then renamed: all or nothing).
+pub fn write_comparison(dir: &Path, overwrite: bool, out: &CompareOutput<'_>) -> Result<(), ReportError> {
+    super::write::write_staged(dir, overwrite, |staging| {
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| ReportError::Io { path: p, source }
+        };
+        let table = |p: &Path| {
+            let p = p.to_path_buf();
+            move |e: PolarsError| ReportError::Table {
+                path: p,
+                message: e.to_string(),
+            }
+        };
+        let mut frames = [
+            ("compare", compare_frame(&out.comparison.rows)),
+            ("gap", gap_frame(&out.comparison.gaps)),
+        ];
+        for (stem, frame) in frames.iter_mut() {
+            let csv = staging.join(format!("{stem}.csv"));
+            let df = frame.as_mut().map_err(|e| ReportError::Table {
+                path: csv.clone(),
+                message: e.to_string(),
+            })?;
+            let mut w = BufWriter::new(File::create(&csv).map_err(io(&csv))?);
+            CsvWriter::new(&mut w)
+                .include_header(true)
+                .finish(df)
+                .map_err(table(&csv))?;
+            w.flush().map_err(io(&csv))?;
+            let json = staging.join(format!("{stem}.json"));
+            let mut w = BufWriter::new(File::create(&json).map_err(io(&json))?);
+            JsonWriter::new(&mut w)
+                .with_json_format(JsonFormat::Json)
+                .finish(df)
+                .map_err(table(&json))?;
+            w.flush().map_err(io(&json))?;
+        }
+        let charts = super::chart::compare_charts(out.comparison);
+        for (split, chart) in &charts {
+            super::write::draw_or_warn(
+                chart,
+                &staging.join(format!("chart_{split}.svg")),
+                &staging.join(format!("chart_{split}.png")),
+            );
+        }
+        let mut all_charts: Vec<&super::ChartData> = charts.iter().map(|(_, c)| c).collect();
+        let run_charts: Vec<super::ChartData> = out
+            .runs
+            .iter()
+            .map(|r| {
+                let loaded = load_run(&r.dir);
+                let rows = loaded.map(|l| l.summary).unwrap_or_default();
+                super::chart::run_chart(&r.name, &rows)
+            })
+            .collect();
+        for (run, chart) in out.runs.iter().zip(&run_charts) {
+            super::write::draw_or_warn(
+                chart,
+                &staging.join(format!("run_{}.svg", run.name)),
+                &staging.join(format!("run_{}.png", run.name)),
+            );
+        }
+        all_charts.extend(run_charts.iter());
+        super::write::write_json(&staging.join("chart_data.json"), &all_charts)?;
+        let md = staging.join("compare.md");
+        let text = render_comparison(
+            out.comparison,
+            out.baseline,
+            out.alpha,
+            out.forced,
+            TableStyle::Markdown,
+        );
+        std::fs::write(&md, text).map_err(io(&md))?;
+        let meta = CompareMeta {
+            rsbench_version: crate::VERSION,
+            baseline: out.baseline,
+            runs: out.runs.iter().map(|r| r.dir.display().to_string()).collect(),
+            alpha: out.alpha,
+            bootstrap_resamples: out.resamples,
+            seed: out.seed,
+            forced: out.forced,
+        };
+        let path = staging.join("compare_meta.json");
+        let mut text = serde_json::to_string_pretty(&meta).map_err(|e| ReportError::Metadata {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        text.push('\n');
+        std::fs::write(&path, text).map_err(io(&path))?;
+        Ok(())
+    })
+}
