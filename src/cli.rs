@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
-use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, Metric, RunInput};
+use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, Metric, MinRule, RunInput};
 use crate::report::{self, CompareOutput, LoadedForCompare, RunMetadata, TableStyle, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{Baseline, Scorer};
@@ -122,7 +122,7 @@ struct EvalArgs {
     batch_tokens: usize,
     /// Fail (exit 3) when a type's pairwise accuracy is below PERCENT, e.g.
     /// `--min overall=45 --min repetition=30 --min clean:overall=70` (split defaults to adversarial).
-    #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT", value_parser = parse_min)]
+    #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT")]
     min: Vec<MinRule>,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
@@ -167,36 +167,6 @@ fn parse_metric(s: &str) -> Result<Metric, String> {
         .into_iter()
         .find(|m| m.column() == s)
         .ok_or_else(|| format!("unknown metric `{s}` (pair_acc, r1, r2, r5, mrr, map, p1)"))
-}
-
-/// `--min [SPLIT:]TYPE=PERCENT`: a floor on a type's pairwise accuracy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MinRule {
-    split: String,
-    case_type: String,
-    percent: f64,
-}
-
-fn parse_min(s: &str) -> Result<MinRule, String> {
-    let (lhs, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}`: expected [SPLIT:]TYPE=PERCENT"))?;
-    let (split, case_type) = match lhs.split_once(':') {
-        Some((sp, t)) => (sp.to_owned(), t.to_owned()),
-        None => ("adversarial".to_owned(), lhs.to_owned()),
-    };
-    if Split::parse(&split).is_none() {
-        return Err(format!("`{s}`: split must be adversarial or clean"));
-    }
-    let percent: f64 = value.parse().map_err(|_| format!("`{s}`: `{value}` is not a number"))?;
-    if !(0.0..=100.0).contains(&percent) {
-        return Err(format!("`{s}`: percent must be within 0..100"));
-    }
-    Ok(MinRule {
-        split,
-        case_type,
-        percent,
-    })
 }
 
 #[derive(Subcommand, Debug)]
@@ -410,38 +380,12 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
         print!("{}", report::render_terminal(&metadata, &result.summary));
     }
     eprintln!("wrote {}", dir.display());
-    let failures = check_min(&args.min, &result.summary)?;
+    let failures = crate::eval::check_min(&args.min, &result.summary)?;
     Ok(if failures.is_empty() {
         Outcome::Done
     } else {
         Outcome::GateFailed(failures)
     })
-}
-
-fn check_min(rules: &[MinRule], summary: &[crate::eval::SummaryRow]) -> Result<Vec<String>> {
-    let mut failures = Vec::new();
-    for rule in rules {
-        let Some(row) = summary
-            .iter()
-            .find(|r| r.split == rule.split && r.case_type == rule.case_type)
-        else {
-            bail!(
-                "--min {}:{}: this run has no such split and type",
-                rule.split,
-                rule.case_type
-            );
-        };
-        let value = row.get(Metric::PairAcc).value.map(|v| 100.0 * v);
-        match value {
-            Some(v) if v >= rule.percent => {}
-            Some(v) => failures.push(format!(
-                "{}/{} pairwise accuracy {v:.1} % is below the minimum {} %",
-                rule.split, rule.case_type, rule.percent
-            )),
-            None => failures.push(format!("{}/{} has no pairwise accuracy", rule.split, rule.case_type)),
-        }
-    }
-    Ok(failures)
 }
 
 fn compare(args: CompareArgs) -> Result<Outcome> {
@@ -513,7 +457,7 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
     }
     eprintln!("wrote {}", dir.display());
     let failures = if args.fail_if_worse {
-        report::regressions(&comparison)
+        crate::eval::regressions(&comparison)
     } else {
         Vec::new()
     };

@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod compare;
+mod gate;
 mod metrics;
 mod paired;
 mod runner;
@@ -12,6 +13,7 @@ pub use bootstrap::{percentile, BootstrapConfig};
 pub use compare::{
     compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,
 };
+pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
 pub use paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 pub use runner::{evaluate, EvalConfig, EvalError, EvalResult, SplitResult};

@@ -301,26 +301,6 @@ pub fn render_comparison(cmp: &Comparison, baseline: &str, alpha: f64, forced: &
     out
 }
 
-/// One line per (split, type, run) significantly worse than the baseline.
-pub fn regressions(cmp: &Comparison) -> Vec<String> {
-    cmp.rows
-        .iter()
-        .filter(|r| r.significant && r.delta.is_some_and(|d| d < 0.0))
-        .map(|r| {
-            format!(
-                "{} is significantly worse than the baseline on {}/{}: {} {} ({} points, p = {})",
-                r.run,
-                r.split,
-                r.case_type,
-                r.metric.column(),
-                pct(r.estimate.value),
-                signed_pct(r.delta),
-                p_text(r.p_holm)
-            )
-        })
-        .collect()
-}
-
 #[derive(Serialize)]
 struct CompareMeta<'a> {
     rsbench_version: &'a str,

@@ -15,8 +15,7 @@ mod write;
 
 pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
 pub use compare::{
-    differences, load_for_compare, regressions, render_comparison, write_comparison, CompareOutput, LoadedForCompare,
-    TableStyle,
+    differences, load_for_compare, render_comparison, write_comparison, CompareOutput, LoadedForCompare, TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
