@@ -47,6 +47,11 @@ enum Command {
         after_help = "Examples:\n  rsbench compare reports/bm25 reports/e5 --baseline bm25\n  rsbench compare reports/old reports/new --fail-if-worse   # exit 3 if new is significantly worse on any type"
     )]
     Compare(CompareArgs),
+    /// Write new adversarial candidates for dialogues (KorAdvMRS format out).
+    #[command(
+        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n\nBuilt: repetition, keyword-stuffing. tense and negation need the Korean morphological analyser (not built yet)."
+    )]
+    Perturb(PerturbArgs),
     /// Show rsbench's version and what the linked libtorch offers here.
     Info,
     /// List, verify and fetch the known datasets.
@@ -127,6 +132,26 @@ struct EvalArgs {
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct PerturbArgs {
+    /// Dialogues: KorAdvMRS JSONL (file or directory) or JSONL of {"context": [...], "response": "..."}.
+    #[arg(long)]
+    input: PathBuf,
+    /// Comma-separated: repetition, keyword-stuffing.
+    #[arg(long, value_delimiter = ',', required = true)]
+    types: Vec<String>,
+    /// Generated negatives per dialogue and type (one output case each).
+    #[arg(long, default_value_t = 1)]
+    per_case: usize,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type.
+    #[arg(long)]
+    output: PathBuf,
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -222,6 +247,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval(args),
         Command::Compare(args) => compare(args),
+        Command::Perturb(args) => perturb(args).map(|()| Outcome::Done),
         Command::Report { run_dir, format } => {
             let run = report::load_run(&run_dir).with_context(|| format!("reading run {}", run_dir.display()))?;
             let text = match format {
@@ -386,6 +412,39 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
     } else {
         Outcome::GateFailed(failures)
     })
+}
+
+fn perturb(args: PerturbArgs) -> Result<()> {
+    use crate::perturb::{PerturbOptions, PerturbType};
+    let types: Vec<PerturbType> = args
+        .types
+        .iter()
+        .map(|t| PerturbType::parse(t.trim()))
+        .collect::<Result<_, _>>()?;
+    if args.per_case == 0 {
+        bail!("--per-case must be at least 1");
+    }
+    let dialogues = crate::perturb::read_dialogues(&args.input)
+        .with_context(|| format!("reading dialogues from {}", args.input.display()))?;
+    let options = PerturbOptions {
+        per_case: args.per_case,
+        seed: args.seed,
+    };
+    let generated = crate::perturb::perturb(&dialogues, &types, options)?;
+    let written = crate::perturb::write_output(&args.output, args.overwrite, &generated)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    for (kind, cases) in &generated {
+        eprintln!(
+            "{}: {} cases from {} dialogues",
+            kind.stem(),
+            cases.len(),
+            dialogues.len()
+        );
+    }
+    for w in written {
+        eprintln!("wrote {}", w.display());
+    }
+    Ok(())
 }
 
 fn compare(args: CompareArgs) -> Result<Outcome> {

@@ -1,7 +1,7 @@
 //! rsbench: robustness benchmark for Korean multi-turn response selection.
 //!
 //! The pipeline, one module per stage: [`data`] (cases, loaders, splits) →
-//! [`hangul`] (syllable and jamo arithmetic, for the perturbation engine) →
+//! [`perturb`] (new adversarial candidates) + [`hangul`] (syllable and jamo arithmetic) →
 //! [`scorer`] (the `Scorer` trait and its implementations) → [`eval`]
 //! (metrics and statistics) → [`report`] (Polars tables and rendering).
 //! [`cli`] is a thin shell over them.
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod eval;
 pub mod hangul;
+pub mod perturb;
 pub mod report;
 pub mod scorer;
 

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 pub use error::DataError;
+pub(crate) use jsonl::numbered_lines;
 pub use jsonl::parse_jsonl;
 pub use split::{build_split, EvalCandidate, EvalCase, NegativeSource, Split, SplitOptions};
 pub use tsv::parse_tsv;
