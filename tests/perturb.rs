@@ -200,3 +200,30 @@ fn errors_name_the_line_or_what_is_missing() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn invalid_utf8_names_file_and_line_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("in.jsonl"),
+        b"{\"context\": [\"a\"], \"response\": \"b\"}\n\xff\n",
+    )
+    .unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            "in.jsonl",
+            "--types",
+            "repetition",
+            "--output",
+            "o.jsonl",
+        ],
+        tmp.path(),
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("in.jsonl:2: invalid UTF-8") && !err.contains(":0:"),
+        "{err}"
+    );
+}

@@ -27,6 +27,8 @@ pub enum PerturbError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{file}:{line}: {message}")]
     Input { file: String, line: usize, message: String },
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error("{0}: no *.jsonl files")]
     NoInput(PathBuf),
     #[error("perturbation type `{0}` needs the Korean morphological analyser, which rsbench does not have yet (available: repetition, keyword-stuffing)")]
@@ -122,11 +124,7 @@ pub fn read_dialogues(path: &Path) -> Result<Vec<Dialogue>, PerturbError> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         for item in crate::data::numbered_lines(&name, &bytes) {
-            let (line, text) = item.map_err(|e| PerturbError::Input {
-                file: name.clone(),
-                line: 0,
-                message: e.to_string(),
-            })?;
+            let (line, text) = item?;
             if text.trim().is_empty() {
                 continue;
             }
