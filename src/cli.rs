@@ -96,6 +96,7 @@ struct EvalArgs {
     /// A dataset file or directory (*.jsonl KorAdvMRS, *.tsv/*.txt TSV) [default: the embedded sample set].
     #[arg(long)]
     dataset: Option<PathBuf>,
+    /// Which split(s) to evaluate.
     #[arg(long, value_enum, default_value_t = SplitArg::Both)]
     split: SplitArg,
     /// Candidates per case: tops adversarial cases up with random negatives; clean default 10.
