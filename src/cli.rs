@@ -32,7 +32,7 @@ pub struct Cli {
 enum Command {
     /// Score a dataset's candidates and write a report directory.
     #[command(
-        after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7"
+        after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7\n  rsbench eval --model models/multilingual-e5-small-q4 --dataset ../shared/datasets/koradvmrs --dtype bf16"
     )]
     Eval(EvalArgs),
     /// Render a run directory's summary again from its files.
