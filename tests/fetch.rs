@@ -150,3 +150,29 @@ fn manifests_parse_and_sample_manifest_matches_embedded_files() {
     let err = manifest::find("nope").unwrap_err().to_string();
     assert!(err.contains("known: koradvmrs, sample"), "{err}");
 }
+
+#[test]
+fn cli_fetch_then_verify() {
+    let (base, _) = serve(common::koradvmrs_dir());
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["datasets", "fetch", "koradvmrs", "--base-url", &base]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        out.contains("downloaded  negation.jsonl")
+            && out.contains("all files verified in datasets/downloads/koradvmrs"),
+        "{out}"
+    );
+    let o = run(&["datasets", "verify", "datasets/downloads/koradvmrs"]);
+    assert!(o.status.success());
+    let o = run(&["datasets", "fetch", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown dataset"));
+}
