@@ -2,20 +2,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::{rsbench, text};
 
-fn rsbench(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rsbench"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("rsbench runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::Command;
 
 #[test]
 fn eval_on_the_embedded_sample_writes_a_run_and_report_renders_it_again() {

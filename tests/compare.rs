@@ -2,23 +2,12 @@
 
 mod common;
 
+use common::{rsbench, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rsbench::eval::{mcnemar_exact, BootstrapConfig, CompareConfig};
 use rsbench::report::{compare_charts, load_cases, load_for_compare, render_comparison, TableStyle};
-
-fn rsbench(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rsbench"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("rsbench runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn eval(cwd: &Path, out: &str, extra: &[&str]) {
     let mut args = vec!["eval", "--out", out, "-q"];

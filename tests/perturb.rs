@@ -3,22 +3,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::{rsbench, text};
 
 use rsbench::data::load_path;
-
-fn rsbench(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rsbench"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("rsbench runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 #[test]
 fn generates_loadable_deterministic_cases_with_provenance() {

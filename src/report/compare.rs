@@ -15,7 +15,7 @@ use tabled::settings::{Alignment, Style};
 use super::metadata::RunMetadata;
 use super::write::{load_cases, load_run};
 use super::ReportError;
-use crate::eval::{CompareRow, Comparison, GapRow, RunCase, RunInput};
+use crate::eval::{CompareRow, Comparison, GapRow, RunInput};
 
 /// A run directory read for comparison.
 pub struct LoadedForCompare {
@@ -27,17 +27,7 @@ pub struct LoadedForCompare {
 
 pub fn load_for_compare(dir: &Path) -> Result<LoadedForCompare, ReportError> {
     let run = load_run(dir)?;
-    let cases = load_cases(dir)?
-        .into_iter()
-        .map(|c| RunCase {
-            split: c.split,
-            case_id: c.case_id,
-            case_type: c.case_type,
-            dialogue: c.dialogue,
-            scores: c.scores,
-            labels: c.labels,
-        })
-        .collect();
+    let cases = load_cases(dir)?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

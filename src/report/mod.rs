@@ -20,7 +20,7 @@ pub use compare::{
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_terminal};
-pub use write::{load_cases, load_run, write_run, LoadedRun, ScoredCase};
+pub use write::{load_cases, load_run, write_run, LoadedRun};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

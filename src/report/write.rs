@@ -12,7 +12,7 @@ use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
 use super::ReportError;
 use crate::data::Dataset;
-use crate::eval::{EvalResult, SummaryRow};
+use crate::eval::{EvalResult, RunCase, SummaryRow};
 
 pub const PREDICTIONS: &str = "predictions.parquet";
 pub const SUMMARY_CSV: &str = "summary.csv";
@@ -185,19 +185,8 @@ pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
     Ok(LoadedRun { metadata, summary })
 }
 
-/// One case of a run as its predictions record it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoredCase {
-    pub split: String,
-    pub case_id: String,
-    pub case_type: String,
-    pub dialogue: String,
-    pub scores: Vec<f64>,
-    pub labels: Vec<u8>,
-}
-
 /// Reads `predictions.parquet` back into cases, in file order.
-pub fn load_cases(dir: &Path) -> Result<Vec<ScoredCase>, ReportError> {
+pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
     let p = dir.join(PREDICTIONS);
     let file = File::open(&p).map_err(io(&p))?;
     let df = ParquetReader::new(file).finish().map_err(table(&p))?;
@@ -210,7 +199,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<ScoredCase>, ReportError> {
     let dialogue = get_str("source_dialogue")?;
     let label = df.column("label").map_err(table(&p))?.i64().map_err(table(&p))?.clone();
     let score = df.column("score").map_err(table(&p))?.f64().map_err(table(&p))?.clone();
-    let mut cases: Vec<ScoredCase> = Vec::new();
+    let mut cases: Vec<RunCase> = Vec::new();
     for i in 0..df.height() {
         let (s, id) = (split.get(i).unwrap_or_default(), case_id.get(i).unwrap_or_default());
         let (Some(sc), Some(lb)) = (score.get(i), label.get(i)) else {
@@ -221,7 +210,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<ScoredCase>, ReportError> {
         };
         let same = cases.last().is_some_and(|c| c.split == s && c.case_id == id);
         if !same {
-            cases.push(ScoredCase {
+            cases.push(RunCase {
                 split: s.to_owned(),
                 case_id: id.to_owned(),
                 case_type: case_type.get(i).unwrap_or_default().to_owned(),

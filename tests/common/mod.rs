@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// KorAdvMRS as CI lays it out: `../shared/datasets/koradvmrs` beside the
 /// checkout (override with RSBENCH_KORADVMRS_DIR). Tests that need it fail
@@ -15,4 +16,17 @@ pub fn koradvmrs_dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+/// Runs the rsbench binary in `cwd`.
+pub fn rsbench(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("rsbench runs")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
