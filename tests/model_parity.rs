@@ -262,3 +262,23 @@ fn torchscript_sidecar_errors_are_named() {
     let e = load_err(tmp.path());
     assert!(e.contains("model.pt: missing; named by [torchscript] file"), "{e}");
 }
+
+#[test]
+fn pretraining_checkpoints_load_as_bare_encoders() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-encoder", tmp.path());
+    let path = tmp.path().join("config.json");
+    let mut config: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config["architectures"] = serde_json::json!(["ElectraForPreTraining"]);
+    config["model_type"] = "electra".into();
+    std::fs::write(&path, config.to_string()).unwrap();
+    let scorer = ModelScorer::load(tmp.path(), RunOptions::default()).unwrap();
+    assert_eq!(scorer.mode(), Mode::Bi);
+    config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
+    std::fs::write(&path, config.to_string()).unwrap();
+    let e = load_err(tmp.path());
+    assert!(
+        e.contains("architecture `BertForTokenClassification` is not supported"),
+        "{e}"
+    );
+}

@@ -145,7 +145,11 @@ impl ModelConfig {
         }
         let head = match raw.architectures.as_ref().and_then(|a| a.first()) {
             Some(a) if a.ends_with("ForSequenceClassification") => Head::Classification,
-            Some(a) if a.ends_with("Model") => Head::Encoder,
+            // Pre-training checkpoints (an ELECTRA discriminator, a BERT MLM) serve as
+            // bare encoders: their heads' tensors are simply not read.
+            Some(a) if a.ends_with("Model") || a.ends_with("ForPreTraining") || a.ends_with("ForMaskedLM") => {
+                Head::Encoder
+            }
             Some(a) => {
                 return Err(invalid(format!(
                     "architecture `{a}` is not supported (use *ForSequenceClassification or the bare *Model)"
