@@ -77,7 +77,14 @@ pub trait Scorer: Send + Sync {
 /// Runs `scorer` and checks its promise: one finite score per pair.
 pub fn score_checked(scorer: &dyn Scorer, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
     let scores = scorer.score(pairs)?;
-    let name = || scorer.identity().kind;
+    // A model is named by its directory, so the error says which checkpoint misbehaved.
+    let name = || {
+        let id = scorer.identity();
+        match id.params.get("path").and_then(|p| p.as_str()) {
+            Some(path) => format!("{} {path}", id.kind),
+            None => id.kind,
+        }
+    };
     if scores.len() != pairs.len() {
         return Err(ScoreError::WrongCount {
             scorer: name(),
