@@ -197,3 +197,30 @@ fn binary_finds_libtorch_without_library_path() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("libtorch: cuda"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn tsv_case_without_positive_is_excluded_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut tsv = String::new();
+    for (i, ctx) in ["안녕 뭐 해", "점심 먹었어", "내일 시간 돼", "주말에 뭐 했어"]
+        .iter()
+        .enumerate()
+    {
+        let label = if i == 3 { 0 } else { 1 };
+        tsv.push_str(&format!("{label}\t{ctx}\t응 방금 {i}\n0\t{ctx}\t몰라 {i}\n"));
+    }
+    std::fs::write(tmp.path().join("dev.tsv"), tsv).unwrap();
+    let out = rsbench(
+        &["eval", "--dataset", "dev.tsv", "--split", "adversarial", "--out", "r"],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 case(s) without a positive excluded"),
+        "{}",
+        text(&out.stdout)
+    );
+    let csv = std::fs::read_to_string(tmp.path().join("r/summary.csv")).unwrap();
+    let overall = csv.lines().find(|l| l.starts_with("adversarial,overall,")).unwrap();
+    assert!(overall.starts_with("adversarial,overall,3,1,"), "{overall}");
+}
