@@ -3,7 +3,12 @@ python-mecab-ko-dic ships mecab-ko-dic 2.1.1) back to MeCab's source form: lex.c
 matrix.def, char.def (plus the .def/dicrc files that ship in source form, copied). vibrato
 builds its dictionary from that form; `mecab-dict-index` rebuilds an equivalent binary.
 
-    python scripts/mecab_dic_to_source.py COMPILED_DIR OUT_DIR
+    python scripts/mecab_dic_to_source.py COMPILED_DIR OUT_DIR [--order vibrato|mecab]
+
+Entries that share a surface are homographs; when two tie on cost MeCab takes the first in its
+token order and vibrato the last. `--order vibrato` (the default) reverses each surface's
+entries so vibrato resolves ties as MeCab does; `--order mecab` keeps MeCab's order (what
+`mecab-dict-index` needs to rebuild the same token order).
 
 Binary layouts: MeCab 0.996's dictionary.cpp (header, Darts double array, 16-byte tokens,
 NUL-terminated features), connector.cpp (matrix.bin) and char_property.cpp (char.bin).
@@ -64,6 +69,18 @@ def csv_field(s):
     return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
 
 
+def vibrato_order(entries):
+    """Reverses each run of entries with the same surface (they are contiguous)."""
+    out, run = [], []
+    for e in entries:
+        if run and run[0][0] != e[0]:
+            out.extend(reversed(run))
+            run = []
+        run.append(e)
+    out.extend(reversed(run))
+    return out
+
+
 def write_lex(entries, path):
     with open(path, "w", encoding="utf-8") as f:
         for surface, lc, rc, cost, feature in entries:
@@ -113,11 +130,21 @@ def write_char(src, dest):
 
 
 def main():
-    src, out = Path(sys.argv[1]), Path(sys.argv[2])
+    args = sys.argv[1:]
+    order = "vibrato"
+    if "--order" in args:
+        i = args.index("--order")
+        order = args[i + 1]
+        del args[i : i + 2]
+    if order not in ("vibrato", "mecab") or len(args) != 2:
+        sys.exit(__doc__)
+    src, out = Path(args[0]), Path(args[1])
     out.mkdir(parents=True, exist_ok=True)
     lex, _, _ = read_dic(src / "sys.dic")
-    write_lex(lex, out / "lex.csv")
     unk, _, _ = read_dic(src / "unk.dic")
+    if order == "vibrato":
+        lex, unk = vibrato_order(lex), vibrato_order(unk)
+    write_lex(lex, out / "lex.csv")
     write_lex(unk, out / "unk.def")
     write_matrix(src / "matrix.bin", out / "matrix.def")
     write_char(src / "char.bin", out / "char.def")
