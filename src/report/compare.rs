@@ -210,12 +210,7 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
             }
             b.push_record(rec);
         }
-        let mut table = b.build();
-        match style {
-            TableStyle::Markdown => table.with(Style::markdown()),
-            TableStyle::Terminal => table.with(Style::rounded()),
-        };
-        table.modify(Columns::new(1..), Alignment::right());
+        let table = finish(b, style);
         match style {
             TableStyle::Markdown => {
                 let _ = writeln!(out, "\n## {split} ({metric})\n\n{table}");
@@ -246,13 +241,18 @@ fn gap_table(gaps: &[GapRow], style: TableStyle) -> String {
         }
         b.push_record(rec);
     }
-    let mut table = b.build();
+    finish(b, style).to_string()
+}
+
+/// The table in its style, numbers right-aligned.
+fn finish(builder: Builder, style: TableStyle) -> tabled::Table {
+    let mut table = builder.build();
     match style {
         TableStyle::Markdown => table.with(Style::markdown()),
         TableStyle::Terminal => table.with(Style::rounded()),
     };
     table.modify(Columns::new(1..), Alignment::right());
-    table.to_string()
+    table
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
