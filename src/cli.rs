@@ -138,19 +138,28 @@ struct EvalArgs {
 #[derive(clap::Args, Debug)]
 struct PerturbArgs {
     /// Dialogues: KorAdvMRS JSONL (file or directory) or JSONL of {"context": [...], "response": "..."}.
+    #[arg(long, required_unless_present = "text", conflicts_with = "text")]
+    input: Option<PathBuf>,
+    /// One reply to rewrite (tense, negation): prints one JSON line per output, nothing when no rule applies.
     #[arg(long)]
-    input: PathBuf,
-    /// Comma-separated: repetition, keyword-stuffing.
+    text: Option<String>,
+    /// Comma-separated: tense, negation, repetition, keyword-stuffing.
     #[arg(long, value_delimiter = ',', required = true)]
     types: Vec<String>,
+    /// The tense to shift to [default: every tense but the reply's own].
+    #[arg(long, value_parser = ["past", "present", "future"])]
+    tense_to: Option<String>,
+    /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
+    #[arg(long, requires = "text")]
+    explain: bool,
     /// Generated negatives per dialogue and type (one output case each).
     #[arg(long, default_value_t = 1)]
     per_case: usize,
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type.
-    #[arg(long)]
-    output: PathBuf,
+    #[arg(long, required_unless_present = "text")]
+    output: Option<PathBuf>,
     #[arg(long)]
     overwrite: bool,
 }
@@ -425,15 +434,49 @@ fn perturb(args: PerturbArgs) -> Result<()> {
     if args.per_case == 0 {
         bail!("--per-case must be at least 1");
     }
-    let dialogues = crate::perturb::read_dialogues(&args.input)
-        .with_context(|| format!("reading dialogues from {}", args.input.display()))?;
+    let needs_analyser = types
+        .iter()
+        .any(|t| matches!(t, PerturbType::Tense | PerturbType::Negation));
+    let rewriter = if needs_analyser {
+        let dir = crate::perturb::analyser::dictionary_dir();
+        Some(crate::perturb::rewrite::Rewriter::load(&dir).context("loading the Korean analyser")?)
+    } else {
+        None
+    };
+    if let Some(text) = &args.text {
+        let Some(rewriter) = &rewriter else {
+            bail!("--text rewrites with tense or negation; repetition and keyword-stuffing need --input dialogues");
+        };
+        let text = data::nfc(text);
+        let mut worker = rewriter.worker();
+        if args.explain {
+            for t in worker.analyse(&text) {
+                eprintln!("{}\t{}\t{:?}", t.surface, t.tag, t.morphemes);
+            }
+            for r in rewriter.rules().readings(&text, &worker.analyse(&text)) {
+                eprintln!("reading: {r:?}");
+            }
+        }
+        for kind in types {
+            for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
+                println!("{}", serde_json::to_string(&r)?);
+            }
+        }
+        return Ok(());
+    }
+    let (Some(input), Some(output)) = (&args.input, &args.output) else {
+        bail!("--input and --output are required without --text");
+    };
+    let dialogues =
+        crate::perturb::read_dialogues(input).with_context(|| format!("reading dialogues from {}", input.display()))?;
     let options = PerturbOptions {
         per_case: args.per_case,
         seed: args.seed,
+        tense_to: args.tense_to.clone(),
     };
-    let generated = crate::perturb::perturb(&dialogues, &types, options)?;
-    let written = crate::perturb::write_output(&args.output, args.overwrite, &generated)
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
+    let written = crate::perturb::write_output(output, args.overwrite, &generated)
+        .with_context(|| format!("writing {}", output.display()))?;
     for (kind, cases) in &generated {
         eprintln!(
             "{}: {} cases from {} dialogues",

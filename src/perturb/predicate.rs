@@ -1,0 +1,970 @@
+//! The final predicate of a reply: located in the analyser's tokens, read into
+//! stem + honorific + tense + negation + ending, and written back.
+//!
+//! A reading is accepted only when writing it back reproduces the original
+//! bytes exactly (round trip). That is what keeps the engine from producing
+//! broken sentences: whatever the analyser mis-segments, or the rules do not
+//! cover, fails the round trip and yields no output. When several readings
+//! survive (노네: 노다 or 놀다?) and disagree on the output, there is none.
+
+use super::analyser::Token;
+use super::conjugate::{attach, past, with_prefinal, Base, Class};
+use super::rules::{Ending, Mood, TenseNegationRules};
+use crate::hangul;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pos {
+    Verb,
+    Adjective,
+    /// 있다/없다 and compounds: verb-like before 는, adjective-like before -다.
+    Exist,
+    /// 이다, after a noun.
+    Copula,
+    /// 아니다, with the noun's 이/가 inside the span.
+    NegCopula,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tense {
+    Present,
+    Past,
+    /// -겠-
+    FutureGess,
+    /// -(으)ㄹ 거-, with or without the space before 거.
+    FutureGeo {
+        space: bool,
+    },
+}
+
+impl Tense {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tense::Present => "present",
+            Tense::Past => "past",
+            Tense::FutureGess | Tense::FutureGeo { .. } => "future",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Negation {
+    None,
+    /// 안/못 before the predicate.
+    Short(String),
+    /// -지 않다 / -지 못하다: the stem takes 지, the auxiliary conjugates.
+    Long(String),
+    /// -지 마(세요)/말자: the ending's `prohibit` form.
+    Prohibit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Predicate {
+    /// Byte span of the text that is rewritten; the rest is kept.
+    pub start: usize,
+    pub end: usize,
+    pub stem: String,
+    pub class: Class,
+    pub pos: Pos,
+    /// The analyser's tag of the stem (VV, VA, VX, XSV, XSA, VCP, VCN).
+    pub tag: String,
+    pub hon: bool,
+    pub tense: Tense,
+    pub negation: Negation,
+    /// Index into the rules' endings.
+    pub ending: usize,
+    /// For 이다/아니다: whether the noun ends in a consonant.
+    pub noun_consonant: bool,
+    /// 이다 written in full after a vowel (친구이다, not 친구다).
+    pub copula_full: bool,
+    /// Whether the span follows whitespace (안 needs a space before it).
+    pub space_before: bool,
+    /// Short negation between a noun and 하다 (공부 안 했어): removing it
+    /// rejoins them (공부했어).
+    pub noun_before_short: bool,
+    /// The tag of the morpheme before the stem (NNG in 공부했어), or "".
+    pub before_tag: String,
+}
+
+fn stem_tag(tag: &str) -> bool {
+    matches!(tag, "VV" | "VA" | "VX" | "VCP" | "VCN" | "XSV" | "XSA")
+}
+
+/// One morpheme of the final eojeols with the token it came from.
+#[derive(Debug, Clone)]
+struct Morph {
+    token: usize,
+    text: String,
+    tag: String,
+    /// First morpheme of its token (a span can start there).
+    first: bool,
+}
+
+fn morphs(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<Morph> {
+    let mut out = Vec::new();
+    for i in range {
+        for (k, (text, tag)) in tokens[i].morphemes.iter().enumerate() {
+            out.push(Morph {
+                token: i,
+                text: text.clone(),
+                tag: tag.clone(),
+                first: k == 0,
+            });
+        }
+    }
+    out
+}
+
+/// Token ranges of whitespace-separated words.
+fn eojeols(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 0..tokens.len() {
+        match out.last_mut() {
+            Some(r) if tokens[r.end - 1].end == tokens[i].start => r.end = i + 1,
+            _ => out.push(i..i + 1),
+        }
+    }
+    out
+}
+
+impl TenseNegationRules {
+    fn is_decoration(&self, t: &Token) -> bool {
+        self.decoration_tags.iter().any(|d| *d == t.tag)
+            || t.surface
+                .chars()
+                .all(|c| hangul::is_compatibility_jamo(c) || c == '~' || c == '^')
+    }
+
+    /// The irregular class of a stem (see `perturbations/tense_negation.toml`).
+    pub fn class_of(&self, stem: &str, pos: Pos) -> Class {
+        if stem.ends_with('하') {
+            return Class::Ha;
+        }
+        for rule in &self.class {
+            if !rule.class.fits(stem) {
+                continue;
+            }
+            let longest = |list: &[String]| {
+                list.iter()
+                    .filter(|s| stem.ends_with(s.as_str()))
+                    .map(|s| s.chars().count())
+                    .max()
+            };
+            let irregular = longest(&rule.irregular);
+            let regular = longest(&rule.regular);
+            let is_irregular = match (irregular, regular) {
+                (Some(i), Some(r)) => i > r,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => match pos {
+                    Pos::Adjective => rule.adjective_default,
+                    _ => rule.verb_default,
+                },
+            };
+            if is_irregular {
+                return rule.class;
+            }
+        }
+        Class::Regular
+    }
+
+    fn pos_of(&self, lemma: &str, tag: &str) -> Option<Pos> {
+        let exist = self.exist.iter().any(|e| e == lemma);
+        Some(match tag {
+            "VV" | "XSV" => {
+                if exist {
+                    Pos::Exist
+                } else {
+                    Pos::Verb
+                }
+            }
+            "VA" | "XSA" => {
+                if exist {
+                    Pos::Exist
+                } else {
+                    Pos::Adjective
+                }
+            }
+            "VX" => {
+                if self.auxiliary.adjective.iter().any(|a| a == lemma) {
+                    Pos::Adjective
+                } else if self.auxiliary.exist.iter().any(|a| a == lemma) {
+                    Pos::Exist
+                } else {
+                    Pos::Verb
+                }
+            }
+            "VCP" => Pos::Copula,
+            "VCN" => Pos::NegCopula,
+            _ => return None,
+        })
+    }
+
+    fn template<'a>(&self, e: &'a Ending, pos: Pos) -> &'a str {
+        let adjective = e.adjective.as_deref().unwrap_or(&e.verb);
+        match pos {
+            Pos::Verb => &e.verb,
+            Pos::Exist if e.exist.as_deref() == Some("verb") => &e.verb,
+            _ => adjective,
+        }
+    }
+
+    fn prefinal_template<'a>(&self, e: &'a Ending) -> &'a str {
+        e.prefinal.as_deref().or(e.adjective.as_deref()).unwrap_or(&e.verb)
+    }
+
+    /// The conjugated word of a verb, adjective or auxiliary.
+    fn verbal(&self, stem: &str, class: Class, pos: Pos, hon: bool, tense: Tense, e: &Ending) -> Option<String> {
+        let plain = Base::stem(stem, class);
+        let base = if hon {
+            Base::stem(&attach(&plain, "U시")?, Class::Regular)
+        } else {
+            plain
+        };
+        match tense {
+            Tense::Present => {
+                let template = self.template(e, pos);
+                if hon && template == "A요" {
+                    // 가시 + 어요 is 가세요.
+                    let text = base.text.strip_suffix('시')?;
+                    return Some(format!("{text}세요"));
+                }
+                attach(&base, template)
+            }
+            Tense::Past => attach(&past(&base)?, self.prefinal_template(e)),
+            Tense::FutureGess => attach(&with_prefinal(&base, "겠")?, self.prefinal_template(e)),
+            Tense::FutureGeo { space } => {
+                let geo = e.geo.as_deref()?;
+                Some(format!(
+                    "{}{}{geo}",
+                    attach(&base, "Uㄹ")?,
+                    if space { " " } else { "" }
+                ))
+            }
+        }
+    }
+
+    /// 이다 after a noun: 이야/야, 이었어/였어, 일 거야, 입니다.
+    fn copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
+        if p.hon {
+            return None;
+        }
+        let contract = !p.noun_consonant && !p.copula_full;
+        let core = match p.tense {
+            Tense::Present => {
+                if let Some([c, v]) = &e.copula {
+                    return Some(if contract { v.clone() } else { c.clone() });
+                }
+                attach(&Base::stem("이", Class::Regular), self.template(e, Pos::Adjective))?
+            }
+            Tense::Past => attach(
+                &with_prefinal(&Base::stem("이어", Class::Regular), "ㅆ")?,
+                self.prefinal_template(e),
+            )?,
+            Tense::FutureGess => attach(
+                &with_prefinal(&Base::stem("이", Class::Regular), "겠")?,
+                self.prefinal_template(e),
+            )?,
+            Tense::FutureGeo { space } => format!("일{}{}", if space { " " } else { "" }, e.geo.as_deref()?),
+        };
+        if !contract {
+            return Some(core);
+        }
+        Some(if let Some(rest) = core.strip_prefix("이었") {
+            format!("였{rest}")
+        } else if let Some(rest) = core.strip_prefix("이에") {
+            format!("예{rest}")
+        } else if let Some(rest) = core.strip_prefix('이') {
+            rest.to_owned()
+        } else {
+            core
+        })
+    }
+
+    /// 아니다 with the noun's particle: 이 아니야, 가 아니었어.
+    fn neg_copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
+        if p.hon {
+            return None;
+        }
+        let word = match p.tense {
+            Tense::Present => match &e.neg_copula {
+                Some(n) => n.clone(),
+                None => attach(&Base::stem("아니", Class::Regular), self.template(e, Pos::Adjective))?,
+            },
+            Tense::Past => attach(
+                &with_prefinal(&Base::stem("아니어", Class::Regular), "ㅆ")?,
+                self.prefinal_template(e),
+            )?,
+            Tense::FutureGess => attach(
+                &with_prefinal(&Base::stem("아니", Class::Regular), "겠")?,
+                self.prefinal_template(e),
+            )?,
+            Tense::FutureGeo { space } => format!("아닐{}{}", if space { " " } else { "" }, e.geo.as_deref()?),
+        };
+        let particle = if p.noun_consonant { "이" } else { "가" };
+        Some(format!("{particle} {word}"))
+    }
+
+    /// The text of the span for a reading.
+    pub fn render(&self, p: &Predicate) -> Option<String> {
+        let e = self.ending.get(p.ending)?;
+        match p.pos {
+            Pos::Copula => return self.copula(p, e),
+            Pos::NegCopula => return self.neg_copula(p, e),
+            _ => {}
+        }
+        match &p.negation {
+            Negation::None => self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e),
+            Negation::Short(adverb) => {
+                let word = self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e)?;
+                let lead = if p.space_before { "" } else { " " };
+                Some(format!("{lead}{adverb} {word}"))
+            }
+            Negation::Long(aux) => {
+                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
+                let aux_class = self.class_of(aux, p.pos);
+                let word = self.verbal(aux, aux_class, p.pos, p.hon, p.tense, e)?;
+                Some(format!("{ji} {word}"))
+            }
+            Negation::Prohibit => {
+                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
+                Some(format!("{ji} {}", e.prohibit.as_deref()?))
+            }
+        }
+    }
+
+    /// Every reading of the reply's final predicate that writes back to the
+    /// original text. Empty when there is no predicate or nothing round-trips.
+    pub fn readings(&self, text: &str, tokens: &[Token]) -> Vec<Predicate> {
+        let mut n = tokens.len();
+        while n > 0 && self.is_decoration(&tokens[n - 1]) {
+            n -= 1;
+        }
+        if n == 0 {
+            return Vec::new();
+        }
+        let words = eojeols(&tokens[..n]);
+        let end = tokens[n - 1].end;
+        let question = text[end..].contains('?');
+        let ctx = Ctx {
+            text,
+            tokens,
+            words: &words,
+        };
+        let w = words.len() - 1;
+        let last = words[w].clone();
+        // 잖아 is 지 + 않 + 아 to the analyser; it is an ending here.
+        let ms: Vec<Morph> = morphs(tokens, last.clone())
+            .into_iter()
+            .filter(|m| {
+                !(tokens[m.token].surface.contains('잖')
+                    && ((m.text == "지" && m.tag == "EC") || (m.text == "않" && m.tag == "VX")))
+            })
+            .collect();
+
+        let mut shapes: Vec<Shape> = Vec::new();
+        let si = ms.iter().rposition(|m| stem_tag(&m.tag));
+        let last_text = ctx.word_text(w);
+        if w > 0
+            && ctx.word_text(w - 1).ends_with('지')
+            && self.ending.iter().any(|e| e.prohibit.as_deref() == Some(last_text))
+        {
+            // -지 마(세요)/말자, whatever the analyser made of 마.
+            if let Some(s) = self.before_ji(&ctx, w - 1, Negation::Prohibit) {
+                shapes.push(s);
+            }
+        } else if let Some(si) = si {
+            let stem_m = &ms[si];
+            let geo = stem_m.tag == "VCP"
+                && si >= 1
+                && matches!(ms[si - 1].text.as_str(), "거" | "것")
+                && ms[si - 1].tag == "NNB";
+            if geo {
+                // -(으)ㄹ 거-: ETM ㄹ, 거/것, then 이다 carrying the ending.
+                let before_geo = &ms[..si - 1];
+                if let Some(etm) = before_geo.last() {
+                    if etm.tag == "ETM" {
+                        shapes.extend(self.verbal_shape(&ctx, w, before_geo, Some(Tense::FutureGeo { space: false })));
+                    }
+                } else if w > 0 {
+                    let pms = morphs(tokens, words[w - 1].clone());
+                    if pms.last().is_some_and(|m| m.tag == "ETM") {
+                        shapes.extend(self.verbal_shape(&ctx, w - 1, &pms, Some(Tense::FutureGeo { space: true })));
+                    }
+                }
+                for s in &mut shapes {
+                    // The ending's morphemes come after 이다.
+                    s.eps
+                        .extend(ep_morphs(&ms[si + 1..]).into_iter().filter(|e| e != "ETM"));
+                }
+            } else if stem_m.tag == "VCP" {
+                if stem_m.first && stem_m.token > last.start {
+                    let noun_tokens = &tokens[last.start..stem_m.token];
+                    let noun = &text[noun_tokens[0].start..tokens[stem_m.token].start];
+                    let noun_tag = noun_tokens.last().map(|t| t.tag.as_str()).unwrap_or("");
+                    let consonant = hangul::ends_in_consonant(noun);
+                    // A one-syllable "noun" before a contracted copula is as
+                    // likely a verb the analyser misread (가냐: 가다, not 가 + 이냐).
+                    let plausible = consonant == Some(true) || noun.chars().count() >= 2 || noun_tag == "NP";
+                    if consonant.is_some() && !plausible && noun_tokens.len() == 1 && noun_tokens[0].surface == noun {
+                        // Read it as the verb instead; the round trip decides.
+                        shapes.push(Shape {
+                            start_token: last.start,
+                            stem: noun.to_owned(),
+                            tag: "VV".into(),
+                            eps: ep_morphs(&ms[si + 1..]),
+                            tense: None,
+                            negation: Negation::None,
+                            noun_consonant: false,
+                            noun_before_short: false,
+                            before_tag: String::new(),
+                        });
+                    }
+                    if let (Some(c), true) = (consonant, plausible) {
+                        shapes.push(Shape {
+                            start_token: stem_m.token,
+                            stem: "이".into(),
+                            tag: "VCP".into(),
+                            eps: ep_morphs(&ms[si + 1..]),
+                            tense: None,
+                            negation: Negation::None,
+                            noun_consonant: c,
+                            noun_before_short: false,
+                            before_tag: String::new(),
+                        });
+                    }
+                }
+            } else if stem_m.tag == "VCN" && stem_m.first && stem_m.token == last.start {
+                // 학생이 아니야: the particle's word holds the noun.
+                if w > 0 {
+                    let pw = words[w - 1].clone();
+                    let pms = morphs(tokens, pw.clone());
+                    let particle = pms.last().filter(|m| {
+                        matches!(m.tag.as_str(), "JKC" | "JKS") && matches!(m.text.as_str(), "이" | "가") && m.first
+                    });
+                    if let Some(pm) = particle {
+                        if pm.token > pw.start {
+                            let noun = &text[tokens[pw.start].start..tokens[pm.token].start];
+                            if let Some(c) = hangul::ends_in_consonant(noun) {
+                                shapes.push(Shape {
+                                    start_token: pm.token,
+                                    stem: "아니".into(),
+                                    tag: "VCN".into(),
+                                    eps: ep_morphs(&ms[si + 1..]),
+                                    tense: None,
+                                    negation: Negation::None,
+                                    noun_consonant: c,
+                                    noun_before_short: false,
+                                    before_tag: String::new(),
+                                });
+                            }
+                        }
+                    }
+                }
+            } else {
+                shapes.extend(self.verbal_shape(&ctx, w, &ms, None));
+            }
+        }
+
+        let mut out = Vec::new();
+        for shape in shapes {
+            self.round_trip(text, tokens, end, question, &shape, &mut out);
+        }
+        out
+    }
+
+    /// A verb, adjective or auxiliary whose stem is the last stem morpheme of
+    /// `ms` (morphemes of word `w`, or the part before 거 of a future), with
+    /// the negation around it: -지 않다/못하다 (the word before ends in 지),
+    /// or 안/못 as the word before.
+    fn verbal_shape(&self, ctx: &Ctx<'_>, w: usize, ms: &[Morph], tense: Option<Tense>) -> Option<Shape> {
+        let si = ms.iter().rposition(|m| stem_tag(&m.tag))?;
+        let m = &ms[si];
+        let word_start = ctx.words[w].start;
+        let mot_ha = m.tag != "VX" && m.text == "하" && si == 1 && ms[0].text == "못" && ms[0].tag == "MAG";
+        let long_aux =
+            (m.tag == "VX" && m.first && m.token == word_start && self.negation.long_remove.contains(&m.text))
+                || mot_ha;
+        if long_aux && w > 0 && ctx.word_text(w - 1).ends_with('지') {
+            let aux = if mot_ha { "못하".to_owned() } else { m.text.clone() };
+            let mut s = self.before_ji(ctx, w - 1, Negation::Long(aux))?;
+            s.eps = ep_morphs(&ms[si + 1..]);
+            s.tense = tense;
+            return Some(s);
+        }
+        if !m.first || matches!(m.tag.as_str(), "VCP" | "VCN") {
+            return None;
+        }
+        let before: Option<Morph> = if si > 0 {
+            Some(ms[si - 1].clone())
+        } else if w > 0 {
+            morphs(ctx.tokens, ctx.words[w - 1].clone()).pop()
+        } else {
+            None
+        };
+        let mut tag = m.tag.clone();
+        if tag == "VX" && !self.auxiliary_fits(&m.text, before.as_ref()) {
+            if self.auxiliary.exist.contains(&m.text) {
+                tag = "VA".into();
+            } else if matches!(m.text.as_str(), "하" | "되") {
+                // The analyser tags 하다/되다 VX after words it misreads (숙제 다 했어).
+                tag = "VV".into();
+            } else {
+                return None;
+            }
+        }
+        // Only a noun may precede the stem inside the word (공부했어), or a
+        // verb before an auxiliary (먹어봤어).
+        if m.token > word_start && !matches!(m.tag.as_str(), "XSV" | "XSA" | "VX") {
+            return None;
+        }
+        let mut s = Shape {
+            start_token: m.token,
+            stem: m.text.clone(),
+            tag,
+            eps: ep_morphs(&ms[si + 1..]),
+            tense,
+            negation: Negation::None,
+            noun_consonant: false,
+            noun_before_short: false,
+            before_tag: before.map(|b| b.tag).unwrap_or_default(),
+        };
+        if w > 0 && m.token == word_start {
+            let pms = morphs(ctx.tokens, ctx.words[w - 1].clone());
+            if pms.len() == 1 && pms[0].tag == "MAG" && self.negation.short_remove.contains(&pms[0].text) {
+                s.negation = Negation::Short(pms[0].text.clone());
+                s.start_token = ctx.words[w - 1].start;
+                s.noun_before_short = s.stem == "하"
+                    && w >= 2
+                    && morphs(ctx.tokens, ctx.words[w - 2].clone())
+                        .last()
+                        .is_some_and(|m| matches!(m.tag.as_str(), "NNG" | "NNP" | "XR"))
+                    && ctx.tokens[ctx.words[w - 2].end - 1].end + 1 == ctx.tokens[ctx.words[w - 1].start].start;
+            }
+        }
+        Some(s)
+    }
+
+    /// Whether an auxiliary follows the ending it takes (먹고 싶어, 먹어 봐).
+    fn auxiliary_fits(&self, aux: &str, before: Option<&Morph>) -> bool {
+        let Some(b) = before else { return false };
+        let Some(after) = self.auxiliary.after.get(aux) else {
+            return false;
+        };
+        after.iter().any(|a| {
+            if a == "@inf" {
+                (b.tag == "EC" && self.auxiliary.infinitive.contains(&b.text))
+                    || matches!(b.tag.as_str(), "VV" | "VA" | "XSV" | "XSA")
+            } else {
+                b.tag == "EC" && b.text == *a
+            }
+        })
+    }
+
+    /// The stem of word `w`, which ends in 지 (먹지, or 가지 misread as one verb).
+    fn before_ji(&self, ctx: &Ctx<'_>, w: usize, negation: Negation) -> Option<Shape> {
+        let range = ctx.words[w].clone();
+        let pms = morphs(ctx.tokens, range.clone());
+        let word = ctx.word_text(w);
+        let inner = pms
+            .iter()
+            .rposition(|m| stem_tag(&m.tag))
+            .filter(|&k| pms[k].first && pms[k].token == range.start);
+        let (stem, tag) = match inner {
+            Some(k)
+                if k + 1 < pms.len()
+                    && pms.last().is_some_and(|m| m.text == "지" && m.tag == "EC")
+                    && pms[k..].iter().map(|m| m.text.as_str()).collect::<String>() == word =>
+            {
+                (pms[k].text.clone(), pms[k].tag.clone())
+            }
+            _ => (
+                word.strip_suffix('지').filter(|s| !s.is_empty())?.to_owned(),
+                "VV".to_owned(),
+            ),
+        };
+        if !matches!(tag.as_str(), "VV" | "VA" | "VX") {
+            return None;
+        }
+        Some(Shape {
+            start_token: range.start,
+            stem,
+            tag,
+            eps: Vec::new(),
+            tense: None,
+            negation,
+            noun_consonant: false,
+            noun_before_short: false,
+            before_tag: String::new(),
+        })
+    }
+
+    fn round_trip(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        end: usize,
+        question: bool,
+        shape: &Shape,
+        out: &mut Vec<Predicate>,
+    ) {
+        let start = tokens[shape.start_token].start;
+        let original = &text[start..end];
+        let Some(last_char) = original.chars().last() else {
+            return;
+        };
+        let eps: Vec<&String> = shape.eps.iter().filter(|e| *e != "ETM").collect();
+        if shape.tense.is_some() && eps.iter().any(|e| *e != "hon") {
+            // 갔을 거야, 먹겠을 거야: not read.
+            return;
+        }
+        let past = shape.eps.iter().filter(|e| *e == "past").count();
+        let gess = shape.eps.iter().any(|e| e == "gess");
+        if past > 1 || shape.eps.iter().any(|e| e == "other") || (past == 1 && gess) {
+            return;
+        }
+        let tense = shape.tense.unwrap_or(if past == 1 {
+            Tense::Past
+        } else if gess {
+            Tense::FutureGess
+        } else {
+            Tense::Present
+        });
+        let Some(pos) = self.pos_of(&shape.stem, &shape.tag) else {
+            return;
+        };
+        let space_before = text[..start].chars().last().is_none_or(char::is_whitespace);
+        let hon_parsed = shape.eps.iter().any(|e| e == "hon");
+
+        let mut lemmas = vec![shape.stem.clone()];
+        let restored = with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r));
+        if let Some(r) = &restored {
+            lemmas.push(r.clone());
+        }
+        // Irregular stems the analyser may give in their changed form: 지(었)
+        // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
+        for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
+            let last = shape.stem.chars().last().and_then(hangul::Syllable::from_char);
+            if last.map(|s| s.final_jamo()) == Some(from) {
+                if let Some(alt) = with_final(&shape.stem, to) {
+                    if self.class_of(&alt, pos) == class {
+                        lemmas.push(alt);
+                    }
+                }
+            }
+        }
+        let mut found: Vec<Predicate> = Vec::new();
+        for lemma in &lemmas {
+            let lexicon = self.class_of(lemma, pos);
+            let classes: Vec<Class> = std::iter::once(lexicon)
+                .chain(
+                    [
+                        Class::Regular,
+                        Class::B,
+                        Class::D,
+                        Class::S,
+                        Class::H,
+                        Class::Reu,
+                        Class::Reo,
+                    ]
+                    .into_iter()
+                    .filter(|c| *c != lexicon && c.fits(lemma)),
+                )
+                .collect();
+            for (ci, class) in classes.into_iter().enumerate() {
+                let before = found.len();
+                let hons: &[bool] = if shape.negation == Negation::Prohibit {
+                    &[false]
+                } else if hon_parsed {
+                    &[true, false]
+                } else {
+                    &[false, true]
+                };
+                for &hon in hons {
+                    for full in [false, true] {
+                        if full && pos != Pos::Copula {
+                            continue;
+                        }
+                        for (i, e) in self.ending.iter().enumerate() {
+                            if e.only_prohibit && shape.negation != Negation::Prohibit {
+                                continue;
+                            }
+                            if shape.negation == Negation::Prohibit && e.prohibit.is_none() {
+                                continue;
+                            }
+                            if question && e.mood != Mood::Any {
+                                continue;
+                            }
+                            if !ending_can_end_with(e, last_char) && shape.negation != Negation::Prohibit {
+                                continue;
+                            }
+                            let p = Predicate {
+                                start,
+                                end,
+                                stem: lemma.clone(),
+                                class,
+                                pos,
+                                tag: shape.tag.clone(),
+                                hon,
+                                tense,
+                                negation: shape.negation.clone(),
+                                ending: i,
+                                noun_consonant: shape.noun_consonant,
+                                copula_full: full,
+                                space_before,
+                                noun_before_short: shape.noun_before_short,
+                                before_tag: shape.before_tag.clone(),
+                            };
+                            if self.render(&p).as_deref() == Some(original) {
+                                found.push(p);
+                            }
+                        }
+                    }
+                }
+                // The lexicon's class is believed when it fits the text; other
+                // classes are tried only as evidence from the surface.
+                if ci == 0 && found.len() > before {
+                    break;
+                }
+            }
+        }
+        // A ㄹ stem written without its ㄹ: believe the ㄹ unless the short
+        // form is a common stem itself (사네: 사다 or 살다).
+        if let Some(r) = &restored {
+            if found.iter().any(|p| &p.stem == r) && !self.vowel_stems.contains(&shape.stem) {
+                found.retain(|p| &p.stem == r);
+            }
+        }
+        // 해체/해요체 verbs with an imperative cue are imperatives.
+        let cue = !question
+            && (self.imperative_cues.iter().any(|c| text[..start].contains(c.as_str()))
+                || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem)));
+        if cue {
+            for p in &mut found {
+                let imperative_id = match self.ending[p.ending].id.as_str() {
+                    "hae" => "hae_imperative",
+                    "haeyo" => "haeyo_imperative",
+                    _ => continue,
+                };
+                if p.pos == Pos::Verb && p.tense == Tense::Present && p.negation == Negation::None && !p.hon {
+                    if let Some(i) = self.ending.iter().position(|e| e.id == imperative_id) {
+                        p.ending = i;
+                    }
+                }
+            }
+        }
+        // Imperatives and propositives are read as such outside questions.
+        if found.iter().any(|p| self.ending[p.ending].mood != Mood::Any) {
+            found.retain(|p| self.ending[p.ending].mood != Mood::Any);
+        }
+        out.extend(found);
+    }
+}
+
+/// Where the predicate starts and what was read from the analyser.
+#[derive(Debug, Clone)]
+struct Ctx<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    words: &'a [std::ops::Range<usize>],
+}
+
+impl Ctx<'_> {
+    fn word_text(&self, w: usize) -> &str {
+        let r = &self.words[w];
+        &self.text[self.tokens[r.start].start..self.tokens[r.end - 1].end]
+    }
+}
+
+struct Shape {
+    start_token: usize,
+    stem: String,
+    tag: String,
+    /// "hon", "past", "gess", "ETM" or "other", per pre-final morpheme.
+    eps: Vec<String>,
+    tense: Option<Tense>,
+    negation: Negation,
+    noun_consonant: bool,
+    noun_before_short: bool,
+    before_tag: String,
+}
+
+fn ep_morphs(ms: &[Morph]) -> Vec<String> {
+    ms.iter()
+        .filter(|m| m.tag == "EP" || m.tag == "ETM")
+        .map(|m| {
+            if m.tag == "ETM" {
+                return "ETM".to_owned();
+            }
+            let t = m.text.as_str();
+            if matches!(t, "시" | "으시" | "세" | "셔" | "으세") {
+                "hon"
+            } else if t == "겠" {
+                "gess"
+            } else if matches!(t, "었" | "았" | "였" | "ㅆ" | "ㅕㅆ" | "ㅓㅆ" | "ㅏㅆ" | "ㅐㅆ") {
+                "past"
+            } else {
+                "other"
+            }
+            .to_owned()
+        })
+        .collect()
+}
+
+/// The stem with its last syllable's final replaced (`None`: removed).
+fn with_final(stem: &str, tail: Option<char>) -> Option<String> {
+    let last = stem.chars().last()?;
+    let s = hangul::Syllable::from_char(last)?;
+    if tail == Some('ㄹ') && s.has_final() {
+        return None;
+    }
+    let mut out = stem[..stem.len() - last.len_utf8()].to_owned();
+    out.push(s.with_final_jamo(tail)?.to_char()?);
+    Some(out)
+}
+
+/// Whether an ending's written form can end in `c` (a cheap filter before
+/// the round trip; infinitive-final templates end anywhere).
+fn ending_can_end_with(e: &Ending, c: char) -> bool {
+    let ends = |t: &str| {
+        let last = t.chars().last();
+        matches!(last, Some('A')) || last == Some(c)
+    };
+    ends(&e.verb)
+        || e.adjective.as_deref().is_some_and(ends)
+        || e.prefinal.as_deref().is_some_and(ends)
+        || e.copula.as_ref().is_some_and(|[a, b]| ends(a) || ends(b))
+        || e.neg_copula.as_deref().is_some_and(ends)
+        || e.geo.as_deref().is_some_and(ends)
+        || (e.verb.starts_with('U') && e.verb.chars().count() == 2)
+}
+
+/// A rewritten reply and the rule that made it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rewrite {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub rule: String,
+    pub text: String,
+}
+
+impl TenseNegationRules {
+    /// The reading moved to another tense: `past`, `present` or `future`.
+    pub fn shift_tense(&self, p: &Predicate, to: &str) -> Option<(Predicate, String)> {
+        let e = self.ending.get(p.ending)?;
+        if !e.tense || p.negation == Negation::Prohibit || p.tense.name() == to {
+            return None;
+        }
+        let tense = match to {
+            "past" => Tense::Past,
+            "present" => Tense::Present,
+            "future" if e.geo.is_some() => Tense::FutureGeo { space: true },
+            "future" if e.gess => Tense::FutureGess,
+            _ => return None,
+        };
+        let rule = format!("tense/{}-to-{to}/{}", p.tense.name(), e.id);
+        Some((Predicate { tense, ..p.clone() }, rule))
+    }
+
+    /// The reading with its polarity flipped.
+    pub fn flip_negation(&self, p: &Predicate) -> Option<(Predicate, String)> {
+        let e = self.ending.get(p.ending)?;
+        let id = &e.id;
+        let neg = &self.negation;
+        let mut q = p.clone();
+        let rule = match (&p.negation, p.pos) {
+            (Negation::None, Pos::Copula) => {
+                q.pos = Pos::NegCopula;
+                q.stem = "아니".into();
+                q.tag = "VCN".into();
+                "copula-add"
+            }
+            (Negation::None, Pos::NegCopula) => {
+                q.pos = Pos::Copula;
+                q.stem = "이".into();
+                q.tag = "VCP".into();
+                q.copula_full = false;
+                "copula-remove"
+            }
+            (Negation::None, _) if neg.never.contains(&p.stem) => return None,
+            (Negation::None, _) => {
+                let pair = (p.tag != "VX")
+                    .then(|| {
+                        neg.pairs.iter().find_map(|[a, b]| {
+                            if *a == p.stem {
+                                Some((b.clone(), "lexical-add"))
+                            } else if *b == p.stem {
+                                Some((a.clone(), "lexical-remove"))
+                            } else {
+                                None
+                            }
+                        })
+                    })
+                    .flatten();
+                if let Some((other, rule)) = pair {
+                    q.class = self.class_of(&other, p.pos);
+                    q.stem = other;
+                    rule
+                } else if e.mood != Mood::Any {
+                    e.prohibit.as_ref()?;
+                    q.negation = Negation::Prohibit;
+                    "prohibit-add"
+                } else if p.tag == "VX"
+                    || p.tag == "XSA"
+                    || p.pos == Pos::Exist
+                    || p.stem.chars().count() >= neg.long_from_syllables
+                    // 안 goes between a noun and 하다 (공부 안 했어), not after other words.
+                    || (p.stem == "하" && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
+                {
+                    q.negation = Negation::Long(neg.long_aux.clone());
+                    "long-add"
+                } else {
+                    q.negation = Negation::Short(neg.short.clone());
+                    "short-add"
+                }
+            }
+            (Negation::Short(_), _) => {
+                q.negation = Negation::None;
+                if p.noun_before_short {
+                    // 공부 안 했어 → 공부했어: the space before 안 goes too.
+                    q.start = p.start.checked_sub(1)?;
+                }
+                "short-remove"
+            }
+            (Negation::Long(_), _) => {
+                q.negation = Negation::None;
+                "long-remove"
+            }
+            (Negation::Prohibit, _) => {
+                q.negation = Negation::None;
+                "prohibit-remove"
+            }
+        };
+        Some((q, format!("negation/{rule}/{id}")))
+    }
+
+    /// Applies `change` to every reading; the rewritten text when the
+    /// readings agree on one, else nothing.
+    pub fn rewrite(
+        &self,
+        text: &str,
+        readings: &[Predicate],
+        kind: &'static str,
+        change: impl Fn(&Predicate) -> Option<(Predicate, String)>,
+    ) -> Option<Rewrite> {
+        let mut out: Option<Rewrite> = None;
+        for p in readings {
+            let (q, rule) = change(p)?;
+            let word = self.render(&q)?;
+            let new = format!("{}{word}{}", &text[..q.start], &text[q.end..]);
+            if new == text {
+                return None;
+            }
+            match &out {
+                Some(r) if r.text != new => return None,
+                Some(_) => {}
+                None => out = Some(Rewrite { kind, rule, text: new }),
+            }
+        }
+        out
+    }
+}

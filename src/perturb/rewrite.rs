@@ -1,0 +1,65 @@
+//! Tense and negation rewrites of whole replies: analyse, read the final
+//! predicate, change it, write it back.
+
+use std::path::Path;
+
+use super::analyser::{Analyser, Worker};
+use super::predicate::Rewrite;
+use super::rules::{self, TenseNegationRules};
+use super::{PerturbError, PerturbType};
+
+/// The tenses `--tense-to` accepts.
+pub const TENSES: [&str; 3] = ["past", "present", "future"];
+
+/// The analyser and the rules, loaded once and shared by threads.
+pub struct Rewriter {
+    analyser: Analyser,
+    rules: TenseNegationRules,
+}
+
+impl Rewriter {
+    pub fn load(dictionary: &Path) -> Result<Rewriter, PerturbError> {
+        Ok(Rewriter {
+            rules: rules::tense_negation()?,
+            analyser: Analyser::load(dictionary)?,
+        })
+    }
+
+    pub fn worker(&self) -> Worker<'_> {
+        self.analyser.worker()
+    }
+
+    pub fn rules(&self) -> &TenseNegationRules {
+        &self.rules
+    }
+
+    /// Every rewrite of `text` of one type: for tense, one per target tense
+    /// (`tense_to`, or all but the current one); for negation, the flip.
+    /// Empty when no rule applies.
+    pub fn rewrite(
+        &self,
+        worker: &mut Worker<'_>,
+        text: &str,
+        kind: PerturbType,
+        tense_to: Option<&str>,
+    ) -> Vec<Rewrite> {
+        let tokens = worker.analyse(text);
+        let readings = self.rules.readings(text, &tokens);
+        if readings.is_empty() {
+            return Vec::new();
+        }
+        let r = &self.rules;
+        match kind {
+            PerturbType::Tense => TENSES
+                .iter()
+                .filter(|t| tense_to.is_none_or(|to| to == **t))
+                .filter_map(|to| r.rewrite(text, &readings, "tense", |p| r.shift_tense(p, to)))
+                .collect(),
+            PerturbType::Negation => r
+                .rewrite(text, &readings, "negation", |p| r.flip_negation(p))
+                .into_iter()
+                .collect(),
+            PerturbType::Repetition | PerturbType::KeywordStuffing => Vec::new(),
+        }
+    }
+}
