@@ -2,6 +2,8 @@
 //! plus properties of every output. Needs the analyser's dictionary, which
 //! ./scripts/setup.sh installs.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -72,4 +74,142 @@ fn gold_sentences() {
         gold.case.len(),
         failures.join("\n")
     );
+}
+
+/// Longest common prefix and suffix (in bytes, on char boundaries).
+fn common_ends(a: &str, b: &str) -> (usize, usize) {
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let suffix: usize = a[prefix..]
+        .chars()
+        .rev()
+        .zip(b[prefix..].chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    (prefix, suffix)
+}
+
+/// Checks what every rewrite must satisfy, whatever the sentence.
+fn check_outputs(input: &str, outputs: &[Rewrite]) -> Result<(), TestCaseError> {
+    use unicode_normalization::UnicodeNormalization;
+    for r in outputs {
+        prop_assert!(r.text != input, "unchanged: {input}");
+        let nfc: String = r.text.nfc().collect();
+        prop_assert_eq!(&nfc, &r.text, "not NFC");
+        // Only the last words (the predicate, with 안/the noun's particle
+        // before it) may change; every byte before them stays.
+        let (prefix, _) = common_ends(input, &r.text);
+        let words: Vec<(usize, &str)> = input
+            .split(' ')
+            .scan(0, |pos, w| {
+                let start = *pos;
+                *pos += w.len() + 1;
+                Some((start, w))
+            })
+            .collect();
+        let keep_until = words.len().checked_sub(3).map_or(0, |i| words[i].0);
+        prop_assert!(
+            prefix >= keep_until,
+            "{input} → {}: changed before the last words",
+            r.text
+        );
+    }
+    Ok(())
+}
+
+const OPENINGS: [&str; 8] = [
+    "",
+    "나 ",
+    "어제 ",
+    "오늘은 ",
+    "친구랑 같이 ",
+    "ㅋㅋ 진짜 ",
+    "그래서 밥을 ",
+    "아, 학교에서 ",
+];
+const PREDICATES: [&str; 24] = [
+    "갔어",
+    "먹었어요",
+    "공부했어",
+    "더웠다",
+    "들었어",
+    "지었어요",
+    "불렀습니다",
+    "하얬다",
+    "살아",
+    "노네",
+    "썼어",
+    "바빠",
+    "학생이야",
+    "친구예요",
+    "아니야",
+    "가셨어요",
+    "먹고 싶었어",
+    "보고 있었어",
+    "안 갔어",
+    "듣지 않았어",
+    "갈 거야",
+    "먹겠습니다",
+    "가지 마",
+    "재미있었어",
+];
+const DECORATIONS: [&str; 8] = ["", "!", "?", "ㅋㅋ", " ㅠㅠ", "~", "..", "!!"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn rewrites_keep_everything_but_the_final_predicate(
+        o in 0..OPENINGS.len(), p in 0..PREDICATES.len(), d in 0..DECORATIONS.len()
+    ) {
+        let input = format!("{}{}{}", OPENINGS[o], PREDICATES[p], DECORATIONS[d]);
+        let mut all = run(&input, PerturbType::Negation, None);
+        all.extend(run(&input, PerturbType::Tense, None));
+        check_outputs(&input, &all)?;
+        for r in &all {
+            // The decoration after the predicate is kept byte for byte.
+            prop_assert!(r.text.ends_with(DECORATIONS[d]), "{input} → {}", r.text);
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,40}") {
+        let mut all = run(&text, PerturbType::Negation, None);
+        all.extend(run(&text, PerturbType::Tense, None));
+        check_outputs(&text, &all)?;
+    }
+
+    #[test]
+    fn hangul_noise_never_panics(text in "[가-힣ㄱ-ㅣ ~!?.]{0,30}") {
+        let mut all = run(&text, PerturbType::Negation, None);
+        all.extend(run(&text, PerturbType::Tense, Some("future")));
+        check_outputs(&text, &all)?;
+    }
+}
+
+#[test]
+fn every_shift_and_flip_of_the_koradvmrs_positives_is_well_formed() {
+    let dir = common::koradvmrs_dir();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = v["candidates"][0]["text"].as_str().unwrap();
+            let mut all = run(text, PerturbType::Negation, None);
+            all.extend(run(text, PerturbType::Tense, None));
+            check_outputs(text, &all).unwrap_or_else(|e| panic!("{e}"));
+            checked += all.len();
+        }
+    }
+    // Most replies end in a predicate the rules cover.
+    assert!(checked > 2000, "only {checked} rewrites");
 }

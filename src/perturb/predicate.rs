@@ -83,6 +83,8 @@ pub struct Predicate {
     pub noun_before_short: bool,
     /// The tag of the morpheme before the stem (NNG in 공부했어), or "".
     pub before_tag: String,
+    /// That morpheme's text.
+    pub before_text: String,
 }
 
 fn stem_tag(tag: &str) -> bool {
@@ -404,7 +406,8 @@ impl TenseNegationRules {
                     let consonant = hangul::ends_in_consonant(noun);
                     // A one-syllable "noun" before a contracted copula is as
                     // likely a verb the analyser misread (가냐: 가다, not 가 + 이냐).
-                    let plausible = consonant == Some(true) || noun.chars().count() >= 2 || noun_tag == "NP";
+                    let plausible = (consonant == Some(true) || noun.chars().count() >= 2 || noun_tag == "NP")
+                        && !self.copula_never.iter().any(|q| q == noun);
                     if consonant.is_some() && !plausible && noun_tokens.len() == 1 && noun_tokens[0].surface == noun {
                         // Read it as the verb instead; the round trip decides.
                         shapes.push(Shape {
@@ -417,6 +420,7 @@ impl TenseNegationRules {
                             noun_consonant: false,
                             noun_before_short: false,
                             before_tag: String::new(),
+                            before_text: String::new(),
                         });
                     }
                     if let (Some(c), true) = (consonant, plausible) {
@@ -430,6 +434,7 @@ impl TenseNegationRules {
                             noun_consonant: c,
                             noun_before_short: false,
                             before_tag: String::new(),
+                            before_text: String::new(),
                         });
                     }
                 }
@@ -455,6 +460,7 @@ impl TenseNegationRules {
                                     noun_consonant: c,
                                     noun_before_short: false,
                                     before_tag: String::new(),
+                                    before_text: String::new(),
                                 });
                             }
                         }
@@ -526,7 +532,8 @@ impl TenseNegationRules {
             negation: Negation::None,
             noun_consonant: false,
             noun_before_short: false,
-            before_tag: before.map(|b| b.tag).unwrap_or_default(),
+            before_tag: before.as_ref().map(|b| b.tag.clone()).unwrap_or_default(),
+            before_text: before.map(|b| b.text).unwrap_or_default(),
         };
         if w > 0 && m.token == word_start {
             let pms = morphs(ctx.tokens, ctx.words[w - 1].clone());
@@ -595,6 +602,7 @@ impl TenseNegationRules {
             noun_consonant: false,
             noun_before_short: false,
             before_tag: String::new(),
+            before_text: String::new(),
         })
     }
 
@@ -713,6 +721,7 @@ impl TenseNegationRules {
                                 space_before,
                                 noun_before_short: shape.noun_before_short,
                                 before_tag: shape.before_tag.clone(),
+                                before_text: shape.before_text.clone(),
                             };
                             if self.render(&p).as_deref() == Some(original) {
                                 found.push(p);
@@ -786,6 +795,7 @@ struct Shape {
     noun_consonant: bool,
     noun_before_short: bool,
     before_tag: String,
+    before_text: String,
 }
 
 fn ep_morphs(ms: &[Morph]) -> Vec<String> {
@@ -885,7 +895,11 @@ impl TenseNegationRules {
                 q.copula_full = false;
                 "copula-remove"
             }
-            (Negation::None, _) if neg.never.contains(&p.stem) => return None,
+            (Negation::None, _)
+                if neg.never.contains(&p.stem) || neg.never.contains(&format!("{}{}", p.before_text, p.stem)) =>
+            {
+                return None
+            }
             (Negation::None, _) => {
                 let pair = (p.tag != "VX")
                     .then(|| {
@@ -909,6 +923,7 @@ impl TenseNegationRules {
                     q.negation = Negation::Prohibit;
                     "prohibit-add"
                 } else if p.tag == "VX"
+                    || neg.long_only.contains(&p.stem)
                     || p.tag == "XSA"
                     || p.pos == Pos::Exist
                     || p.stem.chars().count() >= neg.long_from_syllables

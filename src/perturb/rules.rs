@@ -62,6 +62,7 @@ pub struct TenseNegationRules {
     pub vowel_stems: Vec<String>,
     pub imperative_cues: Vec<String>,
     pub imperative_auxiliaries: Vec<String>,
+    pub copula_never: Vec<String>,
     pub negation: NegationRules,
     pub ending: Vec<Ending>,
 }
@@ -94,6 +95,7 @@ pub struct NegationRules {
     pub long_remove: Vec<String>,
     pub long_from_syllables: usize,
     pub never: Vec<String>,
+    pub long_only: Vec<String>,
     pub pairs: Vec<[String; 2]>,
 }
 

@@ -1,0 +1,127 @@
+//! Perturbation throughput: every KorAdvMRS positive (2,220 replies, repeats
+//! included) through every type, on all cores, best of 5 rounds. Beside each
+//! rule type it prints the analyser alone (vibrato over mecab-ko-dic, the work
+//! every tense/negation rewrite starts with) so the rules' own cost shows as a
+//! ratio, and the goal (50k replies/s on 2 cores).
+//!
+//!     cargo bench --bench perturb_throughput            (RSBENCH_KORADVMRS_DIR to move the data)
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rsbench::perturb::rewrite::Rewriter;
+use rsbench::perturb::{perturb, Dialogue, PerturbOptions, PerturbType};
+
+const ROUNDS: usize = 5;
+const GOAL: f64 = 50_000.0;
+
+fn best_of<T>(mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let r = f();
+        best = best.min(t.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (best, out.expect("ROUNDS > 0"))
+}
+
+fn main() {
+    let dir = std::env::var_os("RSBENCH_KORADVMRS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/koradvmrs"));
+    let mut dialogues = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for (i, line) in text.lines().enumerate() {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", f.display(), i + 1));
+            dialogues.push(Dialogue {
+                id: format!("{}:{}", f.display(), i + 1),
+                source_dialogue: v["src_dlg_id"].as_str().unwrap_or_default().to_owned(),
+                context: v["context"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| u.as_str().map(str::to_owned))
+                    .collect(),
+                positive: v["candidates"][0]["text"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    let replies: Vec<&str> = dialogues.iter().map(|d| d.positive.as_str()).collect();
+    let rewriter = Rewriter::load(&rsbench::perturb::analyser::dictionary_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let n = replies.len() as f64;
+    println!(
+        "{} KorAdvMRS positives, {} threads, best of {ROUNDS} rounds",
+        replies.len(),
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:<34} {:>12} {:>10} {:>10} {:>8}",
+        "stage", "replies/s", "outputs", "vs goal", "share"
+    );
+
+    let (analyse_s, tokens) = best_of(|| {
+        replies
+            .par_iter()
+            .map_init(|| rewriter.worker(), |w, t| w.analyse(t).len())
+            .sum::<usize>()
+    });
+    let analyse_rate = n / analyse_s;
+    println!(
+        "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
+        "analyser alone (vibrato)",
+        analyse_rate,
+        format!("{tokens} tok"),
+        analyse_rate / GOAL,
+        "—"
+    );
+    for (label, kind, to) in [
+        ("tense (every other tense)", PerturbType::Tense, None),
+        ("tense --tense-to past", PerturbType::Tense, Some("past")),
+        ("negation", PerturbType::Negation, None),
+    ] {
+        let (s, outputs) = best_of(|| {
+            replies
+                .par_iter()
+                .map_init(|| rewriter.worker(), |w, t| rewriter.rewrite(w, t, kind, to).len())
+                .sum::<usize>()
+        });
+        let rate = n / s;
+        println!(
+            "{:<34} {:>12.0} {:>10} {:>9.2}× {:>7.0}%",
+            label,
+            rate,
+            outputs,
+            rate / GOAL,
+            100.0 * analyse_s / s
+        );
+    }
+    for kind in [PerturbType::Repetition, PerturbType::KeywordStuffing] {
+        let options = PerturbOptions {
+            per_case: 1,
+            seed: 13,
+            tense_to: None,
+        };
+        let (s, out) = best_of(|| perturb(&dialogues, &[kind], options.clone(), None).expect("perturb"));
+        let outputs: usize = out.iter().map(|(_, c)| c.len()).sum();
+        let rate = n / s;
+        println!(
+            "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
+            kind.stem(),
+            rate,
+            outputs,
+            rate / GOAL,
+            "—"
+        );
+    }
+    println!("share = the analyser's part of the time; vs goal = replies/s ÷ 50,000");
+}
