@@ -49,7 +49,7 @@ enum Command {
     Compare(CompareArgs),
     /// Write new adversarial candidates for dialogues (KorAdvMRS format out).
     #[command(
-        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n\nBuilt: repetition, keyword-stuffing. tense and negation need the Korean morphological analyser (not built yet)."
+        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types tense,negation,repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n  rsbench perturb --text \"어제 학교에 갔어\" --types tense --tense-to future\n\ntense and negation use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
     )]
     Perturb(PerturbArgs),
     /// Show rsbench's version and what the linked libtorch offers here.

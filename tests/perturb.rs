@@ -1,5 +1,5 @@
-//! `rsbench perturb` (repetition, keyword stuffing): deterministic, loadable
-//! by `eval`, with provenance; clear errors for what is not built.
+//! `rsbench perturb`: deterministic, loadable by `eval`, with provenance;
+//! `--text` prints one JSON line per rewrite; clear errors.
 
 mod common;
 
@@ -175,17 +175,21 @@ fn errors_name_the_line_or_what_is_missing() {
         text(&o.stderr)
     );
     assert!(!tmp.path().join("o.jsonl").exists());
-    let o = rsbench(
-        &[
+    // Without the analyser's dictionary, tense/negation say how to install it.
+    let empty = tmp.path().join("no-dict");
+    std::fs::create_dir(&empty).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .args([
             "perturb", "--input", "in.jsonl", "--types", "negation", "--output", "o.jsonl",
-        ],
-        tmp.path(),
-    );
-    assert!(
-        text(&o.stderr).contains("needs the Korean morphological analyser"),
-        "{}",
-        text(&o.stderr)
-    );
+        ])
+        .env("RSBENCH_MECAB_DIC", &empty)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("scripts/setup.sh") && err.contains("no-dict"), "{err}");
+    assert!(!tmp.path().join("o.jsonl").exists());
 }
 
 #[test]
@@ -213,4 +217,111 @@ fn invalid_utf8_names_file_and_line_once() {
         err.contains("in.jsonl:2: invalid UTF-8") && !err.contains(":0:"),
         "{err}"
     );
+}
+
+#[test]
+fn text_mode_prints_one_json_line_per_rewrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--text",
+            "어제 음악을 들었어ㅋㅋ",
+            "--types",
+            "tense",
+            "--tense-to",
+            "present",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", text(&o.stdout));
+    assert_eq!(lines[0]["type"], "tense");
+    assert_eq!(lines[0]["text"], "어제 음악을 들어ㅋㅋ");
+    assert!(lines[0]["rule"].as_str().unwrap().starts_with("tense/past-to-present/"));
+
+    // Without --tense-to: every other tense; both types in one call.
+    let o = rsbench(
+        &["perturb", "--text", "나 학생이야", "--types", "tense,negation"],
+        tmp.path(),
+    );
+    let texts: Vec<String> = text(&o.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, vec!["나 학생이었어", "나 학생일 거야", "나 학생이 아니야"]);
+
+    // No rule applies: nothing, and success. Input is read as NFC.
+    let o = rsbench(
+        &["perturb", "--text", "ㅋㅋㅋ 진짜?", "--types", "negation"],
+        tmp.path(),
+    );
+    assert!(o.status.success());
+    assert_eq!(text(&o.stdout), "");
+    let decomposed: String = unicode_normalization::UnicodeNormalization::nfd("안 갔어").collect();
+    let o = rsbench(&["perturb", "--text", &decomposed, "--types", "negation"], tmp.path());
+    assert!(text(&o.stdout).contains("\"text\":\"갔어\""), "{}", text(&o.stdout));
+}
+
+#[test]
+fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir().display().to_string();
+    for out in ["a", "b"] {
+        let o = rsbench(
+            &[
+                "perturb",
+                "--input",
+                &data,
+                "--types",
+                "tense,negation",
+                "--per-case",
+                "2",
+                "--output",
+                out,
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    for f in ["tense.jsonl", "negation.jsonl"] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("a").join(f)).unwrap(),
+            std::fs::read(tmp.path().join("b").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let ds = load_path(&tmp.path().join("a")).unwrap();
+    let counts = ds.count_by_type();
+    // Most of the 400 distinct replies end in a predicate the rules read.
+    assert!(counts.iter().all(|(_, n)| *n > 200), "{counts:?}");
+    for case in &ds.cases {
+        let (pos, neg) = (&case.candidates[0].text, &case.candidates[1].text);
+        assert_ne!(pos, neg);
+        // Only the end of the reply changes: its first word survives.
+        let first = pos.split(' ').next().unwrap();
+        if pos.split(' ').count() > 3 {
+            assert!(neg.starts_with(first), "{pos} → {neg}");
+        }
+    }
+    let line = std::fs::read_to_string(tmp.path().join("a/negation.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    assert!(first["candidates"][1]["provenance"]["rule"]
+        .as_str()
+        .unwrap()
+        .starts_with("negation/"));
+    let o = rsbench(
+        &["eval", "--dataset", "a", "--split", "adversarial", "--out", "r", "-q"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
 }

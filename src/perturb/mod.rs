@@ -1,11 +1,13 @@
 //! `rsbench perturb`: new adversarial candidates for any dialogues.
 //!
-//! Built so far: the strategies that need no morphological analysis —
-//! `repetition` (a context utterance offered as the reply, exact or lightly
-//! edited) and `keyword-stuffing` (another dialogue's reply with the context's
-//! keywords inserted, or a reply assembled from those keywords). `tense` and
-//! `negation` need the mecab-ko-dic analyser, which is not built yet. Rules
-//! live in `perturbations/*.toml`.
+//! - `repetition`: a context utterance offered as the reply, exact or lightly
+//!   edited; `keyword-stuffing`: another dialogue's reply with the context's
+//!   keywords inserted, or a reply assembled from those keywords.
+//! - `tense` and `negation` rewrite the reply's final predicate
+//!   ([`rewrite`]): the analyser ([`analyser`]) segments it, [`predicate`]
+//!   reads and writes it back, [`conjugate`] does the morphology.
+//!
+//! Rules live in `perturbations/*.toml`.
 
 pub mod analyser;
 pub mod conjugate;

@@ -130,7 +130,7 @@ fn eojeols(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
 
 impl TenseNegationRules {
     fn is_decoration(&self, t: &Token) -> bool {
-        self.decoration_tags.iter().any(|d| *d == t.tag)
+        self.decoration_tags.contains(&t.tag)
             || t.surface
                 .chars()
                 .all(|c| hangul::is_compatibility_jamo(c) || c == '~' || c == '^')
