@@ -30,10 +30,9 @@ pub enum Tense {
     Past,
     /// -겠-
     FutureGess,
-    /// -(으)ㄹ 거-, with or without the space before 거.
-    FutureGeo {
-        space: bool,
-    },
+    /// -(으)ㄹ 거-, with or without the space before 거; `form` picks the
+    /// ending's spelling (거다 or 것이다).
+    FutureGeo { space: bool, form: u8 },
 }
 
 impl Tense {
@@ -85,6 +84,8 @@ pub struct Predicate {
     pub before_tag: String,
     /// That morpheme's text.
     pub before_text: String,
+    /// A word before the predicate needs a negative one (하나도, 전혀).
+    pub negative_polarity: bool,
 }
 
 fn stem_tag(tag: &str) -> bool {
@@ -234,8 +235,8 @@ impl TenseNegationRules {
             }
             Tense::Past => attach(&past(&base)?, self.prefinal_template(e)),
             Tense::FutureGess => attach(&with_prefinal(&base, "겠")?, self.prefinal_template(e)),
-            Tense::FutureGeo { space } => {
-                let geo = e.geo.as_deref()?;
+            Tense::FutureGeo { space, form } => {
+                let geo = e.geo.get(usize::from(form))?;
                 Some(format!(
                     "{}{}{geo}",
                     attach(&base, "Uㄹ")?,
@@ -266,7 +267,9 @@ impl TenseNegationRules {
                 &with_prefinal(&Base::stem("이", Class::Regular), "겠")?,
                 self.prefinal_template(e),
             )?,
-            Tense::FutureGeo { space } => format!("일{}{}", if space { " " } else { "" }, e.geo.as_deref()?),
+            Tense::FutureGeo { space, form } => {
+                format!("일{}{}", if space { " " } else { "" }, e.geo.get(usize::from(form))?)
+            }
         };
         if !contract {
             return Some(core);
@@ -300,7 +303,9 @@ impl TenseNegationRules {
                 &with_prefinal(&Base::stem("아니", Class::Regular), "겠")?,
                 self.prefinal_template(e),
             )?,
-            Tense::FutureGeo { space } => format!("아닐{}{}", if space { " " } else { "" }, e.geo.as_deref()?),
+            Tense::FutureGeo { space, form } => {
+                format!("아닐{}{}", if space { " " } else { "" }, e.geo.get(usize::from(form))?)
+            }
         };
         let particle = if p.noun_consonant { "이" } else { "가" };
         Some(format!("{particle} {word}"))
@@ -385,12 +390,12 @@ impl TenseNegationRules {
                 let before_geo = &ms[..si - 1];
                 if let Some(etm) = before_geo.last() {
                     if etm.tag == "ETM" {
-                        shapes.extend(self.verbal_shape(&ctx, w, before_geo, Some(Tense::FutureGeo { space: false })));
+                        shapes.extend(self.verbal_shape(&ctx, w, before_geo, Some(Tense::FutureGeo { space: false, form: 0 })));
                     }
                 } else if w > 0 {
                     let pms = morphs(tokens, words[w - 1].clone());
                     if pms.last().is_some_and(|m| m.tag == "ETM") {
-                        shapes.extend(self.verbal_shape(&ctx, w - 1, &pms, Some(Tense::FutureGeo { space: true })));
+                        shapes.extend(self.verbal_shape(&ctx, w - 1, &pms, Some(Tense::FutureGeo { space: true, form: 0 })));
                     }
                 }
                 for s in &mut shapes {
@@ -518,9 +523,10 @@ impl TenseNegationRules {
                 return None;
             }
         }
-        // Only a noun may precede the stem inside the word (공부했어), or a
-        // verb before an auxiliary (먹어봤어).
-        if m.token > word_start && !matches!(m.tag.as_str(), "XSV" | "XSA" | "VX") {
+        // Only a noun may precede the stem inside the word (공부했어, 끝났어),
+        // or a verb before an auxiliary (먹어봤어).
+        let noun_before = si > 0 && matches!(ms[si - 1].tag.as_str(), "NNG" | "XR");
+        if m.token > word_start && !matches!(m.tag.as_str(), "XSV" | "XSA" | "VX") && !noun_before {
             return None;
         }
         let mut s = Shape {
@@ -630,18 +636,19 @@ impl TenseNegationRules {
         if past > 1 || shape.eps.iter().any(|e| e == "other") || (past == 1 && gess) {
             return;
         }
-        let tense = shape.tense.unwrap_or(if past == 1 {
-            Tense::Past
-        } else if gess {
-            Tense::FutureGess
-        } else {
-            Tense::Present
-        });
+        let tenses: Vec<Tense> = match shape.tense {
+            Some(Tense::FutureGeo { space, .. }) => (0..3).map(|form| Tense::FutureGeo { space, form }).collect(),
+            Some(t) => vec![t],
+            None if past == 1 => vec![Tense::Past],
+            None if gess => vec![Tense::FutureGess],
+            None => vec![Tense::Present],
+        };
         let Some(pos) = self.pos_of(&shape.stem, &shape.tag) else {
             return;
         };
         let space_before = text[..start].chars().last().is_none_or(char::is_whitespace);
         let hon_parsed = shape.eps.iter().any(|e| e == "hon");
+        let negative_polarity = self.negative_polarity.iter().any(|w| text[..start].contains(w.as_str()));
 
         let mut lemmas = vec![shape.stem.clone()];
         let restored = with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r));
@@ -705,26 +712,29 @@ impl TenseNegationRules {
                             if !ending_can_end_with(e, last_char) && shape.negation != Negation::Prohibit {
                                 continue;
                             }
-                            let p = Predicate {
-                                start,
-                                end,
-                                stem: lemma.clone(),
-                                class,
-                                pos,
-                                tag: shape.tag.clone(),
-                                hon,
-                                tense,
-                                negation: shape.negation.clone(),
-                                ending: i,
-                                noun_consonant: shape.noun_consonant,
-                                copula_full: full,
-                                space_before,
-                                noun_before_short: shape.noun_before_short,
-                                before_tag: shape.before_tag.clone(),
-                                before_text: shape.before_text.clone(),
-                            };
-                            if self.render(&p).as_deref() == Some(original) {
-                                found.push(p);
+                            for &tense in &tenses {
+                                let p = Predicate {
+                                    start,
+                                    end,
+                                    stem: lemma.clone(),
+                                    class,
+                                    pos,
+                                    tag: shape.tag.clone(),
+                                    hon,
+                                    tense,
+                                    negation: shape.negation.clone(),
+                                    ending: i,
+                                    noun_consonant: shape.noun_consonant,
+                                    copula_full: full,
+                                    space_before,
+                                    noun_before_short: shape.noun_before_short,
+                                    before_tag: shape.before_tag.clone(),
+                                    before_text: shape.before_text.clone(),
+                                    negative_polarity,
+                                };
+                                if self.render(&p).as_deref() == Some(original) {
+                                    found.push(p);
+                                }
                             }
                         }
                     }
@@ -844,7 +854,7 @@ fn ending_can_end_with(e: &Ending, c: char) -> bool {
         || e.prefinal.as_deref().is_some_and(ends)
         || e.copula.as_ref().is_some_and(|[a, b]| ends(a) || ends(b))
         || e.neg_copula.as_deref().is_some_and(ends)
-        || e.geo.as_deref().is_some_and(ends)
+        || e.geo.iter().any(|g| ends(g))
         || (e.verb.starts_with('U') && e.verb.chars().count() == 2)
 }
 
@@ -867,12 +877,20 @@ impl TenseNegationRules {
         let tense = match to {
             "past" => Tense::Past,
             "present" => Tense::Present,
-            "future" if e.geo.is_some() => Tense::FutureGeo { space: true },
-            "future" if e.gess => Tense::FutureGess,
+            "future" => match e.future.as_deref() {
+                Some("gess") => Tense::FutureGess,
+                Some(_) | None if !e.geo.is_empty() => Tense::FutureGeo { space: true, form: 0 },
+                _ if e.gess => Tense::FutureGess,
+                _ => return None,
+            },
             _ => return None,
         };
         let rule = format!("tense/{}-to-{to}/{}", p.tense.name(), e.id);
         Some((Predicate { tense, ..p.clone() }, rule))
+    }
+
+    fn has_negative_polarity(&self, p: &Predicate) -> bool {
+        p.negative_polarity
     }
 
     /// The reading with its polarity flipped.
@@ -888,6 +906,7 @@ impl TenseNegationRules {
                 q.tag = "VCN".into();
                 "copula-add"
             }
+            (Negation::None, Pos::NegCopula) if self.has_negative_polarity(p) => return None,
             (Negation::None, Pos::NegCopula) => {
                 q.pos = Pos::Copula;
                 q.stem = "이".into();
@@ -900,6 +919,7 @@ impl TenseNegationRules {
             {
                 return None
             }
+            (Negation::None, _) if p.negative_polarity && neg.pairs.iter().any(|[_, b]| *b == p.stem) => return None,
             (Negation::None, _) => {
                 let pair = (p.tag != "VX")
                     .then(|| {
@@ -937,6 +957,7 @@ impl TenseNegationRules {
                     "short-add"
                 }
             }
+            (Negation::Short(_) | Negation::Long(_), _) if self.has_negative_polarity(p) => return None,
             (Negation::Short(_), _) => {
                 q.negation = Negation::None;
                 if p.noun_before_short {

@@ -63,6 +63,7 @@ pub struct TenseNegationRules {
     pub imperative_cues: Vec<String>,
     pub imperative_auxiliaries: Vec<String>,
     pub copula_never: Vec<String>,
+    pub negative_polarity: Vec<String>,
     pub negation: NegationRules,
     pub ending: Vec<Ending>,
 }
@@ -118,7 +119,9 @@ pub struct Ending {
     pub exist: Option<String>,
     pub copula: Option<[String; 2]>,
     pub neg_copula: Option<String>,
-    pub geo: Option<String>,
+    #[serde(default)]
+    pub geo: Vec<String>,
+    pub future: Option<String>,
     #[serde(default)]
     pub gess: bool,
     #[serde(default = "yes")]
