@@ -32,7 +32,10 @@ pub enum Tense {
     FutureGess,
     /// -(으)ㄹ 거-, with or without the space before 거; `form` picks the
     /// ending's spelling (거다 or 것이다).
-    FutureGeo { space: bool, form: u8 },
+    FutureGeo {
+        space: bool,
+        form: u8,
+    },
 }
 
 impl Tense {
@@ -390,12 +393,22 @@ impl TenseNegationRules {
                 let before_geo = &ms[..si - 1];
                 if let Some(etm) = before_geo.last() {
                     if etm.tag == "ETM" {
-                        shapes.extend(self.verbal_shape(&ctx, w, before_geo, Some(Tense::FutureGeo { space: false, form: 0 })));
+                        shapes.extend(self.verbal_shape(
+                            &ctx,
+                            w,
+                            before_geo,
+                            Some(Tense::FutureGeo { space: false, form: 0 }),
+                        ));
                     }
                 } else if w > 0 {
                     let pms = morphs(tokens, words[w - 1].clone());
                     if pms.last().is_some_and(|m| m.tag == "ETM") {
-                        shapes.extend(self.verbal_shape(&ctx, w - 1, &pms, Some(Tense::FutureGeo { space: true, form: 0 })));
+                        shapes.extend(self.verbal_shape(
+                            &ctx,
+                            w - 1,
+                            &pms,
+                            Some(Tense::FutureGeo { space: true, form: 0 }),
+                        ));
                     }
                 }
                 for s in &mut shapes {
@@ -626,6 +639,13 @@ impl TenseNegationRules {
         let Some(last_char) = original.chars().last() else {
             return;
         };
+        if !shape.stem.ends_with('시')
+            && original
+                .split(' ')
+                .any(|w| self.honorific_lexical.iter().any(|h| w.starts_with(h.as_str())))
+        {
+            return;
+        }
         let eps: Vec<&String> = shape.eps.iter().filter(|e| *e != "ETM").collect();
         if shape.tense.is_some() && eps.iter().any(|e| *e != "hon") {
             // 갔을 거야, 먹겠을 거야: not read.
@@ -648,101 +668,117 @@ impl TenseNegationRules {
         };
         let space_before = text[..start].chars().last().is_none_or(char::is_whitespace);
         let hon_parsed = shape.eps.iter().any(|e| e == "hon");
-        let negative_polarity = self.negative_polarity.iter().any(|w| text[..start].contains(w.as_str()));
+        let negative_polarity = self
+            .negative_polarity
+            .iter()
+            .any(|w| text[..start].contains(w.as_str()));
 
-        let mut lemmas = vec![shape.stem.clone()];
-        let restored = with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r));
-        if let Some(r) = &restored {
-            lemmas.push(r.clone());
-        }
-        // Irregular stems the analyser may give in their changed form: 지(었)
-        // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
-        for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
-            let last = shape.stem.chars().last().and_then(hangul::Syllable::from_char);
-            if last.map(|s| s.final_jamo()) == Some(from) {
-                if let Some(alt) = with_final(&shape.stem, to) {
-                    if self.class_of(&alt, pos) == class {
-                        lemmas.push(alt);
+        let mut found: Vec<Predicate> = Vec::new();
+        // A verb the analyser calls VV may conjugate as an adjective (웃기다) and
+        // the other way round; the other reading is tried when the first fails.
+        let alternative = match pos {
+            Pos::Verb => Some(Pos::Adjective),
+            Pos::Adjective => Some(Pos::Verb),
+            _ => None,
+        };
+        let mut restored: Option<String> = None;
+        for pos in std::iter::once(pos).chain(alternative) {
+            if !found.is_empty() {
+                break;
+            }
+            let mut lemmas = vec![shape.stem.clone()];
+            restored = with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r));
+            if let Some(r) = &restored {
+                lemmas.push(r.clone());
+            }
+            // Irregular stems the analyser may give in their changed form: 지(었)
+            // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
+            for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
+                let last = shape.stem.chars().last().and_then(hangul::Syllable::from_char);
+                if last.map(|s| s.final_jamo()) == Some(from) {
+                    if let Some(alt) = with_final(&shape.stem, to) {
+                        if self.class_of(&alt, pos) == class {
+                            lemmas.push(alt);
+                        }
                     }
                 }
             }
-        }
-        let mut found: Vec<Predicate> = Vec::new();
-        for lemma in &lemmas {
-            let lexicon = self.class_of(lemma, pos);
-            let classes: Vec<Class> = std::iter::once(lexicon)
-                .chain(
-                    [
-                        Class::Regular,
-                        Class::B,
-                        Class::D,
-                        Class::S,
-                        Class::H,
-                        Class::Reu,
-                        Class::Reo,
-                    ]
-                    .into_iter()
-                    .filter(|c| *c != lexicon && c.fits(lemma)),
-                )
-                .collect();
-            for (ci, class) in classes.into_iter().enumerate() {
-                let before = found.len();
-                let hons: &[bool] = if shape.negation == Negation::Prohibit {
-                    &[false]
-                } else if hon_parsed {
-                    &[true, false]
-                } else {
-                    &[false, true]
-                };
-                for &hon in hons {
-                    for full in [false, true] {
-                        if full && pos != Pos::Copula {
-                            continue;
-                        }
-                        for (i, e) in self.ending.iter().enumerate() {
-                            if e.only_prohibit && shape.negation != Negation::Prohibit {
+            for lemma in &lemmas {
+                let lexicon = self.class_of(lemma, pos);
+                let classes: Vec<Class> = std::iter::once(lexicon)
+                    .chain(
+                        [
+                            Class::Regular,
+                            Class::B,
+                            Class::D,
+                            Class::S,
+                            Class::H,
+                            Class::Reu,
+                            Class::Reo,
+                        ]
+                        .into_iter()
+                        .filter(|c| *c != lexicon && c.fits(lemma)),
+                    )
+                    .collect();
+                for (ci, class) in classes.into_iter().enumerate() {
+                    let before = found.len();
+                    let hons: &[bool] = if shape.negation == Negation::Prohibit {
+                        &[false]
+                    } else if hon_parsed {
+                        &[true, false]
+                    } else {
+                        &[false, true]
+                    };
+                    for &hon in hons {
+                        for full in [false, true] {
+                            if full && pos != Pos::Copula {
                                 continue;
                             }
-                            if shape.negation == Negation::Prohibit && e.prohibit.is_none() {
-                                continue;
-                            }
-                            if question && e.mood != Mood::Any {
-                                continue;
-                            }
-                            if !ending_can_end_with(e, last_char) && shape.negation != Negation::Prohibit {
-                                continue;
-                            }
-                            for &tense in &tenses {
-                                let p = Predicate {
-                                    start,
-                                    end,
-                                    stem: lemma.clone(),
-                                    class,
-                                    pos,
-                                    tag: shape.tag.clone(),
-                                    hon,
-                                    tense,
-                                    negation: shape.negation.clone(),
-                                    ending: i,
-                                    noun_consonant: shape.noun_consonant,
-                                    copula_full: full,
-                                    space_before,
-                                    noun_before_short: shape.noun_before_short,
-                                    before_tag: shape.before_tag.clone(),
-                                    before_text: shape.before_text.clone(),
-                                    negative_polarity,
-                                };
-                                if self.render(&p).as_deref() == Some(original) {
-                                    found.push(p);
+                            for (i, e) in self.ending.iter().enumerate() {
+                                if e.only_prohibit && shape.negation != Negation::Prohibit {
+                                    continue;
+                                }
+                                if shape.negation == Negation::Prohibit && e.prohibit.is_none() {
+                                    continue;
+                                }
+                                if question && e.mood != Mood::Any {
+                                    continue;
+                                }
+                                if !ending_can_end_with(e, last_char) && shape.negation != Negation::Prohibit {
+                                    continue;
+                                }
+                                for &tense in &tenses {
+                                    let p = Predicate {
+                                        start,
+                                        end,
+                                        stem: lemma.clone(),
+                                        class,
+                                        pos,
+                                        tag: shape.tag.clone(),
+                                        hon,
+                                        tense,
+                                        negation: shape.negation.clone(),
+                                        ending: i,
+                                        noun_consonant: shape.noun_consonant,
+                                        copula_full: full,
+                                        space_before,
+                                        noun_before_short: shape.noun_before_short,
+                                        before_tag: shape.before_tag.clone(),
+                                        before_text: shape.before_text.clone(),
+                                        negative_polarity,
+                                    };
+                                    if self.render(&p).as_deref() == Some(original) {
+                                        found.push(p);
+                                    }
                                 }
                             }
                         }
                     }
-                }
-                // The lexicon's class is believed when it fits the text; other
-                // classes are tried only as evidence from the surface.
-                if ci == 0 && found.len() > before {
-                    break;
+                    // The lexicon's class is believed when it fits the text; other
+                    // classes are tried only as evidence from the surface.
+                    if ci == 0 && found.len() > before {
+                        break;
+                    }
                 }
             }
         }
@@ -755,6 +791,7 @@ impl TenseNegationRules {
         }
         // 해체/해요체 verbs with an imperative cue are imperatives.
         let cue = !question
+            && !self.imperative_never.contains(&shape.stem)
             && (self.imperative_cues.iter().any(|c| text[..start].contains(c.as_str()))
                 || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem)));
         if cue {

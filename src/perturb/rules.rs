@@ -62,6 +62,8 @@ pub struct TenseNegationRules {
     pub vowel_stems: Vec<String>,
     pub imperative_cues: Vec<String>,
     pub imperative_auxiliaries: Vec<String>,
+    pub imperative_never: Vec<String>,
+    pub honorific_lexical: Vec<String>,
     pub copula_never: Vec<String>,
     pub negative_polarity: Vec<String>,
     pub negation: NegationRules,
