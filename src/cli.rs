@@ -453,7 +453,7 @@ fn perturb(args: PerturbArgs) -> Result<()> {
             for t in worker.analyse(&text) {
                 eprintln!("{}\t{}\t{:?}", t.surface, t.tag, t.morphemes);
             }
-            for r in rewriter.rules().readings(&text, &worker.analyse(&text)) {
+            for r in rewriter.readings(&mut worker, &text) {
                 eprintln!("reading: {r:?}");
             }
         }

@@ -344,7 +344,11 @@ impl TenseNegationRules {
 
     /// Every reading of the reply's final predicate that writes back to the
     /// original text. Empty when there is no predicate or nothing round-trips.
-    pub fn readings(&self, text: &str, tokens: &[Token]) -> Vec<Predicate> {
+    ///
+    /// `is_stem` answers whether a string is a verb or adjective stem (the
+    /// analyser reads `stem + 다` as that stem); it settles readings that
+    /// differ only in the stem (실었어: 싣다, not *실다).
+    pub fn readings(&self, text: &str, tokens: &[Token], is_stem: &mut dyn FnMut(&str) -> bool) -> Vec<Predicate> {
         let mut n = tokens.len();
         while n > 0 && self.is_decoration(&tokens[n - 1]) {
             n -= 1;
@@ -491,7 +495,7 @@ impl TenseNegationRules {
 
         let mut out = Vec::new();
         for shape in shapes {
-            self.round_trip(text, tokens, end, question, &shape, &mut out);
+            self.round_trip(text, tokens, end, question, &shape, is_stem, &mut out);
         }
         out
     }
@@ -632,6 +636,7 @@ impl TenseNegationRules {
         end: usize,
         question: bool,
         shape: &Shape,
+        is_stem: &mut dyn FnMut(&str) -> bool,
         out: &mut Vec<Predicate>,
     ) {
         let start = tokens[shape.start_token].start;
@@ -780,6 +785,16 @@ impl TenseNegationRules {
                         break;
                     }
                 }
+            }
+        }
+        // Readings that differ in the stem: keep those the dictionary knows.
+        let mut stems: Vec<&str> = found.iter().map(|p| p.stem.as_str()).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        if stems.len() > 1 {
+            let known: Vec<String> = stems.iter().filter(|s| is_stem(s)).map(|s| s.to_string()).collect();
+            if !known.is_empty() {
+                found.retain(|p| known.contains(&p.stem));
             }
         }
         // A ㄹ stem written without its ㄹ: believe the ㄹ unless the short

@@ -33,6 +33,19 @@ impl Rewriter {
         &self.rules
     }
 
+    /// The readings of `text`'s final predicate (see
+    /// [`TenseNegationRules::readings`]), with the analyser as the judge of
+    /// which strings are stems.
+    pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
+        let tokens = worker.analyse(text);
+        let mut is_stem = |s: &str| {
+            let probe = format!("{s}다");
+            let t = worker.analyse(&probe);
+            t.len() == 2 && t[0].surface == s && matches!(t[0].tag.as_str(), "VV" | "VA" | "VX")
+        };
+        self.rules.readings(text, &tokens, &mut is_stem)
+    }
+
     /// Every rewrite of `text` of one type: for tense, one per target tense
     /// (`tense_to`, or all but the current one); for negation, the flip.
     /// Empty when no rule applies.
@@ -43,8 +56,7 @@ impl Rewriter {
         kind: PerturbType,
         tense_to: Option<&str>,
     ) -> Vec<Rewrite> {
-        let tokens = worker.analyse(text);
-        let readings = self.rules.readings(text, &tokens);
+        let readings = self.readings(worker, text);
         if readings.is_empty() {
             return Vec::new();
         }
