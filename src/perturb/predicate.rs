@@ -692,7 +692,9 @@ impl TenseNegationRules {
                 break;
             }
             let mut lemmas = vec![shape.stem.clone()];
-            restored = with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r));
+            // Auxiliaries are few and known: never restored.
+            restored =
+                with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r) && shape.tag != "VX");
             if let Some(r) = &restored {
                 lemmas.push(r.clone());
             }
@@ -700,7 +702,7 @@ impl TenseNegationRules {
             // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
             for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
                 let last = shape.stem.chars().last().and_then(hangul::Syllable::from_char);
-                if last.map(|s| s.final_jamo()) == Some(from) {
+                if last.map(|s| s.final_jamo()) == Some(from) && shape.tag != "VX" {
                     if let Some(alt) = with_final(&shape.stem, to) {
                         if self.class_of(&alt, pos) == class {
                             lemmas.push(alt);

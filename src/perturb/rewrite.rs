@@ -38,10 +38,13 @@ impl Rewriter {
     /// which strings are stems.
     pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
         let tokens = worker.analyse(text);
+        // A stem is what the analyser reads as one before -다, -고 or -지
+        // (주다 alone reads as a noun).
         let mut is_stem = |s: &str| {
-            let probe = format!("{s}다");
-            let t = worker.analyse(&probe);
-            t.len() == 2 && t[0].surface == s && matches!(t[0].tag.as_str(), "VV" | "VA" | "VX")
+            ["다", "고", "지"].iter().any(|ending| {
+                let t = worker.analyse(&format!("{s}{ending}"));
+                t.len() == 2 && t[0].surface == s && matches!(t[0].tag.as_str(), "VV" | "VA" | "VX")
+            })
         };
         self.rules.readings(text, &tokens, &mut is_stem)
     }
