@@ -809,8 +809,17 @@ impl TenseNegationRules {
         // 해체/해요체 verbs with an imperative cue are imperatives.
         let cue = !question
             && !self.imperative_never.contains(&shape.stem)
-            && (self.imperative_cues.iter().any(|c| text[..start].contains(c.as_str()))
-                || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem)));
+            && (self.imperative_cues.iter().any(|c| {
+                // The cue must modify this verb: no other predicate between them
+                // (빨리 낫기를 바라: 빨리 belongs to 낫다).
+                text[..start].rfind(c.as_str()).is_some_and(|at| {
+                    let from = at + c.len();
+                    !tokens
+                        .iter()
+                        .filter(|t| t.start >= from && t.end <= start)
+                        .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
+                })
+            }) || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem)));
         if cue {
             for p in &mut found {
                 let imperative_id = match self.ending[p.ending].id.as_str() {
