@@ -358,7 +358,6 @@ impl TenseNegationRules {
         }
         let words = eojeols(&tokens[..n]);
         let end = tokens[n - 1].end;
-        let question = text[end..].contains('?');
         let ctx = Ctx {
             text,
             tokens,
@@ -495,7 +494,7 @@ impl TenseNegationRules {
 
         let mut out = Vec::new();
         for shape in shapes {
-            self.round_trip(text, tokens, end, question, &shape, is_stem, &mut out);
+            self.round_trip(text, tokens, end, &shape, is_stem, &mut out);
         }
         out
     }
@@ -634,13 +633,13 @@ impl TenseNegationRules {
         text: &str,
         tokens: &[Token],
         end: usize,
-        question: bool,
         shape: &Shape,
         is_stem: &mut dyn FnMut(&str) -> bool,
         out: &mut Vec<Predicate>,
     ) {
         let start = tokens[shape.start_token].start;
         let original = &text[start..end];
+        let question = text[end..].contains('?');
         let Some(last_char) = original.chars().last() else {
             return;
         };
