@@ -255,25 +255,10 @@ impl TenseNegationRules {
             return None;
         }
         let contract = !p.noun_consonant && !p.copula_full;
-        let core = match p.tense {
-            Tense::Present => {
-                if let Some([c, v]) = &e.copula {
-                    return Some(if contract { v.clone() } else { c.clone() });
-                }
-                attach(&Base::stem("이", Class::Regular), self.template(e, Pos::Adjective))?
-            }
-            Tense::Past => attach(
-                &with_prefinal(&Base::stem("이어", Class::Regular), "ㅆ")?,
-                self.prefinal_template(e),
-            )?,
-            Tense::FutureGess => attach(
-                &with_prefinal(&Base::stem("이", Class::Regular), "겠")?,
-                self.prefinal_template(e),
-            )?,
-            Tense::FutureGeo { space, form } => {
-                format!("일{}{}", if space { " " } else { "" }, e.geo.get(usize::from(form))?)
-            }
-        };
+        if let (Tense::Present, Some([c, v])) = (p.tense, &e.copula) {
+            return Some(if contract { v.clone() } else { c.clone() });
+        }
+        let core = self.copular("이", None, p.tense, e)?;
         if !contract {
             return Some(core);
         }
@@ -288,28 +273,36 @@ impl TenseNegationRules {
         })
     }
 
+    /// 이다 or 아니다 (stem `이`/`아니`) in a tense; `present` replaces the
+    /// present-tense form where the ending gives one (아니야, 아니에요).
+    fn copular(&self, stem: &str, present: Option<&str>, tense: Tense, e: &Ending) -> Option<String> {
+        let base = Base::stem(stem, Class::Regular);
+        Some(match tense {
+            Tense::Present => match present {
+                Some(form) => form.to_owned(),
+                None => attach(&base, self.template(e, Pos::Adjective))?,
+            },
+            // 이어 + ㅆ, not the contracted 여 + ㅆ: 학생이었어, 아니었어.
+            Tense::Past => attach(
+                &with_prefinal(&Base::stem(&format!("{stem}어"), Class::Regular), "ㅆ")?,
+                self.prefinal_template(e),
+            )?,
+            Tense::FutureGess => attach(&with_prefinal(&base, "겠")?, self.prefinal_template(e))?,
+            Tense::FutureGeo { space, form } => format!(
+                "{}{}{}",
+                attach(&base, "Uㄹ")?,
+                if space { " " } else { "" },
+                e.geo.get(usize::from(form))?
+            ),
+        })
+    }
+
     /// 아니다 with the noun's particle: 이 아니야, 가 아니었어.
     fn neg_copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
         if p.hon {
             return None;
         }
-        let word = match p.tense {
-            Tense::Present => match &e.neg_copula {
-                Some(n) => n.clone(),
-                None => attach(&Base::stem("아니", Class::Regular), self.template(e, Pos::Adjective))?,
-            },
-            Tense::Past => attach(
-                &with_prefinal(&Base::stem("아니어", Class::Regular), "ㅆ")?,
-                self.prefinal_template(e),
-            )?,
-            Tense::FutureGess => attach(
-                &with_prefinal(&Base::stem("아니", Class::Regular), "겠")?,
-                self.prefinal_template(e),
-            )?,
-            Tense::FutureGeo { space, form } => {
-                format!("아닐{}{}", if space { " " } else { "" }, e.geo.get(usize::from(form))?)
-            }
-        };
+        let word = self.copular("아니", e.neg_copula.as_deref(), p.tense, e)?;
         let particle = if p.noun_consonant { "이" } else { "가" };
         Some(format!("{particle} {word}"))
     }
