@@ -1004,6 +1004,9 @@ impl TenseNegationRules {
                     || p.stem.chars().count() >= neg.long_from_syllables
                     // 안 goes between a noun and 하다 (공부 안 했어), not after other words.
                     || (p.stem == "하" && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
+                    // After a connective the verbs form one predicate (시켜 먹었어):
+                    // 안 between them would split it.
+                    || p.before_tag == "EC"
                 {
                     q.negation = Negation::Long(neg.long_aux.clone());
                     "long-add"
