@@ -85,15 +85,30 @@ def distinct_set(src, dest):
     (dest / "distinct.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_rsbench(model, dataset, split, out, threads, dtype="f32"):
+def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=()):
     cmd = [str(BIN), "eval", "--model", str(model), "--dataset", str(dataset), "--split", split,
-           "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--out", str(out), "-q"]
+           "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--out", str(out), "-q", *extra]
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t
     timing = json.loads((out / "timing.json").read_text())
     rows = pq.read_table(out / "predictions.parquet").to_pylist()
     return wall, timing, rows
+
+
+def bf16_lines(model, dataset, split, tmp, threads, wall, rows):
+    """bf16 as shipped (near-ties re-scored in fp32) and bare (--no-bf16-recheck)."""
+    for label, extra, out in [("  same, --dtype bf16", (), "rs-bf16-" + model.name),
+                              ("  same, bf16 --no-bf16-recheck", ("--no-bf16-recheck",), "rs-bf16-bare-" + model.name)]:
+        bf_wall, bf_timing, bf_rows = run_rsbench(model, dataset, split, tmp / out, threads, "bf16", extra)
+        a, b = decisions(rows), decisions(bf_rows)
+        same = sum(a[k] == b[k] for k in a) / len(a)
+        note = ""
+        if bf_timing.get("recheck"):
+            r = bf_timing["recheck"]
+            note = f"; {r['rescored_pairs']} of {bf_timing['distinct_pairs']} pairs re-scored in fp32 (eps {r['epsilon']:.1e})"
+        print(f"{label:<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
+              f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.2f}% of per-case decisions unchanged{note}")
 
 
 def decisions(rows):
@@ -203,13 +218,7 @@ def main():
                      f"{100 * flops / fp32_peak:.0f}% of fp32 peak")
             line(label, len(rows), wall, py_wall, note)
             if split == "both":
-                bf_wall, bf_timing, bf_rows = run_rsbench(model, dataset, split, tmp / "rs-bf16", threads, "bf16")
-                a, b = decisions(rows), decisions(bf_rows)
-                same = sum(a[k] == b[k] for k in a) / len(a)
-                bf_flops = bf_timing["scorer"]["model_flops"] / bf_timing["scorer"]["forward_seconds"]
-                print(f"{'  same, rsbench --dtype bf16':<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
-                      f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.1f}% of per-case decisions unchanged; "
-                      f"forward {bf_flops / 1e9:.1f} GFLOP/s")
+                bf16_lines(model, dataset, split, tmp, threads, wall, rows)
 
         bi = Path(args.bi_model)
         if bi.is_dir():
@@ -221,11 +230,7 @@ def main():
                 note = f"max |Δscore| vs HF {max_diff(pairs, scores):.1e}; "
             note += f"{timing['scorer']['sequences']} texts encoded"
             line("bi e5-small, KorAdvMRS both", len(rows), wall, py_wall, note)
-            bf_wall, _, bf_rows = run_rsbench(bi, data, "both", tmp / "rs-bi-bf16", threads, "bf16")
-            a, b = decisions(rows), decisions(bf_rows)
-            same = sum(a[k] == b[k] for k in a) / len(a)
-            print(f"{'  same, rsbench --dtype bf16':<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
-                  f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.1f}% of per-case decisions unchanged")
+            bf16_lines(bi, data, "both", tmp, threads, wall, rows)
         else:
             print(f"(bi-encoder skipped: {bi} missing; make it with scripts/make_e5_small.py)")
 

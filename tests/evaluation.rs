@@ -129,3 +129,89 @@ fn overall_pools_every_case() {
     assert_eq!((overall.candidates_min, overall.candidates_max), (10, 10));
     assert_eq!(result.summary.len(), 8);
 }
+
+/// A deterministic "exact" score from the text, and the same rounded to a
+/// coarse grid (what bf16 does to a model's scores) with the exact one as twin.
+fn exact_score(p: &Pair<'_>) -> f64 {
+    let h = p
+        .response
+        .bytes()
+        .chain(p.context.iter().flat_map(|u| u.bytes()))
+        .fold(1469598103934665603u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(1099511628211)
+        });
+    (h % 1_000_000) as f64 / 1_000_000.0
+}
+
+struct Exact;
+
+impl Scorer for Exact {
+    fn identity(&self) -> ScorerIdentity {
+        ScorerIdentity {
+            kind: "exact".into(),
+            params: Default::default(),
+        }
+    }
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        Ok(pairs.iter().map(exact_score).collect())
+    }
+}
+
+struct Rounded(Option<Exact>);
+
+impl Scorer for Rounded {
+    fn identity(&self) -> ScorerIdentity {
+        ScorerIdentity {
+            kind: "rounded".into(),
+            params: Default::default(),
+        }
+    }
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        // A grid of 1/64 plus a per-pair offset: errors up to ~0.01 either way.
+        Ok(pairs
+            .iter()
+            .map(|p| {
+                let e = exact_score(p);
+                (e * 64.0).round() / 64.0 + (e * 1e4).sin() * 1e-3
+            })
+            .collect())
+    }
+    fn exact_twin(&self) -> Option<&dyn Scorer> {
+        self.0.as_ref().map(|e| e as &dyn Scorer)
+    }
+}
+
+#[test]
+fn rounding_scorers_get_their_near_ties_rescored_exactly() {
+    let ds = load_path(&common::koradvmrs_dir()).unwrap();
+    let cfg = config(vec![Split::Adversarial, Split::Clean]);
+    let exact = evaluate(&ds, &Exact, &cfg).unwrap();
+    let rounded = evaluate(&ds, &Rounded(Some(Exact)), &cfg).unwrap();
+    let bare = evaluate(&ds, &Rounded(None), &cfg).unwrap();
+    assert!(bare.recheck.is_none());
+    let r = rounded.recheck.clone().expect("a rounding scorer is rechecked");
+    assert!(exact.recheck.is_none());
+    assert_eq!(r.calibration_pairs, 24);
+    assert!(r.epsilon > 0.0 && r.epsilon < 0.02, "{r:?}");
+    // Only the candidates near a case's best are redone, not everything.
+    assert!(
+        r.rescored_pairs < exact.distinct_pairs / 2,
+        "{r:?} of {}",
+        exact.distinct_pairs
+    );
+    let best = |s: &[f64]| (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
+    let kept = |other: &rsbench::eval::EvalResult| {
+        let (mut same, mut total) = (0, 0);
+        for (e, r) in exact.splits.iter().zip(&other.splits) {
+            for (se, sr) in e.scores.iter().zip(&r.scores) {
+                total += 1;
+                same += usize::from(best(se) == best(sr));
+            }
+        }
+        same as f64 / total as f64
+    };
+    let (with, without) = (kept(&rounded), kept(&bare));
+    // The grid alone flips close calls; the recheck restores nearly all.
+    assert!(without < 0.99, "bare rounding kept {without}");
+    assert!(with >= 0.995 && with > without, "rechecked kept {with}");
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use rsbench::scorer::model::{Mode, ModelError, ModelScorer, RunOptions};
-use rsbench::scorer::Pair;
+use rsbench::scorer::{Pair, Scorer};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -281,4 +281,41 @@ fn pretraining_checkpoints_load_as_bare_encoders() {
         e.contains("architecture `BertForTokenClassification` is not supported"),
         "{e}"
     );
+}
+
+#[test]
+fn bf16_carries_an_exact_fp32_twin_that_matches_transformers() {
+    let reference = reference();
+    let owned = pairs(&reference);
+    let pairs: Vec<Pair<'_>> = owned
+        .iter()
+        .map(|(c, r)| Pair {
+            context: c,
+            response: r,
+        })
+        .collect();
+    let dir = fixtures().join("models").join("bert-cls2");
+    let bf16 = RunOptions {
+        dtype: tch::Kind::BFloat16,
+        ..RunOptions::default()
+    };
+    let scorer = ModelScorer::load(&dir, bf16.clone()).unwrap();
+    assert_eq!(scorer.identity().params["bf16_recheck"], true);
+    let twin = scorer.exact_twin().expect("bf16 loads an fp32 twin");
+    let want: Vec<f64> = reference["models"]["bert-cls2"]["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let exact = twin.score(&pairs).unwrap();
+    let rounded = scorer.score(&pairs).unwrap();
+    for ((e, r), w) in exact.iter().zip(&rounded).zip(&want) {
+        assert!((e - w).abs() < 1e-4, "twin {e} vs transformers {w}");
+        assert!((r - w).abs() < 0.15 * w.abs().max(1.0), "bf16 {r} vs transformers {w}");
+    }
+    assert_ne!(exact, rounded, "bf16 rounds");
+    let bare = ModelScorer::load(&dir, RunOptions { recheck: false, ..bf16 }).unwrap();
+    assert!(bare.exact_twin().is_none());
+    assert_eq!(bare.identity().params["bf16_recheck"], false);
 }

@@ -41,6 +41,74 @@ pub struct EvalResult {
     pub distinct_pairs: usize,
     /// Wall time inside the scorer; varies run to run, so it goes to timing.json only.
     pub scoring_seconds: f64,
+    /// What the exact re-scoring of near-ties did, for a rounding scorer.
+    pub recheck: Option<Recheck>,
+}
+
+/// Near-tie re-scoring of a bf16 run (see [`recheck_near_ties`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Recheck {
+    /// Pairs scored both ways to measure the rounding.
+    pub calibration_pairs: usize,
+    /// The largest score difference seen there: candidates closer than this
+    /// to a case's best are re-scored.
+    pub epsilon: f64,
+    /// Distinct pairs re-scored in exact arithmetic (calibration included).
+    pub rescored_pairs: usize,
+}
+
+/// Pairs measured in both precisions before the re-scoring: spread evenly
+/// over the distinct pairs, so short and long inputs are both seen.
+const CALIBRATION_PAIRS: usize = 24;
+
+/// bf16 rounding moves a score by about 0.1–1 % and can swap two candidates
+/// whose scores are that close; everything else keeps its order. So: score a
+/// few pairs both ways to measure the rounding (ε = the largest difference),
+/// then re-score in fp32 every candidate within ε of its case's best score,
+/// when the case has more than one such candidate. The decision of every case
+/// then rests on exact scores wherever rounding could have changed it, for a
+/// few percent of the fp32 work.
+pub fn recheck_near_ties(
+    exact: &dyn Scorer,
+    pairs: &[Pair<'_>],
+    slots: &[Vec<Vec<usize>>],
+    scores: &mut [f64],
+) -> Result<Recheck, ScoreError> {
+    let n = pairs.len();
+    let sample: Vec<usize> = if n <= CALIBRATION_PAIRS {
+        (0..n).collect()
+    } else {
+        (0..CALIBRATION_PAIRS).map(|i| i * n / CALIBRATION_PAIRS).collect()
+    };
+    let sample_pairs: Vec<Pair<'_>> = sample.iter().map(|&i| pairs[i]).collect();
+    let exact_sample = score_checked(exact, &sample_pairs)?;
+    let epsilon = sample
+        .iter()
+        .zip(&exact_sample)
+        .map(|(&i, e)| (scores[i] - e).abs())
+        .fold(0.0, f64::max);
+    let mut redo: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for case in slots.iter().flatten() {
+        let best = case.iter().map(|&i| scores[i]).fold(f64::NEG_INFINITY, f64::max);
+        let near: Vec<usize> = case.iter().copied().filter(|&i| best - scores[i] <= epsilon).collect();
+        if near.len() > 1 {
+            redo.extend(near);
+        }
+    }
+    for (&i, e) in sample.iter().zip(&exact_sample) {
+        redo.remove(&i);
+        scores[i] = *e;
+    }
+    let redo: Vec<usize> = redo.into_iter().collect();
+    let redo_pairs: Vec<Pair<'_>> = redo.iter().map(|&i| pairs[i]).collect();
+    for (&i, e) in redo.iter().zip(score_checked(exact, &redo_pairs)?) {
+        scores[i] = e;
+    }
+    Ok(Recheck {
+        calibration_pairs: sample.len(),
+        epsilon,
+        rescored_pairs: sample.len() + redo.len(),
+    })
 }
 
 pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> Result<EvalResult, EvalError> {
@@ -77,7 +145,11 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         slots.push(split_slots);
     }
     let scoring = std::time::Instant::now();
-    let unique_scores = score_checked(scorer, &pairs)?;
+    let mut unique_scores = score_checked(scorer, &pairs)?;
+    let recheck = match scorer.exact_twin() {
+        Some(exact) => Some(recheck_near_ties(exact, &pairs, &slots, &mut unique_scores)?),
+        None => None,
+    };
     let scoring_seconds = scoring.elapsed().as_secs_f64();
     let distinct_pairs = pairs.len();
 
@@ -123,5 +195,6 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         summary,
         distinct_pairs,
         scoring_seconds,
+        recheck,
     })
 }

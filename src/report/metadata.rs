@@ -85,6 +85,9 @@ pub struct Timing {
     /// The scorer's own counters (a model's tokens, batches, forward time, FLOPs).
     #[serde(default)]
     pub scorer: Option<serde_json::Value>,
+    /// bf16 runs: the near-tie re-scoring in fp32 (ε, pairs re-scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<crate::eval::Recheck>,
 }
 
 pub const TIE_POLICY: &str = "tied candidates are ordered uniformly at random; every metric is its exact expectation over those orders (fractional ranks in predictions)";

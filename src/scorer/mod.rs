@@ -72,6 +72,13 @@ pub trait Scorer: Send + Sync {
     fn stats(&self) -> Option<serde_json::Value> {
         None
     }
+
+    /// The same model in exact arithmetic, for a scorer that rounds (bf16):
+    /// the evaluator re-scores with it the candidates whose order the
+    /// rounding may have decided (see `eval::runner`).
+    fn exact_twin(&self) -> Option<&dyn Scorer> {
+        None
+    }
 }
 
 /// Runs `scorer` and checks its promise: one finite score per pair.

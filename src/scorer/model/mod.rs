@@ -43,6 +43,8 @@ pub struct RunOptions {
     pub batch_tokens: usize,
     /// Show a progress bar on stderr (hidden anyway when it is not a terminal).
     pub progress: bool,
+    /// With bf16: also load the model in fp32 to re-score near-ties.
+    pub recheck: bool,
 }
 
 impl Default for RunOptions {
@@ -52,6 +54,7 @@ impl Default for RunOptions {
             dtype: Kind::Float,
             batch_tokens: 2048,
             progress: false,
+            recheck: true,
         }
     }
 }
@@ -67,7 +70,7 @@ pub struct ModelScorer {
     /// libtorch tensors are Send but not Sync; the forward pass is serial
     /// anyway (libtorch parallelises inside each op).
     backend: std::sync::Mutex<Backend>,
-    tokenizer: TextTokenizer,
+    tokenizer: std::sync::Arc<TextTokenizer>,
     template: Template,
     mode: Mode,
     pooling: Pooling,
@@ -79,6 +82,8 @@ pub struct ModelScorer {
     weight_files: Vec<(String, String)>,
     options: RunOptions,
     stats: std::sync::Mutex<RunStats>,
+    /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
+    twin: Option<Box<ModelScorer>>,
 }
 
 /// What the forward passes did: for throughput and FLOP/s figures.
@@ -189,18 +194,21 @@ impl ModelScorer {
             max_length: max_length as usize,
             two_token_types,
         };
-        let (backend, files) = match (&sidecar.torchscript, &config) {
-            (Some(spec), _) => {
-                let module = ScriptModule::load(dir, spec, options.device, options.dtype)?;
-                (Backend::Script(module), vec![dir.join(&spec.file)])
-            }
-            (None, Some(c)) => {
-                let files = weights::checkpoint_files(dir)?;
-                let mut w = weights::Weights::load(files.clone(), options.dtype, options.device)?;
-                (Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?)), files)
-            }
-            (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
+        let make_backend = |dtype: Kind| -> Result<(Backend, Vec<PathBuf>), ModelError> {
+            Ok(match (&sidecar.torchscript, &config) {
+                (Some(spec), _) => {
+                    let module = ScriptModule::load(dir, spec, options.device, dtype)?;
+                    (Backend::Script(module), vec![dir.join(&spec.file)])
+                }
+                (None, Some(c)) => {
+                    let files = weights::checkpoint_files(dir)?;
+                    let mut w = weights::Weights::load(files.clone(), dtype, options.device)?;
+                    (Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?)), files)
+                }
+                (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
+            })
         };
+        let (backend, files) = make_backend(options.dtype)?;
         let mut weight_files = Vec::new();
         for f in &files {
             let name = f
@@ -213,17 +221,55 @@ impl ModelScorer {
             })?;
             weight_files.push((name, digest));
         }
+        // The fp32 twin shares everything but the weights (tokenizer, template,
+        // checksums), so it costs one more read of the checkpoint.
+        let twin_backend = if options.dtype == Kind::BFloat16 && options.recheck {
+            Some(make_backend(Kind::Float)?.0)
+        } else {
+            None
+        };
+        let tokenizer = std::sync::Arc::new(tokenizer);
+        let pooling = sidecar.pooling.unwrap_or(Pooling::Mean);
+        let query_prefix = sidecar.query_prefix.clone().unwrap_or_default();
+        let passage_prefix = sidecar.passage_prefix.clone().unwrap_or_default();
+        let context_joiner = sidecar.context_joiner.clone().unwrap_or_else(|| " ".into());
+        let twin = twin_backend.map(|backend| {
+            Box::new(ModelScorer {
+                twin: None,
+                dir: dir.to_path_buf(),
+                config: config.clone(),
+                backend: std::sync::Mutex::new(backend),
+                tokenizer: std::sync::Arc::clone(&tokenizer),
+                template: template.clone(),
+                mode,
+                pooling,
+                query_prefix: query_prefix.clone(),
+                passage_prefix: passage_prefix.clone(),
+                context_joiner: context_joiner.clone(),
+                positive_label: sidecar.positive_label,
+                sidecar_path: sidecar_path.clone(),
+                weight_files: weight_files.clone(),
+                options: RunOptions {
+                    dtype: Kind::Float,
+                    recheck: false,
+                    progress: false,
+                    ..options.clone()
+                },
+                stats: std::sync::Mutex::new(RunStats::default()),
+            })
+        });
         Ok(ModelScorer {
+            twin,
             dir: dir.to_path_buf(),
             config,
             backend: std::sync::Mutex::new(backend),
             tokenizer,
             template,
             mode,
-            pooling: sidecar.pooling.unwrap_or(Pooling::Mean),
-            query_prefix: sidecar.query_prefix.clone().unwrap_or_default(),
-            passage_prefix: sidecar.passage_prefix.clone().unwrap_or_default(),
-            context_joiner: sidecar.context_joiner.clone().unwrap_or_else(|| " ".into()),
+            pooling,
+            query_prefix,
+            passage_prefix,
+            context_joiner,
             positive_label: sidecar.positive_label,
             sidecar_path,
             weight_files,
@@ -504,6 +550,9 @@ impl Scorer for ModelScorer {
             }
             .into(),
         );
+        if self.options.dtype == Kind::BFloat16 {
+            params.insert("bf16_recheck".into(), self.twin.is_some().into());
+        }
         ScorerIdentity {
             kind: "model".into(),
             params,
@@ -522,7 +571,16 @@ impl Scorer for ModelScorer {
             let attention = 2.0 * layers * 2.0 * h * s.attention_positions as f64;
             map.insert("model_flops".into(), (linear + attention).into());
         }
+        if let (Some(map), Some(twin)) = (v.as_object_mut(), &self.twin) {
+            if let Some(t) = twin.stats() {
+                map.insert("recheck_fp32".into(), t);
+            }
+        }
         Some(v)
+    }
+
+    fn exact_twin(&self) -> Option<&dyn Scorer> {
+        self.twin.as_deref().map(|t| t as &dyn Scorer)
     }
 
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
