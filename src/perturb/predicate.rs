@@ -790,6 +790,21 @@ impl TenseNegationRules {
             if !known.is_empty() {
                 found.retain(|p| known.contains(&p.stem));
             }
+            // Still two stems (들었다: 듣다 or 들다)? A word before the
+            // predicate may tell (음악을 들었다).
+            let before = &text[..start];
+            let cued: Vec<&String> = self
+                .stem_cues
+                .iter()
+                .filter(|(stem, cues)| {
+                    found.iter().any(|p| p.stem == **stem) && cues.iter().any(|c| before.contains(c.as_str()))
+                })
+                .map(|(stem, _)| stem)
+                .collect();
+            if let [one] = cued.as_slice() {
+                let one = (*one).clone();
+                found.retain(|p| p.stem == one);
+            }
         }
         // A ㄹ stem written without its ㄹ: believe the ㄹ unless the short
         // form is a common stem itself (사네: 사다 or 살다).

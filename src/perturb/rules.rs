@@ -67,6 +67,7 @@ pub struct TenseNegationRules {
     pub copula_never: Vec<String>,
     pub negative_polarity: Vec<String>,
     pub negation: NegationRules,
+    pub stem_cues: std::collections::BTreeMap<String, Vec<String>>,
     pub ending: Vec<Ending>,
 }
 
