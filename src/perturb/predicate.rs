@@ -826,7 +826,12 @@ impl TenseNegationRules {
                         .filter(|t| t.start >= from && t.end <= start)
                         .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
                 })
-            }) || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem)));
+            }) || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem))
+                || {
+                    // The stem with what precedes it in the text (조심 + 하, 잘 + 자).
+                    let whole = format!("{}{}", &text[..start], shape.stem);
+                    self.imperative_verbs.iter().any(|v| whole.ends_with(v.as_str()))
+                });
         if cue {
             for p in &mut found {
                 let imperative_id = match self.ending[p.ending].id.as_str() {
