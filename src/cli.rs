@@ -449,8 +449,17 @@ fn perturb(args: PerturbArgs) -> Result<()> {
         None
     };
     if let Some(text) = &args.text {
+        if let Some(t) = types
+            .iter()
+            .find(|t| !matches!(t, PerturbType::Tense | PerturbType::Negation))
+        {
+            bail!(
+                "--text rewrites one reply with tense or negation; {} needs dialogues (--input)",
+                t.stem()
+            );
+        }
         let Some(rewriter) = &rewriter else {
-            bail!("--text rewrites with tense or negation; repetition and keyword-stuffing need --input dialogues");
+            bail!("--text needs --types tense and/or negation");
         };
         let text = data::nfc(text);
         let mut worker = rewriter.worker();

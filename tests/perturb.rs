@@ -260,6 +260,18 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         .collect();
     assert_eq!(texts, vec!["나 학생이었어", "나 학생일 거야", "나 학생이 아니야"]);
 
+    // Strategies that need a dialogue are refused with --text.
+    let o = rsbench(
+        &["perturb", "--text", "갔어", "--types", "tense,repetition"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("repetition needs dialogues"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // No rule applies: nothing, and success. Input is read as NFC.
     let o = rsbench(
         &["perturb", "--text", "ㅋㅋㅋ 진짜?", "--types", "negation"],
