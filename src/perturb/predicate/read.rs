@@ -1,95 +1,12 @@
-//! The final predicate of a reply: located in the analyser's tokens, read into
-//! stem + honorific + tense + negation + ending, and written back.
-//!
-//! A reading is accepted only when writing it back reproduces the original
-//! bytes exactly (round trip). That is what keeps the engine from producing
-//! broken sentences: whatever the analyser mis-segments, or the rules do not
-//! cover, fails the round trip and yields no output. When several readings
-//! survive (노네: 노다 or 놀다?) and disagree on the output, there is none.
+//! Reading the final predicate out of the analyser's tokens: where it starts,
+//! its stem, negation and pre-final endings, then every reading that writes
+//! back to the original bytes.
 
-use super::analyser::Token;
-use super::conjugate::{attach, past, with_prefinal, Base, Class};
-use super::rules::{Ending, Mood, TenseNegationRules};
+use super::{Negation, Pos, Predicate, Tense};
 use crate::hangul;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pos {
-    Verb,
-    Adjective,
-    /// 있다/없다 and compounds: verb-like before 는, adjective-like before -다.
-    Exist,
-    /// 이다, after a noun.
-    Copula,
-    /// 아니다, with the noun's 이/가 inside the span.
-    NegCopula,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tense {
-    Present,
-    Past,
-    /// -겠-
-    FutureGess,
-    /// -(으)ㄹ 거-, with or without the space before 거; `form` picks the
-    /// ending's spelling (거다 or 것이다).
-    FutureGeo {
-        space: bool,
-        form: u8,
-    },
-}
-
-impl Tense {
-    pub fn name(self) -> &'static str {
-        match self {
-            Tense::Present => "present",
-            Tense::Past => "past",
-            Tense::FutureGess | Tense::FutureGeo { .. } => "future",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Negation {
-    None,
-    /// 안/못 before the predicate.
-    Short(String),
-    /// -지 않다 / -지 못하다: the stem takes 지, the auxiliary conjugates.
-    Long(String),
-    /// -지 마(세요)/말자: the ending's `prohibit` form.
-    Prohibit,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Predicate {
-    /// Byte span of the text that is rewritten; the rest is kept.
-    pub start: usize,
-    pub end: usize,
-    pub stem: String,
-    pub class: Class,
-    pub pos: Pos,
-    /// The analyser's tag of the stem (VV, VA, VX, XSV, XSA, VCP, VCN).
-    pub tag: String,
-    pub hon: bool,
-    pub tense: Tense,
-    pub negation: Negation,
-    /// Index into the rules' endings.
-    pub ending: usize,
-    /// For 이다/아니다: whether the noun ends in a consonant.
-    pub noun_consonant: bool,
-    /// 이다 written in full after a vowel (친구이다, not 친구다).
-    pub copula_full: bool,
-    /// Whether the span follows whitespace (안 needs a space before it).
-    pub space_before: bool,
-    /// Short negation between a noun and 하다 (공부 안 했어): removing it
-    /// rejoins them (공부했어).
-    pub noun_before_short: bool,
-    /// The tag of the morpheme before the stem (NNG in 공부했어), or "".
-    pub before_tag: String,
-    /// That morpheme's text.
-    pub before_text: String,
-    /// A word before the predicate needs a negative one (하나도, 전혀).
-    pub negative_polarity: bool,
-}
+use crate::perturb::analyser::Token;
+use crate::perturb::conjugate::Class;
+use crate::perturb::rules::{Ending, Mood, TenseNegationRules};
 
 fn stem_tag(tag: &str) -> bool {
     matches!(tag, "VV" | "VA" | "VX" | "VCP" | "VCN" | "XSV" | "XSA")
@@ -140,39 +57,6 @@ impl TenseNegationRules {
                 .all(|c| hangul::is_compatibility_jamo(c) || c == '~' || c == '^')
     }
 
-    /// The irregular class of a stem (see `perturbations/tense_negation.toml`).
-    pub fn class_of(&self, stem: &str, pos: Pos) -> Class {
-        if stem.ends_with('하') {
-            return Class::Ha;
-        }
-        for rule in &self.class {
-            if !rule.class.fits(stem) {
-                continue;
-            }
-            let longest = |list: &[String]| {
-                list.iter()
-                    .filter(|s| stem.ends_with(s.as_str()))
-                    .map(|s| s.chars().count())
-                    .max()
-            };
-            let irregular = longest(&rule.irregular);
-            let regular = longest(&rule.regular);
-            let is_irregular = match (irregular, regular) {
-                (Some(i), Some(r)) => i > r,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => match pos {
-                    Pos::Adjective => rule.adjective_default,
-                    _ => rule.verb_default,
-                },
-            };
-            if is_irregular {
-                return rule.class;
-            }
-        }
-        Class::Regular
-    }
-
     fn pos_of(&self, lemma: &str, tag: &str) -> Option<Pos> {
         let exist = self.exist.iter().any(|e| e == lemma);
         Some(match tag {
@@ -203,136 +87,6 @@ impl TenseNegationRules {
             "VCN" => Pos::NegCopula,
             _ => return None,
         })
-    }
-
-    fn template<'a>(&self, e: &'a Ending, pos: Pos) -> &'a str {
-        let adjective = e.adjective.as_deref().unwrap_or(&e.verb);
-        match pos {
-            Pos::Verb => &e.verb,
-            Pos::Exist if e.exist.as_deref() == Some("verb") => &e.verb,
-            _ => adjective,
-        }
-    }
-
-    fn prefinal_template<'a>(&self, e: &'a Ending) -> &'a str {
-        e.prefinal.as_deref().or(e.adjective.as_deref()).unwrap_or(&e.verb)
-    }
-
-    /// The conjugated word of a verb, adjective or auxiliary.
-    fn verbal(&self, stem: &str, class: Class, pos: Pos, hon: bool, tense: Tense, e: &Ending) -> Option<String> {
-        let plain = Base::stem(stem, class);
-        let base = if hon {
-            Base::stem(&attach(&plain, "U시")?, Class::Regular)
-        } else {
-            plain
-        };
-        match tense {
-            Tense::Present => {
-                let template = self.template(e, pos);
-                if hon && template == "A요" {
-                    // 가시 + 어요 is 가세요.
-                    let text = base.text.strip_suffix('시')?;
-                    return Some(format!("{text}세요"));
-                }
-                attach(&base, template)
-            }
-            Tense::Past => attach(&past(&base)?, self.prefinal_template(e)),
-            Tense::FutureGess => attach(&with_prefinal(&base, "겠")?, self.prefinal_template(e)),
-            Tense::FutureGeo { space, form } => {
-                let geo = e.geo.get(usize::from(form))?;
-                Some(format!(
-                    "{}{}{geo}",
-                    attach(&base, "Uㄹ")?,
-                    if space { " " } else { "" }
-                ))
-            }
-        }
-    }
-
-    /// 이다 after a noun: 이야/야, 이었어/였어, 일 거야, 입니다.
-    fn copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
-        if p.hon {
-            return None;
-        }
-        let contract = !p.noun_consonant && !p.copula_full;
-        if let (Tense::Present, Some([c, v])) = (p.tense, &e.copula) {
-            return Some(if contract { v.clone() } else { c.clone() });
-        }
-        let core = self.copular("이", None, p.tense, e)?;
-        if !contract {
-            return Some(core);
-        }
-        Some(if let Some(rest) = core.strip_prefix("이었") {
-            format!("였{rest}")
-        } else if let Some(rest) = core.strip_prefix("이에") {
-            format!("예{rest}")
-        } else if let Some(rest) = core.strip_prefix('이') {
-            rest.to_owned()
-        } else {
-            core
-        })
-    }
-
-    /// 이다 or 아니다 (stem `이`/`아니`) in a tense; `present` replaces the
-    /// present-tense form where the ending gives one (아니야, 아니에요).
-    fn copular(&self, stem: &str, present: Option<&str>, tense: Tense, e: &Ending) -> Option<String> {
-        let base = Base::stem(stem, Class::Regular);
-        Some(match tense {
-            Tense::Present => match present {
-                Some(form) => form.to_owned(),
-                None => attach(&base, self.template(e, Pos::Adjective))?,
-            },
-            // 이어 + ㅆ, not the contracted 여 + ㅆ: 학생이었어, 아니었어.
-            Tense::Past => attach(
-                &with_prefinal(&Base::stem(&format!("{stem}어"), Class::Regular), "ㅆ")?,
-                self.prefinal_template(e),
-            )?,
-            Tense::FutureGess => attach(&with_prefinal(&base, "겠")?, self.prefinal_template(e))?,
-            Tense::FutureGeo { space, form } => format!(
-                "{}{}{}",
-                attach(&base, "Uㄹ")?,
-                if space { " " } else { "" },
-                e.geo.get(usize::from(form))?
-            ),
-        })
-    }
-
-    /// 아니다 with the noun's particle: 이 아니야, 가 아니었어.
-    fn neg_copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
-        if p.hon {
-            return None;
-        }
-        let word = self.copular("아니", e.neg_copula.as_deref(), p.tense, e)?;
-        let particle = if p.noun_consonant { "이" } else { "가" };
-        Some(format!("{particle} {word}"))
-    }
-
-    /// The text of the span for a reading.
-    pub fn render(&self, p: &Predicate) -> Option<String> {
-        let e = self.ending.get(p.ending)?;
-        match p.pos {
-            Pos::Copula => return self.copula(p, e),
-            Pos::NegCopula => return self.neg_copula(p, e),
-            _ => {}
-        }
-        match &p.negation {
-            Negation::None => self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e),
-            Negation::Short(adverb) => {
-                let word = self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e)?;
-                let lead = if p.space_before { "" } else { " " };
-                Some(format!("{lead}{adverb} {word}"))
-            }
-            Negation::Long(aux) => {
-                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
-                let aux_class = self.class_of(aux, p.pos);
-                let word = self.verbal(aux, aux_class, p.pos, p.hon, p.tense, e)?;
-                Some(format!("{ji} {word}"))
-            }
-            Negation::Prohibit => {
-                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
-                Some(format!("{ji} {}", e.prohibit.as_deref()?))
-            }
-        }
     }
 
     /// Every reading of the reply's final predicate that writes back to the
@@ -854,8 +608,7 @@ impl TenseNegationRules {
     }
 }
 
-/// Where the predicate starts and what was read from the analyser.
-#[derive(Debug, Clone)]
+/// The reply being read: its text, tokens and words (token ranges).
 struct Ctx<'a> {
     text: &'a str,
     tokens: &'a [Token],
@@ -869,6 +622,8 @@ impl Ctx<'_> {
     }
 }
 
+/// Where the predicate starts and what was read from the analyser.
+#[derive(Debug, Clone)]
 struct Shape {
     start_token: usize,
     stem: String,
@@ -931,154 +686,4 @@ fn ending_can_end_with(e: &Ending, c: char) -> bool {
         || e.neg_copula.as_deref().is_some_and(ends)
         || e.geo.iter().any(|g| ends(g))
         || (e.verb.starts_with('U') && e.verb.chars().count() == 2)
-}
-
-/// A rewritten reply and the rule that made it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Rewrite {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub rule: String,
-    pub text: String,
-}
-
-impl TenseNegationRules {
-    /// The reading moved to another tense: `past`, `present` or `future`.
-    pub fn shift_tense(&self, p: &Predicate, to: &str) -> Option<(Predicate, String)> {
-        let e = self.ending.get(p.ending)?;
-        if !e.tense || p.negation == Negation::Prohibit || p.tense.name() == to {
-            return None;
-        }
-        let tense = match to {
-            "past" => Tense::Past,
-            "present" => Tense::Present,
-            "future" => match e.future.as_deref() {
-                Some("gess") => Tense::FutureGess,
-                Some(_) | None if !e.geo.is_empty() => Tense::FutureGeo { space: true, form: 0 },
-                _ if e.gess => Tense::FutureGess,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        let rule = format!("tense/{}-to-{to}/{}", p.tense.name(), e.id);
-        Some((Predicate { tense, ..p.clone() }, rule))
-    }
-
-    fn has_negative_polarity(&self, p: &Predicate) -> bool {
-        p.negative_polarity
-    }
-
-    /// The reading with its polarity flipped.
-    pub fn flip_negation(&self, p: &Predicate) -> Option<(Predicate, String)> {
-        let e = self.ending.get(p.ending)?;
-        let id = &e.id;
-        let neg = &self.negation;
-        let mut q = p.clone();
-        let rule = match (&p.negation, p.pos) {
-            (Negation::None, Pos::Copula) => {
-                q.pos = Pos::NegCopula;
-                q.stem = "아니".into();
-                q.tag = "VCN".into();
-                "copula-add"
-            }
-            (Negation::None, Pos::NegCopula) if self.has_negative_polarity(p) => return None,
-            (Negation::None, Pos::NegCopula) => {
-                q.pos = Pos::Copula;
-                q.stem = "이".into();
-                q.tag = "VCP".into();
-                q.copula_full = false;
-                "copula-remove"
-            }
-            (Negation::None, _)
-                if neg.never.contains(&p.stem) || neg.never.contains(&format!("{}{}", p.before_text, p.stem)) =>
-            {
-                return None
-            }
-            (Negation::None, _) if p.negative_polarity && neg.pairs.iter().any(|[_, b]| *b == p.stem) => return None,
-            (Negation::None, _) => {
-                let pair = (p.tag != "VX")
-                    .then(|| {
-                        neg.pairs.iter().find_map(|[a, b]| {
-                            if *a == p.stem {
-                                Some((b.clone(), "lexical-add"))
-                            } else if *b == p.stem {
-                                Some((a.clone(), "lexical-remove"))
-                            } else {
-                                None
-                            }
-                        })
-                    })
-                    .flatten();
-                if let Some((other, rule)) = pair {
-                    q.class = self.class_of(&other, p.pos);
-                    q.stem = other;
-                    rule
-                } else if e.mood != Mood::Any {
-                    e.prohibit.as_ref()?;
-                    q.negation = Negation::Prohibit;
-                    "prohibit-add"
-                } else if p.tag == "VX"
-                    || neg.long_only.contains(&p.stem)
-                    || p.tag == "XSA"
-                    || p.pos == Pos::Exist
-                    || p.stem.chars().count() >= neg.long_from_syllables
-                    // 안 goes between a noun and 하다 (공부 안 했어), not after other words.
-                    || (p.stem == "하" && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
-                    // After a connective the verbs form one predicate (시켜 먹었어):
-                    // 안 between them would split it.
-                    || p.before_tag == "EC"
-                {
-                    q.negation = Negation::Long(neg.long_aux.clone());
-                    "long-add"
-                } else {
-                    q.negation = Negation::Short(neg.short.clone());
-                    "short-add"
-                }
-            }
-            (Negation::Short(_) | Negation::Long(_), _) if self.has_negative_polarity(p) => return None,
-            (Negation::Short(_), _) => {
-                q.negation = Negation::None;
-                if p.noun_before_short {
-                    // 공부 안 했어 → 공부했어: the space before 안 goes too.
-                    q.start = p.start.checked_sub(1)?;
-                }
-                "short-remove"
-            }
-            (Negation::Long(_), _) => {
-                q.negation = Negation::None;
-                "long-remove"
-            }
-            (Negation::Prohibit, _) => {
-                q.negation = Negation::None;
-                "prohibit-remove"
-            }
-        };
-        Some((q, format!("negation/{rule}/{id}")))
-    }
-
-    /// Applies `change` to every reading; the rewritten text when the
-    /// readings agree on one, else nothing.
-    pub fn rewrite(
-        &self,
-        text: &str,
-        readings: &[Predicate],
-        kind: &'static str,
-        change: impl Fn(&Predicate) -> Option<(Predicate, String)>,
-    ) -> Option<Rewrite> {
-        let mut out: Option<Rewrite> = None;
-        for p in readings {
-            let (q, rule) = change(p)?;
-            let word = self.render(&q)?;
-            let new = format!("{}{word}{}", &text[..q.start], &text[q.end..]);
-            if new == text {
-                return None;
-            }
-            match &out {
-                Some(r) if r.text != new => return None,
-                Some(_) => {}
-                None => out = Some(Rewrite { kind, rule, text: new }),
-            }
-        }
-        out
-    }
 }

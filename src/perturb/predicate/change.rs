@@ -1,0 +1,146 @@
+//! Changing a reading: another tense, the other polarity; and the rewritten
+//! reply when every reading agrees on it.
+
+use super::{Negation, Pos, Predicate, Rewrite, Tense};
+use crate::perturb::rules::{Mood, TenseNegationRules};
+
+impl TenseNegationRules {
+    /// The reading moved to another tense: `past`, `present` or `future`.
+    pub fn shift_tense(&self, p: &Predicate, to: &str) -> Option<(Predicate, String)> {
+        let e = self.ending.get(p.ending)?;
+        if !e.tense || p.negation == Negation::Prohibit || p.tense.name() == to {
+            return None;
+        }
+        let tense = match to {
+            "past" => Tense::Past,
+            "present" => Tense::Present,
+            "future" => match e.future.as_deref() {
+                Some("gess") => Tense::FutureGess,
+                Some(_) | None if !e.geo.is_empty() => Tense::FutureGeo { space: true, form: 0 },
+                _ if e.gess => Tense::FutureGess,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let rule = format!("tense/{}-to-{to}/{}", p.tense.name(), e.id);
+        Some((Predicate { tense, ..p.clone() }, rule))
+    }
+
+    fn has_negative_polarity(&self, p: &Predicate) -> bool {
+        p.negative_polarity
+    }
+
+    /// The reading with its polarity flipped.
+    pub fn flip_negation(&self, p: &Predicate) -> Option<(Predicate, String)> {
+        let e = self.ending.get(p.ending)?;
+        let id = &e.id;
+        let neg = &self.negation;
+        let mut q = p.clone();
+        let rule = match (&p.negation, p.pos) {
+            (Negation::None, Pos::Copula) => {
+                q.pos = Pos::NegCopula;
+                q.stem = "아니".into();
+                q.tag = "VCN".into();
+                "copula-add"
+            }
+            (Negation::None, Pos::NegCopula) if self.has_negative_polarity(p) => return None,
+            (Negation::None, Pos::NegCopula) => {
+                q.pos = Pos::Copula;
+                q.stem = "이".into();
+                q.tag = "VCP".into();
+                q.copula_full = false;
+                "copula-remove"
+            }
+            (Negation::None, _)
+                if neg.never.contains(&p.stem) || neg.never.contains(&format!("{}{}", p.before_text, p.stem)) =>
+            {
+                return None
+            }
+            (Negation::None, _) if p.negative_polarity && neg.pairs.iter().any(|[_, b]| *b == p.stem) => return None,
+            (Negation::None, _) => {
+                let pair = (p.tag != "VX")
+                    .then(|| {
+                        neg.pairs.iter().find_map(|[a, b]| {
+                            if *a == p.stem {
+                                Some((b.clone(), "lexical-add"))
+                            } else if *b == p.stem {
+                                Some((a.clone(), "lexical-remove"))
+                            } else {
+                                None
+                            }
+                        })
+                    })
+                    .flatten();
+                if let Some((other, rule)) = pair {
+                    q.class = self.class_of(&other, p.pos);
+                    q.stem = other;
+                    rule
+                } else if e.mood != Mood::Any {
+                    e.prohibit.as_ref()?;
+                    q.negation = Negation::Prohibit;
+                    "prohibit-add"
+                } else if p.tag == "VX"
+                    || neg.long_only.contains(&p.stem)
+                    || p.tag == "XSA"
+                    || p.pos == Pos::Exist
+                    || p.stem.chars().count() >= neg.long_from_syllables
+                    // 안 goes between a noun and 하다 (공부 안 했어), not after other words.
+                    || (p.stem == "하" && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
+                    // After a connective the verbs form one predicate (시켜 먹었어):
+                    // 안 between them would split it.
+                    || p.before_tag == "EC"
+                {
+                    q.negation = Negation::Long(neg.long_aux.clone());
+                    "long-add"
+                } else {
+                    q.negation = Negation::Short(neg.short.clone());
+                    "short-add"
+                }
+            }
+            (Negation::Short(_) | Negation::Long(_), _) if self.has_negative_polarity(p) => return None,
+            (Negation::Short(_), _) => {
+                q.negation = Negation::None;
+                if p.noun_before_short {
+                    // 공부 안 했어 → 공부했어: the space before 안 goes too.
+                    q.start = p.start.checked_sub(1)?;
+                }
+                "short-remove"
+            }
+            (Negation::Long(_), _) => {
+                q.negation = Negation::None;
+                "long-remove"
+            }
+            (Negation::Prohibit, _) => {
+                q.negation = Negation::None;
+                "prohibit-remove"
+            }
+        };
+        Some((q, format!("negation/{rule}/{id}")))
+    }
+
+    /// Applies `change` to every reading; the rewritten text when the
+    /// readings agree on one, else nothing.
+    pub fn rewrite(
+        &self,
+        text: &str,
+        readings: &[Predicate],
+        kind: &'static str,
+        change: impl Fn(&Predicate) -> Option<(Predicate, String)>,
+    ) -> Option<Rewrite> {
+        let mut out: Option<Rewrite> = None;
+        for p in readings {
+            let (q, rule) = change(p)?;
+            let word = self.render(&q)?;
+            let new = format!("{}{word}{}", &text[..q.start], &text[q.end..]);
+            if new == text {
+                return None;
+            }
+            match &out {
+                Some(r) if r.text != new => return None,
+                Some(_) => {}
+                None => out = Some(Rewrite { kind, rule, text: new }),
+            }
+        }
+        out
+    }
+}
