@@ -33,6 +33,16 @@ fn pairs(reference: &Value) -> Vec<(Vec<String>, String)> {
         .collect()
 }
 
+fn as_pairs(owned: &[(Vec<String>, String)]) -> Vec<Pair<'_>> {
+    owned
+        .iter()
+        .map(|(c, r)| Pair {
+            context: c,
+            response: r,
+        })
+        .collect()
+}
+
 fn ids(v: &Value) -> Vec<Vec<i64>> {
     v.as_array()
         .unwrap()
@@ -50,13 +60,7 @@ fn check(name: &str, batch_tokens: usize) {
     let reference = reference();
     let expected = &reference["models"][name];
     let owned = pairs(&reference);
-    let pairs: Vec<Pair<'_>> = owned
-        .iter()
-        .map(|(c, r)| Pair {
-            context: c,
-            response: r,
-        })
-        .collect();
+    let pairs = as_pairs(&owned);
     let mut scorer = load(name);
     match scorer.mode() {
         Mode::Cross => {
@@ -287,13 +291,7 @@ fn pretraining_checkpoints_load_as_bare_encoders() {
 fn bf16_carries_an_exact_fp32_twin_that_matches_transformers() {
     let reference = reference();
     let owned = pairs(&reference);
-    let pairs: Vec<Pair<'_>> = owned
-        .iter()
-        .map(|(c, r)| Pair {
-            context: c,
-            response: r,
-        })
-        .collect();
+    let pairs = as_pairs(&owned);
     let dir = fixtures().join("models").join("bert-cls2");
     let bf16 = RunOptions {
         dtype: tch::Kind::BFloat16,

@@ -178,31 +178,12 @@ impl TenseNegationRules {
                         && !self.copula_never.iter().any(|q| q == noun);
                     if consonant.is_some() && !plausible && noun_tokens.len() == 1 && noun_tokens[0].surface == noun {
                         // Read it as the verb instead; the round trip decides.
-                        shapes.push(Shape {
-                            start_token: last.start,
-                            stem: noun.to_owned(),
-                            tag: "VV".into(),
-                            eps: ep_morphs(&ms[si + 1..]),
-                            tense: None,
-                            negation: Negation::None,
-                            noun_consonant: false,
-                            noun_before_short: false,
-                            before_tag: String::new(),
-                            before_text: String::new(),
-                        });
+                        shapes.push(Shape::new(last.start, noun, "VV", ep_morphs(&ms[si + 1..])));
                     }
                     if let (Some(c), true) = (consonant, plausible) {
                         shapes.push(Shape {
-                            start_token: stem_m.token,
-                            stem: "이".into(),
-                            tag: "VCP".into(),
-                            eps: ep_morphs(&ms[si + 1..]),
-                            tense: None,
-                            negation: Negation::None,
                             noun_consonant: c,
-                            noun_before_short: false,
-                            before_tag: String::new(),
-                            before_text: String::new(),
+                            ..Shape::new(stem_m.token, "이", "VCP", ep_morphs(&ms[si + 1..]))
                         });
                     }
                 }
@@ -219,16 +200,8 @@ impl TenseNegationRules {
                             let noun = &text[tokens[pw.start].start..tokens[pm.token].start];
                             if let Some(c) = hangul::ends_in_consonant(noun) {
                                 shapes.push(Shape {
-                                    start_token: pm.token,
-                                    stem: "아니".into(),
-                                    tag: "VCN".into(),
-                                    eps: ep_morphs(&ms[si + 1..]),
-                                    tense: None,
-                                    negation: Negation::None,
                                     noun_consonant: c,
-                                    noun_before_short: false,
-                                    before_tag: String::new(),
-                                    before_text: String::new(),
+                                    ..Shape::new(pm.token, "아니", "VCN", ep_morphs(&ms[si + 1..]))
                                 });
                             }
                         }
@@ -293,16 +266,10 @@ impl TenseNegationRules {
             return None;
         }
         let mut s = Shape {
-            start_token: m.token,
-            stem: m.text.clone(),
-            tag,
-            eps: ep_morphs(&ms[si + 1..]),
             tense,
-            negation: Negation::None,
-            noun_consonant: false,
-            noun_before_short: false,
             before_tag: before.as_ref().map(|b| b.tag.clone()).unwrap_or_default(),
             before_text: before.map(|b| b.text).unwrap_or_default(),
+            ..Shape::new(m.token, m.text.clone(), tag, ep_morphs(&ms[si + 1..]))
         };
         if w > 0 && m.token == word_start {
             let pms = morphs(ctx.tokens, ctx.words[w - 1].clone());
@@ -362,16 +329,8 @@ impl TenseNegationRules {
             return None;
         }
         Some(Shape {
-            start_token: range.start,
-            stem,
-            tag,
-            eps: Vec::new(),
-            tense: None,
             negation,
-            noun_consonant: false,
-            noun_before_short: false,
-            before_tag: String::new(),
-            before_text: String::new(),
+            ..Shape::new(range.start, stem, tag, Vec::new())
         })
     }
 
@@ -636,6 +595,24 @@ struct Shape {
     noun_before_short: bool,
     before_tag: String,
     before_text: String,
+}
+
+impl Shape {
+    /// A predicate with no negation, tense or neighbours read yet.
+    fn new(start_token: usize, stem: impl Into<String>, tag: impl Into<String>, eps: Vec<String>) -> Shape {
+        Shape {
+            start_token,
+            stem: stem.into(),
+            tag: tag.into(),
+            eps,
+            tense: None,
+            negation: Negation::None,
+            noun_consonant: false,
+            noun_before_short: false,
+            before_tag: String::new(),
+            before_text: String::new(),
+        }
+    }
 }
 
 fn ep_morphs(ms: &[Morph]) -> Vec<String> {
