@@ -252,8 +252,9 @@ impl TenseNegationRules {
         if tag == "VX" && !self.auxiliary_fits(&m.text, before.as_ref()) {
             if self.auxiliary.exist.contains(&m.text) {
                 tag = "VA".into();
-            } else if matches!(m.text.as_str(), "하" | "되") {
-                // The analyser tags 하다/되다 VX after words it misreads (숙제 다 했어).
+            } else if matches!(m.text.as_str(), "하" | "되" | "가" | "오") {
+                // The analyser tags these VX after words it misreads (숙제 다 했어,
+                // 보러 갈 거지): they are the main verb there.
                 tag = "VV".into();
             } else {
                 return None;
@@ -453,7 +454,8 @@ impl TenseNegationRules {
                                 if shape.negation == Negation::Prohibit && e.prohibit.is_none() {
                                     continue;
                                 }
-                                if question && e.mood != Mood::Any {
+                                if e.mood != Mood::Any && (question || pos != Pos::Verb) {
+                                    // Only verbs command or propose (편찮으세요 is not one).
                                     continue;
                                 }
                                 if !ending_can_end_with(e, last_char) && shape.negation != Negation::Prohibit {
