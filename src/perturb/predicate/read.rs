@@ -176,7 +176,13 @@ impl TenseNegationRules {
                     // likely a verb the analyser misread (가냐: 가다, not 가 + 이냐).
                     let plausible = (consonant == Some(true) || noun.chars().count() >= 2 || noun_tag == "NP")
                         && !self.copula_never.iter().any(|q| q == noun);
-                    if consonant.is_some() && !plausible && noun_tokens.len() == 1 && noun_tokens[0].surface == noun {
+                    if consonant.is_some()
+                        && !plausible
+                        && noun_tokens.len() == 1
+                        && noun_tokens[0].surface == noun
+                        && !self.copula_never.iter().any(|q| q == noun)
+                        && is_stem(noun)
+                    {
                         // Read it as the verb instead; the round trip decides.
                         shapes.push(Shape::new(last.start, noun, "VV", ep_morphs(&ms[si + 1..])));
                     }
