@@ -63,6 +63,7 @@ pub struct TenseNegationRules {
     pub imperative_cues: Vec<String>,
     pub imperative_auxiliaries: Vec<String>,
     pub imperative_verbs: Vec<String>,
+    pub leave_alone: Vec<String>,
     pub imperative_never: Vec<String>,
     pub honorific_lexical: Vec<String>,
     pub copula_never: Vec<String>,

@@ -105,6 +105,13 @@ impl TenseNegationRules {
         }
         let words = eojeols(&tokens[..n]);
         let end = tokens[n - 1].end;
+        if self
+            .leave_alone
+            .iter()
+            .any(|phrase| text[..end].ends_with(phrase.as_str()))
+        {
+            return Vec::new();
+        }
         let ctx = Ctx {
             text,
             tokens,
