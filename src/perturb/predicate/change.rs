@@ -84,8 +84,10 @@ impl TenseNegationRules {
                     || p.tag == "XSA"
                     || p.pos == Pos::Exist
                     || p.stem.chars().count() >= neg.long_from_syllables
-                    // 안 goes between a noun and 하다 (공부 안 했어), not after other words.
-                    || (p.stem == "하" && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
+                    // 안 goes before a 하다 written apart from its noun (숙제 안 했어),
+                    // not into a word (이상해: *이상 안 해, whether the analyser
+                    // calls it a verb or not; 이상하지 않아 fits both).
+                    || (p.stem == "하" && (!p.space_before || !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR")))
                     // After a connective the verbs form one predicate (시켜 먹었어):
                     // 안 between them would split it.
                     || p.before_tag == "EC"
