@@ -15,9 +15,9 @@ struct RawCase {
 }
 
 #[derive(Deserialize)]
-struct RawCandidate {
-    text: String,
-    label: u8,
+pub(crate) struct RawCandidate {
+    pub(crate) text: String,
+    pub(crate) label: u8,
 }
 
 /// Splits `bytes` into numbered lines (1-based), checking UTF-8 per line so an

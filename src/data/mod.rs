@@ -3,7 +3,7 @@
 
 mod error;
 pub mod fetch;
-mod jsonl;
+pub(crate) mod jsonl;
 pub mod manifest;
 pub mod sample;
 mod split;

@@ -133,15 +133,11 @@ impl Worker<'_> {
     }
 }
 
-fn missing_dictionary(dir: &Path) -> PerturbError {
-    PerturbError::NoDictionary(dir.to_path_buf())
-}
-
 /// Compiles the MeCab source files in `dir` into `system.dic`, once even when
 /// several processes ask at the same time.
 fn build_compiled(dir: &Path) -> Result<(), PerturbError> {
     if !SOURCE_FILES.iter().all(|f| dir.join(f).is_file()) {
-        return Err(missing_dictionary(dir));
+        return Err(PerturbError::NoDictionary(dir.to_path_buf()));
     }
     let io = |path: PathBuf| move |source| PerturbError::Io { path, source };
     let lock_path = dir.join(".build.lock");

@@ -90,19 +90,13 @@ pub struct Dialogue {
 struct RawInput {
     context: Vec<String>,
     #[serde(default)]
-    candidates: Option<Vec<RawCandidate>>,
+    candidates: Option<Vec<crate::data::jsonl::RawCandidate>>,
     #[serde(default)]
     response: Option<String>,
     #[serde(default)]
     src_dlg_id: Option<String>,
     #[serde(default)]
     did: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawCandidate {
-    text: String,
-    label: u8,
 }
 
 /// Reads KorAdvMRS cases (the first positive is the reply) or plain

@@ -36,18 +36,20 @@ pub struct Template {
 const REPETITION: &str = include_str!("../../perturbations/repetition.toml");
 const KEYWORDS: &str = include_str!("../../perturbations/keyword_stuffing.toml");
 
-pub fn repetition() -> Result<RepetitionRules, PerturbError> {
-    toml::from_str(REPETITION).map_err(|e| PerturbError::Rules {
-        file: "perturbations/repetition.toml",
+/// Parses an embedded rule file; errors name it.
+fn parse<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, PerturbError> {
+    toml::from_str(text).map_err(|e| PerturbError::Rules {
+        file,
         message: e.to_string(),
     })
 }
 
+pub fn repetition() -> Result<RepetitionRules, PerturbError> {
+    parse("perturbations/repetition.toml", REPETITION)
+}
+
 pub fn keywords() -> Result<KeywordRules, PerturbError> {
-    toml::from_str(KEYWORDS).map_err(|e| PerturbError::Rules {
-        file: "perturbations/keyword_stuffing.toml",
-        message: e.to_string(),
-    })
+    parse("perturbations/keyword_stuffing.toml", KEYWORDS)
 }
 
 /// `perturbations/tense_negation.toml`.
@@ -145,10 +147,7 @@ fn yes() -> bool {
 const TENSE_NEGATION: &str = include_str!("../../perturbations/tense_negation.toml");
 
 pub fn tense_negation() -> Result<TenseNegationRules, PerturbError> {
-    let rules: TenseNegationRules = toml::from_str(TENSE_NEGATION).map_err(|e| PerturbError::Rules {
-        file: "perturbations/tense_negation.toml",
-        message: e.to_string(),
-    })?;
+    let rules: TenseNegationRules = parse("perturbations/tense_negation.toml", TENSE_NEGATION)?;
     for e in &rules.ending {
         if e.mood != Mood::Any && e.tense {
             return Err(PerturbError::Rules {

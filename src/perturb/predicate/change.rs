@@ -26,10 +26,6 @@ impl TenseNegationRules {
         Some((Predicate { tense, ..p.clone() }, rule))
     }
 
-    fn has_negative_polarity(&self, p: &Predicate) -> bool {
-        p.negative_polarity
-    }
-
     /// The reading with its polarity flipped.
     pub fn flip_negation(&self, p: &Predicate) -> Option<(Predicate, String)> {
         let e = self.ending.get(p.ending)?;
@@ -43,7 +39,7 @@ impl TenseNegationRules {
                 q.tag = "VCN".into();
                 "copula-add"
             }
-            (Negation::None, Pos::NegCopula) if self.has_negative_polarity(p) => return None,
+            (Negation::None, Pos::NegCopula) if p.negative_polarity => return None,
             (Negation::None, Pos::NegCopula) => {
                 q.pos = Pos::Copula;
                 q.stem = "이".into();
@@ -99,7 +95,7 @@ impl TenseNegationRules {
                     "short-add"
                 }
             }
-            (Negation::Short(_) | Negation::Long(_), _) if self.has_negative_polarity(p) => return None,
+            (Negation::Short(_) | Negation::Long(_), _) if p.negative_polarity => return None,
             (Negation::Short(_), _) => {
                 q.negation = Negation::None;
                 if p.noun_before_short {

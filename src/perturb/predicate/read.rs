@@ -405,23 +405,33 @@ impl TenseNegationRules {
             Pos::Adjective => Some(Pos::Verb),
             _ => None,
         };
+        // The final of the stem's last syllable (Some(None): none), for the
+        // restorations below; auxiliaries are few and known: never restored.
+        let last_final = shape
+            .stem
+            .chars()
+            .last()
+            .and_then(hangul::Syllable::from_char)
+            .map(|s| s.final_jamo());
+        let restorable = shape.tag != "VX";
         let mut restored: Option<String> = None;
         for pos in std::iter::once(pos).chain(alternative) {
             if !found.is_empty() {
                 break;
             }
             let mut lemmas = vec![shape.stem.clone()];
-            // Auxiliaries are few and known: never restored.
-            restored =
-                with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r) && shape.tag != "VX");
+            restored = if restorable && last_final == Some(None) {
+                with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r))
+            } else {
+                None
+            };
             if let Some(r) = &restored {
                 lemmas.push(r.clone());
             }
             // Irregular stems the analyser may give in their changed form: 지(었)
             // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
             for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
-                let last = shape.stem.chars().last().and_then(hangul::Syllable::from_char);
-                if last.map(|s| s.final_jamo()) == Some(from) && shape.tag != "VX" {
+                if restorable && last_final == Some(from) {
                     if let Some(alt) = with_final(&shape.stem, to) {
                         if self.class_of(&alt, pos) == class {
                             lemmas.push(alt);
@@ -656,9 +666,6 @@ fn ep_morphs(ms: &[Morph]) -> Vec<String> {
 fn with_final(stem: &str, tail: Option<char>) -> Option<String> {
     let last = stem.chars().last()?;
     let s = hangul::Syllable::from_char(last)?;
-    if tail == Some('ㄹ') && s.has_final() {
-        return None;
-    }
     let mut out = stem[..stem.len() - last.len_utf8()].to_owned();
     out.push(s.with_final_jamo(tail)?.to_char()?);
     Some(out)
@@ -677,5 +684,4 @@ fn ending_can_end_with(e: &Ending, c: char) -> bool {
         || e.copula.as_ref().is_some_and(|[a, b]| ends(a) || ends(b))
         || e.neg_copula.as_deref().is_some_and(ends)
         || e.geo.iter().any(|g| ends(g))
-        || (e.verb.starts_with('U') && e.verb.chars().count() == 2)
 }
