@@ -1,6 +1,8 @@
 //! Parity with Hugging Face transformers on the committed fixtures
 //! (tests/fixtures/make_fixtures.py): same input ids, scores within 1e-4.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use rsbench::scorer::model::{Mode, ModelError, ModelScorer, RunOptions};
@@ -130,6 +132,15 @@ fn bert_uncased_vocab_txt_through_rust_tokenizers() {
 #[test]
 fn roberta_positions_and_double_separator() {
     check("roberta-cls2", 8192);
+}
+
+#[test]
+fn roberta_with_a_wordpiece_vocab_takes_the_tokenizers_bert_layout() {
+    // KLUE's RoBERTa: model_type roberta, BertTokenizer vocab.txt, pad id 0.
+    check("roberta-wordpiece-vocab", 8192);
+    let scorer = load("roberta-wordpiece-vocab");
+    let layout = &scorer.template().layout;
+    assert_eq!(layout.pair[1].ids.len(), 1, "one [SEP] between context and response");
 }
 
 #[test]
@@ -316,4 +327,31 @@ fn bf16_carries_an_exact_fp32_twin_that_matches_transformers() {
     let bare = ModelScorer::load(&dir, RunOptions { recheck: false, ..bf16 }).unwrap();
     assert!(bare.exact_twin().is_none());
     assert_eq!(bare.identity().params["bf16_recheck"], false);
+}
+
+#[test]
+fn unseen_configurations_match_transformers() {
+    // Fresh checkpoints no fixture covers (sizes, head counts, activations, KLUE-style and
+    // XLM-R-style tokenizers, separators, pooling, a traced DistilBERT), scored through the CLI.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    assert!(python.is_file(), "{} missing: run scripts/setup.sh", python.display());
+    let work = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(python)
+        .arg(root.join("tests/fixtures/unseen_parity.py"))
+        .arg(env!("CARGO_BIN_EXE_rsbench"))
+        .arg(common::koradvmrs_dir())
+        .arg(work.path())
+        .env("TRANSFORMERS_VERBOSITY", "error")
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every configuration reported, none skipped.
+    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 19, "{stdout}");
 }

@@ -75,3 +75,8 @@ fn roberta_special_tokens_tokenizer_json() {
 fn uncased_accent_stripping_vocab_txt() {
     check("bert-uncased-vocab");
 }
+
+#[test]
+fn cased_vocab_txt_under_a_roberta() {
+    check("roberta-wordpiece-vocab");
+}

@@ -86,11 +86,16 @@ pub struct ModelConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
-    /// Exact (erf) GELU: `gelu`.
+    /// Exact (erf) GELU: `gelu`, `gelu_python`.
     Gelu,
-    /// Tanh approximation: `gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`.
+    /// Tanh approximation: `gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`, `gelu_accurate`.
     GeluTanh,
     Relu,
+    /// `silu`, `swish`.
+    Silu,
+    /// `x · sigmoid(1.702 x)`: `quick_gelu`.
+    QuickGelu,
+    Mish,
 }
 
 impl ModelConfig {
@@ -132,9 +137,12 @@ impl ModelConfig {
             }
         }
         let activation = match raw.hidden_act.as_str() {
-            "gelu" => Activation::Gelu,
-            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Activation::GeluTanh,
+            "gelu" | "gelu_python" => Activation::Gelu,
+            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" | "gelu_accurate" => Activation::GeluTanh,
             "relu" => Activation::Relu,
+            "silu" | "swish" => Activation::Silu,
+            "quick_gelu" => Activation::QuickGelu,
+            "mish" => Activation::Mish,
             other => return Err(invalid(format!("hidden_act `{other}` is not supported"))),
         };
         if raw.hidden_size % raw.num_attention_heads != 0 {

@@ -151,6 +151,9 @@ impl Encoder {
             Activation::Gelu => x.gelu("none"),
             Activation::GeluTanh => x.gelu("tanh"),
             Activation::Relu => x.relu(),
+            Activation::Silu => x.silu(),
+            Activation::QuickGelu => x * (x * 1.702).sigmoid(),
+            Activation::Mish => x.mish(),
         }
     }
 

@@ -176,21 +176,15 @@ impl ModelScorer {
                 ))
             })?],
         };
-        let pair_separator = match family {
-            Family::Roberta => vec![tokenizer.sep, tokenizer.sep],
-            _ => vec![tokenizer.sep],
-        };
         let wanted = sidecar.max_length.or(tokenizer.model_max_length).unwrap_or(512);
         let max_length = position_limit.map_or(wanted, |limit| wanted.min(limit));
         if max_length < 8 {
             return Err(sidecar_err(format!("max_length {max_length} is too short")));
         }
         let template = Template {
-            cls: tokenizer.cls,
-            sep: tokenizer.sep,
+            layout: tokenizer.layout.clone(),
             pad: tokenizer.pad,
             turn_separator,
-            pair_separator,
             max_length: max_length as usize,
             two_token_types,
         };
@@ -330,7 +324,7 @@ impl ModelScorer {
     /// Bi-encoder input for one side.
     pub fn single_input(&self, prefix: &str, text: &str, keep_end: bool) -> Result<Encoded, ModelError> {
         let joined = self.tokenizer.ids(&format!("{prefix}{text}"))?;
-        if joined.len() + 2 <= self.template.max_length || prefix.is_empty() {
+        if self.template.single_fits(joined.len()) || prefix.is_empty() {
             let body = if prefix.is_empty() { joined.clone() } else { Vec::new() };
             return Ok(self.template.single(&joined, &[], &body, keep_end));
         }

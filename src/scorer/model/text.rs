@@ -11,6 +11,7 @@ use rust_tokenizers::vocab::Vocab as _;
 use serde_json::Value;
 
 use super::config::Family;
+use super::template::{Layout, Specials};
 use super::ModelError;
 
 enum Backend {
@@ -21,7 +22,9 @@ enum Backend {
 pub struct TextTokenizer {
     backend: Backend,
     pub source: PathBuf,
-    pub cls: i64,
+    /// Where the special tokens go (see `template`).
+    pub layout: Layout,
+    /// The default turn separator.
     pub sep: i64,
     pub pad: i64,
     /// `model_max_length` from tokenizer_config.json, when it is a real limit.
@@ -46,13 +49,6 @@ impl TextTokenizer {
             })?,
             Err(_) => Value::Object(Default::default()),
         };
-        let (cls_default, sep_default, pad_default) = match family {
-            Family::Roberta => ("<s>", "</s>", "<pad>"),
-            _ => ("[CLS]", "[SEP]", "[PAD]"),
-        };
-        let cls_name = token_name(&config, "cls_token").unwrap_or_else(|| cls_default.into());
-        let sep_name = token_name(&config, "sep_token").unwrap_or_else(|| sep_default.into());
-        let pad_name = token_name(&config, "pad_token").unwrap_or_else(|| pad_default.into());
         let model_max_length = config
             .get("model_max_length")
             .and_then(Value::as_f64)
@@ -61,6 +57,15 @@ impl TextTokenizer {
 
         let json = dir.join("tokenizer.json");
         let vocab = dir.join("vocab.txt");
+        // Unnamed special tokens: HF's defaults for the tokenizer class that reads
+        // these files (a vocab.txt is always a BertTokenizer, even under a RoBERTa).
+        let (cls_default, sep_default, pad_default) = match family {
+            Family::Roberta if json.is_file() => ("<s>", "</s>", "<pad>"),
+            _ => ("[CLS]", "[SEP]", "[PAD]"),
+        };
+        let cls_name = token_name(&config, "cls_token").unwrap_or_else(|| cls_default.into());
+        let sep_name = token_name(&config, "sep_token").unwrap_or_else(|| sep_default.into());
+        let pad_name = token_name(&config, "pad_token").unwrap_or_else(|| pad_default.into());
         let (backend, source) = if json.is_file() {
             let mut t = tokenizers::Tokenizer::from_file(&json).map_err(|e| ModelError::Tokenizer {
                 path: json.clone(),
@@ -90,7 +95,7 @@ impl TextTokenizer {
         let mut tok = TextTokenizer {
             backend,
             source,
-            cls: 0,
+            layout: Layout::bert(0, 0),
             sep: 0,
             pad: 0,
             model_max_length,
@@ -101,8 +106,32 @@ impl TextTokenizer {
                 message: format!("special token `{name}` is not in the vocabulary"),
             })
         };
-        tok.cls = lookup(&tok, &cls_name)?;
-        tok.sep = lookup(&tok, &sep_name)?;
+        let probed = match &tok.backend {
+            Backend::Hf(t) => probe_layout(t).map_err(|message| ModelError::Tokenizer {
+                path: tok.source.clone(),
+                message,
+            })?,
+            Backend::WordPiece(_) => None,
+        };
+        tok.layout = match probed {
+            Some(layout) => layout,
+            None => {
+                let (cls, sep) = (lookup(&tok, &cls_name)?, lookup(&tok, &sep_name)?);
+                // A vocab.txt is read as HF's BertTokenizer reads it, whatever the model.
+                match (&tok.backend, family) {
+                    (Backend::Hf(_), Family::Roberta) => Layout::roberta(cls, sep),
+                    _ => Layout::bert(cls, sep),
+                }
+            }
+        };
+        tok.sep = match tok.token_id(&sep_name) {
+            Some(id) => id,
+            // A tokenizer.json whose config names no separator: the last one its layout adds.
+            None => match tok.layout.pair[2].ids.last() {
+                Some(&id) if token_name(&config, "sep_token").is_none() => id,
+                _ => lookup(&tok, &sep_name)?,
+            },
+        };
         tok.pad = lookup(&tok, &pad_name)?;
         Ok(tok)
     }
@@ -137,4 +166,60 @@ impl TextTokenizer {
             }
         }
     }
+}
+
+/// Reads a `tokenizer.json`'s special-token layout off its post-processor by
+/// running two marker segments through it; `None` when it has none.
+fn probe_layout(t: &tokenizers::Tokenizer) -> Result<Option<Layout>, String> {
+    if t.get_post_processor().is_none() {
+        return Ok(None);
+    }
+    const A: u32 = u32::MAX;
+    const B: u32 = u32::MAX - 1;
+    let segment = |id: u32, type_id: u32| {
+        tokenizers::Encoding::from_tokens(vec![tokenizers::Token::new(id, String::new(), (0, 0))], type_id)
+    };
+    let single = t
+        .post_process(segment(A, 0), None, true)
+        .map_err(|e| format!("its post-processor failed on one segment: {e}"))?;
+    let pair = t
+        .post_process(segment(A, 0), Some(segment(B, 1)), true)
+        .map_err(|e| format!("its post-processor failed on a pair: {e}"))?;
+    let unexpected = || "its post-processor does not keep each segment once, in order".to_string();
+    let [single_before, single_after] = split_at_markers(&single, &[A]).ok_or_else(unexpected)?;
+    let [pair_before, between, pair_after] = split_at_markers(&pair, &[A, B]).ok_or_else(unexpected)?;
+    let type_of = |e: &tokenizers::Encoding, marker: u32| -> i64 {
+        let at = e.get_ids().iter().position(|&i| i == marker).unwrap_or(0);
+        i64::from(e.get_type_ids().get(at).copied().unwrap_or(0))
+    };
+    Ok(Some(Layout {
+        single: [single_before, single_after],
+        pair: [pair_before, between, pair_after],
+        segment_types: [type_of(&pair, A), type_of(&pair, B)],
+    }))
+}
+
+/// The special tokens before, between and after the markers (each present once, in order).
+fn split_at_markers<const N: usize>(e: &tokenizers::Encoding, markers: &[u32]) -> Option<[Specials; N]> {
+    let ids = e.get_ids();
+    let types = e.get_type_ids();
+    let mut cuts = Vec::with_capacity(markers.len());
+    for m in markers {
+        let mut found = ids.iter().enumerate().filter(|&(_, i)| i == m);
+        let (at, _) = found.next()?;
+        if found.next().is_some() || cuts.last().is_some_and(|&last| at < last) {
+            return None;
+        }
+        cuts.push(at);
+    }
+    let mut parts = Vec::with_capacity(N);
+    let mut start = 0;
+    for end in cuts.into_iter().chain(std::iter::once(ids.len())) {
+        parts.push(Specials {
+            ids: ids[start..end].iter().map(|&i| i64::from(i)).collect(),
+            types: types[start..end].iter().map(|&t| i64::from(t)).collect(),
+        });
+        start = end + 1;
+    }
+    parts.try_into().ok()
 }
