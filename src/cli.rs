@@ -278,6 +278,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 "libtorch: cuda {} ({} devices), cudnn {}, mkldnn {}, {} intra-op threads",
                 t.cuda_available, t.cuda_devices, t.cudnn_available, t.mkldnn, t.intra_op_threads
             );
+            println!("libtorch CUDA backend: {}", t.cuda_backend);
             println!("rayon threads: {}", rayon::current_num_threads());
             Ok(Outcome::Done)
         }

@@ -224,3 +224,45 @@ fn tsv_case_without_positive_is_excluded_and_counted() {
     let overall = csv.lines().find(|l| l.starts_with("adversarial,overall,")).unwrap();
     assert!(overall.starts_with("adversarial,overall,3,1,"), "{overall}");
 }
+
+#[test]
+fn cuda_device_without_a_gpu_is_a_clear_error_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-cls2");
+    let out = rsbench(
+        &["eval", "--device", "gpu", "--model", model.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("expected cpu, cuda or cuda:N"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The devices the binary sees (it loads libtorch's CUDA backend for `info`).
+    let info = text(&rsbench(&["info"], tmp.path()).stdout);
+    let gpus: i64 = info
+        .split_once(" devices)")
+        .and_then(|(head, _)| head.rsplit_once('(')?.1.parse().ok())
+        .unwrap_or_else(|| panic!("no device count in {info}"));
+    let spec = format!("cuda:{gpus}"); // one past the last device, on any machine
+    let out = rsbench(
+        &[
+            "eval",
+            "--device",
+            &spec,
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            "run",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("--device {spec}: libtorch sees {gpus} CUDA device(s)")),
+        "{err}"
+    );
+    assert!(!tmp.path().join("run").exists());
+}

@@ -176,17 +176,49 @@ fn load_err(dir: &Path) -> String {
 }
 
 #[test]
-fn pickle_checkpoints_are_refused_with_a_conversion_hint() {
+fn pickle_checkpoints_are_refused_with_a_conversion_hint_that_works() {
     let tmp = tempfile::tempdir().unwrap();
     copy_model("bert-cls2", tmp.path());
-    std::fs::remove_file(tmp.path().join("model.safetensors")).unwrap();
-    std::fs::write(tmp.path().join("pytorch_model.bin"), b"\x80\x02}q\x00.").unwrap();
+    let safetensors = tmp.path().join("model.safetensors");
+    let pickle = tmp.path().join("pytorch_model.bin");
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    // A real pickle checkpoint: the fixture's tensors through torch.save.
+    let made = std::process::Command::new(&python)
+        .arg("-c")
+        .arg("import sys, torch, safetensors.torch as st; torch.save(st.load_file(sys.argv[1]), sys.argv[2])")
+        .arg(&safetensors)
+        .arg(&pickle)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::remove_file(&safetensors).unwrap();
     let e = load_err(tmp.path());
     assert!(
         e.contains("pytorch_model.bin: PyTorch pickle checkpoints are refused"),
         "{e}"
     );
-    assert!(e.contains("safe_serialization=True"), "{e}");
+    // Run the command the message gives; the model then loads and scores as before.
+    let command = e
+        .split_once("python -c \"")
+        .and_then(|(_, rest)| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no command in {e}"));
+    let converted = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(command)
+        .status()
+        .unwrap();
+    assert!(converted.success(), "{command}");
+    std::fs::remove_file(&pickle).unwrap();
+    let reference = reference();
+    let owned = pairs(&reference);
+    let scores = ModelScorer::load(tmp.path(), RunOptions::default())
+        .unwrap()
+        .score(&as_pairs(&owned))
+        .unwrap();
+    let want = reference["models"]["bert-cls2"]["scores"].as_array().unwrap();
+    for (got, want) in scores.iter().zip(want) {
+        assert!((got - want.as_f64().unwrap()).abs() < 1e-4, "{got} vs {want}");
+    }
 }
 
 #[test]

@@ -17,32 +17,13 @@ pub fn parse_device(spec: &str) -> Result<Device, ModelError> {
             }
         },
     };
-    load_cuda_backend();
+    let loaded = crate::scorer::load_cuda_backend();
     let available = tch::Cuda::device_count();
     match device {
         Device::Cuda(n) if (n as i64) < available => Ok(device),
-        _ => Err(ModelError::Options(format!(
-            "--device {spec}: libtorch sees {available} CUDA device(s) on this machine"
-        ))),
+        _ => Err(ModelError::Options(match loaded {
+            Err(why) => format!("--device {spec}: libtorch's CUDA backend did not load ({why})"),
+            Ok(()) => format!("--device {spec}: libtorch sees {available} CUDA device(s) on this machine"),
+        })),
     }
-}
-
-/// The binary links only libtorch_cpu; libtorch_cuda registers the CUDA
-/// backend when it is loaded, so load it (once) before the first CUDA call.
-fn load_cuda_backend() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let Some(dir) = option_env!("RSBENCH_LIBTORCH_LIB") else {
-            return;
-        };
-        let path = std::path::Path::new(dir).join("libtorch_cuda.so");
-        let Ok(c_path) = std::ffi::CString::new(path.to_string_lossy().as_bytes()) else {
-            return;
-        };
-        // SAFETY: dlopen with a valid C string; the handle is kept for the
-        // process lifetime on purpose (the backend must stay registered).
-        unsafe {
-            libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL);
-        }
-    });
 }

@@ -11,10 +11,12 @@ pub enum ModelError {
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
     #[error(
-        "{}: PyTorch pickle checkpoints are refused (unpickling runs arbitrary code). Convert it once with Python: \
-         `from transformers import AutoModel; AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)` \
-         (or `safetensors.torch.save_file(torch.load(f, weights_only=True), 'model.safetensors')`)",
-        path.display()
+        "{}: PyTorch pickle checkpoints are refused (unpickling runs arbitrary code). Convert it once to safetensors, \
+         every tensor kept, the head included: python -c \"import torch, safetensors.torch as st; \
+         st.save_file({{k: v.clone() for k, v in torch.load('{}', weights_only=True).items()}}, '{}', metadata={{'format': 'pt'}})\"",
+        path.display(),
+        path.display(),
+        path.with_file_name("model.safetensors").display()
     )]
     Pickle { path: PathBuf },
     #[error("{}: unsupported model_type `{model_type}` (supported: bert, roberta, xlm-roberta, camembert, electra); export it to TorchScript with an rsbench.toml sidecar instead", path.display())]
