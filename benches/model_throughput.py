@@ -1,6 +1,7 @@
 """rsbench's libtorch scorer against the plain Hugging Face Python loop, side by side.
 
     .venv/bin/python benches/model_throughput.py [--every K] [--bi-model DIR] [--skip-python]
+        [--device cpu|cuda] [--bin PATH]
 
 Runs in one process tree on the same machine, same torch 2.13, same thread count:
 - the machine's measured fp32 and bf16 GEMM peak (torch.matmul, 2048³, best of 5);
@@ -15,6 +16,8 @@ Runs in one process tree on the same machine, same torch 2.13, same thread count
 `--every K` keeps every K-th case of each KorAdvMRS file (default 10: a BERT-base forward over
 all 26,640 candidate slots takes about an hour of the Python loop on 2 cores; `--every 1` runs it
 all). Prints pairs/s, ratios, and rsbench's model FLOP/s against the fp32 GEMM peak.
+`--device cuda` runs both sides (and the GEMM peak) on the GPU; `--bin` names an rsbench binary
+built elsewhere (scripts/gpu_binary.sh) instead of building one here.
 """
 
 import argparse
@@ -32,17 +35,27 @@ from transformers import AutoModel, AutoModelForSequenceClassification, AutoToke
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / "target" / "release" / "rsbench"
+DEVICE = "cpu"
+
+
+def sync():
+    if DEVICE != "cpu":
+        torch.cuda.synchronize()
 
 
 def gemm_peak(dtype, threads, n=2048):
     torch.set_num_threads(threads)
-    a = torch.randn(n, n, dtype=dtype)
-    b = torch.randn(n, n, dtype=dtype)
+    if DEVICE != "cpu":
+        n = 8192
+    a = torch.randn(n, n, dtype=dtype, device=DEVICE)
+    b = torch.randn(n, n, dtype=dtype, device=DEVICE)
     torch.matmul(a, b)
+    sync()
     best = float("inf")
     for _ in range(5):
         t = time.perf_counter()
         torch.matmul(a, b)
+        sync()
         best = min(best, time.perf_counter() - t)
     return 2 * n**3 / best
 
@@ -87,7 +100,8 @@ def distinct_set(src, dest):
 
 def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=()):
     cmd = [str(BIN), "eval", "--model", str(model), "--dataset", str(dataset), "--split", split,
-           "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--out", str(out), "-q", *extra]
+           "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--device", DEVICE,
+           "--out", str(out), "-q", *extra]
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t
@@ -128,14 +142,14 @@ def python_cross(model_dir, pairs, threads, batch=32):
     torch.set_num_threads(threads)
     t = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval()
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval().to(DEVICE)
     sep = f" {tok.sep_token} "
     scores = []
     with torch.inference_mode():
         for i in range(0, len(pairs), batch):
             chunk = pairs[i : i + batch]
             enc = tok([sep.join(c) for c, _, _ in chunk], [r for _, r, _ in chunk],
-                      padding=True, truncation=True, return_tensors="pt")
+                      padding=True, truncation=True, return_tensors="pt").to(DEVICE)
             logits = model(**enc).logits
             scores.extend((logits[:, 1] - logits[:, 0]).tolist())
     return time.perf_counter() - t, scores
@@ -145,10 +159,10 @@ def python_bi(model_dir, pairs, threads, batch=32):
     torch.set_num_threads(threads)
     t = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModel.from_pretrained(str(model_dir), add_pooling_layer=False).eval()
+    model = AutoModel.from_pretrained(str(model_dir), add_pooling_layer=False).eval().to(DEVICE)
 
     def embed(texts):
-        enc = tok(texts, padding=True, truncation=True, return_tensors="pt")
+        enc = tok(texts, padding=True, truncation=True, return_tensors="pt").to(DEVICE)
         h = model(**enc).last_hidden_state
         m = enc["attention_mask"].unsqueeze(-1).float()
         return torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
@@ -174,16 +188,24 @@ def main():
     ap.add_argument("--model", default=str(ROOT / "models/bench-bert-base"))
     ap.add_argument("--bi-model", default=str(ROOT / "models/multilingual-e5-small-q4"))
     ap.add_argument("--skip-python", action="store_true")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--bin", help="an rsbench binary to use instead of building target/release/rsbench")
     args = ap.parse_args()
+    global BIN, DEVICE
+    DEVICE = args.device
     threads = os.cpu_count() or 1
     model = Path(args.model)
     if not model.is_dir():
         subprocess.run([sys.executable, str(ROOT / "tests/fixtures/make_fixtures.py"), "--bench", str(model)], check=True)
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if args.bin:
+        BIN = Path(args.bin).resolve()
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 
     fp32_peak = gemm_peak(torch.float32, threads)
     bf16_peak = gemm_peak(torch.bfloat16, threads)
-    print(f"machine: {threads} threads, torch {torch.__version__}; GEMM peak fp32 {fp32_peak / 1e9:.1f} GFLOP/s, "
+    where = torch.cuda.get_device_name() if DEVICE != "cpu" else f"{threads} threads"
+    print(f"machine: {where}, torch {torch.__version__}; GEMM peak fp32 {fp32_peak / 1e9:.1f} GFLOP/s, "
           f"bf16 {bf16_peak / 1e9:.1f} GFLOP/s")
 
     with tempfile.TemporaryDirectory() as tmp:

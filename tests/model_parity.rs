@@ -311,6 +311,23 @@ fn torchscript_sidecar_errors_are_named() {
 }
 
 #[test]
+fn torchscript_refuses_bf16_casting_and_names_the_module() {
+    let dir = fixtures().join("models").join("bert-torchscript");
+    let options = RunOptions {
+        dtype: tch::Kind::BFloat16,
+        ..RunOptions::default()
+    };
+    let e = match ModelScorer::load(&dir, options) {
+        Ok(_) => panic!("a TorchScript module was cast to bf16"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        e.contains("model.pt: a TorchScript module runs in the precision it was exported in"),
+        "{e}"
+    );
+}
+
+#[test]
 fn pretraining_checkpoints_load_as_bare_encoders() {
     let tmp = tempfile::tempdir().unwrap();
     copy_model("bert-encoder", tmp.path());
@@ -385,5 +402,5 @@ fn unseen_configurations_match_transformers() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Every configuration reported, none skipped.
-    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 19, "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 20, "{stdout}");
 }

@@ -547,6 +547,11 @@ impl Scorer for ModelScorer {
         if self.options.dtype == Kind::BFloat16 {
             params.insert("bf16_recheck".into(), self.twin.is_some().into());
         }
+        let device = match self.options.device {
+            Device::Cuda(n) => format!("cuda:{n}"),
+            _ => "cpu".to_owned(),
+        };
+        params.insert("device".into(), device.into());
         ScorerIdentity {
             kind: "model".into(),
             params,

@@ -64,7 +64,15 @@ impl ScriptModule {
         })?;
         module.set_eval();
         if kind != Kind::Float {
-            module.to(device, kind, false);
+            // A traced graph bakes its dtypes in (mask constants, casts): casting the
+            // weights alone breaks it, and libtorch's `Module::to` also casts integer
+            // buffers such as BERT's position_ids.
+            return Err(ModelError::Invalid {
+                path,
+                message: "a TorchScript module runs in the precision it was exported in: use --dtype f32 \
+                          (for bf16, trace `model.to(torch.bfloat16)` and run that with --dtype f32)"
+                    .into(),
+            });
         }
         Ok(ScriptModule {
             module,
