@@ -169,7 +169,11 @@ fn copy_model(name: &str, to: &Path) {
 }
 
 fn load_err(dir: &Path) -> String {
-    match ModelScorer::load(dir, RunOptions::default()) {
+    load_err_with(dir, RunOptions::default())
+}
+
+fn load_err_with(dir: &Path, options: RunOptions) -> String {
+    match ModelScorer::load(dir, options) {
         Ok(_) => panic!("{} loaded", dir.display()),
         Err(e) => e.to_string(),
     }
@@ -317,10 +321,7 @@ fn torchscript_refuses_bf16_casting_and_names_the_module() {
         dtype: tch::Kind::BFloat16,
         ..RunOptions::default()
     };
-    let e = match ModelScorer::load(&dir, options) {
-        Ok(_) => panic!("a TorchScript module was cast to bf16"),
-        Err(e) => e.to_string(),
-    };
+    let e = load_err_with(&dir, options);
     assert!(
         e.contains("model.pt: a TorchScript module runs in the precision it was exported in"),
         "{e}"

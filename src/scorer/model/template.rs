@@ -93,55 +93,37 @@ pub struct Template {
     pub two_token_types: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Encoded {
     pub ids: Vec<i64>,
     pub types: Vec<i64>,
 }
 
 /// Builds one sequence piece by piece.
-struct Builder<'a> {
-    template: &'a Template,
+#[derive(Default)]
+struct Builder {
     out: Encoded,
 }
 
-impl<'a> Builder<'a> {
-    fn new(template: &'a Template, capacity: usize) -> Self {
-        Builder {
-            template,
-            out: Encoded {
-                ids: Vec::with_capacity(capacity),
-                types: Vec::with_capacity(capacity),
-            },
-        }
-    }
-
+impl Builder {
     fn specials(mut self, s: &Specials) -> Self {
         self.out.ids.extend_from_slice(&s.ids);
-        self.typed(&s.types)
+        self.out.types.extend_from_slice(&s.types);
+        self
     }
 
     fn segment(mut self, ids: &[i64], kind: i64) -> Self {
         self.out.ids.extend_from_slice(ids);
-        let n = ids.len();
-        self.out.types.extend(std::iter::repeat_n(self.kind(kind), n));
+        self.out.types.extend(std::iter::repeat_n(kind, ids.len()));
         self
     }
 
-    fn typed(mut self, types: &[i64]) -> Self {
-        for &t in types {
-            let t = self.kind(t);
-            self.out.types.push(t);
+    /// A model with a single token type gets zeros, whatever the tokenizer says.
+    fn finish(mut self, two_token_types: bool) -> Encoded {
+        if !two_token_types {
+            self.out.types.fill(0);
         }
-        self
-    }
-
-    fn kind(&self, t: i64) -> i64 {
-        if self.template.two_token_types {
-            t
-        } else {
-            0
-        }
+        self.out
     }
 }
 
@@ -160,14 +142,13 @@ impl Template {
             context.extend_from_slice(u);
         }
         let context = &context[context.len().saturating_sub(context_budget)..];
-        let capacity = layout.pair_overhead() + context.len() + response.len();
-        Builder::new(self, capacity)
+        Builder::default()
             .specials(&layout.pair[0])
             .segment(context, layout.segment_types[0])
             .specials(&layout.pair[1])
             .segment(response, layout.segment_types[1])
             .specials(&layout.pair[2])
-            .out
+            .finish(self.two_token_types)
     }
 
     /// Whether `tokens` fit one bi-encoder side without truncation.
@@ -191,11 +172,11 @@ impl Template {
             };
             prefix.iter().chain(kept).copied().take(budget).collect()
         };
-        Builder::new(self, body.len() + layout.single_overhead())
+        Builder::default()
             .specials(&layout.single[0])
             .segment(&body, layout.segment_types[0])
             .specials(&layout.single[1])
-            .out
+            .finish(self.two_token_types)
     }
 }
 
