@@ -30,3 +30,22 @@ pub fn rsbench(args: &[&str], cwd: &Path) -> Output {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// Property-test settings shared by every `proptest!` block: a fixed seed, so
+/// CI runs the same cases every time and a red build can be reproduced
+/// (`PROPTEST_RNG_SEED=<n>` explores others, `PROPTEST_CASES=<n>` runs more),
+/// and failures found on any seed
+/// saved beside the test as `tests/<name>.proptest-regressions`, which proptest
+/// replays first on every run.
+pub fn proptest_config(cases: u32, regressions: &'static str) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
+    let mut config = Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
+    if config.rng_seed == RngSeed::Random {
+        config.rng_seed = RngSeed::Fixed(0x5eed_2021);
+    }
+    config.failure_persistence = Some(Box::new(FileFailurePersistence::Direct(regressions)));
+    config
+}
