@@ -403,5 +403,5 @@ fn unseen_configurations_match_transformers() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Every configuration reported, none skipped.
-    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 23, "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 34, "{stdout}");
 }

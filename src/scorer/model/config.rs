@@ -86,16 +86,38 @@ pub struct ModelConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
-    /// Exact (erf) GELU: `gelu`, `gelu_python`.
+    /// Exact (erf) GELU, torch's kernel: `gelu`.
     Gelu,
-    /// Tanh approximation: `gelu_new`, `gelu_pytorch_tanh`, `gelu_fast`, `gelu_accurate`.
+    /// Exact GELU written out: `gelu_python`.
+    GeluPython,
+    /// Tanh approximation, torch's kernel: `gelu_pytorch_tanh`.
     GeluTanh,
+    /// Tanh approximation written out: `gelu_new`, `gelu_accurate`, `gelu_python_tanh`.
+    GeluNew,
+    /// Tanh approximation with the constant rounded to 0.7978845608: `gelu_fast`.
+    GeluFast,
+    /// Exact GELU clipped to [-10, 10]: `gelu_10`.
+    Gelu10,
     Relu,
+    /// `relu(x)²`: `relu2`.
+    Relu2,
+    Relu6,
+    /// Slope 0.01 below zero (torch's default, which HF's `leaky_relu` uses).
+    LeakyRelu,
     /// `silu`, `swish`.
     Silu,
     /// `x · sigmoid(1.702 x)`: `quick_gelu`.
     QuickGelu,
     Mish,
+    Hardswish,
+    Sigmoid,
+    Tanh,
+    /// MEGA's `0.5 (1 + erf((x - 0.707107) / (0.282095 √2)))`: `laplace`.
+    Laplace,
+    /// `sqrt(softplus(x))`: `sqrtsoftplus`.
+    SqrtSoftplus,
+    /// Identity: `linear`.
+    Linear,
 }
 
 impl ModelConfig {
@@ -137,12 +159,26 @@ impl ModelConfig {
             }
         }
         let activation = match raw.hidden_act.as_str() {
-            "gelu" | "gelu_python" => Activation::Gelu,
-            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" | "gelu_accurate" => Activation::GeluTanh,
+            "gelu" => Activation::Gelu,
+            "gelu_python" => Activation::GeluPython,
+            "gelu_pytorch_tanh" => Activation::GeluTanh,
+            "gelu_new" | "gelu_accurate" | "gelu_python_tanh" => Activation::GeluNew,
+            "gelu_fast" => Activation::GeluFast,
+            "gelu_10" => Activation::Gelu10,
             "relu" => Activation::Relu,
+            "relu2" => Activation::Relu2,
+            "relu6" => Activation::Relu6,
+            "leaky_relu" => Activation::LeakyRelu,
             "silu" | "swish" => Activation::Silu,
             "quick_gelu" => Activation::QuickGelu,
             "mish" => Activation::Mish,
+            "hardswish" => Activation::Hardswish,
+            "sigmoid" => Activation::Sigmoid,
+            "tanh" => Activation::Tanh,
+            "laplace" => Activation::Laplace,
+            "sqrtsoftplus" => Activation::SqrtSoftplus,
+            "linear" => Activation::Linear,
+            // `prelu` and `xielu` carry learned parameters of their own.
             other => return Err(invalid(format!("hidden_act `{other}` is not supported"))),
         };
         if raw.hidden_size % raw.num_attention_heads != 0 {

@@ -146,14 +146,34 @@ impl Encoder {
         })
     }
 
+    /// Each activation is the same sequence of torch operations transformers runs
+    /// (`transformers/activations.py`), so the rounding matches too: the written-out GELUs
+    /// differ from torch's fused kernels in the last bit, which a badly conditioned
+    /// model amplifies past 1e-4 in its scores.
     fn activate(&self, x: &Tensor) -> Tensor {
         match self.config.activation {
             Activation::Gelu => x.gelu("none"),
+            Activation::GeluPython => x * 0.5 * ((x / std::f64::consts::SQRT_2).erf() + 1.0),
             Activation::GeluTanh => x.gelu("tanh"),
+            Activation::GeluNew => {
+                let sqrt_2_over_pi = (2.0 / std::f64::consts::PI).sqrt();
+                x * 0.5 * (((x + x.pow_tensor_scalar(3.0) * 0.044715) * sqrt_2_over_pi).tanh() + 1.0)
+            }
+            Activation::GeluFast => x * 0.5 * ((x * 0.7978845608 * (x * 0.044715 * x + 1.0)).tanh() + 1.0),
+            Activation::Gelu10 => x.gelu("none").clamp(-10.0, 10.0),
             Activation::Relu => x.relu(),
+            Activation::Relu2 => x.relu().square(),
+            Activation::Relu6 => x.relu6(),
+            Activation::LeakyRelu => x.leaky_relu(),
             Activation::Silu => x.silu(),
             Activation::QuickGelu => x * (x * 1.702).sigmoid(),
             Activation::Mish => x.mish(),
+            Activation::Hardswish => x.hardswish(),
+            Activation::Sigmoid => x.sigmoid(),
+            Activation::Tanh => x.tanh(),
+            Activation::Laplace => (((x - 0.707107) / (0.282095 * std::f64::consts::SQRT_2)).erf() + 1.0) * 0.5,
+            Activation::SqrtSoftplus => x.softplus().sqrt(),
+            Activation::Linear => x.shallow_clone(),
         }
     }
 
@@ -172,9 +192,11 @@ impl Encoder {
                 .unsqueeze(0)
                 .expand([b, l], false),
         };
+        // Summed in transformers' order: float addition does not associate, and an
+        // ill-conditioned model amplifies the last bit of its embeddings to 1e-4 in its scores.
         let mut x = Tensor::embedding(&self.word, ids, -1, false, false)
-            + Tensor::embedding(&self.position, &positions, -1, false, false)
-            + Tensor::embedding(&self.token_type, types, -1, false, false);
+            + Tensor::embedding(&self.token_type, types, -1, false, false)
+            + Tensor::embedding(&self.position, &positions, -1, false, false);
         x = self.emb_norm.forward(&x);
         let heads = self.config.heads;
         let dh = self.config.hidden_size / heads;
