@@ -379,19 +379,19 @@ fn bf16_carries_an_exact_fp32_twin_that_matches_transformers() {
     assert_eq!(bare.identity().params["bf16_recheck"], false);
 }
 
-#[test]
-fn unseen_configurations_match_transformers() {
-    // Fresh checkpoints no fixture covers (sizes, head counts, activations, KLUE-style and
-    // XLM-R-style tokenizers, separators, pooling, a traced DistilBERT), scored through the CLI.
+/// Runs a parity script of tests/fixtures (rsbench binary, KorAdvMRS and a work directory first,
+/// then `extra`) and checks it compared `expected` checkpoints, none differing from transformers.
+fn run_parity_script(script: &str, extra: &[&str], expected: usize) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let python = root.join(".venv/bin/python");
     assert!(python.is_file(), "{} missing: run scripts/setup.sh", python.display());
     let work = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(python)
-        .arg(root.join("tests/fixtures/unseen_parity.py"))
+        .arg(root.join("tests/fixtures").join(script))
         .arg(env!("CARGO_BIN_EXE_rsbench"))
         .arg(common::koradvmrs_dir())
         .arg(work.path())
+        .args(extra)
         .env("TRANSFORMERS_VERBOSITY", "error")
         .env("PYTHONWARNINGS", "ignore")
         .output()
@@ -402,6 +402,20 @@ fn unseen_configurations_match_transformers() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let compared = stdout.lines().filter(|l| l.contains("max |Δ|")).count();
+    assert_eq!(compared, expected, "{stdout}");
+}
+
+#[test]
+fn unseen_configurations_match_transformers() {
+    // Fresh checkpoints no fixture covers (sizes, head counts, activations, KLUE-style and
+    // XLM-R-style tokenizers, separators, pooling, a traced DistilBERT), scored through the CLI.
     // Every configuration reported, none skipped.
-    assert_eq!(stdout.lines().filter(|l| l.contains("max |Δ|")).count(), 34, "{stdout}");
+    run_parity_script("unseen_parity.py", &[], 34);
+}
+
+#[test]
+fn random_configurations_match_transformers() {
+    // A fixed draw of random configurations (README: larger draws by hand).
+    run_parity_script("parity_sweep.py", &["1", "12"], 12);
 }

@@ -171,7 +171,12 @@ impl Encoder {
             Activation::Hardswish => x.hardswish(),
             Activation::Sigmoid => x.sigmoid(),
             Activation::Tanh => x.tanh(),
-            Activation::Laplace => (((x - 0.707107) / (0.282095 * std::f64::consts::SQRT_2)).erf() + 1.0) * 0.5,
+            Activation::Laplace => {
+                // MEGA's constants as transformers spells them, not FRAC_1_SQRT_2.
+                #[allow(clippy::approx_constant)]
+                let mu = 0.707107;
+                (((x - mu) / (0.282095 * std::f64::consts::SQRT_2)).erf() + 1.0) * 0.5
+            }
             Activation::SqrtSoftplus => x.softplus().sqrt(),
             Activation::Linear => x.shallow_clone(),
         }
