@@ -33,9 +33,8 @@ pub fn text(b: &[u8]) -> String {
 
 /// Property-test settings shared by every `proptest!` block: a fixed seed, so
 /// CI runs the same cases every time and a red build can be reproduced
-/// (`PROPTEST_RNG_SEED=<n>` explores others, `PROPTEST_CASES=<n>` runs more),
-/// and failures found on any seed
-/// saved beside the test as `tests/<name>.proptest-regressions`, which proptest
+/// (`PROPTEST_RNG_SEED=<n>` explores others, `PROPTEST_CASES=<n>` runs more);
+/// failures found on any seed are saved in `regressions`, which proptest
 /// replays first on every run.
 pub fn proptest_config(cases: u32, regressions: &'static str) -> proptest::test_runner::Config {
     use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
