@@ -186,32 +186,37 @@ fn probe_layout(t: &tokenizers::Tokenizer) -> Result<Option<Layout>, String> {
         .post_process(segment(A, 0), Some(segment(B, 1)), true)
         .map_err(|e| format!("its post-processor failed on a pair: {e}"))?;
     let unexpected = || "its post-processor does not keep each segment once, in order".to_string();
-    let [single_before, single_after] = split_at_markers(&single, &[A]).ok_or_else(unexpected)?;
-    let [pair_before, between, pair_after] = split_at_markers(&pair, &[A, B]).ok_or_else(unexpected)?;
-    let type_of = |e: &tokenizers::Encoding, marker: u32| -> i64 {
-        let at = e.get_ids().iter().position(|&i| i == marker).unwrap_or(0);
-        i64::from(e.get_type_ids().get(at).copied().unwrap_or(0))
-    };
+    let (single, _) = split_at_markers::<1, 2>(&single, [A]).ok_or_else(unexpected)?;
+    let (pair, segment_types) = split_at_markers::<2, 3>(&pair, [A, B]).ok_or_else(unexpected)?;
     Ok(Some(Layout {
-        single: [single_before, single_after],
-        pair: [pair_before, between, pair_after],
-        segment_types: [type_of(&pair, A), type_of(&pair, B)],
+        single,
+        pair,
+        segment_types,
     }))
 }
 
-/// The special tokens before, between and after the markers (each present once, in order).
-fn split_at_markers<const N: usize>(e: &tokenizers::Encoding, markers: &[u32]) -> Option<[Specials; N]> {
+/// The special tokens before, between and after the markers (each present once, in
+/// order), and the token type each marker was given.
+fn split_at_markers<const M: usize, const N: usize>(
+    e: &tokenizers::Encoding,
+    markers: [u32; M],
+) -> Option<([Specials; N], [i64; M])> {
     let ids = e.get_ids();
     let types = e.get_type_ids();
     let mut cuts = Vec::with_capacity(markers.len());
     for m in markers {
-        let mut found = ids.iter().enumerate().filter(|&(_, i)| i == m);
+        let mut found = ids.iter().enumerate().filter(|&(_, &i)| i == m);
         let (at, _) = found.next()?;
         if found.next().is_some() || cuts.last().is_some_and(|&last| at < last) {
             return None;
         }
         cuts.push(at);
     }
+    let marker_types: Vec<i64> = cuts
+        .iter()
+        .map(|&at| types.get(at).map(|&t| i64::from(t)))
+        .collect::<Option<_>>()?;
+    let marker_types = marker_types.try_into().ok()?;
     let mut parts = Vec::with_capacity(N);
     let mut start = 0;
     for end in cuts.into_iter().chain(std::iter::once(ids.len())) {
@@ -221,5 +226,5 @@ fn split_at_markers<const N: usize>(e: &tokenizers::Encoding, markers: &[u32]) -
         });
         start = end + 1;
     }
-    parts.try_into().ok()
+    Some((parts.try_into().ok()?, marker_types))
 }
