@@ -69,6 +69,7 @@ pub struct TenseNegationRules {
     pub imperative_never: Vec<String>,
     pub honorific_lexical: Vec<String>,
     pub copula_never: Vec<String>,
+    pub copula_negation_never_after: Vec<String>,
     pub negative_polarity: Vec<String>,
     pub negation: NegationRules,
     pub stem_cues: std::collections::BTreeMap<String, Vec<String>>,

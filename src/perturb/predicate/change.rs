@@ -33,6 +33,7 @@ impl TenseNegationRules {
         let neg = &self.negation;
         let mut q = p.clone();
         let rule = match (&p.negation, p.pos) {
+            (Negation::None, Pos::Copula) if p.after_question_determiner => return None,
             (Negation::None, Pos::Copula) => {
                 q.pos = Pos::NegCopula;
                 q.stem = "아니".into();

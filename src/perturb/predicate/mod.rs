@@ -91,6 +91,8 @@ pub struct Predicate {
     pub before_text: String,
     /// A word before the predicate needs a negative one (하나도, 전혀).
     pub negative_polarity: bool,
+    /// The word before the predicate's is a question determiner (무슨 일이야).
+    pub after_question_determiner: bool,
 }
 
 /// A rewritten reply and the rule that made it.

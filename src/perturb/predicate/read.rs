@@ -396,6 +396,11 @@ impl TenseNegationRules {
             .negative_polarity
             .iter()
             .any(|w| text[..start].contains(w.as_str()));
+        let after_question_determiner = text[..start]
+            .split_whitespace()
+            .rev()
+            .nth(1)
+            .is_some_and(|w| self.copula_negation_never_after.iter().any(|q| q == w));
 
         let mut found: Vec<Predicate> = Vec::new();
         // A verb the analyser calls VV may conjugate as an adjective (웃기다) and
@@ -503,6 +508,7 @@ impl TenseNegationRules {
                                         before_tag: shape.before_tag.clone(),
                                         before_text: shape.before_text.clone(),
                                         negative_polarity,
+                                        after_question_determiner,
                                     };
                                     if self.render(&p).as_deref() == Some(original) {
                                         found.push(p);
@@ -555,10 +561,10 @@ impl TenseNegationRules {
         let cue = !question
             && !self.imperative_never.contains(&shape.stem)
             && (self.imperative_cues.iter().any(|c| {
-                // The cue must modify this verb: no other predicate between them
-                // (빨리 낫기를 바라: 빨리 belongs to 낫다).
-                text[..start].rfind(c.as_str()).is_some_and(|at| {
-                    let from = at + c.len();
+                // The cue must be a word of its own (not the 어서 of 있어서) and
+                // modify this verb: no other predicate between them (빨리 낫기를
+                // 바라: 빨리 belongs to 낫다).
+                last_whole_word_end(&text[..start], c).is_some_and(|from| {
                     !tokens
                         .iter()
                         .filter(|t| t.start >= from && t.end <= start)
@@ -638,6 +644,15 @@ impl Shape {
             before_text: String::new(),
         }
     }
+}
+
+/// Where the last occurrence of `word` in `text` that is a word of its own
+/// (not inside a longer run of letters) ends.
+fn last_whole_word_end(text: &str, word: &str) -> Option<usize> {
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.rmatch_indices(word)
+        .find(|(at, _)| !letter(text[..*at].chars().next_back()) && !letter(text[at + word.len()..].chars().next()))
+        .map(|(at, _)| at + word.len())
 }
 
 fn ep_morphs(ms: &[Morph]) -> Vec<String> {
