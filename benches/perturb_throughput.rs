@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use rsbench::perturb::rewrite::Rewriter;
-use rsbench::perturb::{perturb, Dialogue, PerturbOptions, PerturbType};
+use rsbench::perturb::{perturb, Dialogue, PerturbOptions, PerturbType, RewriteSource};
 
 const ROUNDS: usize = 5;
 const GOAL: f64 = 50_000.0;
@@ -105,18 +105,28 @@ fn main() {
             100.0 * analyse_s / s
         );
     }
-    for kind in [PerturbType::Repetition, PerturbType::KeywordStuffing] {
+    // Whole-dialogue types run through `perturb`. --from context rewrites every
+    // context utterance of each case (2.9 on average) rather than its reply:
+    // the rate still counts cases.
+    for (label, kind, from) in [
+        ("repetition", PerturbType::Repetition, RewriteSource::Reply),
+        ("keyword_stuffing", PerturbType::KeywordStuffing, RewriteSource::Reply),
+        ("tense --from context", PerturbType::Tense, RewriteSource::Context),
+        ("negation --from context", PerturbType::Negation, RewriteSource::Context),
+    ] {
         let options = PerturbOptions {
             per_case: 1,
             seed: 13,
             tense_to: None,
+            from,
         };
-        let (s, out) = best_of(|| perturb(&dialogues, &[kind], options.clone(), None).expect("perturb"));
+        let rewriter = matches!(kind, PerturbType::Tense | PerturbType::Negation).then_some(&rewriter);
+        let (s, out) = best_of(|| perturb(&dialogues, &[kind], options.clone(), rewriter).expect("perturb"));
         let outputs: usize = out.iter().map(|(_, c)| c.len()).sum();
         let rate = n / s;
         println!(
             "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
-            kind.stem(),
+            label,
             rate,
             outputs,
             rate / GOAL,

@@ -152,6 +152,9 @@ struct PerturbArgs {
     /// The tense to shift to [default: every tense but the reply's own].
     #[arg(long, value_parser = ["past", "present", "future"])]
     tense_to: Option<String>,
+    /// What tense and negation rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
+    #[arg(long, value_enum, default_value_t = RewriteFrom::Reply, conflicts_with = "text")]
+    from: RewriteFrom,
     /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
     #[arg(long, requires = "text")]
     explain: bool,
@@ -165,6 +168,13 @@ struct PerturbArgs {
     output: Option<PathBuf>,
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RewriteFrom {
+    Reply,
+    Context,
+    Both,
 }
 
 #[derive(clap::Args, Debug)]
@@ -431,7 +441,7 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
 }
 
 fn perturb(args: PerturbArgs) -> Result<()> {
-    use crate::perturb::{PerturbOptions, PerturbType};
+    use crate::perturb::{PerturbOptions, PerturbType, RewriteSource};
     let types: Vec<PerturbType> = args
         .types
         .iter()
@@ -488,6 +498,11 @@ fn perturb(args: PerturbArgs) -> Result<()> {
         per_case: args.per_case,
         seed: args.seed,
         tense_to: args.tense_to.clone(),
+        from: match args.from {
+            RewriteFrom::Reply => RewriteSource::Reply,
+            RewriteFrom::Context => RewriteSource::Context,
+            RewriteFrom::Both => RewriteSource::Both,
+        },
     };
     let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
     let written = crate::perturb::write_output(output, args.overwrite, &generated)

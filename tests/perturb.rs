@@ -337,3 +337,153 @@ fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+#[test]
+fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir().display().to_string();
+    let run = |out: &str, from: &[&str]| {
+        let mut args = vec![
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "tense,negation",
+            "--output",
+            out,
+        ];
+        args.extend_from_slice(from);
+        let o = rsbench(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    };
+    run("ctx", &["--from", "context"]);
+    run("ctx2", &["--from", "context"]);
+    run("default", &[]);
+    run("reply", &["--from", "reply"]);
+    run("both", &["--from", "both", "--per-case", "4"]);
+    for f in ["tense.jsonl", "negation.jsonl"] {
+        let read = |d: &str| std::fs::read(tmp.path().join(d).join(f)).unwrap();
+        assert_eq!(read("ctx"), read("ctx2"), "{f}: same seed, same bytes");
+        assert_eq!(read("default"), read("reply"), "{f}: the reply is the default source");
+    }
+
+    let lines = |d: &str, f: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(tmp.path().join(d).join(f))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    for f in ["tense.jsonl", "negation.jsonl"] {
+        let cases = lines("ctx", f);
+        // Most of the 400 dialogues have an utterance whose predicate the rules read.
+        assert!(cases.len() > 300, "{f}: {}", cases.len());
+        for c in &cases {
+            let context: Vec<&str> = c["context"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap())
+                .collect();
+            let (pos, neg) = (
+                c["candidates"][0]["text"].as_str().unwrap(),
+                c["candidates"][1]["text"].as_str().unwrap(),
+            );
+            let i = c["candidates"][1]["provenance"]["utterance"]
+                .as_u64()
+                .expect("utterance index") as usize;
+            let source = context[i];
+            // An echo, not a repetition: it differs from every utterance and the reply...
+            assert!(neg != pos && !context.contains(&neg), "{f}: {neg}");
+            // ...and only the end of its source utterance changed.
+            let words: Vec<&str> = source.split_whitespace().collect();
+            if words.len() > 3 {
+                assert!(
+                    neg.starts_with(&words[..words.len() - 3].join(" ")),
+                    "{f}: {source} → {neg}"
+                );
+            }
+        }
+        assert!(
+            lines("reply", f)
+                .iter()
+                .all(|c| c["candidates"][1]["provenance"].get("utterance").is_none()),
+            "{f}: rewrites of the reply name no utterance"
+        );
+        let both = lines("both", f);
+        let from_context = both
+            .iter()
+            .filter(|c| c["candidates"][1]["provenance"].get("utterance").is_some())
+            .count();
+        assert!(
+            0 < from_context && from_context < both.len(),
+            "{f}: both pools drawn from"
+        );
+    }
+
+    // The echoes share the context's words, so word overlap prefers them.
+    let o = rsbench(
+        &[
+            "eval",
+            "--dataset",
+            "ctx",
+            "--split",
+            "adversarial",
+            "--out",
+            "r",
+            "-q",
+            "--min",
+            "negation=10",
+            "--min",
+            "tense=10",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(3), "BM25 should be fooled: {}", text(&o.stderr));
+    assert_eq!(text(&o.stderr).matches("gate:").count(), 2, "{}", text(&o.stderr));
+
+    // Each utterance negated is the other one: both echoes are repetitions, dropped.
+    std::fs::write(
+        tmp.path().join("mirror.jsonl"),
+        "{\"context\": [\"나 밥 먹었어\", \"나 밥 안 먹었어\"], \"response\": \"그렇구나\"}\n",
+    )
+    .unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            "mirror.jsonl",
+            "--types",
+            "negation,tense",
+            "--from",
+            "context",
+            "--per-case",
+            "9",
+            "--output",
+            "mirror",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mirror = |f: &str| std::fs::read_to_string(tmp.path().join("mirror").join(f)).unwrap();
+    assert_eq!(mirror("negation.jsonl"), "");
+    assert!(
+        mirror("tense.jsonl").contains("나 밥 먹을 거야"),
+        "{}",
+        mirror("tense.jsonl")
+    );
+
+    let o = rsbench(
+        &[
+            "perturb",
+            "--text",
+            "밥 먹었어",
+            "--types",
+            "negation",
+            "--from",
+            "context",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "--from names dialogues' texts, not --text's");
+}

@@ -3,9 +3,10 @@
 //! - `repetition`: a context utterance offered as the reply, exact or lightly
 //!   edited; `keyword-stuffing`: another dialogue's reply with the context's
 //!   keywords inserted, or a reply assembled from those keywords.
-//! - `tense` and `negation` rewrite the reply's final predicate
-//!   ([`rewrite`]): the analyser ([`analyser`]) segments it, [`predicate`]
-//!   reads and writes it back, [`conjugate`] does the morphology.
+//! - `tense` and `negation` rewrite the final predicate of the reply or of a
+//!   context utterance ([`RewriteSource`], [`rewrite`]): the analyser
+//!   ([`analyser`]) segments it, [`predicate`] reads and writes it back,
+//!   [`conjugate`] does the morphology.
 //!
 //! Rules live in `perturbations/*.toml`.
 
@@ -172,6 +173,33 @@ pub fn read_dialogues(path: &Path) -> Result<Vec<Dialogue>, PerturbError> {
 pub struct Generated {
     pub text: String,
     pub rule: String,
+    /// The context utterance it was made from (0 = the oldest), if any.
+    pub utterance: Option<usize>,
+}
+
+/// What `tense` and `negation` rewrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RewriteSource {
+    /// The reply: a negative that says the opposite of the right answer.
+    #[default]
+    Reply,
+    /// Each context utterance: a negative that echoes the context with its
+    /// tense or polarity flipped, so it shares the context's words and
+    /// contradicts it, as most of KorAdvMRS's hand-written negation and
+    /// tense cases do.
+    Context,
+    /// Both pools together.
+    Both,
+}
+
+impl RewriteSource {
+    fn reply(self) -> bool {
+        matches!(self, RewriteSource::Reply | RewriteSource::Both)
+    }
+
+    fn context(self) -> bool {
+        matches!(self, RewriteSource::Context | RewriteSource::Both)
+    }
 }
 
 fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
@@ -186,7 +214,7 @@ fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
 /// Every repetition distractor of a dialogue, in rule order.
 pub fn repetition(d: &Dialogue, rules: &rules::RepetitionRules) -> Vec<Generated> {
     let mut out: Vec<Generated> = Vec::new();
-    for utterance in &d.context {
+    for (index, utterance) in d.context.iter().enumerate() {
         for rule in &rules.rule {
             let texts: Vec<String> = match rule.id.as_str() {
                 "exact" => vec![utterance.clone()],
@@ -207,6 +235,7 @@ pub fn repetition(d: &Dialogue, rules: &rules::RepetitionRules) -> Vec<Generated
                     out.push(Generated {
                         text,
                         rule: format!("repetition/{}", rule.id),
+                        utterance: Some(index),
                     });
                 }
             }
@@ -297,6 +326,7 @@ pub fn keyword_stuffing(
             out.push(Generated {
                 text: t.template.replace("{keywords}", &joined).replace("{response}", reply),
                 rule: format!("keyword-stuffing/{}", t.id),
+                utterance: None,
             });
         }
     }
@@ -315,6 +345,7 @@ pub fn keyword_stuffing(
         out.push(Generated {
             text,
             rule: format!("keyword-stuffing/{}", t.id),
+            utterance: None,
         });
     }
     out.retain(|g| g.text != d.positive);
@@ -344,6 +375,10 @@ pub struct Provenance {
     pub kind: String,
     pub rule: String,
     pub source_case: String,
+    /// The context utterance the negative was made from (0 = the oldest):
+    /// repetition, and tense/negation with `--from context|both`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utterance: Option<usize>,
     pub seed: u64,
 }
 
@@ -353,6 +388,37 @@ pub struct PerturbOptions {
     pub seed: u64,
     /// Tense rewrites only to this tense (past, present, future).
     pub tense_to: Option<String>,
+    /// What tense and negation rewrite.
+    pub from: RewriteSource,
+}
+
+/// Tense or negation rewrites of the texts `options.from` names. A rewrite
+/// that equals the reply or a context utterance is dropped: that is a
+/// repetition, not a contradiction.
+fn rewrites(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut analyser::Worker<'_>,
+    d: &Dialogue,
+    kind: PerturbType,
+    options: &PerturbOptions,
+) -> Vec<Generated> {
+    let reply = options.from.reply().then_some((None, d.positive.as_str()));
+    let context: &[String] = if options.from.context() { &d.context } else { &[] };
+    let context = context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str()));
+    let mut out: Vec<Generated> = Vec::new();
+    for (utterance, text) in reply.into_iter().chain(context) {
+        for g in rewriter.rewrite(worker, text, kind, options.tense_to.as_deref()) {
+            let repeats = g.text == d.positive || d.context.contains(&g.text);
+            if !repeats && !out.iter().any(|o| o.text == g.text) {
+                out.push(Generated {
+                    text: g.text,
+                    rule: g.rule,
+                    utterance,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Generates up to `per_case` negatives per dialogue and type, chosen by a
@@ -398,14 +464,7 @@ pub fn perturb(
                             keyword_stuffing(d, &keywords(d, &rarity, &kw_rules), other, &kw_rules)
                         }
                         PerturbType::Tense | PerturbType::Negation => match (rewriter, worker.as_mut()) {
-                            (Some(r), Some(w)) => r
-                                .rewrite(w, &d.positive, kind, options.tense_to.as_deref())
-                                .into_iter()
-                                .map(|g| Generated {
-                                    text: g.text,
-                                    rule: g.rule,
-                                })
-                                .collect(),
+                            (Some(r), Some(w)) => rewrites(r, w, d, kind, &options),
                             _ => Vec::new(),
                         },
                     };
@@ -429,6 +488,7 @@ pub fn perturb(
                                         kind: kind.stem().to_owned(),
                                         rule: g.rule,
                                         source_case: d.id.clone(),
+                                        utterance: g.utterance,
                                         seed: options.seed,
                                     }),
                                 },
