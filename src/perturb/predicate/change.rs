@@ -33,7 +33,16 @@ impl TenseNegationRules {
         let neg = &self.negation;
         let mut q = p.clone();
         let rule = match (&p.negation, p.pos) {
-            (Negation::None, Pos::Copula) if p.after_question_determiner => return None,
+            // 안 피곤해 read as 피곤 + 해 (or 안 좋아해 as 좋아 + 해): the 안
+            // before the word already negates it.
+            (Negation::None, _) if neg.short_remove.contains(&p.word_before) => return None,
+            (Negation::None, Pos::Copula)
+                if p.wh_question
+                    || self.copula_negation_never_after.contains(&p.word_before)
+                    || self.copula_negation_never_nouns.contains(&p.before_text) =>
+            {
+                return None
+            }
             (Negation::None, Pos::Copula) => {
                 q.pos = Pos::NegCopula;
                 q.stem = "아니".into();
@@ -72,12 +81,16 @@ impl TenseNegationRules {
                     q.class = self.class_of(&other, p.pos);
                     q.stem = other;
                     rule
+                } else if p.wh_question {
+                    return None;
                 } else if e.mood != Mood::Any {
                     e.prohibit.as_ref()?;
                     q.negation = Negation::Prohibit;
                     "prohibit-add"
                 } else if p.tag == "VX"
                     || neg.long_only.contains(&p.stem)
+                    // The analyser splits some compounds (끝 + 나다, 짜증 + 나다).
+                    || (!p.space_before && neg.long_only.contains(&format!("{}{}", p.before_text, p.stem)))
                     || p.tag == "XSA"
                     || p.pos == Pos::Exist
                     || p.stem.chars().count() >= neg.long_from_syllables

@@ -91,8 +91,11 @@ pub struct Predicate {
     pub before_text: String,
     /// A word before the predicate needs a negative one (하나도, 전혀).
     pub negative_polarity: bool,
-    /// The word before the predicate's is a question determiner (무슨 일이야).
-    pub after_question_determiner: bool,
+    /// The whitespace-separated word before the one the span starts in
+    /// (무슨 in 무슨 일이야, 안 in 안 피곤해), or "".
+    pub word_before: String,
+    /// A question with a question word before the predicate (뭐 먹었어?).
+    pub wh_question: bool,
 }
 
 /// A rewritten reply and the rule that made it.

@@ -180,13 +180,19 @@ impl TenseNegationRules {
                     let noun_tag = noun_tokens.last().map(|t| t.tag.as_str()).unwrap_or("");
                     let consonant = hangul::ends_in_consonant(noun);
                     // A one-syllable "noun" before a contracted copula is as
-                    // likely a verb the analyser misread (가냐: 가다, not 가 + 이냐).
+                    // likely a verb the analyser misread (가냐: 가다, not 가 + 이냐),
+                    // and so is a longer one that is a verb stem or ends in a
+                    // pronoun glued to a noun (끝나냐: 끝 + 나 + 이냐 to the
+                    // analyser, 끝나다 in fact).
+                    let verb_stem = consonant == Some(false)
+                        && noun.chars().count() >= 2
+                        && ((noun_tokens.len() >= 2 && noun_tag == "NP") || is_stem(noun));
                     let plausible = (consonant == Some(true) || noun.chars().count() >= 2 || noun_tag == "NP")
+                        && !verb_stem
                         && !self.copula_never.iter().any(|q| q == noun);
                     if consonant.is_some()
                         && !plausible
-                        && noun_tokens.len() == 1
-                        && noun_tokens[0].surface == noun
+                        && (verb_stem || (noun_tokens.len() == 1 && noun_tokens[0].surface == noun))
                         && !self.copula_never.iter().any(|q| q == noun)
                         && is_stem(noun)
                     {
@@ -196,6 +202,8 @@ impl TenseNegationRules {
                     if let (Some(c), true) = (consonant, plausible) {
                         shapes.push(Shape {
                             noun_consonant: c,
+                            before_tag: noun_tag.to_owned(),
+                            before_text: noun.to_owned(),
                             ..Shape::new(stem_m.token, "이", "VCP", ep_morphs(&ms[si + 1..]))
                         });
                     }
@@ -396,11 +404,21 @@ impl TenseNegationRules {
             .negative_polarity
             .iter()
             .any(|w| text[..start].contains(w.as_str()));
-        let after_question_determiner = text[..start]
-            .split_whitespace()
-            .rev()
-            .nth(1)
-            .is_some_and(|w| self.copula_negation_never_after.iter().any(|q| q == w));
+        let wh_word_before = text[..start].split_whitespace().any(|w| {
+            self.negation_never_after_question_words
+                .iter()
+                .any(|q| w.starts_with(q.as_str()))
+        });
+        let word_before = {
+            let before = &text[..start];
+            let mid_word = !before.ends_with(char::is_whitespace);
+            before
+                .split_whitespace()
+                .rev()
+                .nth(usize::from(mid_word))
+                .unwrap_or("")
+                .to_owned()
+        };
 
         let mut found: Vec<Predicate> = Vec::new();
         // A verb the analyser calls VV may conjugate as an adjective (웃기다) and
@@ -508,7 +526,9 @@ impl TenseNegationRules {
                                         before_tag: shape.before_tag.clone(),
                                         before_text: shape.before_text.clone(),
                                         negative_polarity,
-                                        after_question_determiner,
+                                        word_before: word_before.clone(),
+                                        wh_question: wh_word_before
+                                            && (question || self.question_endings.contains(&self.ending[i].id)),
                                     };
                                     if self.render(&p).as_deref() == Some(original) {
                                         found.push(p);
@@ -560,17 +580,27 @@ impl TenseNegationRules {
         // 해체/해요체 verbs with an imperative cue are imperatives.
         let cue = !question
             && !self.imperative_never.contains(&shape.stem)
-            && (self.imperative_cues.iter().any(|c| {
-                // The cue must be a word of its own (not the 어서 of 있어서) and
-                // modify this verb: no other predicate between them (빨리 낫기를
-                // 바라: 빨리 belongs to 낫다).
-                last_whole_word_end(&text[..start], c).is_some_and(|from| {
-                    !tokens
+            && (self
+                .imperative_cues
+                .iter()
+                .map(|c| last_word_end(&text[..start], c, true))
+                .chain(
+                    self.imperative_cue_endings
                         .iter()
-                        .filter(|t| t.start >= from && t.end <= start)
-                        .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
+                        .map(|c| last_word_end(&text[..start], c, false)),
+                )
+                .any(|cue_end| {
+                    // A cue word must be a word of its own (not the 어서 of
+                    // 있어서) and modify this verb: no other predicate between
+                    // them (빨리 낫기를 바라: 빨리 belongs to 낫다).
+                    cue_end.is_some_and(|from| {
+                        !tokens
+                            .iter()
+                            .filter(|t| t.start >= from && t.end <= start)
+                            .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
+                    })
                 })
-            }) || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem))
+                || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem))
                 || {
                     // The stem with what precedes it in the text (조심 + 하, 잘 + 자).
                     let whole = format!("{}{}", &text[..start], shape.stem);
@@ -646,12 +676,17 @@ impl Shape {
     }
 }
 
-/// Where the last occurrence of `word` in `text` that is a word of its own
-/// (not inside a longer run of letters) ends.
-fn last_whole_word_end(text: &str, word: &str) -> Option<usize> {
+/// Where the last occurrence of `word` in `text` that ends a word ends; with
+/// `whole_word`, one that also starts a word (not inside a longer run of
+/// letters).
+fn last_word_end(text: &str, word: &str, whole_word: bool) -> Option<usize> {
     let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     text.rmatch_indices(word)
-        .find(|(at, _)| !letter(text[..*at].chars().next_back()) && !letter(text[at + word.len()..].chars().next()))
+        .find(|(at, _)| {
+            let starts_word = !letter(text[..*at].chars().next_back());
+            let ends_word = !letter(text[at + word.len()..].chars().next());
+            ends_word && (starts_word || !whole_word)
+        })
         .map(|(at, _)| at + word.len())
 }
 
