@@ -41,6 +41,10 @@ enum Command {
         run_dir: PathBuf,
         #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
         format: ReportFormat,
+        /// Rows per type (the run's summary as written), or per rule that wrote the negatives
+        /// (`rsbench perturb` datasets; recomputed from predictions.parquet).
+        #[arg(long, value_enum, default_value_t = ReportBy::Type)]
+        by: ReportBy,
     },
     /// Compare runs: per-type tables with intervals, paired tests against a baseline, robustness gaps.
     #[command(
@@ -63,6 +67,12 @@ enum Command {
 enum ReportFormat {
     Terminal,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportBy {
+    Type,
+    Rule,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,11 +281,19 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Eval(args) => eval(args),
         Command::Compare(args) => compare(args),
         Command::Perturb(args) => perturb(args).map(|()| Outcome::Done),
-        Command::Report { run_dir, format } => {
+        Command::Report { run_dir, format, by } => {
             let run = report::load_run(&run_dir).with_context(|| format!("reading run {}", run_dir.display()))?;
+            let (rows, group) = match by {
+                ReportBy::Type => (run.summary, "type"),
+                ReportBy::Rule => (
+                    report::summary_by_rule(&run_dir, &run.metadata)
+                        .with_context(|| format!("reading run {}", run_dir.display()))?,
+                    "rule",
+                ),
+            };
             let text = match format {
-                ReportFormat::Terminal => report::render_terminal(&run.metadata, &run.summary),
-                ReportFormat::Markdown => report::render_markdown(&run.metadata, &run.summary),
+                ReportFormat::Terminal => report::render_terminal_grouped(&run.metadata, &rows, group),
+                ReportFormat::Markdown => report::render_markdown_grouped(&run.metadata, &rows, group),
             };
             print!("{text}");
             Ok(Outcome::Done)

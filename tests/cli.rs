@@ -39,6 +39,38 @@ fn eval_on_the_embedded_sample_writes_a_run_and_report_renders_it_again() {
         std::fs::read_to_string(run.join("summary.md")).unwrap()
     );
 
+    // The sample set records no rules: --by rule puts every case of a split in
+    // one group, whose numbers are the split's overall ones (the interval is
+    // drawn from the group's own bootstrap stream, so only values compare).
+    let by_rule = text(&rsbench(&["report", run.to_str().unwrap(), "--by", "rule"], tmp.path()).stdout);
+    let rows = |t: &str, first: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with(&format!("│ {first}")))
+            .map(|l| {
+                let cells: Vec<&str> = l
+                    .split('│')
+                    .skip(2)
+                    .map(|c| c.trim().split(" [").next().unwrap())
+                    .collect();
+                cells.join("|")
+            })
+            .collect()
+    };
+    assert_eq!(rows(&by_rule, "(no rule)").len(), 2, "{by_rule}");
+    assert_eq!(rows(&by_rule, "(no rule)"), rows(&stdout, "overall"), "{by_rule}");
+    assert_eq!(rows(&by_rule, "overall"), rows(&stdout, "overall"));
+    let overall_lines = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("│ overall"))
+            .map(|l| l.replace(' ', ""))
+            .collect()
+    };
+    assert_eq!(
+        overall_lines(&by_rule),
+        overall_lines(&stdout),
+        "the overall rows, intervals included"
+    );
+
     // A second default run gets a numbered directory instead of clobbering.
     let second = rsbench(&["eval", "-q"], tmp.path());
     assert!(second.status.success());

@@ -441,6 +441,74 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
     );
     assert_eq!(o.status.code(), Some(3), "BM25 should be fooled: {}", text(&o.stderr));
     assert_eq!(text(&o.stderr).matches("gate:").count(), 2, "{}", text(&o.stderr));
+    // The predictions name the rule behind each generated negative, so a run
+    // can be sliced by rule; positives have none.
+    let file = std::fs::File::open(tmp.path().join("r/predictions.parquet")).unwrap();
+    let df = {
+        use polars::prelude::{ParquetReader, SerReader};
+        ParquetReader::new(file).finish().unwrap()
+    };
+    let (rule, label, case_type) = (
+        df.column("rule").unwrap().str().unwrap(),
+        df.column("label").unwrap().i64().unwrap(),
+        df.column("type").unwrap().str().unwrap(),
+    );
+    for i in 0..df.height() {
+        match (label.get(i), rule.get(i)) {
+            (Some(1), None) => {}
+            (Some(0), Some(r)) => assert!(r.starts_with(&format!("{}/", case_type.get(i).unwrap())), "{r}"),
+            other => panic!("row {i}: {other:?}"),
+        }
+    }
+
+    // `report --by rule` groups the cases by rule without its ending; each
+    // row's accuracy is the pairwise accuracy of those cases, and the overall
+    // row is the run's own.
+    let (case_id, score) = (
+        df.column("case_id").unwrap().str().unwrap(),
+        df.column("score").unwrap().f64().unwrap(),
+    );
+    let mut cases: std::collections::BTreeMap<&str, (String, f64, f64)> = Default::default();
+    for i in 0..df.height() {
+        let entry = cases.entry(case_id.get(i).unwrap()).or_default();
+        match rule.get(i) {
+            Some(r) => (entry.0, entry.2) = (r.rsplit_once('/').unwrap().0.to_owned(), score.get(i).unwrap()),
+            None => entry.1 = score.get(i).unwrap(),
+        }
+    }
+    let mut by_family: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
+    for (family, pos, neg) in cases.values() {
+        let acc = by_family.entry(family.clone()).or_default();
+        acc.0 += 1;
+        acc.1 += if pos > neg {
+            1.0
+        } else if pos == neg {
+            0.5
+        } else {
+            0.0
+        };
+    }
+    let o = rsbench(&["report", "r", "--by", "rule", "--format", "markdown"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let by_rule = text(&o.stdout);
+    assert!(by_rule.contains("| rule "), "{by_rule}");
+    assert!(by_family.len() > 8, "{by_family:?}");
+    for (family, (n, correct)) in &by_family {
+        let row = by_rule
+            .lines()
+            .find(|l| l.starts_with(&format!("| {family} ")))
+            .unwrap_or_else(|| panic!("no row for {family}: {by_rule}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[2], n.to_string(), "{row}");
+        let acc = format!("{:.1}", 100.0 * correct / *n as f64);
+        assert!(cells[5].starts_with(&acc), "{row}: want {acc}");
+    }
+    let overall = |md: &str| -> Vec<String> {
+        let row = md.lines().find(|l| l.starts_with("| overall")).unwrap();
+        row.split('|').map(|c| c.trim().to_owned()).collect()
+    };
+    let o = rsbench(&["report", "r", "--format", "markdown"], tmp.path());
+    assert_eq!(overall(&by_rule), overall(&text(&o.stdout)));
 
     // Each utterance negated is the other one: both echoes are repetitions, dropped.
     std::fs::write(

@@ -18,6 +18,14 @@ struct RawCase {
 pub(crate) struct RawCandidate {
     pub(crate) text: String,
     pub(crate) label: u8,
+    #[serde(default)]
+    pub(crate) provenance: Option<RawProvenance>,
+}
+
+/// What `rsbench perturb` records of a negative; only the rule is read.
+#[derive(Deserialize)]
+pub(crate) struct RawProvenance {
+    pub(crate) rule: String,
 }
 
 /// Splits `bytes` into numbered lines (1-based), checking UTF-8 per line so an
@@ -80,6 +88,7 @@ pub fn parse_jsonl(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case
                 .map(|c| Candidate {
                     text: nfc(&c.text),
                     label: c.label,
+                    rule: c.provenance.map(|p| p.rule),
                 })
                 .collect(),
         });

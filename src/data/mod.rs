@@ -25,6 +25,9 @@ pub use tsv::parse_tsv;
 pub struct Candidate {
     pub text: String,
     pub label: u8,
+    /// The rule that wrote this negative (`provenance.rule` in `rsbench
+    /// perturb`'s output), when the file records one.
+    pub rule: Option<String>,
 }
 
 /// One test case: a context, its candidates, and where it came from.

@@ -62,6 +62,8 @@ pub struct EvalCandidate {
     pub text: String,
     pub label: u8,
     pub source: NegativeSource,
+    /// The dataset's rule for a generated negative (see [`super::Candidate`]).
+    pub rule: Option<String>,
 }
 
 /// A case as it is scored: an index into `Dataset::cases` plus its candidates.
@@ -164,6 +166,7 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
                 text: c.text.clone(),
                 label: c.label,
                 source: NegativeSource::Given,
+                rule: c.rule.clone(),
             })
             .collect();
         let wanted = target.unwrap_or(kept.len());
@@ -198,6 +201,7 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
                     text: pool.texts[eligible[pick]].to_owned(),
                     label: 0,
                     source: NegativeSource::Random,
+                    rule: None,
                 });
             }
         }

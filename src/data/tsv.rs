@@ -35,6 +35,7 @@ pub fn parse_tsv(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>,
         let candidate = Candidate {
             text: nfc(fields[fields.len() - 1]),
             label,
+            rule: None,
         };
         match cases.last_mut() {
             Some(case) if case.context == context => case.candidates.push(candidate),

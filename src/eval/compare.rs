@@ -19,6 +19,9 @@ pub struct RunCase {
     pub dialogue: String,
     pub scores: Vec<f64>,
     pub labels: Vec<u8>,
+    /// The rules that wrote its negatives (`rsbench perturb` datasets), sorted
+    /// and joined by " + "; None when the dataset records none.
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Clone)]

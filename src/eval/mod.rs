@@ -17,4 +17,4 @@ pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
 pub use paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 pub use runner::{evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult};
-pub use summary::{summarize, Estimate, SummaryRow, OVERALL};
+pub use summary::{summarize, CaseOutcome, Estimate, SummaryRow, OVERALL};

@@ -6,7 +6,7 @@ use crate::data::Dataset;
 use crate::eval::{fractional_ranks, Estimate, EvalResult, Metric, SummaryRow};
 
 /// Columns of `predictions.parquet`, one row per (case, split, candidate).
-pub const PREDICTION_COLUMNS: [&str; 10] = [
+pub const PREDICTION_COLUMNS: [&str; 11] = [
     "case_id",
     "type",
     "split",
@@ -14,6 +14,7 @@ pub const PREDICTION_COLUMNS: [&str; 10] = [
     "candidate",
     "label",
     "origin",
+    "rule",
     "score",
     "rank",
     "text",
@@ -32,6 +33,7 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
     let mut candidate = Vec::with_capacity(rows);
     let mut label = Vec::with_capacity(rows);
     let mut origin = Vec::with_capacity(rows);
+    let mut rule: Vec<Option<&str>> = Vec::with_capacity(rows);
     let mut score = Vec::with_capacity(rows);
     let mut rank = Vec::with_capacity(rows);
     let mut text = Vec::with_capacity(rows);
@@ -47,13 +49,14 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
                 candidate.push(j as i64);
                 label.push(i64::from(cand.label));
                 origin.push(cand.source.as_str());
+                rule.push(cand.rule.as_deref());
                 score.push(scores[j]);
                 rank.push(ranks[j]);
                 text.push(cand.text.as_str());
             }
         }
     }
-    let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = PREDICTION_COLUMNS;
+    let [c0, c1, c2, c3, c4, c5, c6, c_rule, c7, c8, c9] = PREDICTION_COLUMNS;
     DataFrame::new_infer_height(vec![
         Column::new(c0.into(), case_id),
         Column::new(c1.into(), case_type),
@@ -62,6 +65,7 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
         Column::new(c4.into(), candidate),
         Column::new(c5.into(), label),
         Column::new(c6.into(), origin),
+        Column::new(c_rule.into(), rule),
         Column::new(c7.into(), score),
         Column::new(c8.into(), rank),
         Column::new(c9.into(), text),

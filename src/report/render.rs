@@ -40,10 +40,10 @@ fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
     names
 }
 
-fn table_builder(rows: &[&SummaryRow]) -> Builder {
+fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
     let mut b = Builder::default();
     let mut header = vec![
-        "type".to_owned(),
+        group.to_owned(),
         "cases".to_owned(),
         "dialogues".to_owned(),
         "N".to_owned(),
@@ -91,6 +91,12 @@ fn excluded_note(rows: &[&SummaryRow]) -> Option<String> {
 }
 
 pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
+    render_markdown_grouped(meta, rows, "type")
+}
+
+/// The Markdown report with `group` naming the rows' first column (`type`,
+/// or `rule` for `rsbench report --by rule`).
+pub fn render_markdown_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# rsbench report: {} on {}\n", meta.scorer.kind, meta.dataset.name);
     let _ = writeln!(
@@ -113,7 +119,7 @@ pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
     for split in split_names(rows) {
         let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
         let _ = writeln!(out, "\n## {split}\n");
-        let mut table = table_builder(&split_rows).build();
+        let mut table = table_builder(&split_rows, group).build();
         table.with(Style::markdown());
         table.modify(Columns::new(1..), Alignment::right());
         let _ = writeln!(out, "{table}");
@@ -126,6 +132,11 @@ pub fn render_markdown(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
 }
 
 pub fn render_terminal(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
+    render_terminal_grouped(meta, rows, "type")
+}
+
+/// The terminal table with `group` naming the rows' first column.
+pub fn render_terminal_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -138,7 +149,7 @@ pub fn render_terminal(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
     for split in split_names(rows) {
         let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
         let _ = writeln!(out, "\n{split}");
-        let mut table = table_builder(&split_rows).build();
+        let mut table = table_builder(&split_rows, group).build();
         table.with(Style::rounded());
         table.modify(Columns::new(1..), Alignment::right());
         let _ = writeln!(out, "{table}");

@@ -1,5 +1,6 @@
 //! Writing a run directory (all files or none) and reading one back.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
 use super::ReportError;
 use crate::data::Dataset;
-use crate::eval::{EvalResult, RunCase, SummaryRow};
+use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, RunCase, SummaryRow};
 
 pub const PREDICTIONS: &str = "predictions.parquet";
 pub const SUMMARY_CSV: &str = "summary.csv";
@@ -197,6 +198,11 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
     let case_id = get_str("case_id")?;
     let case_type = get_str("type")?;
     let dialogue = get_str("source_dialogue")?;
+    // Runs written before the column existed have no rules.
+    let rule = match df.column("rule") {
+        Ok(c) => Some(c.str().map_err(table(&p))?.clone()),
+        Err(_) => None,
+    };
     let label = df.column("label").map_err(table(&p))?.i64().map_err(table(&p))?.clone();
     let score = df.column("score").map_err(table(&p))?.f64().map_err(table(&p))?.clone();
     let mut cases: Vec<RunCase> = Vec::new();
@@ -217,12 +223,73 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
                 dialogue: dialogue.get(i).unwrap_or_default().to_owned(),
                 scores: Vec::new(),
                 labels: Vec::new(),
+                rule: None,
             });
         }
         if let Some(c) = cases.last_mut() {
             c.scores.push(sc);
             c.labels.push(u8::from(lb == 1));
+            if let Some(r) = rule.as_ref().and_then(|r| r.get(i)) {
+                let mut rules: Vec<&str> = c.rule.as_deref().map(|s| s.split(" + ").collect()).unwrap_or_default();
+                if !rules.contains(&r) {
+                    rules.push(r);
+                    rules.sort_unstable();
+                    c.rule = Some(rules.join(" + "));
+                }
+            }
         }
     }
     Ok(cases)
+}
+
+/// The label of cases whose negatives record no rule in `summary_by_rule`.
+pub const NO_RULE: &str = "(no rule)";
+
+/// A rule id without its sentence ending (`negation/short-add/hae` →
+/// `negation/short-add`): per ending, most groups would hold a case or two.
+fn rule_family(rule: &str) -> &str {
+    match rule.match_indices('/').nth(1) {
+        Some((at, _)) => &rule[..at],
+        None => rule,
+    }
+}
+
+/// A run's summary with its cases grouped by the rule that wrote their
+/// negatives (without the ending, see [`rule_family`]) instead of by type,
+/// recomputed from `predictions.parquet` with the run's bootstrap settings.
+pub fn summary_by_rule(dir: &Path, metadata: &RunMetadata) -> Result<Vec<SummaryRow>, ReportError> {
+    let cases = load_cases(dir)?;
+    let families: Vec<Option<String>> = cases
+        .iter()
+        .map(|c| {
+            c.rule.as_deref().map(|r| {
+                let mut parts: Vec<&str> = r.split(" + ").map(rule_family).collect();
+                parts.dedup();
+                parts.join(" + ")
+            })
+        })
+        .collect();
+    let bootstrap = BootstrapConfig {
+        resamples: metadata.bootstrap.resamples,
+        level: metadata.bootstrap.level,
+        seed: metadata.seed,
+    };
+    let mut rows = Vec::new();
+    for split in metadata.splits.iter().map(|s| s.name.as_str()) {
+        let outcomes: Vec<CaseOutcome<'_>> = cases
+            .iter()
+            .zip(&families)
+            .filter(|(c, _)| c.split == split)
+            .map(|(c, family)| CaseOutcome {
+                case_type: family.as_deref().unwrap_or(NO_RULE),
+                dialogue: &c.dialogue,
+                candidates: c.scores.len(),
+                metrics: case_metrics(&c.scores, &c.labels),
+            })
+            .collect();
+        let groups: BTreeSet<String> = outcomes.iter().map(|o| o.case_type.to_owned()).collect();
+        let groups: Vec<String> = groups.into_iter().collect();
+        rows.extend(summarize(split, &groups, &outcomes, &bootstrap));
+    }
+    Ok(rows)
 }
