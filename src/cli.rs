@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
-use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, Metric, MinRule, RunInput};
+use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, GroupBy, Metric, MinRule, RunInput};
 use crate::report::{self, CompareOutput, LoadedForCompare, RunMetadata, TableStyle, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{Baseline, Scorer};
@@ -73,6 +73,15 @@ enum ReportFormat {
 enum ReportBy {
     Type,
     Rule,
+}
+
+impl From<ReportBy> for GroupBy {
+    fn from(by: ReportBy) -> GroupBy {
+        match by {
+            ReportBy::Type => GroupBy::Type,
+            ReportBy::Rule => GroupBy::Rule,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,6 +212,10 @@ struct CompareArgs {
     /// Metric of the tables [default: pair_acc on adversarial, r1 on clean].
     #[arg(long, value_parser = parse_metric)]
     metric: Option<Metric>,
+    /// Rows per type, or per rule that wrote the negatives (`rsbench perturb` datasets): paired
+    /// tests per rule, Holm-corrected across the rules of a split.
+    #[arg(long, value_enum, default_value_t = ReportBy::Type)]
+    by: ReportBy,
     /// Significance level, after Holm's correction across types.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
@@ -283,14 +296,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Perturb(args) => perturb(args).map(|()| Outcome::Done),
         Command::Report { run_dir, format, by } => {
             let run = report::load_run(&run_dir).with_context(|| format!("reading run {}", run_dir.display()))?;
-            let (rows, group) = match by {
-                ReportBy::Type => (run.summary, "type"),
-                ReportBy::Rule => (
-                    report::summary_by_rule(&run_dir, &run.metadata)
-                        .with_context(|| format!("reading run {}", run_dir.display()))?,
-                    "rule",
-                ),
+            let by = GroupBy::from(by);
+            let rows = match by {
+                GroupBy::Type => run.summary,
+                GroupBy::Rule => report::summary_grouped(&run_dir, &run.metadata, by)
+                    .with_context(|| format!("reading run {}", run_dir.display()))?,
             };
+            let group = by.label();
             let text = match format {
                 ReportFormat::Terminal => report::render_terminal_grouped(&run.metadata, &rows, group),
                 ReportFormat::Markdown => report::render_markdown_grouped(&run.metadata, &rows, group),
@@ -581,6 +593,7 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
         },
         alpha: args.alpha,
         metric: args.metric,
+        group_by: args.by.into(),
     };
     let inputs: Vec<RunInput> = runs.iter().map(|r| r.input.clone()).collect();
     let comparison = crate::eval::compare(&inputs, &config).context("comparing runs")?;

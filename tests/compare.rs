@@ -39,6 +39,7 @@ fn compare_tables_and_chart_data_snapshot_on_the_sample_set() {
         },
         alpha: 0.05,
         metric: None,
+        group_by: Default::default(),
     };
     let cmp = rsbench::eval::compare(&inputs, &config).unwrap();
     insta::assert_snapshot!(

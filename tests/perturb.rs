@@ -441,6 +441,73 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
     );
     assert_eq!(o.status.code(), Some(3), "BM25 should be fooled: {}", text(&o.stderr));
     assert_eq!(text(&o.stderr).matches("gate:").count(), 2, "{}", text(&o.stderr));
+    // Each utterance negated is the other one: both echoes are repetitions, dropped.
+    std::fs::write(
+        tmp.path().join("mirror.jsonl"),
+        "{\"context\": [\"나 밥 먹었어\", \"나 밥 안 먹었어\"], \"response\": \"그렇구나\"}\n",
+    )
+    .unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            "mirror.jsonl",
+            "--types",
+            "negation,tense",
+            "--from",
+            "context",
+            "--per-case",
+            "9",
+            "--output",
+            "mirror",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mirror = |f: &str| std::fs::read_to_string(tmp.path().join("mirror").join(f)).unwrap();
+    assert_eq!(mirror("negation.jsonl"), "");
+    assert!(
+        mirror("tense.jsonl").contains("나 밥 먹을 거야"),
+        "{}",
+        mirror("tense.jsonl")
+    );
+
+    let o = rsbench(
+        &[
+            "perturb",
+            "--text",
+            "밥 먹었어",
+            "--types",
+            "negation",
+            "--from",
+            "context",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "--from names dialogues' texts, not --text's");
+}
+
+#[test]
+fn report_and_compare_break_a_run_down_by_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir().display().to_string();
+    for args in [
+        vec![
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "tense,negation",
+            "--from",
+            "context",
+            "--output",
+            "ctx",
+        ],
+        vec!["eval", "--dataset", "ctx", "--split", "adversarial", "--out", "r", "-q"],
+    ] {
+        let o = rsbench(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
     // The predictions name the rule behind each generated negative, so a run
     // can be sliced by rule; positives have none.
     let file = std::fs::File::open(tmp.path().join("r/predictions.parquet")).unwrap();
@@ -510,48 +577,56 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
     let o = rsbench(&["report", "r", "--format", "markdown"], tmp.path());
     assert_eq!(overall(&by_rule), overall(&text(&o.stdout)));
 
-    // Each utterance negated is the other one: both echoes are repetitions, dropped.
-    std::fs::write(
-        tmp.path().join("mirror.jsonl"),
-        "{\"context\": [\"나 밥 먹었어\", \"나 밥 안 먹었어\"], \"response\": \"그렇구나\"}\n",
-    )
-    .unwrap();
+    // compare --by rule: paired tests per rule family, against a random scorer
+    // that BM25 trails on every family with enough cases; the gate names them.
     let o = rsbench(
         &[
-            "perturb",
-            "--input",
-            "mirror.jsonl",
-            "--types",
-            "negation,tense",
-            "--from",
-            "context",
-            "--per-case",
-            "9",
-            "--output",
-            "mirror",
+            "eval",
+            "--dataset",
+            "ctx",
+            "--split",
+            "adversarial",
+            "--scorer",
+            "random",
+            "--out",
+            "rand",
+            "-q",
         ],
         tmp.path(),
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let mirror = |f: &str| std::fs::read_to_string(tmp.path().join("mirror").join(f)).unwrap();
-    assert_eq!(mirror("negation.jsonl"), "");
-    assert!(
-        mirror("tense.jsonl").contains("나 밥 먹을 거야"),
-        "{}",
-        mirror("tense.jsonl")
-    );
-
     let o = rsbench(
         &[
-            "perturb",
-            "--text",
-            "밥 먹었어",
-            "--types",
-            "negation",
-            "--from",
-            "context",
+            "compare",
+            "rand",
+            "r",
+            "--by",
+            "rule",
+            "--out",
+            "cmp",
+            "--fail-if-worse",
+            "-q",
         ],
         tmp.path(),
     );
-    assert_eq!(o.status.code(), Some(2), "--from names dialogues' texts, not --text's");
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    for family in ["negation/short-add", "negation/long-add", "tense/present-to-past"] {
+        assert!(
+            text(&o.stderr).contains(&format!("worse than the baseline on adversarial/{family}:")),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+    let csv = std::fs::read_to_string(tmp.path().join("cmp/compare.csv")).unwrap();
+    assert!(csv.starts_with("split,rule,run,"), "{csv}");
+    for (family, (n, correct)) in &by_family {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("adversarial,{family},r,")))
+            .unwrap_or_else(|| panic!("{family}: {csv}"));
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[4], n.to_string(), "{row}");
+        let value: f64 = cells[5].parse().unwrap();
+        assert!((value - correct / *n as f64).abs() < 1e-12, "{row}");
+    }
 }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::bootstrap::BootstrapConfig;
+use super::grouping::GroupBy;
 use super::metrics::{case_metrics, CaseMetrics, Metric};
 use super::paired::{holm, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 use super::summary::{summarize, CaseOutcome, Estimate, OVERALL};
@@ -38,6 +39,8 @@ pub struct CompareConfig {
     pub alpha: f64,
     /// The metric of each table; `None`: pair_acc on `adversarial`, R@1 on `clean`.
     pub metric: Option<Metric>,
+    /// The tables' rows: types, or the rules that wrote the negatives.
+    pub group_by: GroupBy,
 }
 
 /// The metric a split's table reports unless one is chosen.
@@ -80,6 +83,8 @@ pub struct GapRow {
 pub struct Comparison {
     pub rows: Vec<CompareRow>,
     pub gaps: Vec<GapRow>,
+    /// What `case_type` of the rows holds.
+    pub group_by: GroupBy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +122,28 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
     if runs.len() < 2 || config.baseline >= runs.len() {
         return Err(CompareError::TooFew);
     }
+    // Grouping by rule is grouping by type with the rule as the type.
+    let regrouped: Vec<RunInput>;
+    let runs = match config.group_by {
+        GroupBy::Type => runs,
+        by => {
+            regrouped = runs
+                .iter()
+                .map(|r| RunInput {
+                    name: r.name.clone(),
+                    cases: r
+                        .cases
+                        .iter()
+                        .map(|c| RunCase {
+                            case_type: by.group_of(&c.case_type, c.rule.as_deref()).into_owned(),
+                            ..c.clone()
+                        })
+                        .collect(),
+                })
+                .collect();
+            &regrouped
+        }
+    };
     let base = &runs[config.baseline];
     // Every run must hold the baseline's cases with the same labels.
     let indexed: Vec<HashMap<CaseKey, &RunCase>> = runs
@@ -140,7 +167,10 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
         }
     }
     let splits = first_seen(base.cases.iter().map(|c| c.split.as_str()));
-    let types = first_seen(base.cases.iter().map(|c| c.case_type.as_str()));
+    let mut types = first_seen(base.cases.iter().map(|c| c.case_type.as_str()));
+    if config.group_by == GroupBy::Rule {
+        types.sort();
+    }
     let metrics: Vec<HashMap<CaseKey, Option<CaseMetrics>>> = runs
         .iter()
         .enumerate()
@@ -216,7 +246,11 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
     }
 
     let gaps = robustness_gaps(runs, &metrics, base, &types);
-    Ok(Comparison { rows, gaps })
+    Ok(Comparison {
+        rows,
+        gaps,
+        group_by: config.group_by,
+    })
 }
 
 /// The two runs of one comparison, indexed by case.

@@ -4,6 +4,7 @@
 mod bootstrap;
 mod compare;
 mod gate;
+mod grouping;
 mod metrics;
 mod paired;
 mod runner;
@@ -14,6 +15,7 @@ pub use compare::{
     compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,
 };
 pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
+pub use grouping::{GroupBy, NO_RULE};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
 pub use paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 pub use runner::{evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult};

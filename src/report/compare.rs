@@ -92,7 +92,8 @@ fn short(files: &[(String, String)]) -> String {
         .join(", ")
 }
 
-pub fn compare_frame(rows: &[CompareRow]) -> PolarsResult<DataFrame> {
+/// The comparison's rows; the group column is named `group` (`type` or `rule`).
+pub fn compare_frame(rows: &[CompareRow], group: &str) -> PolarsResult<DataFrame> {
     let col_s = |name: &str, f: &dyn Fn(&CompareRow) -> String| {
         Column::new(name.into(), rows.iter().map(f).collect::<Vec<String>>())
     };
@@ -101,7 +102,7 @@ pub fn compare_frame(rows: &[CompareRow]) -> PolarsResult<DataFrame> {
     };
     DataFrame::new_infer_height(vec![
         col_s("split", &|r| r.split.clone()),
-        col_s("type", &|r| r.case_type.clone()),
+        col_s(group, &|r| r.case_type.clone()),
         col_s("run", &|r| r.run.clone()),
         col_s("metric", &|r| r.metric.column().to_owned()),
         Column::new(
@@ -125,11 +126,11 @@ pub fn compare_frame(rows: &[CompareRow]) -> PolarsResult<DataFrame> {
     ])
 }
 
-pub fn gap_frame(rows: &[GapRow]) -> PolarsResult<DataFrame> {
+pub fn gap_frame(rows: &[GapRow], group: &str) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("run".into(), rows.iter().map(|r| r.run.as_str()).collect::<Vec<_>>()),
         Column::new(
-            "type".into(),
+            group.into(),
             rows.iter().map(|r| r.case_type.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
@@ -180,7 +181,7 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
         let types = first_seen(rows.iter().map(|r| r.case_type.as_str()));
         let metric = rows.first().map(|r| r.metric.label()).unwrap_or("");
         let mut b = Builder::default();
-        let mut header = vec!["type".to_owned(), "cases".to_owned()];
+        let mut header = vec![cmp.group_by.label().to_owned(), "cases".to_owned()];
         for run in &runs {
             header.push(format!("{run} {metric} [95% CI]"));
             if *run != baseline {
@@ -223,11 +224,11 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
     out
 }
 
-fn gap_table(gaps: &[GapRow], style: TableStyle) -> String {
+fn gap_table(gaps: &[GapRow], group: &str, style: TableStyle) -> String {
     let runs = first_seen(gaps.iter().map(|g| g.run.as_str()));
     let types = first_seen(gaps.iter().map(|g| g.case_type.as_str()));
     let mut b = Builder::default();
-    let mut header = vec!["type".to_owned()];
+    let mut header = vec![group.to_owned()];
     header.extend(runs.iter().map(|r| format!("{r} clean − adv")));
     b.push_record(header);
     for t in &types {
@@ -271,7 +272,8 @@ pub fn render_comparison(cmp: &Comparison, baseline: &str, alpha: f64, forced: &
     let _ = write!(out, "{title}");
     let _ = writeln!(
         out,
-        "baseline `{baseline}`; Δ = run − baseline in points; p: exact paired test on pairwise accuracy (McNemar; its sign-flip form where ties score ½) for N = 2, else paired bootstrap over source dialogues, Holm-corrected across types (overall uncorrected); * = p < {alpha}"
+        "baseline `{baseline}`; Δ = run − baseline in points; p: exact paired test on pairwise accuracy (McNemar; its sign-flip form where ties score ½) for N = 2, else paired bootstrap over source dialogues, Holm-corrected across {group}s (overall uncorrected); * = p < {alpha}",
+        group = cmp.group_by.label()
     );
     if !forced.is_empty() {
         let _ = writeln!(out, "\nWARNING: compared with --force despite: {}", forced.join("; "));
@@ -286,7 +288,7 @@ pub fn render_comparison(cmp: &Comparison, baseline: &str, alpha: f64, forced: &
                 let _ = writeln!(out, "\nrobustness gap (pairwise accuracy, clean − adversarial)");
             }
         }
-        let _ = writeln!(out, "{}", gap_table(&cmp.gaps, style));
+        let _ = writeln!(out, "{}", gap_table(&cmp.gaps, cmp.group_by.label(), style));
     }
     out
 }
@@ -328,8 +330,11 @@ pub fn write_comparison(dir: &Path, overwrite: bool, out: &CompareOutput<'_>) ->
             }
         };
         let mut frames = [
-            ("compare", compare_frame(&out.comparison.rows)),
-            ("gap", gap_frame(&out.comparison.gaps)),
+            (
+                "compare",
+                compare_frame(&out.comparison.rows, out.comparison.group_by.label()),
+            ),
+            ("gap", gap_frame(&out.comparison.gaps, out.comparison.group_by.label())),
         ];
         for (stem, frame) in frames.iter_mut() {
             let csv = staging.join(format!("{stem}.csv"));

@@ -1,6 +1,6 @@
 //! Writing a run directory (all files or none) and reading one back.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
 use super::ReportError;
 use crate::data::Dataset;
-use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, RunCase, SummaryRow};
+use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, GroupBy, RunCase, SummaryRow};
 
 pub const PREDICTIONS: &str = "predictions.parquet";
 pub const SUMMARY_CSV: &str = "summary.csv";
@@ -242,32 +242,14 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
     Ok(cases)
 }
 
-/// The label of cases whose negatives record no rule in `summary_by_rule`.
-pub const NO_RULE: &str = "(no rule)";
-
-/// A rule id without its sentence ending (`negation/short-add/hae` →
-/// `negation/short-add`): per ending, most groups would hold a case or two.
-fn rule_family(rule: &str) -> &str {
-    match rule.match_indices('/').nth(1) {
-        Some((at, _)) => &rule[..at],
-        None => rule,
-    }
-}
-
-/// A run's summary with its cases grouped by the rule that wrote their
-/// negatives (without the ending, see [`rule_family`]) instead of by type,
-/// recomputed from `predictions.parquet` with the run's bootstrap settings.
-pub fn summary_by_rule(dir: &Path, metadata: &RunMetadata) -> Result<Vec<SummaryRow>, ReportError> {
+/// A run's summary with its cases grouped as `by` says, recomputed from
+/// `predictions.parquet` with the run's bootstrap settings (by type, the
+/// numbers of its own summary).
+pub fn summary_grouped(dir: &Path, metadata: &RunMetadata, by: GroupBy) -> Result<Vec<SummaryRow>, ReportError> {
     let cases = load_cases(dir)?;
-    let families: Vec<Option<String>> = cases
+    let groups: Vec<Cow<'_, str>> = cases
         .iter()
-        .map(|c| {
-            c.rule.as_deref().map(|r| {
-                let mut parts: Vec<&str> = r.split(" + ").map(rule_family).collect();
-                parts.dedup();
-                parts.join(" + ")
-            })
-        })
+        .map(|c| by.group_of(&c.case_type, c.rule.as_deref()))
         .collect();
     let bootstrap = BootstrapConfig {
         resamples: metadata.bootstrap.resamples,
@@ -278,18 +260,25 @@ pub fn summary_by_rule(dir: &Path, metadata: &RunMetadata) -> Result<Vec<Summary
     for split in metadata.splits.iter().map(|s| s.name.as_str()) {
         let outcomes: Vec<CaseOutcome<'_>> = cases
             .iter()
-            .zip(&families)
+            .zip(&groups)
             .filter(|(c, _)| c.split == split)
-            .map(|(c, family)| CaseOutcome {
-                case_type: family.as_deref().unwrap_or(NO_RULE),
+            .map(|(c, group)| CaseOutcome {
+                case_type: group,
                 dialogue: &c.dialogue,
                 candidates: c.scores.len(),
                 metrics: case_metrics(&c.scores, &c.labels),
             })
             .collect();
-        let groups: BTreeSet<String> = outcomes.iter().map(|o| o.case_type.to_owned()).collect();
-        let groups: Vec<String> = groups.into_iter().collect();
-        rows.extend(summarize(split, &groups, &outcomes, &bootstrap));
+        let mut names: Vec<String> = Vec::new();
+        for o in &outcomes {
+            if !names.iter().any(|n| n == o.case_type) {
+                names.push(o.case_type.to_owned());
+            }
+        }
+        if by == GroupBy::Rule {
+            names.sort();
+        }
+        rows.extend(summarize(split, &names, &outcomes, &bootstrap));
     }
     Ok(rows)
 }

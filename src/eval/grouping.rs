@@ -1,0 +1,76 @@
+//! How a run's cases are grouped into table rows: by type (the dataset file
+//! they came from) or by the rule that wrote their negatives.
+
+use std::borrow::Cow;
+
+/// The row of cases whose negatives record no rule, under [`GroupBy::Rule`].
+pub const NO_RULE: &str = "(no rule)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupBy {
+    #[default]
+    Type,
+    /// The rules of a case's negatives without their ending
+    /// (`negation/short-add/hae` → `negation/short-add`): per ending, most
+    /// groups would hold a case or two.
+    Rule,
+}
+
+impl GroupBy {
+    /// The name of the tables' first column.
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Type => "type",
+            GroupBy::Rule => "rule",
+        }
+    }
+
+    /// The group of a case of type `case_type` whose negatives' rules are
+    /// `rules` (sorted, joined by " + ", as `RunCase::rule` holds them).
+    pub fn group_of<'a>(self, case_type: &'a str, rules: Option<&'a str>) -> Cow<'a, str> {
+        match (self, rules) {
+            (GroupBy::Type, _) => Cow::Borrowed(case_type),
+            (GroupBy::Rule, None) => Cow::Borrowed(NO_RULE),
+            (GroupBy::Rule, Some(r)) => {
+                let mut families: Vec<&str> = r.split(" + ").map(rule_family).collect();
+                families.dedup();
+                Cow::Owned(families.join(" + "))
+            }
+        }
+    }
+}
+
+fn rule_family(rule: &str) -> &str {
+    match rule.match_indices('/').nth(1) {
+        Some((at, _)) => &rule[..at],
+        None => rule,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_group_without_their_ending() {
+        let by = GroupBy::Rule;
+        assert_eq!(
+            by.group_of("negation", Some("negation/short-add/hae")),
+            "negation/short-add"
+        );
+        assert_eq!(by.group_of("x", Some("repetition/exact")), "repetition/exact");
+        assert_eq!(
+            by.group_of("x", Some("negation/long-add/hae + negation/long-add/haeyo")),
+            "negation/long-add"
+        );
+        assert_eq!(
+            by.group_of("x", Some("negation/long-add/hae + tense/past-to-future/hae")),
+            "negation/long-add + tense/past-to-future"
+        );
+        assert_eq!(by.group_of("negation", None), NO_RULE);
+        assert_eq!(
+            GroupBy::Type.group_of("negation", Some("negation/long-add/hae")),
+            "negation"
+        );
+    }
+}
