@@ -314,11 +314,16 @@ fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
     }
     let ds = load_path(&tmp.path().join("a")).unwrap();
     let counts = ds.count_by_type();
-    // Most of the 400 distinct replies end in a predicate the rules read.
-    assert!(counts.iter().all(|(_, n)| *n > 200), "{counts:?}");
+    // Of the 400 distinct replies, the statements (questions are not
+    // rewritten) mostly end in a predicate the rules read.
+    assert!(counts.iter().all(|(_, n)| *n > 150), "{counts:?}");
     for case in &ds.cases {
         let (pos, neg) = (&case.candidates[0].text, &case.candidates[1].text);
         assert_ne!(pos, neg);
+        assert!(
+            !pos.trim_end().ends_with('?'),
+            "a question is not rewritten: {pos} → {neg}"
+        );
         // Only the end of the reply changes: its first word survives.
         let first = pos.split(' ').next().unwrap();
         if pos.split(' ').count() > 3 {

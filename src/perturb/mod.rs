@@ -392,9 +392,18 @@ pub struct PerturbOptions {
     pub from: RewriteSource,
 }
 
+/// Whether a reply ends in a question (decoration after the `?` aside).
+fn asks(text: &str) -> bool {
+    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^".contains(c))
+        .ends_with('?')
+}
+
 /// Tense or negation rewrites of the texts `options.from` names. A rewrite
 /// that equals the reply or a context utterance is dropped: that is a
-/// repetition, not a contradiction.
+/// repetition, not a contradiction. A reply that asks is not rewritten: the
+/// question with its polarity or tense flipped is mostly still a fine reply
+/// (재밌었어? → 안 재밌었어?, 언제 갈 거야? → 언제 가?). An echo of a
+/// context question is kept: it repeats what the other side asked.
 fn rewrites(
     rewriter: &rewrite::Rewriter,
     worker: &mut analyser::Worker<'_>,
@@ -402,7 +411,7 @@ fn rewrites(
     kind: PerturbType,
     options: &PerturbOptions,
 ) -> Vec<Generated> {
-    let reply = options.from.reply().then_some((None, d.positive.as_str()));
+    let reply = (options.from.reply() && !asks(&d.positive)).then_some((None, d.positive.as_str()));
     let context: &[String] = if options.from.context() { &d.context } else { &[] };
     let context = context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str()));
     let mut out: Vec<Generated> = Vec::new();
@@ -591,6 +600,15 @@ mod tests {
         assert!(texts.contains(&"오 누구랑 갔어? ㅋㅋ"));
         assert!(!texts.contains(&"동생이랑 갔지"));
         assert_eq!(g[0].rule, "repetition/exact");
+    }
+
+    #[test]
+    fn a_reply_asks_when_its_last_sentence_ends_in_a_question_mark() {
+        assert!(asks("재밌었어?"));
+        assert!(asks("진짜? 어디서 샀어?ㅋㅋ "));
+        assert!(asks("헐 정말?!"));
+        assert!(!asks("정말요? 다행이네요!"));
+        assert!(!asks("재밌었어ㅋㅋ"));
     }
 
     #[test]
