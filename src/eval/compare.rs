@@ -20,9 +20,9 @@ pub struct RunCase {
     pub dialogue: String,
     pub scores: Vec<f64>,
     pub labels: Vec<u8>,
-    /// The rules that wrote its negatives (`rsbench perturb` datasets), sorted
-    /// and joined by " + "; None when the dataset records none.
-    pub rule: Option<String>,
+    /// The rules that wrote its negatives (`rsbench perturb` datasets), sorted,
+    /// each once; empty when the dataset records none.
+    pub rules: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +135,7 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
                         .cases
                         .iter()
                         .map(|c| RunCase {
-                            case_type: by.group_of(&c.case_type, c.rule.as_deref()).into_owned(),
+                            case_type: by.group_of(&c.case_type, &c.rules).into_owned(),
                             ..c.clone()
                         })
                         .collect(),

@@ -26,13 +26,13 @@ impl GroupBy {
     }
 
     /// The group of a case of type `case_type` whose negatives' rules are
-    /// `rules` (sorted, joined by " + ", as `RunCase::rule` holds them).
-    pub fn group_of<'a>(self, case_type: &'a str, rules: Option<&'a str>) -> Cow<'a, str> {
-        match (self, rules) {
-            (GroupBy::Type, _) => Cow::Borrowed(case_type),
-            (GroupBy::Rule, None) => Cow::Borrowed(NO_RULE),
-            (GroupBy::Rule, Some(r)) => {
-                let mut families: Vec<&str> = r.split(" + ").map(rule_family).collect();
+    /// `rules` (sorted, as `RunCase::rules` holds them).
+    pub fn group_of<'a>(self, case_type: &'a str, rules: &[String]) -> Cow<'a, str> {
+        match self {
+            GroupBy::Type => Cow::Borrowed(case_type),
+            GroupBy::Rule if rules.is_empty() => Cow::Borrowed(NO_RULE),
+            GroupBy::Rule => {
+                let mut families: Vec<&str> = rules.iter().map(|r| rule_family(r)).collect();
                 families.dedup();
                 Cow::Owned(families.join(" + "))
             }
@@ -54,22 +54,23 @@ mod tests {
     #[test]
     fn rules_group_without_their_ending() {
         let by = GroupBy::Rule;
+        let rules = |rs: &[&str]| rs.iter().map(|r| r.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            by.group_of("negation", Some("negation/short-add/hae")),
+            by.group_of("negation", &rules(&["negation/short-add/hae"])),
             "negation/short-add"
         );
-        assert_eq!(by.group_of("x", Some("repetition/exact")), "repetition/exact");
+        assert_eq!(by.group_of("x", &rules(&["repetition/exact"])), "repetition/exact");
         assert_eq!(
-            by.group_of("x", Some("negation/long-add/hae + negation/long-add/haeyo")),
+            by.group_of("x", &rules(&["negation/long-add/hae", "negation/long-add/haeyo"])),
             "negation/long-add"
         );
         assert_eq!(
-            by.group_of("x", Some("negation/long-add/hae + tense/past-to-future/hae")),
+            by.group_of("x", &rules(&["negation/long-add/hae", "tense/past-to-future/hae"])),
             "negation/long-add + tense/past-to-future"
         );
-        assert_eq!(by.group_of("negation", None), NO_RULE);
+        assert_eq!(by.group_of("negation", &[]), NO_RULE);
         assert_eq!(
-            GroupBy::Type.group_of("negation", Some("negation/long-add/hae")),
+            GroupBy::Type.group_of("negation", &rules(&["negation/long-add/hae"])),
             "negation"
         );
     }

@@ -223,18 +223,16 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
                 dialogue: dialogue.get(i).unwrap_or_default().to_owned(),
                 scores: Vec::new(),
                 labels: Vec::new(),
-                rule: None,
+                rules: Vec::new(),
             });
         }
         if let Some(c) = cases.last_mut() {
             c.scores.push(sc);
             c.labels.push(u8::from(lb == 1));
             if let Some(r) = rule.as_ref().and_then(|r| r.get(i)) {
-                let mut rules: Vec<&str> = c.rule.as_deref().map(|s| s.split(" + ").collect()).unwrap_or_default();
-                if !rules.contains(&r) {
-                    rules.push(r);
-                    rules.sort_unstable();
-                    c.rule = Some(rules.join(" + "));
+                if !c.rules.iter().any(|x| x == r) {
+                    c.rules.push(r.to_owned());
+                    c.rules.sort_unstable();
                 }
             }
         }
@@ -247,10 +245,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
 /// numbers of its own summary).
 pub fn summary_grouped(dir: &Path, metadata: &RunMetadata, by: GroupBy) -> Result<Vec<SummaryRow>, ReportError> {
     let cases = load_cases(dir)?;
-    let groups: Vec<Cow<'_, str>> = cases
-        .iter()
-        .map(|c| by.group_of(&c.case_type, c.rule.as_deref()))
-        .collect();
+    let groups: Vec<Cow<'_, str>> = cases.iter().map(|c| by.group_of(&c.case_type, &c.rules)).collect();
     let bootstrap = BootstrapConfig {
         resamples: metadata.bootstrap.resamples,
         level: metadata.bootstrap.level,
