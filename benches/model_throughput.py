@@ -98,19 +98,21 @@ def distinct_set(src, dest):
     (dest / "distinct.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=()):
+def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=(), batch_tokens=None, env=None):
     cmd = [str(BIN), "eval", "--model", str(model), "--dataset", str(dataset), "--split", split,
            "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--device", DEVICE,
            "--out", str(out), "-q", *extra]
+    if batch_tokens:
+        cmd += ["--batch-tokens", str(batch_tokens)]
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t
     timing = json.loads((out / "timing.json").read_text())
     rows = pq.read_table(out / "predictions.parquet").to_pylist()
     return wall, timing, rows
 
 
-def bf16_lines(model, dataset, split, tmp, threads, wall, rows):
+def bf16_lines(model, dataset, split, tmp, threads, wall, rows, show_breakdown=False):
     """bf16 as shipped (near-ties re-scored in fp32) and bare (--no-bf16-recheck)."""
     for label, extra, out in [("  same, --dtype bf16", (), "rs-bf16-" + model.name),
                               ("  same, bf16 --no-bf16-recheck", ("--no-bf16-recheck",), "rs-bf16-bare-" + model.name)]:
@@ -123,6 +125,18 @@ def bf16_lines(model, dataset, split, tmp, threads, wall, rows):
             note = f"; {r['rescored_pairs']} of {bf_timing['distinct_pairs']} pairs re-scored in fp32 (eps {r['epsilon']:.1e})"
         print(f"{label:<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
               f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.2f}% of per-case decisions unchanged{note}")
+        if show_breakdown:
+            print(f"{'':<34} rsbench: {breakdown(bf_wall, bf_timing)}")
+
+
+def breakdown(wall, timing):
+    """Where an rsbench process spent its wall time (timing.json): everything outside the
+    scorer (start-up, device initialisation, weight loading, checksums, report writing),
+    tokenisation, and the forward passes."""
+    s = timing["scorer"]
+    outside = wall - timing["scoring_seconds"]
+    return (f"outside scoring {outside:.2f}s, tokenize {s['tokenize_seconds']:.2f}s, "
+            f"forward {s['forward_seconds']:.2f}s in {s['batches']} batches")
 
 
 def decisions(rows):
@@ -138,11 +152,11 @@ def pairs_in_order(rows, cases):
     return [(cases[r["case_id"]]["context"], r["text"], r["score"]) for r in rows]
 
 
-def python_cross(model_dir, pairs, threads, batch=32):
+def python_cross(model_dir, pairs, threads, batch=32, dtype=torch.float32):
     torch.set_num_threads(threads)
     t = time.perf_counter()
     tok = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval().to(DEVICE)
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), dtype=dtype).eval().to(DEVICE)
     sep = f" {tok.sep_token} "
     scores = []
     with torch.inference_mode():
@@ -151,7 +165,7 @@ def python_cross(model_dir, pairs, threads, batch=32):
             enc = tok([sep.join(c) for c, _, _ in chunk], [r for _, r, _ in chunk],
                       padding=True, truncation=True, return_tensors="pt").to(DEVICE)
             logits = model(**enc).logits
-            scores.extend((logits[:, 1] - logits[:, 0]).tolist())
+            scores.extend((logits[:, 1] - logits[:, 0]).float().tolist())
     return time.perf_counter() - t, scores
 
 
@@ -190,6 +204,10 @@ def main():
     ap.add_argument("--skip-python", action="store_true")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--bin", help="an rsbench binary to use instead of building target/release/rsbench")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="print where each rsbench run spent its time (timing.json)")
+    ap.add_argument("--sweep-batch-tokens", default="",
+                    help="comma-separated --batch-tokens values to time, fp32 and bf16 (KorAdvMRS both)")
     args = ap.parse_args()
     global BIN, DEVICE
     DEVICE = args.device
@@ -239,8 +257,38 @@ def main():
             note += (f"{timing['distinct_pairs']} distinct pairs; forward {flops / 1e9:.1f} GFLOP/s = "
                      f"{100 * flops / fp32_peak:.0f}% of fp32 peak")
             line(label, len(rows), wall, py_wall, note)
+            if args.breakdown:
+                print(f"{'':<34} rsbench: {breakdown(wall, timing)}")
             if split == "both":
-                bf16_lines(model, dataset, split, tmp, threads, wall, rows)
+                bf16_lines(model, dataset, split, tmp, threads, wall, rows, args.breakdown)
+                both_rows = rows
+
+        sweep = [int(n) for n in args.sweep_batch_tokens.split(",") if n.strip()]
+        if sweep:
+            print()
+            print(f"--batch-tokens sweep, cross BERT-base, KorAdvMRS both ({len(both_rows)} slots); "
+                  "decisions against the fp32 run above")
+            base = decisions(both_rows)
+            # On a GPU, also the libtorch default rsbench overrides: cuDNN attention first
+            # (it plans every new batch shape anew).
+            runs = [(n, dtype, extra, None) for n in sweep
+                    for dtype, extra in [("f32", ()), ("bf16", ("--no-bf16-recheck",))]]
+            if DEVICE != "cpu":
+                runs += [(n, "bf16", ("--no-bf16-recheck",), {"TORCH_CUDNN_SDPA_DEPRIORITIZED": "0"}) for n in sweep]
+            for n, dtype, extra, env in runs:
+                label = dtype + (" cuDNN attention first" if env else "")
+                out = tmp / f"sweep-{n}-{dtype}-{bool(env)}"
+                w, timing, rows = run_rsbench(model, data, "both", out, threads, dtype, extra, n, env)
+                d = decisions(rows)
+                same = sum(base[k] == d[k] for k in base) / len(base)
+                fwd = timing["scorer"]["forward_seconds"]
+                print(f"  {n:>6} tokens {label:<5}  wall {w:6.2f}s  {timing['distinct_pairs'] / fwd:9.1f} pairs/s "
+                      f"in forward; {100 * same:.2f}% decisions same; {breakdown(w, timing)}")
+            if not args.skip_python:
+                pairs = pairs_in_order(both_rows, cases)
+                for name, dt in [("f32", torch.float32), ("bf16", torch.bfloat16)]:
+                    py_wall, _ = python_cross(model, pairs, threads, dtype=dt)
+                    print(f"  HF loop {name:<4}     wall {py_wall:6.2f}s  (model load included, no deduplication)")
 
         bi = Path(args.bi_model)
         if bi.is_dir():

@@ -142,9 +142,9 @@ struct EvalArgs {
     /// Threads for tokenisation and libtorch [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
-    /// Padded tokens per model batch (batch size × longest sequence).
-    #[arg(long, default_value_t = 2048)]
-    batch_tokens: usize,
+    /// Padded tokens per model batch (batch size × longest sequence) [default: 2048 on cpu, 8192 on cuda].
+    #[arg(long)]
+    batch_tokens: Option<usize>,
     /// With --dtype bf16: do not re-score near-tied candidates in fp32 (faster, ~2 % of decisions may flip).
     #[arg(long)]
     no_bf16_recheck: bool,
@@ -340,13 +340,17 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     if let Some(model) = &args.model {
+        let device = parse_device(&args.device)?;
+        // On an H100 the forward barely moved between 2,048 and 32,768 tokens (README); larger
+        // batches there mean fewer host round trips, smaller ones on the CPU less padding.
+        let default_tokens = if device.is_cuda() { 8192 } else { 2048 };
         let options = RunOptions {
-            device: parse_device(&args.device)?,
+            device,
             dtype: match args.dtype {
                 DtypeArg::F32 => tch::Kind::Float,
                 DtypeArg::Bf16 => tch::Kind::BFloat16,
             },
-            batch_tokens: args.batch_tokens.max(1),
+            batch_tokens: args.batch_tokens.unwrap_or(default_tokens).max(1),
             progress: !args.quiet,
             recheck: !args.no_bf16_recheck,
         };

@@ -315,6 +315,27 @@ fn torchscript_sidecar_errors_are_named() {
 }
 
 #[test]
+fn torchscript_that_cannot_run_is_named_at_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_model("bert-torchscript", tmp.path());
+    let sidecar = tmp.path().join("rsbench.toml");
+    let text = std::fs::read_to_string(&sidecar).unwrap();
+    let two_inputs = text.replace(
+        r#"inputs = ["input_ids", "attention_mask", "token_type_ids"]"#,
+        r#"inputs = ["input_ids", "attention_mask"]"#,
+    );
+    assert_ne!(text, two_inputs);
+    std::fs::write(&sidecar, two_inputs).unwrap();
+    let e = load_err(tmp.path());
+    assert!(e.contains("model.pt: a test forward on cpu failed: "), "{e}");
+    assert!(
+        e.contains("check `inputs` and `output` in the sidecar's [torchscript] table"),
+        "{e}"
+    );
+    assert!(!e.contains("Traceback"), "one line, not libtorch's traceback: {e}");
+}
+
+#[test]
 fn torchscript_refuses_bf16_casting_and_names_the_module() {
     let dir = fixtures().join("models").join("bert-torchscript");
     let options = RunOptions {

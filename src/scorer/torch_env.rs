@@ -34,6 +34,7 @@ pub fn load_cuda_backend() -> Result<(), String> {
     static LOADED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     LOADED
         .get_or_init(|| {
+            deprioritize_cudnn_attention();
             let built = option_env!("RSBENCH_LIBTORCH_LIB").map(|dir| {
                 std::path::Path::new(dir)
                     .join("libtorch_cuda.so")
@@ -52,6 +53,27 @@ pub fn load_cuda_backend() -> Result<(), String> {
         .clone()
 }
 
+/// The variable libtorch reads (once, at the first attention call) to keep cuDNN's
+/// attention behind the flash and memory-efficient kernels.
+pub const CUDNN_ATTENTION_ENV: &str = "TORCH_CUDNN_SDPA_DEPRIORITIZED";
+
+/// libtorch 2.11+ on Hopper and later sends masked bf16 attention to cuDNN first, and cuDNN
+/// builds an execution plan for every new (batch, length) shape: length-sorted batches are
+/// all new shapes, so bf16 ran slower than fp32 (measured on an H100, README). The memory-
+/// efficient kernel has no per-shape cost. A value the user set is left alone.
+fn deprioritize_cudnn_attention() {
+    if std::env::var_os(CUDNN_ATTENTION_ENV).is_none() {
+        // Before libtorch_cuda is loaded and before any thread of ours reads the environment.
+        std::env::set_var(CUDNN_ATTENTION_ENV, "1");
+    }
+}
+
+/// Whether cuDNN's attention kernels keep their place ahead of the others (the user
+/// cleared the variable rsbench sets).
+pub fn cudnn_attention_preferred() -> bool {
+    std::env::var(CUDNN_ATTENTION_ENV).map_or(true, |v| v.is_empty() || v == "0")
+}
+
 fn dlopen(name: &str) -> Result<(), String> {
     let c_name = std::ffi::CString::new(name).map_err(|_| format!("{name}: invalid path"))?;
     // SAFETY: dlopen/dlerror with valid C strings; a handle that loads is kept
@@ -65,6 +87,25 @@ fn dlopen(name: &str) -> Result<(), String> {
             Err(format!("{name}: not loaded"))
         } else {
             Err(std::ffi::CStr::from_ptr(err).to_string_lossy().into_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loading_the_cuda_backend_keeps_cudnn_attention_behind_the_fused_kernels() {
+        let preset = std::env::var_os(CUDNN_ATTENTION_ENV);
+        // Whether or not libtorch_cuda.so loads here, the variable is set first.
+        let _ = load_cuda_backend();
+        match preset {
+            None => {
+                assert_eq!(std::env::var(CUDNN_ATTENTION_ENV).as_deref(), Ok("1"));
+                assert!(!cudnn_attention_preferred());
+            }
+            Some(v) => assert_eq!(std::env::var_os(CUDNN_ATTENTION_ENV), Some(v), "a user's value is kept"),
         }
     }
 }

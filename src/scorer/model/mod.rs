@@ -552,6 +552,13 @@ impl Scorer for ModelScorer {
             _ => "cpu".to_owned(),
         };
         params.insert("device".into(), device.into());
+        if self.options.device.is_cuda() {
+            // Which attention kernels ran decides bf16's last bits (and its speed).
+            params.insert(
+                "cudnn_attention_first".into(),
+                crate::scorer::cudnn_attention_preferred().into(),
+            );
+        }
         ScorerIdentity {
             kind: "model".into(),
             params,

@@ -74,10 +74,25 @@ impl ScriptModule {
                     .into(),
             });
         }
-        Ok(ScriptModule {
+        let loaded = ScriptModule {
             module,
             spec: spec.clone(),
-        })
+        };
+        loaded.probe(device).map_err(|e| ModelError::Invalid {
+            path,
+            message: probe_failure(&e.to_string(), device),
+        })?;
+        Ok(loaded)
+    }
+
+    /// One forward of a four-token input at load time, so a module that cannot run
+    /// here (traced on another device, inputs listed wrongly) is named before any
+    /// scoring starts rather than deep inside it.
+    fn probe(&self, device: Device) -> Result<(), ModelError> {
+        let _guard = tch::no_grad_guard();
+        let ids = Tensor::zeros([1, 4], (Kind::Int64, device));
+        let mask = Tensor::ones([1, 4], (Kind::Int64, device));
+        self.forward(&ids, &ids, &mask).map(|_| ())
     }
 
     pub fn spec(&self) -> &ScriptSpec {
@@ -125,5 +140,64 @@ impl ScriptModule {
             )));
         }
         Ok(picked)
+    }
+}
+
+/// The first line of libtorch's report (the rest is the TorchScript traceback),
+/// with the usual cause spelled out when the module's graph holds another device.
+fn probe_failure(error: &str, device: Device) -> String {
+    let first = error
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("Expected all tensors") || l.contains("RuntimeError"))
+        .or_else(|| error.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("no message");
+    let on = match device {
+        Device::Cuda(n) => format!("cuda:{n}"),
+        _ => "cpu".to_owned(),
+    };
+    let mut message = format!("a test forward on {on} failed: {first}");
+    if error.contains("same device") {
+        message.push_str(
+            "; torch.jit.trace writes the tracing device into the graph (e.g. the attention mask's \
+             constants), so trace the model with it and the example inputs on the device you score on, \
+             or run with --device cpu",
+        );
+    } else {
+        message.push_str("; check `inputs` and `output` in the sidecar's [torchscript] table");
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_graph_traced_on_another_device_gets_the_tracing_hint() {
+        let error = "Internal torch error: The following operation failed in the TorchScript interpreter.\n\
+                     Traceback of TorchScript, serialized code (most recent call last):\n  File \"code/__torch__.py\"\n\
+                     RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!\n";
+        let m = probe_failure(error, Device::Cuda(0));
+        assert!(
+            m.starts_with("a test forward on cuda:0 failed: RuntimeError: Expected all tensors"),
+            "{m}"
+        );
+        assert!(
+            m.contains("trace the model with it and the example inputs on the device you score on"),
+            "{m}"
+        );
+        let other = probe_failure(
+            "Internal torch error: forward() expected at most 3 argument(s)",
+            Device::Cpu,
+        );
+        assert!(
+            other.starts_with("a test forward on cpu failed: Internal torch error: forward() expected"),
+            "{other}"
+        );
+        assert!(
+            other.contains("[torchscript] table") && !other.contains("trace the model"),
+            "{other}"
+        );
     }
 }
