@@ -56,6 +56,12 @@ enum Command {
         after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types tense,negation,repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n  rsbench perturb --text \"어제 학교에 갔어\" --types tense --tense-to future\n\ntense and negation use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
     )]
     Perturb(PerturbArgs),
+    /// Have people judge generated negatives: a blind sheet per rule family, then rates with intervals.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rsbench audit sample --dataset adv/ --per-rule 30 --controls 30 --out audit/\n  # fill audit/sheet.csv's verdict column (ok, wrong, broken), then:\n  rsbench audit score audit/"
+    )]
+    Audit(AuditCommand),
     /// Show rsbench's version and what the linked libtorch offers here.
     Info,
     /// List, verify and fetch the known datasets.
@@ -262,6 +268,41 @@ enum DatasetsCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Draw generated negatives per rule family and true replies as controls into a shuffled sheet.
+    Sample {
+        /// A `rsbench perturb` output (file or directory).
+        #[arg(long)]
+        dataset: PathBuf,
+        /// Negatives drawn per rule family (all of a smaller family).
+        #[arg(long, default_value_t = 30)]
+        per_rule: usize,
+        /// True replies mixed in, from dialogues none of whose negatives were drawn.
+        #[arg(long, default_value_t = 30)]
+        controls: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The audit directory to write (sheet.csv, key.csv, instructions.md).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Rates per rule family from a filled sheet: acceptable replies (label noise) and broken Korean.
+    Score {
+        dir: PathBuf,
+        /// Also write the rates as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Bootstrap resamples for the overall interval.
+        #[arg(long, default_value_t = 2000)]
+        resamples: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
 /// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
 pub const GATE_FAILED: u8 = 3;
 
@@ -311,6 +352,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Datasets(cmd) => datasets(cmd).map(|()| Outcome::Done),
+        Command::Audit(cmd) => audit(cmd).map(|()| Outcome::Done),
         Command::Info => {
             let t = crate::scorer::torch_runtime();
             println!("rsbench {}", crate::VERSION);
@@ -472,6 +514,60 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
     } else {
         Outcome::GateFailed(failures)
     })
+}
+
+fn audit(cmd: AuditCommand) -> Result<()> {
+    match cmd {
+        AuditCommand::Sample {
+            dataset,
+            per_rule,
+            controls,
+            seed,
+            out,
+            overwrite,
+        } => {
+            if per_rule == 0 {
+                bail!("--per-rule must be at least 1");
+            }
+            let ds = data::load_path(&dataset).with_context(|| format!("loading dataset {}", dataset.display()))?;
+            let config = crate::audit::SampleConfig {
+                per_family: per_rule,
+                controls,
+                seed,
+            };
+            let (items, key) = crate::audit::sample(&ds, &dataset, config)?;
+            crate::audit::write_audit(&out, overwrite, &items, &key)
+                .with_context(|| format!("writing audit {}", out.display()))?;
+            let negatives = key.iter().filter(|k| k.role == crate::audit::Role::Negative).count();
+            eprintln!(
+                "wrote {}: {} items ({negatives} negatives, {} controls); give {} to the annotators, keep {} from them",
+                out.display(),
+                items.len(),
+                items.len() - negatives,
+                crate::audit::SHEET,
+                crate::audit::KEY
+            );
+            Ok(())
+        }
+        AuditCommand::Score {
+            dir,
+            json,
+            resamples,
+            seed,
+        } => {
+            let rows = crate::audit::read_audit(&dir)?;
+            let summary = crate::audit::score(&rows, resamples, seed);
+            if let Some(path) = json {
+                let mut text = serde_json::to_string_pretty(&summary)?;
+                text.push('\n');
+                let staging = path.with_extension("json.tmp");
+                std::fs::write(&staging, text).with_context(|| format!("writing {}", staging.display()))?;
+                std::fs::rename(&staging, &path).with_context(|| format!("writing {}", path.display()))?;
+            }
+            print!("{}", summary.render());
+            Ok(())
+        }
+    }
 }
 
 fn perturb(args: PerturbArgs) -> Result<()> {

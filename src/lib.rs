@@ -4,8 +4,10 @@
 //! [`perturb`] (new adversarial candidates) + [`hangul`] (syllable and jamo arithmetic) →
 //! [`scorer`] (the `Scorer` trait and its implementations) → [`eval`]
 //! (metrics and statistics) → [`report`] (Polars tables and rendering).
+//! [`audit`] turns people's verdicts on generated negatives into per-rule rates.
 //! [`cli`] is a thin shell over them.
 
+pub mod audit;
 pub mod cli;
 pub mod data;
 pub mod eval;

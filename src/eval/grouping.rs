@@ -40,7 +40,8 @@ impl GroupBy {
     }
 }
 
-fn rule_family(rule: &str) -> &str {
+/// A provenance rule without its ending: `negation/short-add/hae` → `negation/short-add`.
+pub fn rule_family(rule: &str) -> &str {
     match rule.match_indices('/').nth(1) {
         Some((at, _)) => &rule[..at],
         None => rule,

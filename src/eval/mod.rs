@@ -7,6 +7,7 @@ mod gate;
 mod grouping;
 mod metrics;
 mod paired;
+mod proportion;
 mod runner;
 mod summary;
 
@@ -15,8 +16,9 @@ pub use compare::{
     compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,
 };
 pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
-pub use grouping::{GroupBy, NO_RULE};
+pub use grouping::{rule_family, GroupBy, NO_RULE};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
 pub use paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
+pub use proportion::{wilson, Z95};
 pub use runner::{evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult};
 pub use summary::{summarize, CaseOutcome, Estimate, SummaryRow, OVERALL};

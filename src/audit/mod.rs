@@ -1,0 +1,189 @@
+//! Human audit of generated negatives. `rsbench perturb` writes negatives no
+//! person has read; some are acceptable replies after all (label noise that
+//! caps every model's score) and some are not Korean (trivial to reject). The
+//! audit samples negatives per rule family into a blind sheet — no rule, no
+//! label, shuffled among true replies kept as controls — and turns the
+//! verdicts into per-family rates with intervals ([`score`]).
+
+mod score;
+mod sheet;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::data::Dataset;
+use crate::eval::rule_family;
+
+pub use score::{score, AuditSummary, FamilyRate};
+pub use sheet::{read_audit, write_audit, KEY, SHEET};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("{}: no generated negatives (none records a provenance rule): audit a `rsbench perturb` output", .0.display())]
+    NothingToAudit(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Sheet {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+    #[error("{}: no verdicts yet: fill the `verdict` column (ok, wrong or broken)", .0.display())]
+    NoVerdicts(PathBuf),
+    #[error(transparent)]
+    Write(#[from] crate::report::ReportError),
+}
+
+/// What an annotator says of a reply, given its context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A fine reply here. For a generated negative: label noise.
+    Ok,
+    /// Fluent Korean, but not a fitting reply: what a negative should be.
+    Wrong,
+    /// Not fluent Korean: a negative any language model rejects.
+    Broken,
+}
+
+impl Verdict {
+    pub const NAMES: &'static str = "ok, wrong or broken";
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s.trim().to_lowercase().as_str() {
+            "ok" | "o" => Some(Verdict::Ok),
+            "wrong" | "w" => Some(Verdict::Wrong),
+            "broken" | "b" => Some(Verdict::Broken),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a sheet item is a generated negative or a dataset's own positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Negative,
+    /// A true reply, so the rates can be read against how often annotators
+    /// reject replies that are fine.
+    Control,
+}
+
+/// One row the annotator sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub item: usize,
+    pub context: Vec<String>,
+    pub reply: String,
+    pub verdict: Option<Verdict>,
+    pub note: String,
+}
+
+/// What the annotator does not see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    pub item: usize,
+    pub case_id: String,
+    pub role: Role,
+    /// Rule family for negatives; empty for controls.
+    pub family: String,
+    pub rule: String,
+    /// How many distinct negatives of this family the dataset holds (the
+    /// weight of the family in the overall rate).
+    pub family_total: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleConfig {
+    pub per_family: usize,
+    pub controls: usize,
+    pub seed: u64,
+}
+
+/// A sheet and its key: up to `per_family` distinct negatives of each rule
+/// family and `controls` positives of cases none of whose negatives were
+/// drawn, shuffled together and numbered from 1.
+pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<(Vec<Item>, Vec<KeyRow>), AuditError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    // family → distinct (context, text) negatives, in dataset order.
+    let mut families: BTreeMap<&str, Vec<(usize, &str, &str)>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for (ci, case) in dataset.cases.iter().enumerate() {
+        for c in &case.candidates {
+            let Some(rule) = c.rule.as_deref().filter(|_| c.label == 0) else {
+                continue;
+            };
+            if seen.insert((&case.context, c.text.as_str())) {
+                families
+                    .entry(rule_family(rule))
+                    .or_default()
+                    .push((ci, rule, c.text.as_str()));
+            }
+        }
+    }
+    if families.is_empty() {
+        return Err(AuditError::NothingToAudit(source.to_path_buf()));
+    }
+    let mut drawn: Vec<(Item, KeyRow)> = Vec::new();
+    let mut used_cases = HashSet::new();
+    for (family, mut negatives) in families {
+        let total = negatives.len();
+        negatives.shuffle(&mut rng);
+        for (ci, rule, text) in negatives.into_iter().take(config.per_family) {
+            let case = &dataset.cases[ci];
+            used_cases.insert(ci);
+            drawn.push(entry(case, text, Role::Negative, family, rule, total));
+        }
+    }
+    let mut control_cases: Vec<usize> = (0..dataset.cases.len())
+        .filter(|ci| !used_cases.contains(ci) && dataset.cases[*ci].positives().next().is_some())
+        .collect();
+    control_cases.shuffle(&mut rng);
+    let mut seen_controls = HashSet::new();
+    for ci in control_cases {
+        if seen_controls.len() == config.controls {
+            break;
+        }
+        let case = &dataset.cases[ci];
+        if let Some(p) = case.positives().next() {
+            if seen_controls.insert((&case.context, p.text.as_str())) {
+                drawn.push(entry(case, &p.text, Role::Control, "", "", 0));
+            }
+        }
+    }
+    drawn.shuffle(&mut rng);
+    Ok(drawn
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut item, mut key))| {
+            item.item = i + 1;
+            key.item = i + 1;
+            (item, key)
+        })
+        .unzip())
+}
+
+fn entry(case: &crate::data::Case, text: &str, role: Role, family: &str, rule: &str, total: usize) -> (Item, KeyRow) {
+    (
+        Item {
+            item: 0,
+            context: case.context.clone(),
+            reply: text.to_owned(),
+            verdict: None,
+            note: String::new(),
+        },
+        KeyRow {
+            item: 0,
+            case_id: case.id.clone(),
+            role,
+            family: family.to_owned(),
+            rule: rule.to_owned(),
+            family_total: total,
+        },
+    )
+}

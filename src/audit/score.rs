@@ -1,0 +1,222 @@
+//! Per-family rates of an audit's verdicts: the share of generated negatives
+//! judged acceptable replies (label noise) and not Korean, with Wilson
+//! intervals, and the overall rates weighted by each family's size in the
+//! generated set, with a stratified bootstrap interval.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::{KeyRow, Role, Verdict};
+use crate::eval::{percentile, wilson, Z95};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FamilyRate {
+    /// The rule family, or `controls` for the true replies.
+    pub family: String,
+    /// Distinct negatives of the family in the generated set (0 for controls).
+    pub in_set: usize,
+    pub judged: usize,
+    pub skipped: usize,
+    pub ok: usize,
+    pub wrong: usize,
+    pub broken: usize,
+    pub ok_rate: Option<f64>,
+    pub ok_interval: Option<(f64, f64)>,
+    pub broken_rate: Option<f64>,
+    pub broken_interval: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Overall {
+    /// Σ over judged families of (family's share of the set) × (its rate).
+    pub ok_rate: f64,
+    pub ok_interval: (f64, f64),
+    pub broken_rate: f64,
+    pub broken_interval: (f64, f64),
+    /// Families with no verdict, left out of the weights.
+    pub unjudged_families: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditSummary {
+    pub families: Vec<FamilyRate>,
+    pub controls: Option<FamilyRate>,
+    pub overall: Option<Overall>,
+    pub level: f64,
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+fn rate(family: &str, in_set: usize, verdicts: &[Option<Verdict>]) -> FamilyRate {
+    let count = |v: Verdict| verdicts.iter().filter(|x| **x == Some(v)).count();
+    let (ok, wrong, broken) = (count(Verdict::Ok), count(Verdict::Wrong), count(Verdict::Broken));
+    let judged = ok + wrong + broken;
+    let share = |k: usize| (judged > 0).then(|| k as f64 / judged as f64);
+    FamilyRate {
+        family: family.to_owned(),
+        in_set,
+        judged,
+        skipped: verdicts.len() - judged,
+        ok,
+        wrong,
+        broken,
+        ok_rate: share(ok),
+        ok_interval: wilson(ok, judged, Z95),
+        broken_rate: share(broken),
+        broken_interval: wilson(broken, judged, Z95),
+    }
+}
+
+/// Rates per family (sorted by name), for the controls, and overall.
+pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) -> AuditSummary {
+    let mut by_family: BTreeMap<&str, (usize, Vec<Option<Verdict>>)> = BTreeMap::new();
+    let mut controls = Vec::new();
+    for (key, verdict) in rows {
+        match key.role {
+            Role::Negative => {
+                let entry = by_family.entry(&key.family).or_insert((key.family_total, Vec::new()));
+                entry.1.push(*verdict);
+            }
+            Role::Control => controls.push(*verdict),
+        }
+    }
+    let families: Vec<FamilyRate> = by_family
+        .iter()
+        .map(|(family, (total, verdicts))| rate(family, *total, verdicts))
+        .collect();
+    let judged: Vec<(f64, Vec<Verdict>)> = by_family
+        .values()
+        .map(|(total, verdicts)| (*total as f64, verdicts.iter().flatten().copied().collect::<Vec<_>>()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let overall = (!judged.is_empty()).then(|| {
+        let weight: f64 = judged.iter().map(|(t, _)| t).sum();
+        let weighted = |pick: &dyn Fn(&[Verdict]) -> f64| judged.iter().map(|(t, v)| t / weight * pick(v)).sum::<f64>();
+        let share =
+            |want: Verdict| move |v: &[Verdict]| v.iter().filter(|x| **x == want).count() as f64 / v.len() as f64;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (mut oks, mut brokens) = (Vec::with_capacity(resamples), Vec::with_capacity(resamples));
+        for _ in 0..resamples {
+            let (mut ok, mut broken) = (0.0, 0.0);
+            for (t, v) in &judged {
+                let draw: Vec<Verdict> = (0..v.len()).map(|_| v[rng.random_range(0..v.len())]).collect();
+                ok += t / weight * share(Verdict::Ok)(&draw);
+                broken += t / weight * share(Verdict::Broken)(&draw);
+            }
+            oks.push(ok);
+            brokens.push(broken);
+        }
+        oks.sort_by(f64::total_cmp);
+        brokens.sort_by(f64::total_cmp);
+        let interval = |d: &[f64], point: f64| {
+            if d.is_empty() {
+                (point, point)
+            } else {
+                (percentile(d, 0.025), percentile(d, 0.975))
+            }
+        };
+        let ok_rate = weighted(&share(Verdict::Ok));
+        let broken_rate = weighted(&share(Verdict::Broken));
+        Overall {
+            ok_rate,
+            ok_interval: interval(&oks, ok_rate),
+            broken_rate,
+            broken_interval: interval(&brokens, broken_rate),
+            unjudged_families: families
+                .iter()
+                .filter(|f| f.judged == 0)
+                .map(|f| f.family.clone())
+                .collect(),
+        }
+    });
+    AuditSummary {
+        families,
+        controls: (!controls.is_empty()).then(|| rate("controls", 0, &controls)),
+        overall,
+        level: 0.95,
+        resamples,
+        seed,
+    }
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}", 100.0 * v))
+}
+
+fn interval(x: Option<(f64, f64)>) -> String {
+    x.map_or("-".into(), |(lo, hi)| format!("[{:.1}, {:.1}]", 100.0 * lo, 100.0 * hi))
+}
+
+impl AuditSummary {
+    /// The table `rsbench audit score` prints.
+    pub fn render(&self) -> String {
+        let mut b = tabled::builder::Builder::default();
+        b.push_record([
+            "family",
+            "in set",
+            "judged",
+            "ok % (label noise)",
+            "95% CI",
+            "broken %",
+            "95% CI",
+            "wrong %",
+        ]);
+        for f in self.families.iter().chain(&self.controls) {
+            b.push_record([
+                f.family.clone(),
+                if f.family == "controls" {
+                    "-".into()
+                } else {
+                    f.in_set.to_string()
+                },
+                f.judged.to_string(),
+                percent(f.ok_rate),
+                interval(f.ok_interval),
+                percent(f.broken_rate),
+                interval(f.broken_interval),
+                percent((f.judged > 0).then(|| f.wrong as f64 / f.judged as f64)),
+            ]);
+        }
+        if let Some(o) = &self.overall {
+            b.push_record([
+                "overall (weighted by in set)".to_owned(),
+                self.families.iter().map(|f| f.in_set).sum::<usize>().to_string(),
+                self.families.iter().map(|f| f.judged).sum::<usize>().to_string(),
+                percent(Some(o.ok_rate)),
+                interval(Some(o.ok_interval)),
+                percent(Some(o.broken_rate)),
+                interval(Some(o.broken_interval)),
+                String::new(),
+            ]);
+        }
+        let mut table = b.build();
+        table.with(tabled::settings::Style::sharp());
+        let mut out = table.to_string();
+        out.push('\n');
+        out.push_str(&format!(
+            "ok: an acceptable reply (a false negative); broken: not fluent Korean. Intervals: Wilson per family; \
+             overall: stratified bootstrap, {} resamples, seed {}.\n",
+            self.resamples, self.seed
+        ));
+        if let Some(c) = &self.controls {
+            if let Some(r) = c.ok_rate {
+                out.push_str(&format!(
+                    "Controls are the dialogues' own replies: {:.1} % judged ok, so annotators rejected {:.1} % of true replies.\n",
+                    100.0 * r,
+                    100.0 * (1.0 - r)
+                ));
+            }
+        }
+        if let Some(o) = &self.overall {
+            if !o.unjudged_families.is_empty() {
+                out.push_str(&format!(
+                    "Not in the overall rate (no verdicts): {}.\n",
+                    o.unjudged_families.join(", ")
+                ));
+            }
+        }
+        out
+    }
+}

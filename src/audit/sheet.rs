@@ -1,0 +1,242 @@
+//! The audit's files: `sheet.csv` for the annotator (UTF-8 with a byte-order
+//! mark, so spreadsheet programs read the Hangul), `key.csv` kept from them,
+//! and `instructions.md`. Read back with every row checked against the key.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use super::{AuditError, Item, KeyRow, Role, Verdict};
+use crate::report::ReportError;
+
+pub const SHEET: &str = "sheet.csv";
+pub const KEY: &str = "key.csv";
+pub const INSTRUCTIONS: &str = "instructions.md";
+
+const SHEET_HEADER: [&str; 5] = ["item", "context", "reply", "verdict", "note"];
+const KEY_HEADER: [&str; 6] = ["item", "case_id", "role", "family", "rule", "family_total"];
+const BOM: &str = "\u{feff}";
+
+const INSTRUCTIONS_TEXT: &str = "# Audit instructions
+
+Each row of `sheet.csv` is a dialogue (`context`, oldest turn first; A and B take turns) and a
+`reply` by B. Fill `verdict` with one word:
+
+- `ok`: B could say this here. A reply that is odd, curt or not what you would say, but that
+  a person might say without contradicting the dialogue, is `ok`.
+- `wrong`: fluent Korean, but not a fitting reply here: it contradicts the context, answers
+  something else, repeats what was just said, or gets tense or polarity wrong.
+- `broken`: not fluent Korean (ungrammatical ending, mangled word), whatever it means.
+
+Judge each row on its own; rows are shuffled and some replies are the dialogues' real ones.
+Leave `verdict` empty to skip a row; `note` is free text. Do not open `key.csv` until the
+sheet is done. Then: `rsbench audit score DIR`.
+";
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn csv_bytes(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    let fail = |e: csv::Error| ReportError::Table {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    w.write_record(header).map_err(fail)?;
+    for row in rows {
+        w.write_record(&row).map_err(fail)?;
+    }
+    w.into_inner().map_err(|e| ReportError::Table {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// The context as the annotator reads it: one turn a line, the speakers
+/// lettered so that B says the reply.
+fn context_cell(context: &[String]) -> String {
+    let n = context.len();
+    context
+        .iter()
+        .enumerate()
+        .map(|(i, turn)| format!("{}: {turn}", if (n - 1 - i).is_multiple_of(2) { "A" } else { "B" }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Negative => "negative",
+        Role::Control => "control",
+    }
+}
+
+/// Writes the audit directory, all or nothing.
+pub fn write_audit(dir: &Path, overwrite: bool, items: &[Item], key: &[KeyRow]) -> Result<(), AuditError> {
+    crate::report::write_staged(dir, overwrite, |stage| {
+        let sheet_rows = items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.item.to_string(),
+                    context_cell(&i.context),
+                    i.reply.clone(),
+                    String::new(),
+                    String::new(),
+                ]
+            })
+            .collect();
+        let key_rows = key
+            .iter()
+            .map(|k| {
+                vec![
+                    k.item.to_string(),
+                    k.case_id.clone(),
+                    role_name(k.role).to_owned(),
+                    k.family.clone(),
+                    k.rule.clone(),
+                    k.family_total.to_string(),
+                ]
+            })
+            .collect();
+        let sheet = stage.join(SHEET);
+        std::fs::write(&sheet, csv_bytes(&sheet, &SHEET_HEADER, sheet_rows)?).map_err(io(&sheet))?;
+        let key_path = stage.join(KEY);
+        std::fs::write(&key_path, csv_bytes(&key_path, &KEY_HEADER, key_rows)?).map_err(io(&key_path))?;
+        let instructions = stage.join(INSTRUCTIONS);
+        std::fs::write(&instructions, INSTRUCTIONS_TEXT).map_err(io(&instructions))
+    })?;
+    Ok(())
+}
+
+/// Rows of a CSV file with the named columns (any order, others ignored), each
+/// with its line number.
+fn read_csv(path: &Path, wanted: &[&str]) -> Result<Vec<(u64, Vec<String>)>, AuditError> {
+    let sheet_err = |line: Option<u64>, message: String| AuditError::Sheet {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // Spreadsheet programs save with or without the mark.
+    let text = text.strip_prefix(BOM).unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| sheet_err(Some(1), e.to_string()))?.clone();
+    let columns: Vec<usize> = wanted
+        .iter()
+        .map(|w| {
+            header.iter().position(|h| h.trim() == *w).ok_or_else(|| {
+                sheet_err(
+                    Some(1),
+                    format!(
+                        "no `{w}` column (header: {})",
+                        header.iter().collect::<Vec<_>>().join(",")
+                    ),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            sheet_err(line, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let fields = columns
+            .iter()
+            .map(|&c| record.get(c).unwrap_or("").to_owned())
+            .collect();
+        rows.push((line, fields));
+    }
+    Ok(rows)
+}
+
+fn item_number(path: &Path, line: u64, field: &str) -> Result<usize, AuditError> {
+    field.trim().parse().map_err(|_| AuditError::Sheet {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message: format!("item `{field}` is not a number"),
+    })
+}
+
+/// The verdicts of a filled sheet, joined to the key. Every sheet item must be
+/// in the key once and every key item in the sheet: a lost or pasted-over row
+/// would bias the rates silently.
+pub fn read_audit(dir: &Path) -> Result<Vec<(KeyRow, Option<Verdict>)>, AuditError> {
+    let key_path = dir.join(KEY);
+    let mut key = BTreeMap::new();
+    for (line, f) in read_csv(&key_path, &KEY_HEADER)? {
+        let bad = |message: String| AuditError::Sheet {
+            path: key_path.clone(),
+            line: Some(line),
+            message,
+        };
+        let item = item_number(&key_path, line, &f[0])?;
+        let role = match f[2].as_str() {
+            "negative" => Role::Negative,
+            "control" => Role::Control,
+            other => return Err(bad(format!("role `{other}`: expected negative or control"))),
+        };
+        let family_total = f[5]
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("family_total `{}` is not a number", f[5])))?;
+        let row = KeyRow {
+            item,
+            case_id: f[1].clone(),
+            role,
+            family: f[3].clone(),
+            rule: f[4].clone(),
+            family_total,
+        };
+        if key.insert(item, row).is_some() {
+            return Err(bad(format!("item {item} appears twice")));
+        }
+    }
+    let sheet_path = dir.join(SHEET);
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (line, f) in read_csv(&sheet_path, &["item", "verdict"])? {
+        let bad = |message: String| AuditError::Sheet {
+            path: sheet_path.clone(),
+            line: Some(line),
+            message,
+        };
+        let item = item_number(&sheet_path, line, &f[0])?;
+        let row = key
+            .get(&item)
+            .ok_or_else(|| bad(format!("item {item} is not in {KEY}")))?;
+        if !seen.insert(item) {
+            return Err(bad(format!("item {item} appears twice")));
+        }
+        let verdict = match f[1].trim() {
+            "" => None,
+            v => Some(
+                Verdict::parse(v).ok_or_else(|| bad(format!("verdict `{v}`: expected {} or empty", Verdict::NAMES)))?,
+            ),
+        };
+        out.push((row.clone(), verdict));
+    }
+    if let Some(missing) = key.keys().find(|k| !seen.contains(k)) {
+        return Err(AuditError::Sheet {
+            path: sheet_path,
+            line: None,
+            message: format!("item {missing} of {KEY} is missing (rows must not be deleted)"),
+        });
+    }
+    if out.iter().all(|(_, v)| v.is_none()) {
+        return Err(AuditError::NoVerdicts(sheet_path));
+    }
+    out.sort_by_key(|(k, _)| k.item);
+    Ok(out)
+}
