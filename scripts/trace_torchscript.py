@@ -9,20 +9,14 @@ must be traced on the GPU; one traced on the CPU is refused there with that expl
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-
-class TupleOut(torch.nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-        return (out.logits,)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
+from make_fixtures import TupleOut  # noqa: E402  (the wrapper the TorchScript fixture is traced with)
 
 
 def main():
