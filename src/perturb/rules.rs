@@ -66,6 +66,8 @@ pub struct TenseNegationRules {
     pub imperative_cue_endings: Vec<String>,
     pub imperative_auxiliaries: Vec<String>,
     pub imperative_verbs: Vec<String>,
+    pub imperative_subjects: Vec<String>,
+    pub imperative_subject_blockers: Vec<String>,
     pub leave_alone: Vec<String>,
     pub imperative_never: Vec<String>,
     pub honorific_lexical: Vec<String>,

@@ -310,6 +310,14 @@ impl TenseNegationRules {
     }
 
     /// Whether an auxiliary follows the ending it takes (먹고 싶어, 먹어 봐).
+    /// A verb said of the listener (너도 따숩게 입고 다녀) commands, unless a
+    /// word before it describes a habit or a skill (너 노래 진짜 잘 불러).
+    fn second_person_imperative(&self, text: &str, start: usize) -> bool {
+        let before = &text[..start];
+        let has = |words: &[String]| words.iter().any(|w| last_word_end(before, w, true).is_some());
+        has(&self.imperative_subjects) && !has(&self.imperative_subject_blockers)
+    }
+
     fn auxiliary_fits(&self, aux: &str, before: Option<&Morph>) -> bool {
         let Some(b) = before else { return false };
         let Some(after) = self.auxiliary.after.get(aux) else {
@@ -592,14 +600,17 @@ impl TenseNegationRules {
                 .any(|cue_end| {
                     // A cue word must be a word of its own (not the 어서 of
                     // 있어서) and modify this verb: no other predicate between
-                    // them (빨리 낫기를 바라: 빨리 belongs to 낫다).
+                    // them (빨리 낫기를 바라: 빨리 belongs to 낫다), unless it is the
+                    // first verb of a serial pair (좀 챙겨 먹어).
                     cue_end.is_some_and(|from| {
                         !tokens
                             .iter()
                             .filter(|t| t.start >= from && t.end <= start)
+                            .filter(|t| !serial_first_verb(t, text, start))
                             .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
                     })
                 })
+                || self.second_person_imperative(text, start)
                 || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem))
                 || {
                     // The stem with what precedes it in the text (조심 + 하, 잘 + 자).
@@ -674,6 +685,18 @@ impl Shape {
             before_text: String::new(),
         }
     }
+}
+
+/// The first verb of a serial pair (챙겨 먹어, 사 와): a word that ends in the
+/// connective -아/-어 right before the final predicate, so that the two read as
+/// one predicate for the cue words before them.
+fn serial_first_verb(t: &Token, text: &str, predicate_start: usize) -> bool {
+    let adjacent = text[t.end..predicate_start].chars().all(char::is_whitespace) && t.end < predicate_start;
+    let connective = t
+        .morphemes
+        .last()
+        .is_some_and(|(m, tag)| tag == "EC" && matches!(m.as_str(), "아" | "어" | "여"));
+    adjacent && connective && t.morphemes.iter().any(|(_, tag)| tag == "VV")
 }
 
 /// Where the last occurrence of `word` in `text` that ends a word ends; with
