@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::analyser::{Analyser, Worker};
-use super::predicate::Rewrite;
+use super::predicate::{Predicate, Rewrite};
 use super::rules::{self, TenseNegationRules};
 use super::{PerturbError, PerturbType};
 
@@ -49,6 +49,21 @@ impl Rewriter {
         self.rules.readings(text, &tokens, &mut is_stem)
     }
 
+    /// A statement moved into the 해체/해요체 present can read as a request
+    /// (나도 좀 먹어 봤어 → 나도 좀 먹어 봐: "let me try too"): then it says
+    /// something other than the statement in another tense, so it is dropped.
+    /// Honorific statements are kept: -(으)세요 is both (선생님이 가세요).
+    fn became_a_request(&self, worker: &mut Worker<'_>, source: &[Predicate], out: &Rewrite) -> bool {
+        let present_hae =
+            out.rule.contains("-to-present/") && (out.rule.ends_with("/hae") || out.rule.ends_with("/haeyo"));
+        present_hae
+            && !source.iter().any(|p| p.hon)
+            && self
+                .readings(worker, &out.text)
+                .iter()
+                .any(|p| self.rules.ending[p.ending].mood != rules::Mood::Any)
+    }
+
     /// Every rewrite of `text` of one type: for tense, one per target tense
     /// (`tense_to`, or all but the current one); for negation, the flip.
     /// Empty when no rule applies.
@@ -69,6 +84,7 @@ impl Rewriter {
                 .iter()
                 .filter(|t| tense_to.is_none_or(|to| to == **t))
                 .filter_map(|to| r.rewrite(text, &readings, "tense", |p| r.shift_tense(p, to)))
+                .filter(|out| !self.became_a_request(worker, &readings, out))
                 .collect(),
             PerturbType::Negation => r
                 .rewrite(text, &readings, "negation", |p| r.flip_negation(p))
