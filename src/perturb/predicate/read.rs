@@ -313,9 +313,11 @@ impl TenseNegationRules {
     /// A verb said of the listener (너도 따숩게 입고 다녀) commands, unless a
     /// word before it describes a habit or a skill (너 노래 진짜 잘 불러).
     fn second_person_imperative(&self, text: &str, start: usize) -> bool {
-        let before = &text[..start];
-        let has = |words: &[String]| words.iter().any(|w| last_word_end(before, w, true).is_some());
-        has(&self.imperative_subjects) && !has(&self.imperative_subject_blockers)
+        self.listener_named(text, start) && !has_word(&text[..start], &self.imperative_subject_blockers)
+    }
+
+    fn listener_named(&self, text: &str, start: usize) -> bool {
+        has_word(&text[..start], &self.imperative_subjects)
     }
 
     fn auxiliary_fits(&self, aux: &str, before: Option<&Morph>) -> bool {
@@ -631,6 +633,21 @@ impl TenseNegationRules {
                 }
             }
         }
+        // -(으)세요 after a subject other than the listener, in the same clause,
+        // describes that person (선생님이 가세요, 어머니께서 음식을 만드세요):
+        // honorific statements. Not a subject of an earlier clause (비가 오면 우산 쓰세요).
+        let before: Vec<&Token> = tokens.iter().filter(|t| t.end <= start).collect();
+        let clause_start = before
+            .iter()
+            .rposition(|t| t.morphemes.iter().any(|(_, tag)| tag == "EC" || tag == "ETM"))
+            .map_or(0, |i| i + 1);
+        let someone_else = before[clause_start..]
+            .iter()
+            .any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
+            && !self.listener_named(text, start);
+        if someone_else && found.iter().any(|p| p.hon && self.ending[p.ending].mood == Mood::Any) {
+            found.retain(|p| self.ending[p.ending].mood == Mood::Any);
+        }
         // Imperatives and propositives are read as such outside questions.
         if found.iter().any(|p| self.ending[p.ending].mood != Mood::Any) {
             found.retain(|p| self.ending[p.ending].mood != Mood::Any);
@@ -685,6 +702,10 @@ impl Shape {
             before_text: String::new(),
         }
     }
+}
+
+fn has_word(text: &str, words: &[String]) -> bool {
+    words.iter().any(|w| last_word_end(text, w, true).is_some())
 }
 
 /// The first verb of a serial pair (챙겨 먹어, 사 와): a word that ends in the
