@@ -59,7 +59,7 @@ enum Command {
     /// Have people judge generated negatives: a blind sheet per rule family, then rates with intervals.
     #[command(
         subcommand,
-        after_help = "Examples:\n  rsbench audit sample --dataset adv/ --per-rule 30 --controls 30 --out audit/\n  # fill audit/sheet.csv's verdict column (ok, wrong, broken), then:\n  rsbench audit score audit/"
+        after_help = "Examples:\n  rsbench audit sample --dataset adv/ --per-rule 30 --controls 30 --out audit/\n  # fill audit/sheet.csv's verdict column (ok, wrong, broken), then:\n  rsbench audit score audit/\n  rsbench audit agree audit-anna/ audit-minho/   # two annotators, copies of one audit directory"
     )]
     Audit(AuditCommand),
     /// Show rsbench's version and what the linked libtorch offers here.
@@ -296,6 +296,18 @@ enum AuditCommand {
         #[arg(long)]
         json: Option<PathBuf>,
         /// Bootstrap resamples for the overall interval.
+        #[arg(long, default_value_t = 2000)]
+        resamples: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Agreement of two annotators who filled copies of one sheet: Cohen's κ with intervals.
+    Agree {
+        first: PathBuf,
+        second: PathBuf,
+        /// Also write the agreement as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
         #[arg(long, default_value_t = 2000)]
         resamples: usize,
         #[arg(long, default_value_t = 42)]
@@ -558,16 +570,38 @@ fn audit(cmd: AuditCommand) -> Result<()> {
             let rows = crate::audit::read_audit(&dir)?;
             let summary = crate::audit::score(&rows, resamples, seed);
             if let Some(path) = json {
-                let mut text = serde_json::to_string_pretty(&summary)?;
-                text.push('\n');
-                let staging = path.with_extension("json.tmp");
-                std::fs::write(&staging, text).with_context(|| format!("writing {}", staging.display()))?;
-                std::fs::rename(&staging, &path).with_context(|| format!("writing {}", path.display()))?;
+                write_json_file(&path, &summary)?;
             }
             print!("{}", summary.render());
             Ok(())
         }
+        AuditCommand::Agree {
+            first,
+            second,
+            json,
+            resamples,
+            seed,
+        } => {
+            let a = crate::audit::read_audit(&first)?;
+            let b = crate::audit::read_audit(&second)?;
+            let agreement = crate::audit::agree(&a, &b, (&first, &second), resamples, seed)?;
+            if let Some(path) = json {
+                write_json_file(&path, &agreement)?;
+            }
+            print!("{}", agreement.render());
+            Ok(())
+        }
     }
+}
+
+/// Writes pretty JSON beside `path` and renames it into place: no half-written file.
+fn write_json_file(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    let staging = path.with_extension("json.tmp");
+    std::fs::write(&staging, text).with_context(|| format!("writing {}", staging.display()))?;
+    std::fs::rename(&staging, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 fn perturb(args: PerturbArgs) -> Result<()> {

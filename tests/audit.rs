@@ -321,3 +321,53 @@ fn a_bad_sheet_is_named_with_its_line() {
     );
     assert!(!tmp.path().join("p").exists(), "nothing written");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn two_annotators_agreement_is_cohens_kappa() {
+    let tmp = tempfile::tempdir().unwrap();
+    generated(&tmp.path().join("gen"));
+    sample(tmp.path(), "a", "7");
+    copy_dir(&tmp.path().join("a"), &tmp.path().join("b"));
+    let n = read_csv(&tmp.path().join("a/key.csv")).len();
+    assert_eq!(n, 10, "2 + 3 + 3 negatives and 2 controls");
+    // First: items 1-5 ok, 6-10 wrong. Second: 1-4 ok, 5 wrong, 6 ok, 7-10 wrong.
+    // p_o = 8/10, p_e = 0.5² + 0.5² = 0.5, κ = 0.6 for the verdicts and for ok-or-not.
+    let item = |k: &BTreeMap<String, String>| k["item"].parse::<usize>().unwrap();
+    fill(&tmp.path().join("a"), |k| if item(k) <= 5 { "ok" } else { "wrong" });
+    fill(&tmp.path().join("b"), |k| {
+        if item(k) <= 4 || item(k) == 6 {
+            "ok"
+        } else {
+            "wrong"
+        }
+    });
+    let o = rsbench(&["audit", "agree", "a", "b", "--json", "agree.json"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("10 items judged by both"),
+        "{}",
+        text(&o.stdout)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("agree.json")).unwrap()).unwrap();
+    assert_eq!(v["matrix"], json!([[4, 1, 0], [1, 4, 0], [0, 0, 0]]));
+    for key in ["verdicts", "ok_or_not"] {
+        let k = &v[key];
+        assert!((k["kappa"].as_f64().unwrap() - 0.6).abs() < 1e-12, "{k}");
+        assert!((k["observed"].as_f64().unwrap() - 0.8).abs() < 1e-12, "{k}");
+        let (lo, hi) = (k["interval"][0].as_f64().unwrap(), k["interval"][1].as_f64().unwrap());
+        assert!(lo < 0.6 && 0.6 < hi && hi <= 1.0, "{k}");
+    }
+    // Sheets of two different samples cannot be compared.
+    sample(tmp.path(), "c", "8");
+    fill(&tmp.path().join("c"), |_| "ok");
+    let err = text(&rsbench(&["audit", "agree", "a", "c"], tmp.path()).stderr);
+    assert!(err.contains("not the same sample"), "{err}");
+}

@@ -3,8 +3,10 @@
 //! caps every model's score) and some are not Korean (trivial to reject). The
 //! audit samples negatives per rule family into a blind sheet — no rule, no
 //! label, shuffled among true replies kept as controls — and turns the
-//! verdicts into per-family rates with intervals ([`score`]).
+//! verdicts into per-family rates with intervals ([`score`]); two annotators'
+//! sheets give their agreement ([`agree`]).
 
+mod agree;
 mod score;
 mod sheet;
 
@@ -18,6 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::data::Dataset;
 use crate::eval::rule_family;
 
+pub use agree::{agree, Agreement, Kappa};
 pub use score::{score, AuditSummary, FamilyRate};
 pub use sheet::{read_audit, write_audit, KEY, SHEET};
 
@@ -35,6 +38,10 @@ pub enum AuditError {
     },
     #[error("{}: no verdicts yet: fill the `verdict` column (ok, wrong or broken)", .0.display())]
     NoVerdicts(PathBuf),
+    #[error("{} and {}: not the same sample (their key.csv files differ); give both annotators one sheet", .0.display(), .1.display())]
+    NotTheSameSample(PathBuf, PathBuf),
+    #[error("{} and {}: no item has a verdict in both", .0.display(), .1.display())]
+    NoCommonVerdicts(PathBuf, PathBuf),
     #[error(transparent)]
     Write(#[from] crate::report::ReportError),
 }
