@@ -135,7 +135,8 @@ def breakdown(wall, timing):
     tokenisation, and the forward passes."""
     s = timing["scorer"]
     outside = wall - timing["scoring_seconds"]
-    return (f"outside scoring {outside:.2f}s, tokenize {s['tokenize_seconds']:.2f}s, "
+    return (f"outside scoring {outside:.2f}s (weights {s.get('load_seconds', 0):.2f}s, checksums "
+            f"{s.get('checksum_seconds', 0):.2f}s beside them), tokenize {s['tokenize_seconds']:.2f}s, "
             f"forward {s['forward_seconds']:.2f}s in {s['batches']} batches")
 
 

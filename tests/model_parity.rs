@@ -440,3 +440,52 @@ fn random_configurations_match_transformers() {
     // A fixed draw of random configurations (README: larger draws by hand).
     run_parity_script("parity_sweep.py", &["1", "12"], 12);
 }
+
+#[test]
+fn a_model_run_records_its_weights_checksums_and_where_its_time_went() {
+    use sha2::{Digest, Sha256};
+    let dir = fixtures().join("models").join("bert-cls3-sharded");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::rsbench(
+        &[
+            "eval",
+            "--model",
+            dir.to_str().unwrap(),
+            "--split",
+            "adversarial",
+            "-q",
+            "--out",
+            "run",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("run").join(f)).unwrap()).unwrap()
+    };
+    // Hashed beside the loading: every shard's digest is still the file's own.
+    let recorded = read("metadata.json")["scorer"]["params"]["weights_sha256"].clone();
+    let shards: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "safetensors"))
+        .collect();
+    assert!(shards.len() > 1, "a sharded fixture");
+    assert_eq!(recorded.as_object().unwrap().len(), shards.len());
+    for shard in shards {
+        let digest: String = Sha256::digest(std::fs::read(&shard).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let name = shard.file_name().unwrap().to_str().unwrap();
+        assert_eq!(recorded[name], digest.as_str(), "{name}");
+    }
+    let scorer = read("timing.json")["scorer"].clone();
+    for field in ["load_seconds", "checksum_seconds", "forward_seconds"] {
+        assert!(scorer[field].as_f64().unwrap() > 0.0, "{field}: {scorer}");
+    }
+    assert!(
+        scorer["padded_tokens"].as_u64() >= scorer["tokens"].as_u64(),
+        "{scorer}"
+    );
+}

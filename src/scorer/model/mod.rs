@@ -99,6 +99,28 @@ pub struct RunStats {
     pub attention_positions: u64,
     pub forward_seconds: f64,
     pub tokenize_seconds: f64,
+    /// Reading the weights onto the device (the fp32 twin's included).
+    pub load_seconds: f64,
+    /// SHA-256 of the weight files, for the run's metadata.
+    pub checksum_seconds: f64,
+}
+
+/// `(file name, SHA-256)` of each weight file, for the run's metadata.
+fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
+    files
+        .iter()
+        .map(|f| {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let digest = crate::data::sha256_file(f).map_err(|source| ModelError::Io {
+                path: f.clone(),
+                source,
+            })?;
+            Ok((name, digest))
+        })
+        .collect()
 }
 
 impl ModelScorer {
@@ -188,40 +210,45 @@ impl ModelScorer {
             max_length: max_length as usize,
             two_token_types,
         };
-        let make_backend = |dtype: Kind| -> Result<(Backend, Vec<PathBuf>), ModelError> {
+        let make_backend = |dtype: Kind, files: &[PathBuf]| -> Result<Backend, ModelError> {
             Ok(match (&sidecar.torchscript, &config) {
-                (Some(spec), _) => {
-                    let module = ScriptModule::load(dir, spec, options.device, dtype)?;
-                    (Backend::Script(module), vec![dir.join(&spec.file)])
-                }
+                (Some(spec), _) => Backend::Script(ScriptModule::load(dir, spec, options.device, dtype)?),
                 (None, Some(c)) => {
-                    let files = weights::checkpoint_files(dir)?;
-                    let mut w = weights::Weights::load(files.clone(), dtype, options.device)?;
-                    (Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?)), files)
+                    let mut w = weights::Weights::load(files.to_vec(), dtype, options.device)?;
+                    Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?))
                 }
                 (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
             })
         };
-        let (backend, files) = make_backend(options.dtype)?;
-        let mut weight_files = Vec::new();
-        for f in &files {
-            let name = f
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let digest = crate::data::sha256_file(f).map_err(|source| ModelError::Io {
-                path: f.clone(),
-                source,
-            })?;
-            weight_files.push((name, digest));
-        }
+        let files = match &sidecar.torchscript {
+            Some(spec) => vec![dir.join(&spec.file)],
+            None => weights::checkpoint_files(dir)?,
+        };
+        // The checksums (for the run's metadata) are computed while the weights
+        // load: hashing a BERT-base checkpoint takes as long as loading it.
+        let (loaded, hashed) = std::thread::scope(|scope| {
+            let hashing = scope.spawn(|| {
+                let started = std::time::Instant::now();
+                (checksums(&files), started.elapsed().as_secs_f64())
+            });
+            let started = std::time::Instant::now();
+            let loaded = make_backend(options.dtype, &files);
+            ((loaded, started.elapsed().as_secs_f64()), hashing.join())
+        });
+        let (backend, mut load_seconds) = (loaded.0?, loaded.1);
+        let (weight_files, checksum_seconds) = match hashed {
+            Ok((digests, seconds)) => (digests?, seconds),
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         // The fp32 twin shares everything but the weights (tokenizer, template,
         // checksums), so it costs one more read of the checkpoint.
+        let twin_loading = std::time::Instant::now();
         let twin_backend = if options.dtype == Kind::BFloat16 && options.recheck {
-            Some(make_backend(Kind::Float)?.0)
+            Some(make_backend(Kind::Float, &files)?)
         } else {
             None
         };
+        load_seconds += twin_loading.elapsed().as_secs_f64();
         let tokenizer = std::sync::Arc::new(tokenizer);
         let pooling = sidecar.pooling.unwrap_or(Pooling::Mean);
         let query_prefix = sidecar.query_prefix.clone().unwrap_or_default();
@@ -268,7 +295,11 @@ impl ModelScorer {
             sidecar_path,
             weight_files,
             options,
-            stats: std::sync::Mutex::new(RunStats::default()),
+            stats: std::sync::Mutex::new(RunStats {
+                load_seconds,
+                checksum_seconds,
+                ..RunStats::default()
+            }),
         })
     }
 
@@ -437,6 +468,8 @@ impl ModelScorer {
         s.attention_positions += more.attention_positions;
         s.forward_seconds += more.forward_seconds;
         s.tokenize_seconds += more.tokenize_seconds;
+        s.load_seconds += more.load_seconds;
+        s.checksum_seconds += more.checksum_seconds;
     }
 
     pub fn run_stats(&self) -> RunStats {
