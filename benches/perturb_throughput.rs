@@ -119,6 +119,7 @@ fn main() {
             seed: 13,
             tense_to: None,
             from,
+            exclude_rules: Vec::new(),
         };
         let rewriter = matches!(kind, PerturbType::Tense | PerturbType::Negation).then_some(&rewriter);
         let (s, out) = best_of(|| perturb(&dialogues, &[kind], options.clone(), rewriter).expect("perturb"));

@@ -188,6 +188,9 @@ struct PerturbArgs {
     per_case: usize,
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
+    /// Rules never used, comma-separated: a rule, a family or a type (`negation/lexical-add,tense/future-to-past`).
+    #[arg(long, value_delimiter = ',', conflicts_with = "text")]
+    exclude_rules: Vec<String>,
     /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type.
     #[arg(long, required_unless_present = "text")]
     output: Option<PathBuf>,
@@ -658,6 +661,17 @@ fn perturb(args: PerturbArgs) -> Result<()> {
     };
     let dialogues =
         crate::perturb::read_dialogues(input).with_context(|| format!("reading dialogues from {}", input.display()))?;
+    let exclude_rules: Vec<String> = args
+        .exclude_rules
+        .iter()
+        .map(|r| r.trim().trim_end_matches('/').to_owned())
+        .collect();
+    for rule in &exclude_rules {
+        let kind = rule.split('/').next().unwrap_or_default();
+        if !["tense", "negation", "repetition", "keyword-stuffing"].contains(&kind) {
+            bail!("--exclude-rules `{rule}`: rules start with tense/, negation/, repetition/ or keyword-stuffing/ (see `report --by rule`)");
+        }
+    }
     let options = PerturbOptions {
         per_case: args.per_case,
         seed: args.seed,
@@ -667,16 +681,18 @@ fn perturb(args: PerturbArgs) -> Result<()> {
             RewriteFrom::Context => RewriteSource::Context,
             RewriteFrom::Both => RewriteSource::Both,
         },
+        exclude_rules,
     };
     let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
     let written = crate::perturb::write_output(output, args.overwrite, &generated)
         .with_context(|| format!("writing {}", output.display()))?;
     for (kind, cases) in &generated {
         eprintln!(
-            "{}: {} cases from {} dialogues",
+            "{}: {} cases from {} dialogues{}",
             kind.stem(),
             cases.len(),
-            dialogues.len()
+            dialogues.len(),
+            if cases.is_empty() { " (no file written)" } else { "" }
         );
     }
     for w in written {

@@ -470,7 +470,13 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let mirror = |f: &str| std::fs::read_to_string(tmp.path().join("mirror").join(f)).unwrap();
-    assert_eq!(mirror("negation.jsonl"), "");
+    // No negation echo survives: no file (eval would refuse an empty one), and it says so.
+    assert!(!tmp.path().join("mirror/negation.jsonl").exists());
+    assert!(
+        text(&o.stderr).contains("negation: 0 cases from 1 dialogues (no file written)"),
+        "{}",
+        text(&o.stderr)
+    );
     assert!(
         mirror("tense.jsonl").contains("나 밥 먹을 거야"),
         "{}",
@@ -634,4 +640,120 @@ fn report_and_compare_break_a_run_down_by_rule() {
         let value: f64 = cells[5].parse().unwrap();
         assert!((value - correct / *n as f64).abs() < 1e-12, "{row}");
     }
+}
+
+#[test]
+fn excluded_rules_are_never_drawn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir().display().to_string();
+    let run = |out: &str, exclude: Option<&str>| {
+        let mut args = vec![
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "repetition",
+            "--seed",
+            "3",
+            "--output",
+            out,
+        ];
+        if let Some(x) = exclude {
+            args.extend(["--exclude-rules", x]);
+        }
+        let o = rsbench(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let ds = load_path(&tmp.path().join(out)).unwrap();
+        ds.cases
+            .iter()
+            .flat_map(|c| c.candidates.iter().filter_map(|x| x.rule.clone()))
+            .collect::<Vec<_>>()
+    };
+    let all = run("all", None);
+    assert!(
+        all.iter().any(|r| r.starts_with("repetition/prefix")),
+        "the rule occurs unexcluded"
+    );
+    let without = run("without", Some("repetition/prefix,repetition/exact"));
+    assert!(!without.is_empty());
+    assert!(
+        without
+            .iter()
+            .all(|r| r != "repetition/prefix" && r != "repetition/exact"),
+        "{without:?}"
+    );
+    // Dialogues whose drawn negative was excluded get another rule's instead.
+    assert!(without.len() > all.len() / 2, "{} of {}", without.len(), all.len());
+    // A pattern covers whole path segments only: `repetition/pre` excludes nothing.
+    run("partial", Some("repetition/pre"));
+    assert_eq!(
+        std::fs::read(tmp.path().join("partial/repetition.jsonl")).unwrap(),
+        std::fs::read(tmp.path().join("all/repetition.jsonl")).unwrap()
+    );
+    // A whole type: nothing to write, and nothing is.
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "repetition",
+            "--exclude-rules",
+            "repetition",
+            "--output",
+            "none",
+        ],
+        tmp.path(),
+    );
+    assert!(
+        text(&o.stderr).contains("none: not written: no rule produced a negative"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!tmp.path().join("none").exists());
+    // A type without cases gets no file beside one with.
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "repetition,keyword-stuffing",
+            "--exclude-rules",
+            "keyword-stuffing",
+            "--output",
+            "some",
+        ],
+        tmp.path(),
+    );
+    assert!(
+        o.status.success()
+            && text(&o.stderr).contains("keyword_stuffing: 0 cases from 400 dialogues (no file written)"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        tmp.path().join("some/repetition.jsonl").exists() && !tmp.path().join("some/keyword_stuffing.jsonl").exists()
+    );
+    // A pattern that names no type.
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            &data,
+            "--types",
+            "repetition",
+            "--exclude-rules",
+            "negaton/short-add",
+            "--output",
+            "x",
+        ],
+        tmp.path(),
+    );
+    assert!(
+        text(&o.stderr).contains("--exclude-rules `negaton/short-add`: rules start with"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!tmp.path().join("x").exists());
 }

@@ -46,6 +46,8 @@ pub enum PerturbError {
     UnknownType(String),
     #[error("{}: already exists; pass --overwrite", .0.display())]
     Exists(PathBuf),
+    #[error("{}: not written: no rule produced a negative (check --types and --exclude-rules)", .0.display())]
+    NothingGenerated(PathBuf),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -390,6 +392,16 @@ pub struct PerturbOptions {
     pub tense_to: Option<String>,
     /// What tense and negation rewrite.
     pub from: RewriteSource,
+    /// Rules never used: a whole rule (`negation/short-add/hae`), a family
+    /// (`negation/short-add`) or a type (`negation`), e.g. those an audit found noisy.
+    pub exclude_rules: Vec<String>,
+}
+
+/// Whether `rule` is `pattern` or lies under it (`negation/short-add` covers
+/// `negation/short-add/hae`, not `negation/short-additional`).
+pub fn rule_matches(rule: &str, pattern: &str) -> bool {
+    rule.strip_prefix(pattern)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Whether a reply ends in a question (decoration after the `?` aside).
@@ -477,6 +489,7 @@ pub fn perturb(
                             _ => Vec::new(),
                         },
                     };
+                    generated.retain(|g| !options.exclude_rules.iter().any(|x| rule_matches(&g.rule, x)));
                     generated.shuffle(&mut rng);
                     generated
                         .into_iter()
@@ -538,6 +551,9 @@ pub fn write_output(
     if output.exists() && !overwrite {
         return Err(PerturbError::Exists(output.to_path_buf()));
     }
+    if generated.iter().all(|(_, cases)| cases.is_empty()) {
+        return Err(PerturbError::NothingGenerated(output.to_path_buf()));
+    }
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -556,7 +572,8 @@ pub fn write_output(
             written.push(output.to_path_buf());
         } else {
             std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-            for (kind, cases) in generated {
+            // A type without cases gets no file: `eval` refuses an empty one.
+            for (kind, cases) in generated.iter().filter(|(_, cases)| !cases.is_empty()) {
                 let file = staging.join(format!("{}.jsonl", kind.stem()));
                 std::fs::write(&file, to_jsonl(cases)).map_err(io(&file))?;
                 written.push(output.join(format!("{}.jsonl", kind.stem())));
