@@ -281,7 +281,7 @@ enum AuditCommand {
         /// Negatives drawn per rule family (all of a smaller family).
         #[arg(long, default_value_t = 30)]
         per_rule: usize,
-        /// True replies mixed in, from dialogues none of whose negatives were drawn.
+        /// True replies mixed in, from dialogues whose context no drawn negative shows.
         #[arg(long, default_value_t = 30)]
         controls: usize,
         #[arg(long, default_value_t = 42)]

@@ -32,6 +32,15 @@ fn generated(dir: &Path) {
             }));
         }
     }
+    // The tense dialogues again, as another type's hand-written cases: one context
+    // under two files, as in a generated set. Never a control: its negative is drawn.
+    for i in 0..2 {
+        lines.push(json!({
+            "context": [format!("tense/past-to-future {i}번째 대화야"), "응 그래서?"],
+            "candidates": [{"text": format!("좋았어 {i}"), "label": 1}, {"text": format!("다른 오답 {i}"), "label": 0}],
+            "src_dlg_id": format!("twin-{i}"), "did": format!("twin-{i}"),
+        }));
+    }
     for i in 0..4 {
         lines.push(json!({
             "context": [format!("손으로 쓴 대화 {i}")],
@@ -145,6 +154,35 @@ fn the_sheet_is_blind_stratified_and_reproducible() {
             other => panic!("role {other}"),
         }
     }
+    // With room for every control: all dialogues but those a negative shows.
+    let o = rsbench(
+        &[
+            "audit",
+            "sample",
+            "--dataset",
+            "gen",
+            "--per-rule",
+            "3",
+            "--controls",
+            "100",
+            "--out",
+            "wide",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let wide = read_csv(&tmp.path().join("wide/key.csv"));
+    let controls: Vec<&str> = wide
+        .iter()
+        .filter(|k| k["role"] == "control")
+        .map(|k| k["case_id"].as_str())
+        .collect();
+    assert!(controls.iter().all(|c| !c.starts_with("twin-")), "{controls:?}");
+    assert_eq!(
+        controls.len(),
+        4 + (5 - 3) + (8 - 3),
+        "plain, and undrawn negation and repetition dialogues: {controls:?}"
+    );
     let expected: BTreeMap<String, usize> = FAMILIES.iter().map(|(f, n)| (f.to_string(), (*n).min(3))).collect();
     assert_eq!(per_family, expected);
     assert_eq!(key.iter().filter(|k| k["role"] == "control").count(), 2);

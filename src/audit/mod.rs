@@ -113,8 +113,8 @@ pub struct SampleConfig {
 }
 
 /// A sheet and its key: up to `per_family` distinct negatives of each rule
-/// family and `controls` positives of cases none of whose negatives were
-/// drawn, shuffled together and numbered from 1.
+/// family and `controls` positives of dialogues whose context no drawn
+/// negative shows, shuffled together and numbered from 1.
 pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<(Vec<Item>, Vec<KeyRow>), AuditError> {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     // family → distinct (context, text) negatives, in dataset order.
@@ -137,18 +137,23 @@ pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<
         return Err(AuditError::NothingToAudit(source.to_path_buf()));
     }
     let mut drawn: Vec<(Item, KeyRow)> = Vec::new();
-    let mut used_cases = HashSet::new();
+    // Contexts shown with a negative: a control on one of them would sit beside
+    // its own edited copy and give the edit away.
+    let mut used_contexts = HashSet::new();
     for (family, mut negatives) in families {
         let total = negatives.len();
         negatives.shuffle(&mut rng);
         for (ci, rule, text) in negatives.into_iter().take(config.per_family) {
             let case = &dataset.cases[ci];
-            used_cases.insert(ci);
+            used_contexts.insert(&case.context);
             drawn.push(entry(case, text, Role::Negative, family, rule, total));
         }
     }
     let mut control_cases: Vec<usize> = (0..dataset.cases.len())
-        .filter(|ci| !used_cases.contains(ci) && dataset.cases[*ci].positives().next().is_some())
+        .filter(|ci| {
+            let case = &dataset.cases[*ci];
+            !used_contexts.contains(&case.context) && case.positives().next().is_some()
+        })
         .collect();
     control_cases.shuffle(&mut rng);
     let mut seen_controls = HashSet::new();
