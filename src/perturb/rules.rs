@@ -77,6 +77,8 @@ pub struct TenseNegationRules {
     pub negation_never_after_question_words: Vec<String>,
     pub question_endings: Vec<String>,
     pub negative_polarity: Vec<String>,
+    pub negative_polarity_attached: Vec<String>,
+    pub negative_polarity_unless_present: Vec<String>,
     pub negation: NegationRules,
     pub stem_cues: std::collections::BTreeMap<String, Vec<String>>,
     pub ending: Vec<Ending>,

@@ -410,10 +410,14 @@ impl TenseNegationRules {
         };
         let space_before = text[..start].chars().last().is_none_or(char::is_whitespace);
         let hon_parsed = shape.eps.iter().any(|e| e == "hon");
-        let negative_polarity = self
-            .negative_polarity
-            .iter()
-            .any(|w| text[..start].contains(w.as_str()));
+        let before = &text[..start];
+        let negative_polarity = self.negative_polarity.iter().any(|w| before.contains(w.as_str()))
+            || before.split_whitespace().any(|word| {
+                self.negative_polarity_attached
+                    .iter()
+                    .any(|a| word.find(a.as_str()).is_some_and(|at| at > 0))
+            });
+        let negative_polarity_past = has_word(before, &self.negative_polarity_unless_present);
         let wh_word_before = text[..start].split_whitespace().any(|w| {
             self.negation_never_after_question_words
                 .iter()
@@ -535,7 +539,8 @@ impl TenseNegationRules {
                                         noun_before_short: shape.noun_before_short,
                                         before_tag: shape.before_tag.clone(),
                                         before_text: shape.before_text.clone(),
-                                        negative_polarity,
+                                        negative_polarity: negative_polarity
+                                            || (negative_polarity_past && tense != Tense::Present),
                                         word_before: word_before.clone(),
                                         wh_question: wh_word_before
                                             && (question || self.question_endings.contains(&self.ending[i].id)),
