@@ -592,8 +592,24 @@ impl TenseNegationRules {
                 found.retain(|p| &p.stem == r);
             }
         }
+        // A subject other than the listener in the predicate's clause makes it a
+        // statement: no cue makes 시간이 빨리 가 a request, and -(으)세요 then
+        // describes that person (선생님이 가세요, 어머니께서 음식을 만드세요). Not a
+        // subject of an earlier clause (비가 오면 우산 쓰세요).
+        let before: Vec<&Token> = tokens.iter().filter(|t| t.end <= start).collect();
+        let clause_start = before
+            .iter()
+            .rposition(|t| {
+                t.morphemes.iter().any(|(_, tag)| tag == "EC" || tag == "ETM") && !serial_first_verb(t, text, start)
+            })
+            .map_or(0, |i| i + 1);
+        let someone_else = before[clause_start..]
+            .iter()
+            .any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
+            && !self.listener_named(text, start);
         // 해체/해요체 verbs with an imperative cue are imperatives.
         let cue = !question
+            && !someone_else
             && !self.imperative_never.contains(&shape.stem)
             && (self
                 .imperative_cues
@@ -638,18 +654,6 @@ impl TenseNegationRules {
                 }
             }
         }
-        // -(으)세요 after a subject other than the listener, in the same clause,
-        // describes that person (선생님이 가세요, 어머니께서 음식을 만드세요):
-        // honorific statements. Not a subject of an earlier clause (비가 오면 우산 쓰세요).
-        let before: Vec<&Token> = tokens.iter().filter(|t| t.end <= start).collect();
-        let clause_start = before
-            .iter()
-            .rposition(|t| t.morphemes.iter().any(|(_, tag)| tag == "EC" || tag == "ETM"))
-            .map_or(0, |i| i + 1);
-        let someone_else = before[clause_start..]
-            .iter()
-            .any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
-            && !self.listener_named(text, start);
         if someone_else && found.iter().any(|p| p.hon && self.ending[p.ending].mood == Mood::Any) {
             found.retain(|p| self.ending[p.ending].mood == Mood::Any);
         }
