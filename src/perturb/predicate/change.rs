@@ -11,6 +11,9 @@ impl TenseNegationRules {
         if !e.tense || p.negation == Negation::Prohibit || p.tense.name() == to {
             return None;
         }
+        if self.wish_stems.contains(&p.stem) && p.word_before.ends_with('면') {
+            return None;
+        }
         let tense = match to {
             "past" => Tense::Past,
             "present" => Tense::Present,

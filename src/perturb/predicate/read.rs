@@ -417,6 +417,11 @@ impl TenseNegationRules {
                     .iter()
                     .any(|a| word.find(a.as_str()).is_some_and(|at| at > 0))
             });
+        let negative_polarity = negative_polarity
+            || (self.negative_polarity_one_even && {
+                let words: Vec<&str> = before.split_whitespace().collect();
+                words.windows(2).any(|w| w[0] == "한" && w[1].ends_with('도'))
+            });
         let negative_polarity_past = has_word(before, &self.negative_polarity_unless_present);
         let wh_word_before = text[..start].split_whitespace().any(|w| {
             self.negation_never_after_question_words
@@ -608,8 +613,10 @@ impl TenseNegationRules {
             .any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
             && !self.listener_named(text, start);
         // 해체/해요체 verbs with an imperative cue are imperatives.
+        let speaker_subject = has_word(&text[..start], &self.first_person_subjects);
         let cue = !question
             && !someone_else
+            && !speaker_subject
             && !self.imperative_never.contains(&shape.stem)
             && (self
                 .imperative_cues
