@@ -295,27 +295,28 @@ enum AuditCommand {
     /// Rates per rule family from a filled sheet: acceptable replies (label noise) and broken Korean.
     Score {
         dir: PathBuf,
-        /// Also write the rates as JSON.
-        #[arg(long)]
-        json: Option<PathBuf>,
-        /// Bootstrap resamples for the overall interval.
-        #[arg(long, default_value_t = 2000)]
-        resamples: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
+        #[command(flatten)]
+        stats: AuditStats,
     },
     /// Agreement of two annotators who filled copies of one sheet: Cohen's κ with intervals.
     Agree {
         first: PathBuf,
         second: PathBuf,
-        /// Also write the agreement as JSON.
-        #[arg(long)]
-        json: Option<PathBuf>,
-        #[arg(long, default_value_t = 2000)]
-        resamples: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
+        #[command(flatten)]
+        stats: AuditStats,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct AuditStats {
+    /// Also write the numbers as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Bootstrap resamples for the intervals.
+    #[arg(long, default_value_t = 2000)]
+    resamples: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 /// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
@@ -564,31 +565,20 @@ fn audit(cmd: AuditCommand) -> Result<()> {
             );
             Ok(())
         }
-        AuditCommand::Score {
-            dir,
-            json,
-            resamples,
-            seed,
-        } => {
+        AuditCommand::Score { dir, stats } => {
             let rows = crate::audit::read_audit(&dir)?;
-            let summary = crate::audit::score(&rows, resamples, seed);
-            if let Some(path) = json {
+            let summary = crate::audit::score(&rows, stats.resamples, stats.seed);
+            if let Some(path) = stats.json {
                 write_json_file(&path, &summary)?;
             }
             print!("{}", summary.render());
             Ok(())
         }
-        AuditCommand::Agree {
-            first,
-            second,
-            json,
-            resamples,
-            seed,
-        } => {
+        AuditCommand::Agree { first, second, stats } => {
             let a = crate::audit::read_audit(&first)?;
             let b = crate::audit::read_audit(&second)?;
-            let agreement = crate::audit::agree(&a, &b, (&first, &second), resamples, seed)?;
-            if let Some(path) = json {
+            let agreement = crate::audit::agree(&a, &b, (&first, &second), stats.resamples, stats.seed)?;
+            if let Some(path) = stats.json {
                 write_json_file(&path, &agreement)?;
             }
             print!("{}", agreement.render());

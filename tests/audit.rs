@@ -69,23 +69,25 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
 }
 
 fn sample(work: &Path, out: &str, seed: &str) {
-    let o = rsbench(
-        &[
-            "audit",
-            "sample",
-            "--dataset",
-            "gen",
-            "--per-rule",
-            "3",
-            "--controls",
-            "2",
-            "--seed",
-            seed,
-            "--out",
-            out,
-        ],
-        work,
-    );
+    sample_with(work, out, seed, "2");
+}
+
+fn sample_with(work: &Path, out: &str, seed: &str, controls: &str) {
+    let args = [
+        "audit",
+        "sample",
+        "--dataset",
+        "gen",
+        "--per-rule",
+        "3",
+        "--controls",
+        controls,
+        "--seed",
+        seed,
+        "--out",
+        out,
+    ];
+    let o = rsbench(&args, work);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
@@ -155,22 +157,7 @@ fn the_sheet_is_blind_stratified_and_reproducible() {
         }
     }
     // With room for every control: all dialogues but those a negative shows.
-    let o = rsbench(
-        &[
-            "audit",
-            "sample",
-            "--dataset",
-            "gen",
-            "--per-rule",
-            "3",
-            "--controls",
-            "100",
-            "--out",
-            "wide",
-        ],
-        tmp.path(),
-    );
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    sample_with(tmp.path(), "wide", "42", "100");
     let wide = read_csv(&tmp.path().join("wide/key.csv"));
     let controls: Vec<&str> = wide
         .iter()

@@ -690,21 +690,22 @@ fn excluded_rules_are_never_drawn() {
         std::fs::read(tmp.path().join("partial/repetition.jsonl")).unwrap(),
         std::fs::read(tmp.path().join("all/repetition.jsonl")).unwrap()
     );
-    // A whole type: nothing to write, and nothing is.
-    let o = rsbench(
-        &[
+    let excluding = |types: &str, exclude: &str, out: &str| {
+        let args = [
             "perturb",
             "--input",
             &data,
             "--types",
-            "repetition",
+            types,
             "--exclude-rules",
-            "repetition",
+            exclude,
             "--output",
-            "none",
-        ],
-        tmp.path(),
-    );
+            out,
+        ];
+        rsbench(&args, tmp.path())
+    };
+    // A whole type: nothing to write, and nothing is.
+    let o = excluding("repetition", "repetition", "none");
     assert!(
         text(&o.stderr).contains("none: not written: no rule produced a negative"),
         "{}",
@@ -712,44 +713,17 @@ fn excluded_rules_are_never_drawn() {
     );
     assert!(!tmp.path().join("none").exists());
     // A type without cases gets no file beside one with.
-    let o = rsbench(
-        &[
-            "perturb",
-            "--input",
-            &data,
-            "--types",
-            "repetition,keyword-stuffing",
-            "--exclude-rules",
-            "keyword-stuffing",
-            "--output",
-            "some",
-        ],
-        tmp.path(),
-    );
+    let o = excluding("repetition,keyword-stuffing", "keyword-stuffing", "some");
+    let err = text(&o.stderr);
     assert!(
-        o.status.success()
-            && text(&o.stderr).contains("keyword_stuffing: 0 cases from 400 dialogues (no file written)"),
-        "{}",
-        text(&o.stderr)
+        o.status.success() && err.contains("keyword_stuffing: 0 cases from 400 dialogues (no file written)"),
+        "{err}"
     );
     assert!(
         tmp.path().join("some/repetition.jsonl").exists() && !tmp.path().join("some/keyword_stuffing.jsonl").exists()
     );
     // A pattern that names no type.
-    let o = rsbench(
-        &[
-            "perturb",
-            "--input",
-            &data,
-            "--types",
-            "repetition",
-            "--exclude-rules",
-            "negaton/short-add",
-            "--output",
-            "x",
-        ],
-        tmp.path(),
-    );
+    let o = excluding("repetition", "negaton/short-add", "x");
     assert!(
         text(&o.stderr).contains("--exclude-rules `negaton/short-add`: rules start with"),
         "{}",
