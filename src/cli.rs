@@ -587,12 +587,10 @@ fn audit(cmd: AuditCommand) -> Result<()> {
     }
 }
 
-/// Writes pretty JSON beside `path` and renames it into place: no half-written file.
+/// Writes the JSON beside `path` and renames it into place: no half-written file.
 fn write_json_file(path: &Path, value: &impl serde::Serialize) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
     let staging = path.with_extension("json.tmp");
-    std::fs::write(&staging, text).with_context(|| format!("writing {}", staging.display()))?;
+    report::write_json(&staging, value)?;
     std::fs::rename(&staging, path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use super::{AuditError, Item, KeyRow, Role, Verdict};
-use crate::report::ReportError;
+use crate::report::{io, ReportError};
 
 pub const SHEET: &str = "sheet.csv";
 pub const KEY: &str = "key.csv";
@@ -31,13 +31,6 @@ Judge each row on its own; rows are shuffled and some replies are the dialogues'
 Leave `verdict` empty to skip a row; `note` is free text. Do not open `key.csv` until the
 sheet is done. Then: `rsbench audit score DIR`.
 ";
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
 
 fn csv_bytes(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ReportError> {
     let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());

@@ -20,7 +20,7 @@ pub use compare::{
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
-pub(crate) use write::write_staged;
+pub(crate) use write::{io, write_json, write_staged};
 pub use write::{load_cases, load_run, summary_grouped, write_run, LoadedRun};
 
 #[derive(Debug, thiserror::Error)]

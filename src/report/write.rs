@@ -35,7 +35,8 @@ pub(crate) fn draw_or_warn(chart: &super::ChartData, svg: &Path, png: &Path) {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+/// Maps an I/O error to one that names `path`.
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     move |source| ReportError::Io {
         path: path.to_path_buf(),
         source,

@@ -309,17 +309,17 @@ impl TenseNegationRules {
         Some(s)
     }
 
-    /// Whether an auxiliary follows the ending it takes (먹고 싶어, 먹어 봐).
     /// A verb said of the listener (너도 따숩게 입고 다녀) commands, unless a
-    /// word before it describes a habit or a skill (너 노래 진짜 잘 불러).
-    fn second_person_imperative(&self, text: &str, start: usize) -> bool {
-        self.listener_named(text, start) && !has_word(&text[..start], &self.imperative_subject_blockers)
+    /// word before it (`before`) describes a habit or a skill (너 노래 진짜 잘 불러).
+    fn second_person_imperative(&self, before: &str) -> bool {
+        self.listener_named(before) && !has_word(before, &self.imperative_subject_blockers)
     }
 
-    fn listener_named(&self, text: &str, start: usize) -> bool {
-        has_word(&text[..start], &self.imperative_subjects)
+    fn listener_named(&self, before: &str) -> bool {
+        has_word(before, &self.imperative_subjects)
     }
 
+    /// Whether an auxiliary follows the ending it takes (먹고 싶어, 먹어 봐).
     fn auxiliary_fits(&self, aux: &str, before: Option<&Morph>) -> bool {
         let Some(b) = before else { return false };
         let Some(after) = self.auxiliary.after.get(aux) else {
@@ -408,28 +408,25 @@ impl TenseNegationRules {
         let Some(pos) = self.pos_of(&shape.stem, &shape.tag) else {
             return;
         };
-        let space_before = text[..start].chars().last().is_none_or(char::is_whitespace);
-        let hon_parsed = shape.eps.iter().any(|e| e == "hon");
         let before = &text[..start];
+        let space_before = before.chars().last().is_none_or(char::is_whitespace);
+        let hon_parsed = shape.eps.iter().any(|e| e == "hon");
+        let words_before: Vec<&str> = before.split_whitespace().collect();
         let negative_polarity = self.negative_polarity.iter().any(|w| before.contains(w.as_str()))
-            || before.split_whitespace().any(|word| {
+            || words_before.iter().any(|word| {
                 self.negative_polarity_attached
                     .iter()
                     .any(|a| word.find(a.as_str()).is_some_and(|at| at > 0))
-            });
-        let negative_polarity = negative_polarity
-            || (self.negative_polarity_one_even && {
-                let words: Vec<&str> = before.split_whitespace().collect();
-                words.windows(2).any(|w| w[0] == "한" && w[1].ends_with('도'))
-            });
+            })
+            || (self.negative_polarity_one_even
+                && words_before.windows(2).any(|w| w[0] == "한" && w[1].ends_with('도')));
         let negative_polarity_past = has_word(before, &self.negative_polarity_unless_present);
-        let wh_word_before = text[..start].split_whitespace().any(|w| {
+        let wh_word_before = words_before.iter().any(|w| {
             self.negation_never_after_question_words
                 .iter()
                 .any(|q| w.starts_with(q.as_str()))
         });
         let word_before = {
-            let before = &text[..start];
             let mid_word = !before.ends_with(char::is_whitespace);
             before
                 .split_whitespace()
@@ -576,7 +573,6 @@ impl TenseNegationRules {
             }
             // Still two stems (들었다: 듣다 or 들다)? A word before the
             // predicate may tell (음악을 들었다).
-            let before = &text[..start];
             let cued: Vec<&String> = self
                 .stem_cues
                 .iter()
@@ -601,19 +597,19 @@ impl TenseNegationRules {
         // statement: no cue makes 시간이 빨리 가 a request, and -(으)세요 then
         // describes that person (선생님이 가세요, 어머니께서 음식을 만드세요). Not a
         // subject of an earlier clause (비가 오면 우산 쓰세요).
-        let before: Vec<&Token> = tokens.iter().filter(|t| t.end <= start).collect();
-        let clause_start = before
+        let tokens_before: Vec<&Token> = tokens.iter().filter(|t| t.end <= start).collect();
+        let clause_start = tokens_before
             .iter()
             .rposition(|t| {
                 t.morphemes.iter().any(|(_, tag)| tag == "EC" || tag == "ETM") && !serial_first_verb(t, text, start)
             })
             .map_or(0, |i| i + 1);
-        let someone_else = before[clause_start..]
+        let someone_else = tokens_before[clause_start..]
             .iter()
             .any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
-            && !self.listener_named(text, start);
+            && !self.listener_named(before);
         // 해체/해요체 verbs with an imperative cue are imperatives.
-        let speaker_subject = has_word(&text[..start], &self.first_person_subjects);
+        let speaker_subject = has_word(before, &self.first_person_subjects);
         let cue = !question
             && !someone_else
             && !speaker_subject
@@ -621,11 +617,11 @@ impl TenseNegationRules {
             && (self
                 .imperative_cues
                 .iter()
-                .map(|c| last_word_end(&text[..start], c, true))
+                .map(|c| last_word_end(before, c, true))
                 .chain(
                     self.imperative_cue_endings
                         .iter()
-                        .map(|c| last_word_end(&text[..start], c, false)),
+                        .map(|c| last_word_end(before, c, false)),
                 )
                 .any(|cue_end| {
                     // A cue word must be a word of its own (not the 어서 of
@@ -640,11 +636,11 @@ impl TenseNegationRules {
                             .any(|t| t.morphemes.iter().any(|(_, tag)| stem_tag(tag)))
                     })
                 })
-                || self.second_person_imperative(text, start)
+                || self.second_person_imperative(before)
                 || (shape.tag == "VX" && self.imperative_auxiliaries.contains(&shape.stem))
                 || {
                     // The stem with what precedes it in the text (조심 + 하, 잘 + 자).
-                    let whole = format!("{}{}", &text[..start], shape.stem);
+                    let whole = format!("{before}{}", shape.stem);
                     self.imperative_verbs.iter().any(|v| whole.ends_with(v.as_str()))
                 });
         if cue {
