@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::data::{self, manifest, Dataset, Split, SplitOptions};
 use crate::eval::{evaluate, BootstrapConfig, CompareConfig, EvalConfig, GroupBy, Metric, MinRule, RunInput};
+use crate::output::Target;
 use crate::report::{self, CompareOutput, LoadedForCompare, RunMetadata, TableStyle, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{Baseline, Scorer};
@@ -125,13 +126,13 @@ struct EvalArgs {
     #[arg(long, value_enum, default_value_t = SplitArg::Both)]
     split: SplitArg,
     /// Candidates per case: tops adversarial cases up with random negatives; clean default 10.
-    #[arg(long)]
+    #[arg(long, value_parser = candidate_count)]
     candidates: Option<usize>,
     /// Seed for random negatives, the random scorer and the bootstrap.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
-    /// Bootstrap resamples for the 95 % intervals (0 disables them).
-    #[arg(long, default_value_t = 1000)]
+    /// Bootstrap resamples for the 95 % intervals (0 disables them; otherwise at least 200).
+    #[arg(long, default_value_t = 1000, value_parser = resample_count)]
     bootstrap: usize,
     /// Run directory [default: reports/<dataset>-<scorer>-<split>-seed<seed>, numbered if taken].
     #[arg(long)]
@@ -146,7 +147,7 @@ struct EvalArgs {
     #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
     dtype: DtypeArg,
     /// Threads for tokenisation and libtorch [default: all cores].
-    #[arg(long)]
+    #[arg(long, value_parser = positive)]
     threads: Option<usize>,
     /// Padded tokens per model batch (batch size × longest sequence) [default: 2048 on cpu, 8192 on cuda].
     #[arg(long)]
@@ -184,7 +185,7 @@ struct PerturbArgs {
     #[arg(long, requires = "text")]
     explain: bool,
     /// Generated negatives per dialogue and type (one output case each).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = positive)]
     per_case: usize,
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -228,8 +229,8 @@ struct CompareArgs {
     /// Significance level, after Holm's correction across types.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
-    /// Bootstrap resamples for intervals and paired tests.
-    #[arg(long, default_value_t = 1000)]
+    /// Bootstrap resamples for intervals and paired tests (0, or at least 200).
+    #[arg(long, default_value_t = 1000, value_parser = resample_count)]
     bootstrap: usize,
     /// Compare runs whose dataset, seed or splits differ (recorded in the output).
     #[arg(long)]
@@ -240,6 +241,39 @@ struct CompareArgs {
     /// Do not print the tables.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// A count that must be at least one.
+fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Candidates per case: a positive and at least one negative.
+fn candidate_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 2 => Ok(n),
+        Ok(_) => Err("must be at least 2 (a positive and a negative)".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Fewest bootstrap resamples for a 95 % percentile interval: with fewer, the
+/// 2.5th and 97.5th percentiles rest on a handful of draws (with one, the
+/// interval is a point that can exclude its own estimate).
+pub const MIN_RESAMPLES: usize = 200;
+
+fn resample_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n == 0 || n >= MIN_RESAMPLES => Ok(n),
+        Ok(_) => Err(format!(
+            "must be 0 (no intervals) or at least {MIN_RESAMPLES} (fewer cannot place a 95 % interval's bounds)"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn parse_metric(s: &str) -> Result<Metric, String> {
@@ -268,6 +302,9 @@ enum DatasetsCommand {
         /// Fetch the files from this base URL instead of the manifest's (mirrors).
         #[arg(long)]
         base_url: Option<String>,
+        /// Seconds to wait to connect, for a response, or for each read of a body.
+        #[arg(long, default_value_t = 30, value_parser = positive)]
+        timeout: usize,
     },
 }
 
@@ -279,7 +316,7 @@ enum AuditCommand {
         #[arg(long)]
         dataset: PathBuf,
         /// Negatives drawn per rule family (all of a smaller family).
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 30, value_parser = positive)]
         per_rule: usize,
         /// True replies mixed in, from dialogues whose context no drawn negative shows.
         #[arg(long, default_value_t = 30)]
@@ -312,8 +349,8 @@ struct AuditStats {
     /// Also write the numbers as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Bootstrap resamples for the intervals.
-    #[arg(long, default_value_t = 2000)]
+    /// Bootstrap resamples for the intervals (0, or at least 200).
+    #[arg(long, default_value_t = 2000, value_parser = resample_count)]
     resamples: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -324,6 +361,7 @@ pub const GATE_FAILED: u8 = 3;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::output::install_interrupt_cleanup();
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::GateFailed(reasons)) => {
@@ -423,34 +461,43 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     Ok(baseline.build(dataset, args.seed))
 }
 
-/// The scorer's part of a generated run name: the model directory's name for models.
-fn scorer_label(args: &EvalArgs, kind: &str) -> String {
-    args.model
-        .as_ref()
-        .and_then(|m| {
-            m.canonicalize()
-                .ok()
-                .unwrap_or_else(|| m.clone())
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| kind.to_owned())
-}
-
-fn default_run_dir(dataset: &str, scorer: &str, split: &str, seed: u64) -> PathBuf {
-    numbered_dir(&format!("{dataset}-{scorer}-{split}-seed{seed}"))
-}
-
-/// `reports/<base>`, or `reports/<base>-2`, `-3`… when taken.
-fn numbered_dir(base: &str) -> PathBuf {
-    let root = Path::new("reports");
-    let mut candidate = root.join(base);
-    let mut n = 2;
-    while candidate.exists() {
-        candidate = root.join(format!("{base}-{n}"));
-        n += 1;
+/// The scorer's part of a generated run name: the model directory's name for
+/// models, the baseline's name otherwise.
+fn scorer_label(args: &EvalArgs) -> String {
+    if let Some(m) = &args.model {
+        let named = m.canonicalize().ok().unwrap_or_else(|| m.clone());
+        if let Some(n) = named.file_name() {
+            return n.to_string_lossy().into_owned();
+        }
     }
-    candidate
+    if args.model.is_some() {
+        return "model".into();
+    }
+    match args.scorer.unwrap_or(ScorerKind::Bm25) {
+        ScorerKind::Bm25 => "bm25".into(),
+        ScorerKind::Tfidf => "tfidf".into(),
+        ScorerKind::Random => "random".into(),
+    }
+}
+
+fn default_run_target(dataset: &str, scorer: &str, split: &str, seed: u64) -> Target {
+    numbered_target(&format!("{dataset}-{scorer}-{split}-seed{seed}"))
+}
+
+/// `reports/<base>`, or `reports/<base>-2`, `-3`… when taken (claimed when written).
+fn numbered_target(base: &str) -> Target {
+    Target::Numbered {
+        root: PathBuf::from("reports"),
+        base: base.to_owned(),
+    }
+}
+
+/// "writing report reports/x" for a message's context.
+fn describe_target(doing: &str, target: &Target) -> String {
+    match target {
+        Target::Fixed(p) => format!("{doing} {}", p.display()),
+        Target::Numbered { root, base } => format!("{doing} {}", root.join(base).display()),
+    }
 }
 
 fn eval(args: EvalArgs) -> Result<Outcome> {
@@ -460,14 +507,29 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     if let Some(n) = args.threads {
-        if n == 0 {
-            bail!("--threads must be at least 1");
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        if n > cores {
+            eprintln!(
+                "warning: --threads {n} is more than the {cores} cores here; threads beyond the cores only compete"
+            );
         }
         tch::set_num_threads(n as i32);
         // Fails only if the pool was already built (tests running in-process).
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     let (dataset, source) = load_dataset(args.dataset.as_deref())?;
+    let split_name = match args.split {
+        SplitArg::Adversarial => "adversarial",
+        SplitArg::Clean => "clean",
+        SplitArg::Both => "both",
+    };
+    // The destination is checked and staged before the (long) scoring.
+    let target = match &args.out {
+        Some(out) => Target::Fixed(out.clone()),
+        None => default_run_target(&dataset.name, &scorer_label(&args), split_name, args.seed),
+    };
+    let pending = report::begin_run(target.clone(), args.overwrite)
+        .with_context(|| describe_target("writing report", &target))?;
     let scorer = make_scorer(&args, &dataset)?;
     let identity = scorer.identity();
     let splits = match args.split {
@@ -475,14 +537,6 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
         SplitArg::Clean => vec![Split::Clean],
         SplitArg::Both => vec![Split::Adversarial, Split::Clean],
     };
-    if let Some(out) = &args.out {
-        if out.exists() && !args.overwrite {
-            bail!(
-                "{}: already exists; choose another --out or pass --overwrite",
-                out.display()
-            );
-        }
-    }
     let config = EvalConfig {
         splits,
         split_options: SplitOptions {
@@ -497,19 +551,6 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
     };
     let result = evaluate(&dataset, scorer.as_ref(), &config).context("evaluating")?;
     let metadata = RunMetadata::describe(&dataset, &source, &identity, &config, &result);
-    let split_name = match args.split {
-        SplitArg::Adversarial => "adversarial",
-        SplitArg::Clean => "clean",
-        SplitArg::Both => "both",
-    };
-    let dir = args.out.clone().unwrap_or_else(|| {
-        default_run_dir(
-            &dataset.name,
-            &scorer_label(&args, &identity.kind),
-            split_name,
-            args.seed,
-        )
-    });
     let timing = Timing {
         wall_seconds: started.elapsed().as_secs_f64(),
         started_unix,
@@ -518,8 +559,8 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
         scorer: scorer.stats(),
         recheck: result.recheck.clone(),
     };
-    report::write_run(&dir, args.overwrite, &dataset, &result, &metadata, &timing)
-        .with_context(|| format!("writing report {}", dir.display()))?;
+    let dir = report::write_run(pending, &dataset, &result, &metadata, &timing)
+        .with_context(|| describe_target("writing report", &target))?;
     if !args.quiet {
         print!("{}", report::render_terminal(&metadata, &result.summary));
     }
@@ -542,9 +583,9 @@ fn audit(cmd: AuditCommand) -> Result<()> {
             out,
             overwrite,
         } => {
-            if per_rule == 0 {
-                bail!("--per-rule must be at least 1");
-            }
+            let target = Target::Fixed(out.clone());
+            let pending = crate::audit::begin_audit(target.clone(), overwrite)
+                .with_context(|| describe_target("writing audit", &target))?;
             let ds = data::load_path(&dataset).with_context(|| format!("loading dataset {}", dataset.display()))?;
             let config = crate::audit::SampleConfig {
                 per_family: per_rule,
@@ -552,8 +593,8 @@ fn audit(cmd: AuditCommand) -> Result<()> {
                 seed,
             };
             let (items, key) = crate::audit::sample(&ds, &dataset, config)?;
-            crate::audit::write_audit(&out, overwrite, &items, &key)
-                .with_context(|| format!("writing audit {}", out.display()))?;
+            crate::audit::write_audit(pending, &items, &key)
+                .with_context(|| describe_target("writing audit", &target))?;
             let negatives = key.iter().filter(|k| k.role == crate::audit::Role::Negative).count();
             eprintln!(
                 "wrote {}: {} items ({negatives} negatives, {} controls); give {} to the annotators, keep {} from them",
@@ -587,11 +628,33 @@ fn audit(cmd: AuditCommand) -> Result<()> {
     }
 }
 
-/// Writes the JSON beside `path` and renames it into place: no half-written file.
+/// Writes a `--json` file whole or not at all. An existing file is replaced
+/// only when it is JSON of the same shape (an earlier run's output), never a
+/// file of the user's.
 fn write_json_file(path: &Path, value: &impl serde::Serialize) -> Result<()> {
-    let staging = path.with_extension("json.tmp");
-    report::write_json(&staging, value)?;
-    std::fs::rename(&staging, path).with_context(|| format!("writing {}", path.display()))?;
+    let value = serde_json::to_value(value)?;
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    };
+    let ours = keys(&value);
+    let kind = crate::output::Kind {
+        what: "JSON file",
+        shape: crate::output::Shape::File,
+        recognise: Box::new(move |p| {
+            let old: serde_json::Value = std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .ok_or_else(|| "it is not JSON".to_owned())?;
+            if keys(&old) == ours {
+                Ok(())
+            } else {
+                Err("it is not an earlier output of this command".into())
+            }
+        }),
+    };
+    crate::output::write_file(path, kind, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -602,9 +665,14 @@ fn perturb(args: PerturbArgs) -> Result<()> {
         .iter()
         .map(|t| PerturbType::parse(t.trim()))
         .collect::<Result<_, _>>()?;
-    if args.per_case == 0 {
-        bail!("--per-case must be at least 1");
-    }
+    // The destination is checked before the analyser loads or any dialogue is read.
+    let pending = match (&args.text, &args.output) {
+        (None, Some(output)) => Some(
+            crate::perturb::begin_output(output, args.overwrite)
+                .with_context(|| format!("writing {}", output.display()))?,
+        ),
+        _ => None,
+    };
     let needs_analyser = types
         .iter()
         .any(|t| matches!(t, PerturbType::Tense | PerturbType::Negation));
@@ -644,7 +712,7 @@ fn perturb(args: PerturbArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let (Some(input), Some(output)) = (&args.input, &args.output) else {
+    let (Some(input), Some(output), Some(pending)) = (&args.input, &args.output, pending) else {
         bail!("--input and --output are required without --text");
     };
     let dialogues =
@@ -672,7 +740,7 @@ fn perturb(args: PerturbArgs) -> Result<()> {
         exclude_rules,
     };
     let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
-    let written = crate::perturb::write_output(output, args.overwrite, &generated)
+    let written = crate::perturb::write_output(pending, output, &generated)
         .with_context(|| format!("writing {}", output.display()))?;
     for (kind, cases) in &generated {
         eprintln!(
@@ -690,6 +758,18 @@ fn perturb(args: PerturbArgs) -> Result<()> {
 }
 
 fn compare(args: CompareArgs) -> Result<Outcome> {
+    // Runs are told apart by their directory names: two alike are refused
+    // before anything is read.
+    let mut named: Vec<(String, &PathBuf)> = args.runs.iter().map(|d| (report::run_name(d), d)).collect();
+    named.sort();
+    if let Some(w) = named.windows(2).find(|w| w[0].0 == w[1].0) {
+        bail!(
+            "{} and {}: two runs named `{}`; rename one directory so the tables can tell them apart",
+            w[0].1.display(),
+            w[1].1.display(),
+            w[0].0
+        );
+    }
     let runs: Vec<LoadedForCompare> = args
         .runs
         .iter()
@@ -702,11 +782,6 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
             .position(|r| &r.name == b || r.dir == Path::new(b))
             .with_context(|| format!("--baseline {b}: not one of the runs given"))?,
     };
-    let mut names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
-    names.sort_unstable();
-    if names.windows(2).any(|w| w[0] == w[1]) {
-        bail!("two runs share a directory name; rename one so the tables can tell them apart");
-    }
     let mut forced = Vec::new();
     for (i, run) in runs.iter().enumerate() {
         if i == baseline {
@@ -722,6 +797,15 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
         forced.extend(diffs);
     }
     let seed = runs[baseline].metadata.seed;
+    let target = match &args.out {
+        Some(out) => Target::Fixed(out.clone()),
+        None => {
+            let label = runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("-vs-");
+            numbered_target(&format!("compare-{label}"))
+        }
+    };
+    let pending = report::begin_comparison(target.clone(), args.overwrite)
+        .with_context(|| describe_target("writing comparison", &target))?;
     let config = CompareConfig {
         baseline,
         bootstrap: BootstrapConfig {
@@ -736,10 +820,6 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
     let inputs: Vec<RunInput> = runs.iter().map(|r| r.input.clone()).collect();
     let comparison = crate::eval::compare(&inputs, &config).context("comparing runs")?;
     let base_name = runs[baseline].name.clone();
-    let dir = args.out.clone().unwrap_or_else(|| {
-        let label = runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("-vs-");
-        numbered_dir(&format!("compare-{label}"))
-    });
     let output = CompareOutput {
         comparison: &comparison,
         runs: &runs,
@@ -749,8 +829,8 @@ fn compare(args: CompareArgs) -> Result<Outcome> {
         seed,
         forced: &forced,
     };
-    report::write_comparison(&dir, args.overwrite, &output)
-        .with_context(|| format!("writing comparison {}", dir.display()))?;
+    let dir =
+        report::write_comparison(pending, &output).with_context(|| describe_target("writing comparison", &target))?;
     if !args.quiet {
         print!(
             "{}",
@@ -828,10 +908,21 @@ fn datasets(cmd: DatasetsCommand) -> Result<()> {
             println!("{}: {} verified, {} cases", dir.display(), m.name, ds.cases.len());
             Ok(())
         }
-        DatasetsCommand::Fetch { name, to, base_url } => {
+        DatasetsCommand::Fetch {
+            name,
+            to,
+            base_url,
+            timeout,
+        } => {
             let m = manifest::find(&name)?;
             let to = to.unwrap_or_else(|| Path::new("datasets/downloads").join(&m.name));
-            let outcomes = data::fetch::fetch(&m, &to, base_url.as_deref())
+            let options = data::fetch::FetchOptions {
+                base_url,
+                timeout: std::time::Duration::from_secs(timeout as u64),
+                progress: true,
+                ..data::fetch::FetchOptions::default()
+            };
+            let outcomes = data::fetch::fetch_with(&m, &to, &options)
                 .with_context(|| format!("fetching {name} into {}", to.display()))?;
             for (file, outcome) in outcomes {
                 match outcome {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod data;
 pub mod eval;
 pub mod hangul;
+pub mod output;
 pub mod perturb;
 pub mod report;
 pub mod scorer;

@@ -164,10 +164,12 @@ fn existing_out_dir_is_refused_unless_overwrite() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("already exists"));
     assert!(tmp.path().join("run/keep.txt").is_file());
+    // --overwrite replaces only a run directory rsbench wrote: this one is the user's.
     let out = rsbench(&["eval", "--out", "run", "--overwrite", "-q"], tmp.path());
-    assert!(out.status.success());
-    assert!(tmp.path().join("run/summary.md").is_file());
-    assert!(!tmp.path().join("run/keep.txt").exists());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("run: not replaced"), "{}", text(&out.stderr));
+    assert!(tmp.path().join("run/keep.txt").is_file());
+    assert!(!tmp.path().join("run/summary.md").exists());
 }
 
 #[test]
@@ -181,7 +183,7 @@ fn usage_errors_and_help() {
     let out = rsbench(&["report", "nowhere"], tmp.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("nowhere/metadata.json"),
+        text(&out.stderr).contains("nowhere: no such run directory"),
         "{}",
         text(&out.stderr)
     );

@@ -6,7 +6,8 @@ mod common;
 use polars::prelude::*;
 use rsbench::data::{load_path, sample, Split, SplitOptions};
 use rsbench::eval::{evaluate, BootstrapConfig, EvalConfig, Metric, OVERALL};
-use rsbench::report::{write_run, RunMetadata, Timing, PREDICTION_COLUMNS};
+use rsbench::output::Target;
+use rsbench::report::{begin_run, write_run, RunMetadata, Timing, PREDICTION_COLUMNS};
 use rsbench::scorer::{Pair, ScoreError, Scorer, ScorerIdentity};
 
 struct Constant(f64);
@@ -97,7 +98,8 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
     let meta = RunMetadata::describe(&ds, "<embedded sample>", &scorer.identity(), &cfg, &result);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("run");
-    write_run(&dir, false, &ds, &result, &meta, &Timing::default()).unwrap();
+    let pending = begin_run(Target::Fixed(dir.clone()), false).unwrap();
+    write_run(pending, &ds, &result, &meta, &Timing::default()).unwrap();
 
     let file = std::fs::File::open(dir.join("predictions.parquet")).unwrap();
     let df = ParquetReader::new(file).finish().unwrap();
@@ -114,7 +116,7 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
         assert!(matches!(label.get(i), Some(0) | Some(1)));
     }
     // Writing again without --overwrite is refused and the run is kept.
-    let e = write_run(&dir, false, &ds, &result, &meta, &Timing::default()).unwrap_err();
+    let e = begin_run(Target::Fixed(dir.clone()), false).err().unwrap();
     assert!(e.to_string().contains("already exists"), "{e}");
     assert!(dir.join("summary.csv").is_file());
 }

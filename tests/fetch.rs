@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use rsbench::data::fetch::{fetch, FetchOutcome};
+use rsbench::data::fetch::{fetch, fetch_with, FetchOptions, FetchOutcome};
 use rsbench::data::manifest;
 
 /// Serves files of `root` until the test process ends; counts requests.
@@ -79,24 +79,51 @@ fn fetches_verifies_and_skips_present_files() {
     assert_eq!(hits.load(Ordering::SeqCst), 7, "present files are not downloaded again");
 }
 
+/// The manifest's files before `name` (in manifest order), sorted.
+fn files_before(m: &manifest::Manifest, name: &str) -> Vec<String> {
+    let mut v: Vec<String> = m
+        .files
+        .iter()
+        .map(|f| f.name.clone())
+        .take_while(|n| n != name)
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
-fn checksum_mismatch_leaves_nothing_behind() {
+fn a_bad_file_keeps_the_verified_ones_and_fetching_again_resumes() {
     let mirror = mirror_with(|dir| {
         let p = dir.join("tense.jsonl");
         let mut bytes = std::fs::read(&p).unwrap();
         bytes[10] ^= 1;
         std::fs::write(p, bytes).unwrap();
     });
-    let (base, _) = serve(mirror.path().to_path_buf());
+    let (base, hits) = serve(mirror.path().to_path_buf());
     let m = manifest::find("koradvmrs").unwrap();
     let to = tempfile::tempdir().unwrap();
     let err = fetch(&m, to.path(), Some(&base)).unwrap_err().to_string();
     assert!(err.contains("tense.jsonl: SHA-256 mismatch"), "{err}");
-    assert!(entries(to.path()).is_empty(), "left behind: {:?}", entries(to.path()));
+    let before = files_before(&m, "tense.jsonl");
+    assert_eq!(entries(to.path()), before, "verified files stay, no staging");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        before.len() + 2,
+        "the bad file was tried twice"
+    );
+
+    let (good, good_hits) = serve(common::koradvmrs_dir());
+    let outcomes = fetch(&m, to.path(), Some(&good)).unwrap();
+    let downloaded = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, FetchOutcome::Downloaded { .. }))
+        .count();
+    assert_eq!(downloaded, m.files.len() - before.len());
+    assert_eq!(good_hits.load(Ordering::SeqCst), downloaded, "only what was missing");
 }
 
 #[test]
-fn missing_file_on_server_leaves_nothing_behind() {
+fn missing_file_on_server_leaves_no_staging_and_no_new_empty_directory() {
     let mirror = mirror_with(|dir| std::fs::remove_file(dir.join("topic.jsonl")).unwrap());
     let (base, _) = serve(mirror.path().to_path_buf());
     let m = manifest::find("koradvmrs").unwrap();
@@ -106,27 +133,85 @@ fn missing_file_on_server_leaves_nothing_behind() {
         err.contains("topic.jsonl: download failed") && err.contains("404"),
         "{err}"
     );
-    assert!(entries(to.path()).is_empty(), "left behind: {:?}", entries(to.path()));
+    assert_eq!(entries(to.path()), files_before(&m, "topic.jsonl"));
+
+    // The first file fails: the directories this fetch created are gone again.
+    let empty = tempfile::tempdir().unwrap();
+    let (nothing, _) = serve(empty.path().to_path_buf());
+    let target = to.path().join("new/deeper");
+    fetch(&m, &target, Some(&nothing)).unwrap_err();
+    assert!(!to.path().join("new").exists());
 }
 
 #[test]
-fn corrupt_local_file_is_replaced() {
+fn a_different_local_file_is_never_replaced() {
     let (base, _) = serve(common::koradvmrs_dir());
     let m = manifest::find("koradvmrs").unwrap();
     let to = tempfile::tempdir().unwrap();
     fetch(&m, to.path(), Some(&base)).unwrap();
-    std::fs::write(to.path().join("negation.jsonl"), "truncated").unwrap();
-    let outcomes = fetch(&m, to.path(), Some(&base)).unwrap();
-    let downloaded: Vec<&str> = outcomes
-        .iter()
-        .filter(|(_, o)| matches!(o, FetchOutcome::Downloaded { .. }))
-        .map(|(n, _)| n.as_str())
-        .collect();
-    assert_eq!(downloaded, vec!["negation.jsonl"]);
-    assert!(m
-        .verify_dir(to.path())
-        .iter()
-        .all(|c| c.status == manifest::CheckStatus::Ok));
+    std::fs::write(to.path().join("negation.jsonl"), "my edits").unwrap();
+    let err = fetch(&m, to.path(), Some(&base)).unwrap_err().to_string();
+    assert!(
+        err.contains("negation.jsonl: exists and is not the manifest's file") && err.contains("move it away"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(to.path().join("negation.jsonl")).unwrap(),
+        "my edits"
+    );
+}
+
+/// A body that sends its first bytes, then stalls.
+struct Stalling(Vec<u8>, usize);
+
+impl std::io::Read for Stalling {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.1 >= 100 {
+            thread::sleep(std::time::Duration::from_secs(30));
+            return Ok(0);
+        }
+        let n = buf.len().min(100 - self.1);
+        buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+        self.1 += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_stalled_mirror_times_out_after_one_retry() {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    thread::spawn(move || {
+        for request in server.incoming_requests() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let name = request.url().trim_start_matches('/').to_owned();
+            let bytes = std::fs::read(common::koradvmrs_dir().join(&name)).unwrap_or_default();
+            let len = bytes.len();
+            let response = tiny_http::Response::new(200.into(), vec![], Stalling(bytes, 0), Some(len), None);
+            // Each stalled response on its own thread, so the retry is answered.
+            thread::spawn(move || {
+                let _ = request.respond(response);
+            });
+        }
+    });
+    let m = manifest::find("koradvmrs").unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let options = FetchOptions {
+        base_url: Some(format!("http://127.0.0.1:{port}")),
+        timeout: std::time::Duration::from_secs(1),
+        ..FetchOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let err = fetch_with(&m, to.path(), &options).unwrap_err().to_string();
+    assert!(
+        err.contains("download failed") && err.contains(&m.files[0].name),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 15, "gave up in {:?}", started.elapsed());
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "one retry");
+    assert!(entries(to.path()).is_empty(), "{:?}", entries(to.path()));
 }
 
 #[test]

@@ -144,7 +144,8 @@ fn duplicate_ids_and_bad_paths_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.jsonl"), format!("{GOOD}\n{GOOD}\n")).unwrap();
     let e = load_path(dir.path()).unwrap_err().to_string();
-    assert!(e.contains("case id `x1` appears more than once"), "{e}");
+    let a = dir.path().join("a.jsonl").display().to_string();
+    assert_eq!(e, format!("{a}:2: case id `x1` already used at {a}:1"));
     let e = load_path(Path::new("/nonexistent/rsbench")).unwrap_err().to_string();
     assert!(e.starts_with("/nonexistent/rsbench:"), "{e}");
     let empty = tempfile::tempdir().unwrap();

@@ -22,7 +22,7 @@ use crate::eval::rule_family;
 
 pub use agree::{agree, Agreement, Kappa};
 pub use score::{score, AuditSummary, FamilyRate};
-pub use sheet::{read_audit, write_audit, KEY, SHEET};
+pub use sheet::{audit_kind, begin_audit, read_audit, write_audit, KEY, SHEET};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {

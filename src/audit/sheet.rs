@@ -3,7 +3,7 @@
 //! and `instructions.md`. Read back with every row checked against the key.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{AuditError, Item, KeyRow, Role, Verdict};
 use crate::report::{io, ReportError};
@@ -67,9 +67,42 @@ fn role_name(role: Role) -> &'static str {
     }
 }
 
-/// Writes the audit directory, all or nothing.
-pub fn write_audit(dir: &Path, overwrite: bool, items: &[Item], key: &[KeyRow]) -> Result<(), AuditError> {
-    crate::report::write_staged(dir, overwrite, |stage| {
+/// An audit directory: `key.csv` with the key's header, nothing but the three
+/// files `audit sample` writes, and a sheet nobody has filled in yet (an
+/// annotator's verdicts are people's work that no `--overwrite` may erase).
+pub fn audit_kind() -> crate::output::Kind {
+    crate::output::Kind {
+        what: "audit directory",
+        shape: crate::output::Shape::Dir,
+        recognise: Box::new(|dir| {
+            if read_csv(&dir.join(KEY), &KEY_HEADER).is_err() {
+                return Err(format!("it has no {KEY} of rsbench's"));
+            }
+            crate::output::only_entries(dir, |n| [SHEET, KEY, INSTRUCTIONS].contains(&n))?;
+            let sheet = dir.join(SHEET);
+            if sheet.exists() {
+                let rows = read_csv(&sheet, &["verdict", "note"]).map_err(|_| format!("its {SHEET} cannot be read"))?;
+                let filled = rows
+                    .iter()
+                    .filter(|(_, f)| f.iter().any(|v| !v.trim().is_empty()))
+                    .count();
+                if filled > 0 {
+                    return Err(format!("its {SHEET} holds {filled} filled rows (verdicts or notes)"));
+                }
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// Checks an audit's destination and stages it, before sampling.
+pub fn begin_audit(target: crate::output::Target, overwrite: bool) -> Result<crate::output::Pending, AuditError> {
+    Ok(crate::output::Pending::begin(target, audit_kind(), overwrite).map_err(crate::report::ReportError::from)?)
+}
+
+/// Writes the audit directory, all or nothing; returns where it went.
+pub fn write_audit(pending: crate::output::Pending, items: &[Item], key: &[KeyRow]) -> Result<PathBuf, AuditError> {
+    let written = crate::report::write_staged(pending, |stage| {
         let sheet_rows = items
             .iter()
             .map(|i| {
@@ -102,7 +135,7 @@ pub fn write_audit(dir: &Path, overwrite: bool, items: &[Item], key: &[KeyRow]) 
         let instructions = stage.join(INSTRUCTIONS);
         std::fs::write(&instructions, INSTRUCTIONS_TEXT).map_err(io(&instructions))
     })?;
-    Ok(())
+    Ok(written)
 }
 
 /// Rows of a CSV file with the named columns (any order, others ignored), each
@@ -166,6 +199,7 @@ fn item_number(path: &Path, line: u64, field: &str) -> Result<usize, AuditError>
 /// in the key once and every key item in the sheet: a lost or pasted-over row
 /// would bias the rates silently.
 pub fn read_audit(dir: &Path) -> Result<Vec<(KeyRow, Option<Verdict>)>, AuditError> {
+    crate::report::require_dir(dir, "audit directory")?;
     let key_path = dir.join(KEY);
     let mut key = BTreeMap::new();
     for (line, f) in read_csv(&key_path, &KEY_HEADER)? {

@@ -18,8 +18,18 @@ pub enum DataError {
     EmptyDir(PathBuf),
     #[error("{}: unknown format (expected .jsonl, .tsv or .txt)", .0.display())]
     UnknownFormat(PathBuf),
-    #[error("{origin}: case id `{id}` appears more than once")]
-    DuplicateId { origin: String, id: String },
+    #[error("{second}: case id `{id}` already used at {first}")]
+    DuplicateId { id: String, first: String, second: String },
+    #[error("{}: {what}; a dataset entry must be a readable file", path.display())]
+    NotAFile { path: PathBuf, what: String },
+    #[error("{}: exists and is not the manifest's file (SHA-256 {actual}, expected {expected}); move it away and fetch again", path.display())]
+    Foreign {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error("case `{case}`: {reason}")]
     Split { case: String, reason: String },
     #[error("manifest {name}: {reason}")]

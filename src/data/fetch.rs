@@ -1,14 +1,22 @@
-//! `rsbench datasets fetch`: download a manifest's files, check SHA-256, and
-//! move them into place only when every file is complete and verified.
+//! `rsbench datasets fetch`: download a manifest's files, check each SHA-256,
+//! and move each file into place as soon as it is verified.
+//!
+//! Invariants: a file appears under its name only whole and verified (each is
+//! staged by [`crate::output`]); a verified file stays when a later one fails,
+//! so fetching again resumes; an existing file is never replaced (one that
+//! differs from the manifest is an error that says so); no request waits
+//! longer than the timeout for a byte; a target directory this call created
+//! is removed again when it fails with nothing in it.
 
-use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::manifest::Manifest;
+use super::manifest::{CheckStatus, Manifest};
 use super::DataError;
+use crate::output::{Kind, Pending, Shape, Target};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchOutcome {
@@ -19,13 +27,27 @@ pub enum FetchOutcome {
     },
 }
 
-/// Removes the staging directory on every exit path, so a failed fetch leaves
-/// nothing behind.
-struct Staging(PathBuf);
+/// How `fetch` talks to the server.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Fetch from this base URL instead of the manifest's (mirrors, tests).
+    pub base_url: Option<String>,
+    /// Longest wait to connect, for the response, or for each read of the body.
+    pub timeout: Duration,
+    /// Tries per file (a failed download or checksum is tried again once by default).
+    pub attempts: usize,
+    /// One line per file on stderr.
+    pub progress: bool,
+}
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+impl Default for FetchOptions {
+    fn default() -> FetchOptions {
+        FetchOptions {
+            base_url: None,
+            timeout: Duration::from_secs(30),
+            attempts: 2,
+            progress: false,
+        }
     }
 }
 
@@ -36,55 +58,150 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DataError + '_ {
     }
 }
 
+/// Fetches with the default timeouts and retry, quietly.
 pub fn fetch(
     manifest: &Manifest,
     to: &Path,
     base_override: Option<&str>,
 ) -> Result<Vec<(String, FetchOutcome)>, DataError> {
-    std::fs::create_dir_all(to).map_err(io_err(to))?;
-    let staging = Staging(to.join(format!(".rsbench-fetch-{}", std::process::id())));
-    std::fs::create_dir_all(&staging.0).map_err(io_err(&staging.0))?;
+    let options = FetchOptions {
+        base_url: base_override.map(str::to_owned),
+        ..FetchOptions::default()
+    };
+    fetch_with(manifest, to, &options)
+}
 
-    let present = manifest.verify_dir(to);
+/// The outermost directory of `path` that does not exist yet.
+fn first_missing(path: &Path) -> Option<PathBuf> {
+    let mut missing = None;
+    let mut at = Some(path);
+    while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+        if p.exists() {
+            break;
+        }
+        missing = Some(p.to_path_buf());
+        at = p.parent();
+    }
+    missing
+}
+
+pub fn fetch_with(
+    manifest: &Manifest,
+    to: &Path,
+    options: &FetchOptions,
+) -> Result<Vec<(String, FetchOutcome)>, DataError> {
+    let created = first_missing(to);
+    let result = fetch_into(manifest, to, options);
+    if result.is_err() {
+        if let Some(top) = created {
+            // Only empty directories go: remove_dir refuses any other.
+            let mut at = Some(to);
+            while let Some(dir) = at {
+                if std::fs::remove_dir(dir).is_err() || dir == top {
+                    break;
+                }
+                at = dir.parent();
+            }
+        }
+    }
+    result
+}
+
+fn fetch_into(
+    manifest: &Manifest,
+    to: &Path,
+    options: &FetchOptions,
+) -> Result<Vec<(String, FetchOutcome)>, DataError> {
+    std::fs::create_dir_all(to).map_err(io_err(to))?;
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(options.timeout))
+        .timeout_recv_response(Some(options.timeout))
+        .timeout_per_read(Some(options.timeout))
+        .build();
+    let agent = ureq::Agent::new_with_config(config);
+    let total = manifest.files.len();
     let mut outcomes = Vec::new();
-    let mut staged = Vec::new();
-    for (file, check) in manifest.files.iter().zip(present) {
-        if check.status == super::manifest::CheckStatus::Ok {
-            outcomes.push((file.name.clone(), FetchOutcome::Present));
-            continue;
+    for (i, (file, check)) in manifest.files.iter().zip(manifest.verify_dir(to)).enumerate() {
+        let dest = to.join(&file.name);
+        match check.status {
+            CheckStatus::Ok => {
+                outcomes.push((file.name.clone(), FetchOutcome::Present));
+                continue;
+            }
+            CheckStatus::Mismatch { actual } => {
+                return Err(DataError::Foreign {
+                    path: dest,
+                    expected: file.sha256.clone(),
+                    actual,
+                })
+            }
+            CheckStatus::Missing => {}
         }
         let url = manifest
-            .url_of(file, base_override)
+            .url_of(file, options.base_url.as_deref())
             .ok_or_else(|| DataError::Manifest {
                 name: manifest.name.clone(),
                 reason: format!("no URL for `{}`; pass --base-url", file.name),
             })?;
-        let part = staging.0.join(&file.name);
-        let (bytes, actual) = download(&url, &part)?;
-        if actual != file.sha256 {
-            return Err(DataError::Checksum {
-                file: url,
-                expected: file.sha256.clone(),
-                actual,
-            });
-        }
+        let mut tries = 0;
+        let bytes = loop {
+            tries += 1;
+            if options.progress {
+                let again = if tries > 1 { ", again" } else { "" };
+                eprintln!("fetching {} ({}/{total}{again}) from {url}", file.name, i + 1);
+            }
+            match download_verified(&agent, &url, &dest, &file.sha256) {
+                Ok(bytes) => break bytes,
+                Err(e) if tries < options.attempts.max(1) && retryable(&e) => {
+                    if options.progress {
+                        eprintln!("  {e}");
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => return Err(e),
+            }
+        };
         outcomes.push((file.name.clone(), FetchOutcome::Downloaded { bytes }));
-        staged.push((part, to.join(&file.name)));
-    }
-    for (part, dest) in staged {
-        std::fs::rename(&part, &dest).map_err(io_err(&dest))?;
     }
     Ok(outcomes)
 }
 
-fn download(url: &str, dest: &Path) -> Result<(u64, String), DataError> {
+fn retryable(e: &DataError) -> bool {
+    matches!(e, DataError::Download { .. } | DataError::Checksum { .. })
+}
+
+/// A downloaded dataset file is never replaced once in place.
+fn download_kind() -> Kind {
+    Kind {
+        what: "dataset file",
+        shape: Shape::File,
+        recognise: Box::new(|_| Err("fetch does not replace files".into())),
+    }
+}
+
+fn download_verified(agent: &ureq::Agent, url: &str, dest: &Path, sha256: &str) -> Result<u64, DataError> {
+    let pending = Pending::begin(Target::Fixed(dest.to_path_buf()), download_kind(), false)?;
+    let (bytes, actual) = download(agent, url, &pending.path(), dest)?;
+    if actual != sha256 {
+        return Err(DataError::Checksum {
+            file: url.to_owned(),
+            expected: sha256.to_owned(),
+            actual,
+        });
+    }
+    pending.commit()?;
+    Ok(bytes)
+}
+
+/// Streams `url` into `part`, hashing as it goes; `dest` names the file in errors.
+fn download(agent: &ureq::Agent, url: &str, part: &Path, dest: &Path) -> Result<(u64, String), DataError> {
     let fail = |reason: String| DataError::Download {
         url: url.to_owned(),
         reason,
     };
-    let mut response = ureq::get(url).call().map_err(|e| fail(e.to_string()))?;
+    let mut response = agent.get(url).call().map_err(|e| fail(e.to_string()))?;
     let mut reader = response.body_mut().as_reader();
-    let mut out = File::create(dest).map_err(io_err(dest))?;
+    let mut out = std::fs::File::create(part).map_err(io_err(dest))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut total = 0u64;
@@ -97,6 +214,5 @@ fn download(url: &str, dest: &Path) -> Result<(u64, String), DataError> {
         out.write_all(&buf[..n]).map_err(io_err(dest))?;
         total += n as u64;
     }
-    out.sync_all().map_err(io_err(dest))?;
     Ok((total, super::hex(&hasher.finalize())))
 }

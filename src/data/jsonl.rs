@@ -22,6 +22,12 @@ pub(crate) struct RawCandidate {
     pub(crate) provenance: Option<RawProvenance>,
 }
 
+/// A case's candidates alone, for recognising `rsbench perturb`'s files.
+#[derive(Deserialize)]
+pub(crate) struct RawCaseView {
+    pub(crate) candidates: Vec<RawCandidate>,
+}
+
 /// What `rsbench perturb` records of a negative; only the rule is read.
 #[derive(Deserialize)]
 pub(crate) struct RawProvenance {
@@ -47,6 +53,14 @@ pub(crate) fn numbered_lines<'a>(
 }
 
 pub fn parse_jsonl(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>, DataError> {
+    Ok(parse_jsonl_lines(file, case_type, bytes)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The cases with the line each came from.
+pub(crate) fn parse_jsonl_lines(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<(usize, Case)>, DataError> {
     let mut cases = Vec::new();
     for item in numbered_lines(file, bytes) {
         let (line, text) = item?;
@@ -75,23 +89,29 @@ pub fn parse_jsonl(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case
         if !raw.candidates.iter().any(|c| c.label == 0) {
             return Err(invalid("case has no negative candidate (label 0)".into()));
         }
+        if let Some(i) = raw.candidates.iter().position(|c| c.text.trim().is_empty()) {
+            return Err(invalid(format!("candidate {i} has an empty text")));
+        }
         let id = raw.did.unwrap_or_else(|| format!("{case_type}:{line}"));
         let source_dialogue = raw.src_dlg_id.unwrap_or_else(|| id.clone());
-        cases.push(Case {
-            id,
-            source_dialogue,
-            case_type: case_type.to_owned(),
-            context: raw.context.iter().map(|u| nfc(u)).collect(),
-            candidates: raw
-                .candidates
-                .into_iter()
-                .map(|c| Candidate {
-                    text: nfc(&c.text),
-                    label: c.label,
-                    rule: c.provenance.map(|p| p.rule),
-                })
-                .collect(),
-        });
+        cases.push((
+            line,
+            Case {
+                id,
+                source_dialogue,
+                case_type: case_type.to_owned(),
+                context: raw.context.iter().map(|u| nfc(u)).collect(),
+                candidates: raw
+                    .candidates
+                    .into_iter()
+                    .map(|c| Candidate {
+                        text: nfc(&c.text),
+                        label: c.label,
+                        rule: c.provenance.map(|p| p.rule),
+                    })
+                    .collect(),
+            },
+        ));
     }
     if cases.is_empty() {
         return Err(DataError::EmptyFile(file.to_owned()));

@@ -110,7 +110,13 @@ pub enum Format {
 
 impl Format {
     pub fn from_path(path: &Path) -> Option<Format> {
-        match path.extension().and_then(|e| e.to_str()) {
+        // Extensions in any case: `NEGATION.JSONL` is read, not skipped.
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("jsonl") => Some(Format::KorAdvMrs),
             Some("tsv") | Some("txt") => Some(Format::Tsv),
             _ => None,
@@ -147,16 +153,41 @@ fn file_stem(path: &Path) -> String {
 
 /// Parses one file's bytes; `display` names the file in errors.
 pub fn parse_file(display: &str, stem: &str, format: Format, bytes: &[u8]) -> Result<Vec<Case>, DataError> {
+    Ok(parse_file_lines(display, stem, format, bytes)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The cases with the line each starts at.
+fn parse_file_lines(display: &str, stem: &str, format: Format, bytes: &[u8]) -> Result<Vec<(usize, Case)>, DataError> {
     match format {
-        Format::KorAdvMrs => parse_jsonl(display, stem, bytes),
-        Format::Tsv => parse_tsv(display, stem, bytes),
+        Format::KorAdvMrs => jsonl::parse_jsonl_lines(display, stem, bytes),
+        Format::Tsv => tsv::parse_tsv_lines(display, stem, bytes),
     }
+}
+
+/// Where a case was read: file and line, for errors.
+pub(crate) type Origin = (String, usize);
+
+/// Parses one file, with each case's origin.
+pub(crate) fn parse_located(
+    display: &str,
+    stem: &str,
+    format: Format,
+    bytes: &[u8],
+) -> Result<(Vec<Case>, Vec<Origin>), DataError> {
+    Ok(parse_file_lines(display, stem, format, bytes)?
+        .into_iter()
+        .map(|(line, case)| (case, (display.to_owned(), line)))
+        .unzip())
 }
 
 /// Loads a file, or every `*.jsonl` / `*.tsv` / `*.txt` in a directory (sorted by name).
 pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
     let files = dataset_files(path)?;
     let mut cases = Vec::new();
+    let mut origins = Vec::new();
     let mut digests = Vec::new();
     for file in &files {
         let bytes = std::fs::read(file).map_err(|source| DataError::Io {
@@ -165,7 +196,9 @@ pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
         })?;
         let format = Format::from_path(file).ok_or_else(|| DataError::UnknownFormat(file.clone()))?;
         let display = file.display().to_string();
-        cases.extend(parse_file(&display, &file_stem(file), format, &bytes)?);
+        let (parsed, at) = parse_located(&display, &file_stem(file), format, &bytes)?;
+        cases.extend(parsed);
+        origins.extend(at);
         digests.push(FileDigest {
             name: file
                 .file_name()
@@ -174,7 +207,7 @@ pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
             sha256: sha256_hex(&bytes),
         });
     }
-    check_unique_ids(&cases, &path.display().to_string())?;
+    check_unique_ids(&cases, &origins)?;
     let name = if path.is_dir() {
         path.file_name()
     } else {
@@ -190,44 +223,86 @@ pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
 }
 
 fn dataset_files(path: &Path) -> Result<Vec<PathBuf>, DataError> {
-    let meta = std::fs::metadata(path).map_err(|source| DataError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let entries = std::fs::read_dir(path).map_err(|source| DataError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| DataError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let p = entry.path();
-        if p.is_file() && Format::from_path(&p).is_some() {
-            files.push(p);
-        }
-    }
-    files.sort();
+    let files = input_files(path, |p| Format::from_path(p).is_some())?;
     if files.is_empty() {
         return Err(DataError::EmptyDir(path.to_path_buf()));
     }
     Ok(files)
 }
 
-pub(crate) fn check_unique_ids(cases: &[Case], origin: &str) -> Result<(), DataError> {
-    let mut seen = std::collections::HashSet::new();
-    for case in cases {
-        if !seen.insert(case.id.as_str()) {
+/// A file, or the entries of a directory that `wanted` accepts, sorted by
+/// name. Every accepted entry must be a readable regular file: a dangling link,
+/// a loop or a FIFO named like a dataset file is an error naming it.
+pub fn input_files(path: &Path, wanted: fn(&Path) -> bool) -> Result<Vec<PathBuf>, DataError> {
+    let io = |source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        return Err(DataError::NotAFile {
+            path: path.to_path_buf(),
+            what: "not a regular file or a directory".into(),
+        });
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(io)? {
+        let p = entry.map_err(io)?.path();
+        if !wanted(&p) {
+            continue;
+        }
+        // An entry named like a dataset file is read or refused, never skipped:
+        // a dangling link would otherwise drop a whole type without a word.
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) if m.is_dir() => {
+                return Err(DataError::NotAFile {
+                    path: p,
+                    what: "a directory".into(),
+                })
+            }
+            Ok(_) => {
+                return Err(DataError::NotAFile {
+                    path: p,
+                    what: "not a regular file".into(),
+                })
+            }
+            Err(e) => {
+                let what = if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+                    format!("a symbolic link that cannot be followed ({e})")
+                } else {
+                    e.to_string()
+                };
+                return Err(DataError::NotAFile { path: p, what });
+            }
+        }
+        files.push(p);
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Every case id once; a repeat names both places.
+pub(crate) fn check_unique_ids(cases: &[Case], origins: &[Origin]) -> Result<(), DataError> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        if let Some(&first) = seen.get(case.id.as_str()) {
+            let at = |k: usize| {
+                origins
+                    .get(k)
+                    .map(|(file, line)| format!("{file}:{line}"))
+                    .unwrap_or_default()
+            };
             return Err(DataError::DuplicateId {
-                origin: origin.to_owned(),
                 id: case.id.clone(),
+                first: at(first),
+                second: at(i),
             });
         }
+        seen.insert(case.id.as_str(), i);
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The project's own sample set (datasets/sample/), embedded in the binary:
 //! the default dataset of `rsbench eval` and the input of the snapshot tests.
 
-use super::{check_unique_ids, parse_jsonl, sha256_hex, DataError, Dataset, FileDigest};
+use super::{check_unique_ids, parse_located, sha256_hex, DataError, Dataset, FileDigest, Format};
 
 pub const NAME: &str = "sample";
 
@@ -46,16 +46,19 @@ const FILES: &[(&str, &str, &[u8])] = &[
 
 pub fn load() -> Result<Dataset, DataError> {
     let mut cases = Vec::new();
+    let mut origins = Vec::new();
     let mut files = Vec::new();
     for (name, case_type, bytes) in FILES {
         let display = format!("<embedded sample>/{name}");
-        cases.extend(parse_jsonl(&display, case_type, bytes)?);
+        let (parsed, at) = parse_located(&display, case_type, Format::KorAdvMrs, bytes)?;
+        cases.extend(parsed);
+        origins.extend(at);
         files.push(FileDigest {
             name: (*name).to_owned(),
             sha256: sha256_hex(bytes),
         });
     }
-    check_unique_ids(&cases, "<embedded sample>")?;
+    check_unique_ids(&cases, &origins)?;
     Ok(Dataset {
         name: NAME.to_owned(),
         cases,

@@ -5,7 +5,15 @@ use super::jsonl::numbered_lines;
 use super::{nfc, Candidate, Case, DataError};
 
 pub fn parse_tsv(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>, DataError> {
-    let mut cases: Vec<Case> = Vec::new();
+    Ok(parse_tsv_lines(file, case_type, bytes)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect())
+}
+
+/// The cases with the line each starts at.
+pub(crate) fn parse_tsv_lines(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<(usize, Case)>, DataError> {
+    let mut cases: Vec<(usize, Case)> = Vec::new();
     for item in numbered_lines(file, bytes) {
         let (line, text) = item?;
         if text.trim().is_empty() {
@@ -32,22 +40,28 @@ pub fn parse_tsv(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>,
         if context.iter().all(|u| u.trim().is_empty()) {
             return Err(invalid("empty context".into()));
         }
+        if fields[fields.len() - 1].trim().is_empty() {
+            return Err(invalid("empty response (the last field)".into()));
+        }
         let candidate = Candidate {
             text: nfc(fields[fields.len() - 1]),
             label,
             rule: None,
         };
         match cases.last_mut() {
-            Some(case) if case.context == context => case.candidates.push(candidate),
+            Some((_, case)) if case.context == context => case.candidates.push(candidate),
             _ => {
                 let id = format!("{case_type}:{line}");
-                cases.push(Case {
-                    source_dialogue: id.clone(),
-                    id,
-                    case_type: case_type.to_owned(),
-                    context,
-                    candidates: vec![candidate],
-                })
+                cases.push((
+                    line,
+                    Case {
+                        source_dialogue: id.clone(),
+                        id,
+                        case_type: case_type.to_owned(),
+                        context,
+                        candidates: vec![candidate],
+                    },
+                ))
             }
         }
     }
@@ -56,12 +70,11 @@ pub fn parse_tsv(file: &str, case_type: &str, bytes: &[u8]) -> Result<Vec<Case>,
     }
     // Cases with no positive are kept (Douban has some) and excluded by the
     // metrics; a case with nothing to rank against is an input error.
-    for case in &cases {
+    for (line, case) in &cases {
         if !case.candidates.iter().any(|c| c.label == 0) {
-            let line: usize = case.id.rsplit(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
             return Err(DataError::Invalid {
                 file: file.to_owned(),
-                line,
+                line: *line,
                 reason: "case has no negative candidate (label 0)".into(),
             });
         }

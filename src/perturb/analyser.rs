@@ -100,13 +100,16 @@ impl Analyser {
         })?;
         let dict = Dictionary::read(BufReader::new(file)).map_err(|e| PerturbError::Dictionary {
             path: compiled.clone(),
-            message: format!("{e}; delete it to rebuild it from the source files"),
+            message: format!(
+                "is not a compiled dictionary this rsbench can read ({}); delete it and it is rebuilt from the source files",
+                plain(&e)
+            ),
         })?;
         let tokenizer = Tokenizer::new(dict)
             .ignore_space(true)
             .map_err(|e| PerturbError::Dictionary {
                 path: compiled,
-                message: e.to_string(),
+                message: format!("cannot be used ({})", plain(&e)),
             })?;
         Ok(Analyser { tokenizer })
     }
@@ -131,6 +134,17 @@ impl Worker<'_> {
             })
             .collect()
     }
+}
+
+/// vibrato's error text without its type name (`InvalidFormatError: …`) and
+/// the line break some of its quoted rows end in: a clause for a sentence.
+fn plain(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    let text = match text.split_once(": ") {
+        Some((head, rest)) if head.ends_with("Error") && !head.contains(' ') => rest.to_owned(),
+        _ => text,
+    };
+    text.replace("\\n", "").replace('\n', " ").trim().to_owned()
 }
 
 /// Compiles the MeCab source files in `dir` into `system.dic`, once even when
@@ -163,23 +177,31 @@ fn build_compiled(dir: &Path) -> Result<(), PerturbError> {
     )
     .map_err(|e| PerturbError::Dictionary {
         path: dir.to_path_buf(),
-        message: e.to_string(),
+        message: format!(
+            "its source files are not mecab-ko-dic's ({}); run ./scripts/setup.sh to install them again",
+            plain(&e)
+        ),
     })?;
-    let staging = dir.join(format!(".{COMPILED}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let file = File::create(&staging).map_err(io(staging.clone()))?;
-        let mut w = BufWriter::new(file);
-        dict.write(&mut w).map_err(|e| PerturbError::Dictionary {
-            path: staging.clone(),
-            message: e.to_string(),
-        })?;
-        w.flush().map_err(io(staging.clone()))?;
-        std::fs::rename(&staging, &compiled).map_err(io(compiled.clone()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&staging);
+    let kind = crate::output::Kind {
+        what: "compiled dictionary",
+        shape: crate::output::Shape::File,
+        recognise: Box::new(|_| Err("it is not replaced".into())),
+    };
+    let pending = crate::output::Pending::begin(crate::output::Target::Fixed(compiled.clone()), kind, false)?;
+    let staging = pending.path();
+    let file = File::create(&staging).map_err(io(compiled.clone()))?;
+    let mut w = BufWriter::new(file);
+    dict.write(&mut w).map_err(|e| PerturbError::Dictionary {
+        path: compiled.clone(),
+        message: format!("could not be written ({})", plain(&e)),
+    })?;
+    w.flush().map_err(io(compiled.clone()))?;
+    drop(w);
+    match pending.commit() {
+        // Another process compiled the same sources first (the lock is advisory).
+        Ok(_) | Err(crate::output::OutputError::Raced(_)) => Ok(()),
+        Err(e) => Err(e.into()),
     }
-    result
 }
 
 #[cfg(test)]
@@ -198,6 +220,30 @@ mod tests {
         assert_eq!(t.morphemes, vec![("어".into(), "EF".into())]);
         let t = Token::from_feature("ㅋ", 0, 3, "UNKNOWN,*,*,*,*,*,*,*");
         assert_eq!(t.tag, "UNKNOWN");
+    }
+
+    #[test]
+    fn broken_dictionaries_are_named_in_sentences_and_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in SOURCE_FILES {
+            std::fs::write(dir.path().join(f), "garbage\n").unwrap();
+        }
+        let err = Analyser::load(dir.path()).err().unwrap().to_string();
+        assert!(
+            err.contains("its source files are not mecab-ko-dic's (lex.csv:"),
+            "{err}"
+        );
+        assert!(!err.contains("Error:") && !err.contains("\\n"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("rsbench-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        std::fs::write(dir.path().join(COMPILED), "x").unwrap();
+        let err = Analyser::load(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("system.dic: is not a compiled dictionary"), "{err}");
+        assert!(err.contains("delete it"), "{err}");
     }
 
     #[test]

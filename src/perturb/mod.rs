@@ -24,6 +24,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::output::{Kind, Pending, Shape, Target};
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +46,8 @@ pub enum PerturbError {
     Dictionary { path: PathBuf, message: String },
     #[error("unknown perturbation type `{0}` (repetition, keyword-stuffing, tense, negation)")]
     UnknownType(String),
-    #[error("{}: already exists; pass --overwrite", .0.display())]
-    Exists(PathBuf),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error("{}: not written: no rule produced a negative (check --types and --exclude-rules)", .0.display())]
     NothingGenerated(PathBuf),
 }
@@ -59,6 +61,13 @@ pub enum PerturbType {
 }
 
 impl PerturbType {
+    pub const ALL: [PerturbType; 4] = [
+        PerturbType::Repetition,
+        PerturbType::KeywordStuffing,
+        PerturbType::Tense,
+        PerturbType::Negation,
+    ];
+
     pub fn parse(s: &str) -> Result<PerturbType, PerturbError> {
         match s {
             "repetition" => Ok(PerturbType::Repetition),
@@ -110,17 +119,7 @@ pub fn read_dialogues(path: &Path) -> Result<Vec<Dialogue>, PerturbError> {
         let p = p.to_path_buf();
         move |source| PerturbError::Io { path: p, source }
     };
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let mut f: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io(path))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect();
-        f.sort();
-        f
-    } else {
-        vec![path.to_path_buf()]
-    };
+    let files = crate::data::input_files(path, |p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl")))?;
     if files.is_empty() {
         return Err(PerturbError::NoInput(path.to_path_buf()));
     }
@@ -537,61 +536,97 @@ fn to_jsonl(cases: &[OutputCase]) -> String {
     s
 }
 
+/// Whether `path` names one JSONL file (all types) rather than a directory
+/// with one file per type.
+fn is_single_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// A file `perturb` wrote: its first case has a negative with a provenance
+/// rule (KorAdvMRS's own files have none).
+fn recognise_output_file(path: &Path) -> Result<(), String> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| format!("it cannot be read ({e})"))?;
+    let first = std::io::BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let case: Option<crate::data::jsonl::RawCaseView> = serde_json::from_str(&first).ok();
+    match case {
+        Some(c) if c.candidates.iter().any(|c| c.provenance.is_some()) => Ok(()),
+        _ => Err("it is not a perturbation output (no provenance in its first case)".into()),
+    }
+}
+
+fn output_kind(output: &Path) -> Kind {
+    if is_single_file(output) {
+        return Kind {
+            what: "perturbation file",
+            shape: Shape::File,
+            recognise: Box::new(recognise_output_file),
+        };
+    }
+    Kind {
+        what: "perturbation directory",
+        shape: Shape::Dir,
+        recognise: Box::new(|dir| {
+            crate::output::only_entries(dir, |name| {
+                name.strip_suffix(".jsonl")
+                    .is_some_and(|stem| PerturbType::ALL.iter().any(|t| t.stem() == stem))
+            })?;
+            for entry in std::fs::read_dir(dir)
+                .map_err(|e| format!("it cannot be listed ({e})"))?
+                .flatten()
+            {
+                recognise_output_file(&entry.path())
+                    .map_err(|why| format!("{}: {why}", entry.file_name().to_string_lossy()))?;
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// Checks `--output` and stages it, before any dialogue is read.
+pub fn begin_output(output: &Path, overwrite: bool) -> Result<Pending, PerturbError> {
+    Ok(Pending::begin(
+        Target::Fixed(output.to_path_buf()),
+        output_kind(output),
+        overwrite,
+    )?)
+}
+
 /// Writes one JSONL file (all types) or, for a path without `.jsonl`, a
-/// directory with one file per type; staged and renamed, all or nothing.
+/// directory with one file per type; staged and moved into place, all or
+/// nothing. Returns the files written.
 pub fn write_output(
+    pending: Pending,
     output: &Path,
-    overwrite: bool,
     generated: &[(PerturbType, Vec<OutputCase>)],
 ) -> Result<Vec<PathBuf>, PerturbError> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |source| PerturbError::Io { path: p, source }
     };
-    if output.exists() && !overwrite {
-        return Err(PerturbError::Exists(output.to_path_buf()));
-    }
     if generated.iter().all(|(_, cases)| cases.is_empty()) {
         return Err(PerturbError::NothingGenerated(output.to_path_buf()));
     }
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut written = Vec::new();
-        if output.extension().is_some_and(|e| e == "jsonl") {
-            let all: Vec<OutputCase> = generated.iter().flat_map(|(_, c)| c.clone()).collect();
-            std::fs::write(&staging, to_jsonl(&all)).map_err(io(&staging))?;
-            written.push(output.to_path_buf());
-        } else {
-            std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-            // A type without cases gets no file: `eval` refuses an empty one.
-            for (kind, cases) in generated.iter().filter(|(_, cases)| !cases.is_empty()) {
-                let file = staging.join(format!("{}.jsonl", kind.stem()));
-                std::fs::write(&file, to_jsonl(cases)).map_err(io(&file))?;
-                written.push(output.join(format!("{}.jsonl", kind.stem())));
-            }
+    let staging = pending.path();
+    let mut written = Vec::new();
+    if is_single_file(output) {
+        let all: Vec<OutputCase> = generated.iter().flat_map(|(_, c)| c.clone()).collect();
+        std::fs::write(&staging, to_jsonl(&all)).map_err(io(output))?;
+        written.push(output.to_path_buf());
+    } else {
+        // A type without cases gets no file: `eval` refuses an empty one.
+        for (kind, cases) in generated.iter().filter(|(_, cases)| !cases.is_empty()) {
+            let name = format!("{}.jsonl", kind.stem());
+            std::fs::write(staging.join(&name), to_jsonl(cases)).map_err(io(&output.join(&name)))?;
+            written.push(output.join(name));
         }
-        if output.is_dir() {
-            std::fs::remove_dir_all(output).map_err(io(output))?;
-        } else if output.exists() {
-            std::fs::remove_file(output).map_err(io(output))?;
-        }
-        std::fs::rename(&staging, output).map_err(io(output))?;
-        Ok(written)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-        let _ = std::fs::remove_file(&staging);
     }
-    result
+    pending.commit()?;
+    Ok(written)
 }
 
 #[cfg(test)]

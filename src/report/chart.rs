@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use image::ImageEncoder;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use serde::Serialize;
@@ -155,18 +156,38 @@ const COLORS: [RGBColor; 6] = [
 
 const SIZE: (u32, u32) = (1200, 640);
 
-/// Writes `data` as an SVG and a PNG.
-pub fn draw(data: &ChartData, svg: &Path, png: &Path) -> Result<(), ReportError> {
-    ensure_font().map_err(|message| ReportError::Table {
-        path: png.to_path_buf(),
-        message,
-    })?;
-    let fail = |path: &Path| {
+/// Why a chart was not written: only a missing font is a reason to go on
+/// without it (the tables are the run's content; the chart is a view of them).
+#[derive(Debug)]
+pub enum ChartError {
+    NoFont(String),
+    Failed(ReportError),
+}
+
+/// Writes `data` as an SVG and a PNG, both drawn in memory first so that a
+/// failed write is an I/O error naming the file.
+pub fn draw(data: &ChartData, svg: &Path, png: &Path) -> Result<(), ChartError> {
+    ensure_font().map_err(ChartError::NoFont)?;
+    let drawing = |path: &Path| {
         let path = path.to_path_buf();
-        move |e: String| ReportError::Table { path, message: e }
+        move |message: String| {
+            ChartError::Failed(ReportError::Table {
+                path,
+                message: format!("chart not drawn: {message}"),
+            })
+        }
     };
-    draw_on(SVGBackend::new(svg, SIZE).into_drawing_area(), data).map_err(fail(svg))?;
-    draw_on(BitMapBackend::new(png, SIZE).into_drawing_area(), data).map_err(fail(png))?;
+    let mut svg_text = String::new();
+    draw_on(SVGBackend::with_string(&mut svg_text, SIZE).into_drawing_area(), data).map_err(drawing(svg))?;
+    let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    draw_on(BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area(), data).map_err(drawing(png))?;
+    let mut png_bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png_bytes)
+        .write_image(&pixels, SIZE.0, SIZE.1, image::ColorType::Rgb8)
+        .map_err(|e| drawing(png)(e.to_string()))?;
+    for (path, bytes) in [(svg, svg_text.as_bytes()), (png, png_bytes.as_slice())] {
+        std::fs::write(path, bytes).map_err(|e| ChartError::Failed(super::write::io(path)(e)))?;
+    }
     Ok(())
 }
 

@@ -25,13 +25,17 @@ pub struct LoadedForCompare {
     pub input: RunInput,
 }
 
+/// A run's name in a comparison: its directory's name.
+pub fn run_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| dir.display().to_string())
+}
+
 pub fn load_for_compare(dir: &Path) -> Result<LoadedForCompare, ReportError> {
     let run = load_run(dir)?;
     let cases = load_cases(dir)?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
+    let name = run_name(dir);
     Ok(LoadedForCompare {
         dir: dir.to_path_buf(),
         name: name.clone(),
@@ -314,10 +318,46 @@ pub struct CompareOutput<'a> {
     pub forced: &'a [String],
 }
 
+/// The files of a comparison directory, for `--overwrite`.
+fn comparison_file(name: &str) -> bool {
+    const FIXED: [&str; 7] = [
+        "compare.csv",
+        "compare.json",
+        "compare.md",
+        "gap.csv",
+        "gap.json",
+        "chart_data.json",
+        "compare_meta.json",
+    ];
+    let chart = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.ends_with(".svg") || rest.ends_with(".png"))
+    };
+    FIXED.contains(&name) || chart("chart_") || chart("run_")
+}
+
+/// A comparison directory: `compare_meta.json` and the files `compare` writes.
+pub fn comparison_kind() -> crate::output::Kind {
+    crate::output::Kind::dir_with_marker(
+        "comparison directory",
+        "compare_meta.json",
+        "rsbench_version",
+        comparison_file,
+    )
+}
+
+/// Checks a comparison's destination and stages it, before the tests run.
+pub fn begin_comparison(target: crate::output::Target, overwrite: bool) -> Result<crate::output::Pending, ReportError> {
+    Ok(crate::output::Pending::begin(target, comparison_kind(), overwrite)?)
+}
+
 /// Writes compare.{csv,json,md}, gap.{csv,json} and compare_meta.json into
-/// `dir` (staged, then renamed: all or nothing).
-pub fn write_comparison(dir: &Path, overwrite: bool, out: &CompareOutput<'_>) -> Result<(), ReportError> {
-    super::write::write_staged(dir, overwrite, |staging| {
+/// the staged directory, then moves it into place; returns where it went.
+pub fn write_comparison(
+    pending: crate::output::Pending,
+    out: &CompareOutput<'_>,
+) -> Result<std::path::PathBuf, ReportError> {
+    super::write::write_staged(pending, |staging| {
         let io = |p: &Path| {
             let p = p.to_path_buf();
             move |source| ReportError::Io { path: p, source }
@@ -362,7 +402,7 @@ pub fn write_comparison(dir: &Path, overwrite: bool, out: &CompareOutput<'_>) ->
                 chart,
                 &staging.join(format!("chart_{split}.svg")),
                 &staging.join(format!("chart_{split}.png")),
-            );
+            )?;
         }
         let mut all_charts: Vec<&super::ChartData> = charts.iter().map(|(_, c)| c).collect();
         let run_charts: Vec<super::ChartData> = out
@@ -379,7 +419,7 @@ pub fn write_comparison(dir: &Path, overwrite: bool, out: &CompareOutput<'_>) ->
                 chart,
                 &staging.join(format!("run_{}.svg", run.name)),
                 &staging.join(format!("run_{}.png", run.name)),
-            );
+            )?;
         }
         all_charts.extend(run_charts.iter());
         super::write::write_json(&staging.join("chart_data.json"), &all_charts)?;

@@ -15,13 +15,41 @@ mod write;
 
 pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
 pub use compare::{
-    differences, load_for_compare, render_comparison, write_comparison, CompareOutput, LoadedForCompare, TableStyle,
+    begin_comparison, comparison_kind, differences, load_for_compare, render_comparison, run_name, write_comparison,
+    CompareOutput, LoadedForCompare, TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
-pub(crate) use write::{io, write_json, write_staged};
-pub use write::{load_cases, load_run, summary_grouped, write_run, LoadedRun};
+pub use write::{begin_run, load_cases, load_run, run_kind, summary_grouped, write_run, LoadedRun, RUN_FILES};
+pub(crate) use write::{io, write_staged};
+
+/// Refuses a path that is not a directory before files are looked for in it
+/// (a FIFO or a file would otherwise read as "Not a directory" on a file inside).
+pub(crate) fn require_dir(path: &std::path::Path, what: &'static str) -> Result<(), ReportError> {
+    let is = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(m) if m.is_file() => "a file",
+        Ok(_) => "not a regular file or directory",
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReportError::NoSuchDir {
+                path: path.to_path_buf(),
+                what,
+            })
+        }
+        Err(source) => {
+            return Err(ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    Err(ReportError::NotADir {
+        path: path.to_path_buf(),
+        is,
+        what,
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -34,6 +62,17 @@ pub enum ReportError {
     Table { path: std::path::PathBuf, message: String },
     #[error("{path}: {message}")]
     Metadata { path: std::path::PathBuf, message: String },
-    #[error("{}: already exists; choose another --out or pass --overwrite", .0.display())]
-    Exists(std::path::PathBuf),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    #[error("{}: no such {what}", path.display())]
+    NoSuchDir {
+        path: std::path::PathBuf,
+        what: &'static str,
+    },
+    #[error("{}: {is}, not a {what}", path.display())]
+    NotADir {
+        path: std::path::PathBuf,
+        is: &'static str,
+        what: &'static str,
+    },
 }

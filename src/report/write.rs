@@ -14,6 +14,7 @@ use super::render::render_markdown;
 use super::ReportError;
 use crate::data::Dataset;
 use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, GroupBy, RunCase, SummaryRow};
+use crate::output::{Kind, Pending, Target};
 
 pub const PREDICTIONS: &str = "predictions.parquet";
 pub const SUMMARY_CSV: &str = "summary.csv";
@@ -25,13 +26,18 @@ pub const CHART_DATA: &str = "chart_data.json";
 pub const CHART_SVG: &str = "chart.svg";
 pub const CHART_PNG: &str = "chart.png";
 
-/// Charts are a view of the tables: without a font they are skipped with a
-/// warning rather than failing the run.
-pub(crate) fn draw_or_warn(chart: &super::ChartData, svg: &Path, png: &Path) {
-    if let Err(e) = super::draw(chart, svg, png) {
-        let _ = std::fs::remove_file(svg);
-        let _ = std::fs::remove_file(png);
-        eprintln!("warning: chart not drawn: {e}");
+/// Charts are a view of the tables: without a Hangul font they are skipped
+/// with a warning; any other failure fails the write.
+pub(crate) fn draw_or_warn(chart: &super::ChartData, svg: &Path, png: &Path) -> Result<(), ReportError> {
+    match super::draw(chart, svg, png) {
+        Ok(()) => Ok(()),
+        Err(super::chart::ChartError::NoFont(message)) => {
+            let _ = std::fs::remove_file(svg);
+            let _ = std::fs::remove_file(png);
+            eprintln!("warning: chart not drawn: {message}");
+            Ok(())
+        }
+        Err(super::chart::ChartError::Failed(e)) => Err(e),
     }
 }
 
@@ -50,65 +56,50 @@ fn table(path: &Path) -> impl FnOnce(PolarsError) -> ReportError + '_ {
     }
 }
 
-/// Removes a half-built run directory unless the write completed.
-struct Staging {
-    path: PathBuf,
-    done: bool,
+/// The files a run directory holds: what `--overwrite` may replace.
+pub const RUN_FILES: [&str; 9] = [
+    PREDICTIONS,
+    SUMMARY_CSV,
+    SUMMARY_JSON,
+    SUMMARY_MD,
+    METADATA,
+    TIMING,
+    CHART_DATA,
+    CHART_SVG,
+    CHART_PNG,
+];
+
+/// A run directory: `metadata.json` with rsbench's version, and nothing but
+/// the files a run writes.
+pub fn run_kind() -> Kind {
+    Kind::dir_with_marker("run directory", METADATA, "rsbench_version", |name| {
+        RUN_FILES.contains(&name)
+    })
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
+/// Checks a run's destination and stages it, before any scoring.
+pub fn begin_run(target: Target, overwrite: bool) -> Result<Pending, ReportError> {
+    Ok(Pending::begin(target, run_kind(), overwrite)?)
 }
 
-/// Builds a directory's files in a staging directory beside `dir` (via
-/// `fill`), then renames it into place: an interrupted or failed write leaves
-/// no partial directory behind.
+/// Fills a staged directory (via `fill`) and moves it into place.
 pub(crate) fn write_staged(
-    dir: &Path,
-    overwrite: bool,
+    pending: Pending,
     fill: impl FnOnce(&Path) -> Result<(), ReportError>,
-) -> Result<(), ReportError> {
-    if dir.exists() && !overwrite {
-        return Err(ReportError::Exists(dir.to_path_buf()));
-    }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into());
-    let mut staging = Staging {
-        path: parent.join(format!(".{name}.tmp-{}", std::process::id())),
-        done: false,
-    };
-    let _ = std::fs::remove_dir_all(&staging.path);
-    std::fs::create_dir_all(&staging.path).map_err(io(&staging.path))?;
-    fill(&staging.path)?;
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(io(dir))?;
-    }
-    std::fs::rename(&staging.path, dir).map_err(io(dir))?;
-    staging.done = true;
-    Ok(())
+) -> Result<PathBuf, ReportError> {
+    fill(&pending.path())?;
+    Ok(pending.commit()?)
 }
 
-/// Writes every file of a run, all or nothing.
+/// Writes every file of a run, all or nothing; returns the run directory.
 pub fn write_run(
-    dir: &Path,
-    overwrite: bool,
+    pending: Pending,
     dataset: &Dataset,
     result: &EvalResult,
     metadata: &RunMetadata,
     timing: &Timing,
-) -> Result<(), ReportError> {
-    write_staged(dir, overwrite, |staging| {
+) -> Result<PathBuf, ReportError> {
+    write_staged(pending, |staging| {
         let at = |f: &str| staging.join(f);
 
         let p = at(PREDICTIONS);
@@ -141,7 +132,7 @@ pub fn write_run(
         let title = format!("{} on {}", metadata.scorer.kind, metadata.dataset.name);
         let chart = run_chart(&title, &result.summary);
         write_json(&at(CHART_DATA), &chart)?;
-        draw_or_warn(&chart, &at(CHART_SVG), &at(CHART_PNG));
+        draw_or_warn(&chart, &at(CHART_SVG), &at(CHART_PNG))?;
         write_json(&at(TIMING), timing)
     })
 }
@@ -167,6 +158,7 @@ pub struct LoadedRun {
 }
 
 pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
+    super::require_dir(dir, "run directory")?;
     let p = dir.join(METADATA);
     let text = std::fs::read_to_string(&p).map_err(io(&p))?;
     let metadata: RunMetadata = serde_json::from_str(&text).map_err(|e| ReportError::Metadata {
@@ -277,4 +269,20 @@ pub fn summary_grouped(dir: &Path, metadata: &RunMetadata, by: GroupBy) -> Resul
         rows.extend(summarize(split, &names, &outcomes, &bootstrap));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_that_cannot_be_written_fails_the_write() {
+        let chart = run_chart("t", &[]);
+        let dir = tempfile::tempdir().unwrap();
+        let ok = draw_or_warn(&chart, &dir.path().join("c.svg"), &dir.path().join("c.png"));
+        assert!(ok.is_ok() && dir.path().join("c.png").is_file(), "{ok:?}");
+        let gone = dir.path().join("gone");
+        let err = draw_or_warn(&chart, &gone.join("c.svg"), &gone.join("c.png")).unwrap_err();
+        assert!(err.to_string().contains("gone/c.svg"), "{err}");
+    }
 }

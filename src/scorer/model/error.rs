@@ -30,6 +30,12 @@ pub enum ModelError {
         expected: Vec<i64>,
         found: Vec<i64>,
     },
+    #[error("{}: {count} tensors are not used by the network config.json describes ({tensors}): more layers or another head than config.json says; fix config.json or the checkpoint", path.display())]
+    Unused {
+        path: PathBuf,
+        tensors: String,
+        count: usize,
+    },
     #[error("{}: tensor `{tensor}` has unsupported dtype {dtype}", path.display())]
     Dtype {
         path: PathBuf,

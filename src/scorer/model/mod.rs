@@ -80,6 +80,8 @@ pub struct ModelScorer {
     positive_label: Option<i64>,
     sidecar_path: Option<PathBuf>,
     weight_files: Vec<(String, String)>,
+    /// Checkpoint tensors on the ignorable list that no layer took (metadata).
+    ignored_tensors: Vec<String>,
     options: RunOptions,
     stats: std::sync::Mutex<RunStats>,
     /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
@@ -125,11 +127,23 @@ fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
 
 impl ModelScorer {
     pub fn load(dir: &Path, options: RunOptions) -> Result<ModelScorer, ModelError> {
-        if !dir.is_dir() {
-            return Err(ModelError::Missing {
-                path: dir.to_path_buf(),
-                hint: "--model takes a checkpoint directory (config.json, model.safetensors, tokenizer)".into(),
-            });
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => {
+                let is = if m.is_file() { "a file" } else { "not a directory" };
+                return Err(ModelError::Invalid {
+                    path: dir.to_path_buf(),
+                    message: format!(
+                        "{is}; --model takes the checkpoint's directory (config.json, model.safetensors, tokenizer)"
+                    ),
+                });
+            }
+            Err(_) => {
+                return Err(ModelError::Missing {
+                    path: dir.to_path_buf(),
+                    hint: "--model takes a checkpoint directory (config.json, model.safetensors, tokenizer)".into(),
+                })
+            }
         }
         let (sidecar, sidecar_path) = Sidecar::load(dir)?;
         let sidecar_err = |message: String| ModelError::Invalid {
@@ -210,12 +224,17 @@ impl ModelScorer {
             max_length: max_length as usize,
             two_token_types,
         };
-        let make_backend = |dtype: Kind, files: &[PathBuf]| -> Result<Backend, ModelError> {
+        let make_backend = |dtype: Kind, files: &[PathBuf]| -> Result<(Backend, Vec<String>), ModelError> {
             Ok(match (&sidecar.torchscript, &config) {
-                (Some(spec), _) => Backend::Script(ScriptModule::load(dir, spec, options.device, dtype)?),
+                (Some(spec), _) => (
+                    Backend::Script(ScriptModule::load(dir, spec, options.device, dtype)?),
+                    Vec::new(),
+                ),
                 (None, Some(c)) => {
                     let mut w = weights::Weights::load(files.to_vec(), dtype, options.device)?;
-                    Backend::Native(Box::new(Encoder::load(c.clone(), &mut w)?))
+                    let encoder = Encoder::load(c.clone(), &mut w)?;
+                    let ignored = w.check_unused()?;
+                    (Backend::Native(Box::new(encoder)), ignored)
                 }
                 (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
             })
@@ -235,7 +254,7 @@ impl ModelScorer {
             let loaded = make_backend(options.dtype, &files);
             ((loaded, started.elapsed().as_secs_f64()), hashing.join())
         });
-        let (backend, mut load_seconds) = (loaded.0?, loaded.1);
+        let ((backend, ignored_tensors), mut load_seconds) = (loaded.0?, loaded.1);
         let (weight_files, checksum_seconds) = match hashed {
             Ok((digests, seconds)) => (digests?, seconds),
             Err(panic) => std::panic::resume_unwind(panic),
@@ -244,7 +263,7 @@ impl ModelScorer {
         // checksums), so it costs one more read of the checkpoint.
         let twin_loading = std::time::Instant::now();
         let twin_backend = if options.dtype == Kind::BFloat16 && options.recheck {
-            Some(make_backend(Kind::Float, &files)?)
+            Some(make_backend(Kind::Float, &files)?.0)
         } else {
             None
         };
@@ -270,6 +289,7 @@ impl ModelScorer {
                 positive_label: sidecar.positive_label,
                 sidecar_path: sidecar_path.clone(),
                 weight_files: weight_files.clone(),
+                ignored_tensors: ignored_tensors.clone(),
                 options: RunOptions {
                     dtype: Kind::Float,
                     recheck: false,
@@ -294,6 +314,7 @@ impl ModelScorer {
             positive_label: sidecar.positive_label,
             sidecar_path,
             weight_files,
+            ignored_tensors,
             options,
             stats: std::sync::Mutex::new(RunStats {
                 load_seconds,
@@ -568,6 +589,9 @@ impl Scorer for ModelScorer {
             .map(|(n, h)| (n.clone(), h.clone().into()))
             .collect();
         params.insert("weights_sha256".into(), weights.into());
+        if self.config.is_some() {
+            params.insert("ignored_tensors".into(), self.ignored_tensors.clone().into());
+        }
         params.insert(
             "dtype".into(),
             if self.options.dtype == Kind::BFloat16 {

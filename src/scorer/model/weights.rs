@@ -79,6 +79,29 @@ fn kind_of(dtype: safetensors::Dtype) -> Option<Kind> {
     })
 }
 
+/// Tensors a checkpoint may hold that no response-selection forward uses,
+/// by name prefix: buffers older transformers saved, the pooler of a model
+/// whose head does not use it, and pretraining heads (BERT's MLM and
+/// next-sentence heads, RoBERTa's LM head, ELECTRA's discriminator and
+/// generator heads). Documented in the README's model section.
+pub const IGNORABLE: [&str; 8] = [
+    "@embeddings.position_ids",
+    "@embeddings.token_type_ids",
+    "@pooler.",
+    "cls.predictions.",
+    "cls.seq_relationship.",
+    "lm_head.",
+    "discriminator_predictions.",
+    "generator_",
+];
+
+fn ignorable(name: &str, prefix: &str) -> bool {
+    IGNORABLE.iter().any(|pattern| match pattern.strip_prefix('@') {
+        Some(rest) => name.strip_prefix(prefix).is_some_and(|n| n.starts_with(rest)),
+        None => name.starts_with(pattern),
+    })
+}
+
 /// Old TF-converted checkpoints name LayerNorm parameters gamma/beta.
 fn canonical_name(name: &str) -> String {
     if let Some(stem) = name.strip_suffix(".gamma") {
@@ -170,6 +193,31 @@ impl Weights {
     /// a sliver of the work, and rounding logits to bf16 would flip close calls.
     pub fn head(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
         self.take_exact(name, shape, Kind::Float)
+    }
+
+    /// The tensors no layer took, sorted. Checkpoints carry a few that a
+    /// scorer never needs (see [`IGNORABLE`]); any other is an error: it means
+    /// config.json describes another network than the weights hold.
+    pub fn check_unused(&self) -> Result<Vec<String>, ModelError> {
+        let mut left: Vec<&String> = self.tensors.keys().collect();
+        left.sort();
+        let (ignored, unknown): (Vec<&String>, Vec<&String>) =
+            left.into_iter().partition(|n| ignorable(n, &self.prefix));
+        if !unknown.is_empty() {
+            let shown: Vec<&str> = unknown.iter().take(6).map(|s| s.as_str()).collect();
+            let more = if unknown.len() > 6 {
+                format!(" and {} more", unknown.len() - 6)
+            } else {
+                String::new()
+            };
+            let file = self.tensors.get(unknown[0]).map(|(_, f)| f.clone()).unwrap_or_default();
+            return Err(ModelError::Unused {
+                path: file,
+                tensors: format!("{}{more}", shown.join(", ")),
+                count: unknown.len(),
+            });
+        }
+        Ok(ignored.into_iter().cloned().collect())
     }
 
     /// The compute precision of matrix products.
