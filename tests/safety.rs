@@ -622,6 +622,12 @@ fn input_errors_name_files_and_lines() {
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(err.contains("x/run and y/run: two runs named `run`"), "{err}");
+    // Each cause once, after one `error:`.
+    let o = rsbench(&["eval", "--dataset", "/nonexistent/x", "-q"], tmp.path());
+    assert_eq!(
+        text(&o.stderr),
+        "error: loading dataset /nonexistent/x: /nonexistent/x: No such file or directory (os error 2)\n"
+    );
     let o = rsbench(&["report", "/dev/null"], tmp.path());
     assert!(
         text(&o.stderr).contains("/dev/null: not a regular file or directory, not a run directory"),
