@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rsbench::perturb::rewrite::Rewriter;
+use rsbench::perturb::rewrite::{RewriteKind, Rewriter};
 use rsbench::perturb::{perturb, Dialogue, PerturbOptions, PerturbType, RewriteSource};
 
 const ROUNDS: usize = 5;
@@ -85,9 +85,9 @@ fn main() {
         "—"
     );
     for (label, kind, to) in [
-        ("tense (every other tense)", PerturbType::Tense, None),
-        ("tense --tense-to past", PerturbType::Tense, Some("past")),
-        ("negation", PerturbType::Negation, None),
+        ("tense (every other tense)", RewriteKind::Tense, None),
+        ("tense --tense-to past", RewriteKind::Tense, Some("past")),
+        ("negation", RewriteKind::Negation, None),
     ] {
         let (s, outputs) = best_of(|| {
             replies
@@ -109,11 +109,12 @@ fn main() {
     // context utterance of each case (2.9 on average) rather than its reply:
     // the rate still counts cases.
     for (label, kind, from) in [
-        ("repetition", PerturbType::Repetition, RewriteSource::Reply),
-        ("keyword_stuffing", PerturbType::KeywordStuffing, RewriteSource::Reply),
-        ("tense --from context", PerturbType::Tense, RewriteSource::Context),
-        ("negation --from context", PerturbType::Negation, RewriteSource::Context),
+        ("repetition", "repetition", RewriteSource::Reply),
+        ("keyword_stuffing", "keyword-stuffing", RewriteSource::Reply),
+        ("tense --from context", "tense", RewriteSource::Context),
+        ("negation --from context", "negation", RewriteSource::Context),
     ] {
+        let kind = PerturbType::parse(kind).expect("a registered type");
         let options = PerturbOptions {
             per_case: 1,
             seed: 13,
@@ -121,7 +122,7 @@ fn main() {
             from,
             exclude_rules: Vec::new(),
         };
-        let rewriter = matches!(kind, PerturbType::Tense | PerturbType::Negation).then_some(&rewriter);
+        let rewriter = kind.needs_analyser().then_some(&rewriter);
         let (s, out) = best_of(|| perturb(&dialogues, &[kind], options.clone(), rewriter).expect("perturb"));
         let outputs: usize = out.iter().map(|(_, c)| c.len()).sum();
         let rate = n / s;

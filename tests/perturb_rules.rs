@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use rsbench::perturb::predicate::Rewrite;
 use rsbench::perturb::rewrite::Rewriter;
-use rsbench::perturb::PerturbType;
+use rsbench::perturb::rewrite::RewriteKind;
 use serde::Deserialize;
 
 fn rewriter() -> &'static Rewriter {
@@ -20,7 +20,7 @@ fn rewriter() -> &'static Rewriter {
     })
 }
 
-fn run(text: &str, kind: PerturbType, to: Option<&str>) -> Vec<Rewrite> {
+fn run(text: &str, kind: RewriteKind, to: Option<&str>) -> Vec<Rewrite> {
     let r = rewriter();
     let mut w = r.worker();
     r.rewrite(&mut w, text, kind, to)
@@ -46,10 +46,10 @@ fn gold_sentences() {
     let mut failures = Vec::new();
     for c in &gold.case {
         let (kind, label) = if c.negate {
-            (PerturbType::Negation, "negation".to_owned())
+            (RewriteKind::Negation, "negation".to_owned())
         } else {
             (
-                PerturbType::Tense,
+                RewriteKind::Tense,
                 format!("tense → {}", c.to.as_deref().unwrap_or("?")),
             )
         };
@@ -167,8 +167,8 @@ proptest! {
         o in 0..OPENINGS.len(), p in 0..PREDICATES.len(), d in 0..DECORATIONS.len()
     ) {
         let input = format!("{}{}{}", OPENINGS[o], PREDICATES[p], DECORATIONS[d]);
-        let mut all = run(&input, PerturbType::Negation, None);
-        all.extend(run(&input, PerturbType::Tense, None));
+        let mut all = run(&input, RewriteKind::Negation, None);
+        all.extend(run(&input, RewriteKind::Tense, None));
         check_outputs(&input, &all)?;
         for r in &all {
             // The decoration after the predicate is kept byte for byte.
@@ -178,15 +178,15 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,40}") {
-        let mut all = run(&text, PerturbType::Negation, None);
-        all.extend(run(&text, PerturbType::Tense, None));
+        let mut all = run(&text, RewriteKind::Negation, None);
+        all.extend(run(&text, RewriteKind::Tense, None));
         check_outputs(&text, &all)?;
     }
 
     #[test]
     fn hangul_noise_never_panics(text in "[가-힣ㄱ-ㅣ ~!?.]{0,30}") {
-        let mut all = run(&text, PerturbType::Negation, None);
-        all.extend(run(&text, PerturbType::Tense, Some("future")));
+        let mut all = run(&text, RewriteKind::Negation, None);
+        all.extend(run(&text, RewriteKind::Tense, Some("future")));
         check_outputs(&text, &all)?;
     }
 }
@@ -203,8 +203,8 @@ fn every_shift_and_flip_of_the_koradvmrs_positives_is_well_formed() {
         for line in std::fs::read_to_string(&path).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let text = v["candidates"][0]["text"].as_str().unwrap();
-            let mut all = run(text, PerturbType::Negation, None);
-            all.extend(run(text, PerturbType::Tense, None));
+            let mut all = run(text, RewriteKind::Negation, None);
+            all.extend(run(text, RewriteKind::Tense, None));
             check_outputs(text, &all).unwrap_or_else(|e| panic!("{e}"));
             checked += all.len();
         }

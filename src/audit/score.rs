@@ -135,7 +135,7 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
         families,
         controls: (!controls.is_empty()).then(|| rate("controls", 0, &controls)),
         overall,
-        level: 0.95,
+        level: crate::eval::DEFAULT_LEVEL,
         resamples,
         seed,
     }

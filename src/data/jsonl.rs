@@ -1,38 +1,7 @@
 //! KorAdvMRS JSON Lines: one case per line.
 
-use serde::Deserialize;
-
+use super::record::Record;
 use super::{nfc, Candidate, Case, DataError};
-
-#[derive(Deserialize)]
-struct RawCase {
-    context: Vec<String>,
-    candidates: Vec<RawCandidate>,
-    #[serde(default)]
-    src_dlg_id: Option<String>,
-    #[serde(default)]
-    did: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct RawCandidate {
-    pub(crate) text: String,
-    pub(crate) label: u8,
-    #[serde(default)]
-    pub(crate) provenance: Option<RawProvenance>,
-}
-
-/// A case's candidates alone, for recognising `rsbench perturb`'s files.
-#[derive(Deserialize)]
-pub(crate) struct RawCaseView {
-    pub(crate) candidates: Vec<RawCandidate>,
-}
-
-/// What `rsbench perturb` records of a negative; only the rule is read.
-#[derive(Deserialize)]
-pub(crate) struct RawProvenance {
-    pub(crate) rule: String,
-}
 
 /// Splits `bytes` into numbered lines (1-based), checking UTF-8 per line so an
 /// error can say which line is broken.
@@ -72,24 +41,28 @@ pub(crate) fn parse_jsonl_lines(file: &str, case_type: &str, bytes: &[u8]) -> Re
             line,
             reason,
         };
-        let raw: RawCase = serde_json::from_str(text).map_err(|e| DataError::Json {
+        let json = |message: String| DataError::Json {
             file: file.to_owned(),
             line,
-            message: e.to_string(),
-        })?;
+            message,
+        };
+        let raw: Record = serde_json::from_str(text).map_err(|e| json(e.to_string()))?;
+        let Some(candidates) = raw.candidates else {
+            return Err(json("missing field `candidates`".into()));
+        };
         if raw.context.is_empty() || raw.context.iter().all(|u| u.trim().is_empty()) {
             return Err(invalid("empty context".into()));
         }
-        if raw.candidates.iter().any(|c| c.label > 1) {
+        if candidates.iter().any(|c| c.label > 1) {
             return Err(invalid("candidate label must be 0 or 1".into()));
         }
-        if !raw.candidates.iter().any(|c| c.label == 1) {
+        if !candidates.iter().any(|c| c.label == 1) {
             return Err(invalid("case has no positive candidate (label 1)".into()));
         }
-        if !raw.candidates.iter().any(|c| c.label == 0) {
+        if !candidates.iter().any(|c| c.label == 0) {
             return Err(invalid("case has no negative candidate (label 0)".into()));
         }
-        if let Some(i) = raw.candidates.iter().position(|c| c.text.trim().is_empty()) {
+        if let Some(i) = candidates.iter().position(|c| c.text.trim().is_empty()) {
             return Err(invalid(format!("candidate {i} has an empty text")));
         }
         let id = raw.did.unwrap_or_else(|| format!("{case_type}:{line}"));
@@ -101,8 +74,7 @@ pub(crate) fn parse_jsonl_lines(file: &str, case_type: &str, bytes: &[u8]) -> Re
                 source_dialogue,
                 case_type: case_type.to_owned(),
                 context: raw.context.iter().map(|u| nfc(u)).collect(),
-                candidates: raw
-                    .candidates
+                candidates: candidates
                     .into_iter()
                     .map(|c| Candidate {
                         text: nfc(&c.text),

@@ -33,6 +33,24 @@ pub struct ManifestFile {
 }
 
 impl Manifest {
+    /// Every type's case count in `dataset` against the manifest's.
+    pub fn check_counts(&self, dir: &Path, dataset: &super::Dataset) -> Result<(), DataError> {
+        for (t, n) in dataset.count_by_type() {
+            let expected = self
+                .files
+                .iter()
+                .find(|f| f.name.strip_suffix(".jsonl") == Some(t.as_str()))
+                .and_then(|f| f.cases);
+            if let Some(e) = expected.filter(|e| *e != n) {
+                return Err(DataError::Manifest {
+                    name: self.name.clone(),
+                    reason: format!("{}: type {t} has {n} cases, the manifest says {e}", dir.display()),
+                });
+            }
+        }
+        Ok(())
+    }
+
     pub fn parse(origin: &str, text: &str) -> Result<Manifest, DataError> {
         let manifest: Manifest = toml::from_str(text).map_err(|e| DataError::Manifest {
             name: origin.to_owned(),

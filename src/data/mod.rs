@@ -5,6 +5,7 @@ mod error;
 pub mod fetch;
 pub(crate) mod jsonl;
 pub mod manifest;
+mod record;
 pub mod sample;
 mod split;
 mod tsv;
@@ -17,6 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use error::DataError;
 pub(crate) use jsonl::numbered_lines;
 pub use jsonl::parse_jsonl;
+pub use record::{Provenance, Record, RecordCandidate, RuleId};
 pub use split::{build_split, EvalCandidate, EvalCase, NegativeSource, Split, SplitOptions};
 pub use tsv::parse_tsv;
 

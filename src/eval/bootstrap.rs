@@ -19,7 +19,7 @@ impl Default for BootstrapConfig {
     fn default() -> Self {
         BootstrapConfig {
             resamples: 1000,
-            level: 0.95,
+            level: super::DEFAULT_LEVEL,
             seed: 0,
         }
     }

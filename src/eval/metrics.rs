@@ -21,6 +21,18 @@ pub enum Metric {
     P1,
 }
 
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    /// A metric by its column name.
+    fn from_str(s: &str) -> Result<Metric, String> {
+        Metric::ALL.into_iter().find(|m| m.column() == s).ok_or_else(|| {
+            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
+            format!("unknown metric `{s}` ({})", names.join(", "))
+        })
+    }
+}
+
 impl Metric {
     pub const ALL: [Metric; 7] = [
         Metric::PairAcc,

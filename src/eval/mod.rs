@@ -11,6 +11,28 @@ mod proportion;
 mod runner;
 mod summary;
 
+/// The seed every command uses unless told otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// The coverage of every interval rsbench reports.
+pub const DEFAULT_LEVEL: f64 = 0.95;
+
+/// Fewest bootstrap resamples for a 95 % percentile interval: with fewer, the
+/// 2.5th and 97.5th percentiles rest on a handful of draws (with one, the
+/// interval is a point that can exclude its own estimate). 0 means none.
+pub const MIN_RESAMPLES: usize = 200;
+
+/// `Err` with the reason when `n` resamples cannot give a 95 % interval.
+pub fn check_resamples(n: usize) -> Result<usize, String> {
+    if n == 0 || n >= MIN_RESAMPLES {
+        Ok(n)
+    } else {
+        Err(format!(
+            "must be 0 (no intervals) or at least {MIN_RESAMPLES} (fewer cannot place a 95 % interval's bounds)"
+        ))
+    }
+}
+
 pub use bootstrap::{percentile, BootstrapConfig};
 pub use compare::{
     compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,

@@ -6,9 +6,27 @@ use std::path::Path;
 use super::analyser::{Analyser, Worker};
 use super::predicate::{Predicate, Rewrite};
 use super::rules::{self, TenseNegationRules};
-use super::{PerturbError, PerturbType};
+use super::PerturbError;
 
 /// The tenses `--tense-to` accepts.
+/// What the rewriter changes in a predicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewriteKind {
+    Tense,
+    Negation,
+}
+
+impl RewriteKind {
+    /// The rewrite a perturbation type makes, if it is one of these.
+    pub fn of(kind: super::PerturbType) -> Option<RewriteKind> {
+        match kind.name() {
+            "tense" => Some(RewriteKind::Tense),
+            "negation" => Some(RewriteKind::Negation),
+            _ => None,
+        }
+    }
+}
+
 pub const TENSES: [&str; 3] = ["past", "present", "future"];
 
 /// The analyser and the rules, loaded once and shared by threads.
@@ -71,7 +89,7 @@ impl Rewriter {
         &self,
         worker: &mut Worker<'_>,
         text: &str,
-        kind: PerturbType,
+        kind: RewriteKind,
         tense_to: Option<&str>,
     ) -> Vec<Rewrite> {
         let readings = self.readings(worker, text);
@@ -80,17 +98,16 @@ impl Rewriter {
         }
         let r = &self.rules;
         match kind {
-            PerturbType::Tense => TENSES
+            RewriteKind::Tense => TENSES
                 .iter()
                 .filter(|t| tense_to.is_none_or(|to| to == **t))
                 .filter_map(|to| r.rewrite(text, &readings, "tense", |p| r.shift_tense(p, to)))
                 .filter(|out| !self.became_a_request(worker, &readings, out))
                 .collect(),
-            PerturbType::Negation => r
+            RewriteKind::Negation => r
                 .rewrite(text, &readings, "negation", |p| r.flip_negation(p))
                 .into_iter()
                 .collect(),
-            PerturbType::Repetition | PerturbType::KeywordStuffing => Vec::new(),
         }
     }
 }

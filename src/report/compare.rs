@@ -44,6 +44,42 @@ pub fn load_for_compare(dir: &Path) -> Result<LoadedForCompare, ReportError> {
     })
 }
 
+/// Runs are told apart by their directory names: two alike are refused
+/// before anything is read, naming both.
+pub fn check_distinct_names(dirs: &[std::path::PathBuf]) -> Result<(), ReportError> {
+    let mut named: Vec<(String, &std::path::PathBuf)> = dirs.iter().map(|d| (run_name(d), d)).collect();
+    named.sort();
+    match named.windows(2).find(|w| w[0].0 == w[1].0) {
+        Some(w) => Err(ReportError::SameName {
+            first: w[0].1.clone(),
+            second: w[1].1.clone(),
+            name: w[0].0.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Every run checked against the baseline: the differences that make them
+/// incomparable, refused unless `force` (then returned, to be recorded).
+pub fn check_comparable(
+    runs: &[LoadedForCompare],
+    baseline: usize,
+    force: bool,
+) -> Result<Vec<String>, ReportError> {
+    let mut forced = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        if i == baseline {
+            continue;
+        }
+        let diffs = differences(&runs[baseline], run);
+        if !diffs.is_empty() && !force {
+            return Err(ReportError::Incomparable(diffs.join("\n  ")));
+        }
+        forced.extend(diffs);
+    }
+    Ok(forced)
+}
+
 /// What makes two runs incomparable: dataset files, seed, splits and
 /// candidate counts must agree. Returns one line per difference.
 pub fn differences(base: &LoadedForCompare, other: &LoadedForCompare) -> Vec<String> {

@@ -77,6 +77,51 @@ pub fn run_kind() -> Kind {
     })
 }
 
+/// A run's default place: `reports/<dataset>-<scorer>-<split>-seed<seed>`,
+/// numbered `-2`, `-3`… when taken (claimed when written).
+pub fn default_run_target(dataset: &str, scorer: &str, split: &str, seed: u64) -> Target {
+    reports_target(&format!("{dataset}-{scorer}-{split}-seed{seed}"))
+}
+
+/// `reports/<base>`, numbered when taken.
+pub fn reports_target(base: &str) -> Target {
+    Target::Numbered {
+        root: PathBuf::from("reports"),
+        base: base.to_owned(),
+    }
+}
+
+/// Writes a `--json` output whole or not at all. An existing file is
+/// replaced only when it is JSON with the same top-level keys (an earlier
+/// output of the same command), never a file of the user's.
+pub fn write_json_output(path: &Path, value: &impl serde::Serialize) -> Result<PathBuf, ReportError> {
+    let metadata = |e: serde_json::Error| ReportError::Metadata {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let value = serde_json::to_value(value).map_err(metadata)?;
+    let mut text = serde_json::to_string_pretty(&value).map_err(metadata)?;
+    text.push('\n');
+    let keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default() };
+    let ours = keys(&value);
+    let kind = Kind {
+        what: "JSON file",
+        shape: crate::output::Shape::File,
+        recognise: Box::new(move |p| {
+            let old: serde_json::Value = std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .ok_or_else(|| "it is not JSON".to_owned())?;
+            if keys(&old) == ours {
+                Ok(())
+            } else {
+                Err("it is not an earlier output of this command".into())
+            }
+        }),
+    };
+    Ok(crate::output::write_file(path, kind, text.as_bytes())?)
+}
+
 /// Checks a run's destination and stages it, before any scoring.
 pub fn begin_run(target: Target, overwrite: bool) -> Result<Pending, ReportError> {
     Ok(Pending::begin(target, run_kind(), overwrite)?)

@@ -1,0 +1,117 @@
+//! `rsbench compare`: per-type tables, paired tests against a baseline, gates.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::{describe_target, resample_count, Outcome, ReportBy};
+use crate::eval::{BootstrapConfig, CompareConfig, Metric, RunInput, DEFAULT_LEVEL};
+use crate::output::Target;
+use crate::report::{self, CompareOutput, LoadedForCompare, TableStyle};
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct CompareArgs {
+    /// Run directories written by `rsbench eval`.
+    #[arg(required = true, num_args = 2..)]
+    runs: Vec<PathBuf>,
+    /// The run the others are tested against (directory name or path) [default: the first].
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Output directory [default: reports/compare-<runs>, numbered if taken].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    overwrite: bool,
+    /// Metric of the tables [default: pair_acc on adversarial, r1 on clean].
+    #[arg(long)]
+    metric: Option<Metric>,
+    /// Rows per type, or per rule that wrote the negatives (`rsbench perturb` datasets): paired
+    /// tests per rule, Holm-corrected across the rules of a split.
+    #[arg(long, value_enum, default_value_t = ReportBy::Type)]
+    by: ReportBy,
+    /// Significance level, after Holm's correction across types.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Bootstrap resamples for intervals and paired tests (0, or at least 200).
+    #[arg(long, default_value_t = 1000, value_parser = resample_count)]
+    bootstrap: usize,
+    /// Compare runs whose dataset, seed or splits differ (recorded in the output).
+    #[arg(long)]
+    force: bool,
+    /// Exit with status 3 if any run is significantly worse than the baseline on any type.
+    #[arg(long)]
+    fail_if_worse: bool,
+    /// Do not print the tables.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
+    report::check_distinct_names(&args.runs)?;
+    let runs: Vec<LoadedForCompare> = args
+        .runs
+        .iter()
+        .map(|d| report::load_for_compare(d).with_context(|| format!("reading run {}", d.display())))
+        .collect::<Result<_>>()?;
+    let baseline = match &args.baseline {
+        None => 0,
+        Some(b) => runs
+            .iter()
+            .position(|r| &r.name == b || r.dir == Path::new(b))
+            .with_context(|| format!("--baseline {b}: not one of the runs given"))?,
+    };
+    let forced = report::check_comparable(&runs, baseline, args.force)?;
+    let seed = runs[baseline].metadata.seed;
+    let target = match &args.out {
+        Some(out) => Target::Fixed(out.clone()),
+        None => {
+            let label = runs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("-vs-");
+            report::reports_target(&format!("compare-{label}"))
+        }
+    };
+    let pending = report::begin_comparison(target.clone(), args.overwrite)
+        .with_context(|| describe_target("writing comparison", &target))?;
+    let config = CompareConfig {
+        baseline,
+        bootstrap: BootstrapConfig {
+            resamples: args.bootstrap,
+            level: DEFAULT_LEVEL,
+            seed,
+        },
+        alpha: args.alpha,
+        metric: args.metric,
+        group_by: args.by.into(),
+    };
+    let inputs: Vec<RunInput> = runs.iter().map(|r| r.input.clone()).collect();
+    let comparison = crate::eval::compare(&inputs, &config).context("comparing runs")?;
+    let base_name = runs[baseline].name.clone();
+    let output = CompareOutput {
+        comparison: &comparison,
+        runs: &runs,
+        baseline: &base_name,
+        alpha: args.alpha,
+        resamples: args.bootstrap,
+        seed,
+        forced: &forced,
+    };
+    let dir =
+        report::write_comparison(pending, &output).with_context(|| describe_target("writing comparison", &target))?;
+    if !args.quiet {
+        print!(
+            "{}",
+            report::render_comparison(&comparison, &base_name, args.alpha, &forced, TableStyle::Terminal)
+        );
+    }
+    eprintln!("wrote {}", dir.display());
+    let failures = if args.fail_if_worse {
+        crate::eval::regressions(&comparison)
+    } else {
+        Vec::new()
+    };
+    Ok(if failures.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::GateFailed(failures)
+    })
+}
+

@@ -1,0 +1,230 @@
+//! `rsbench eval`: score a dataset's candidates and write a run directory.
+
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+
+use super::{describe_target, positive, resample_count, Outcome};
+use crate::data::{self, Dataset, Split, SplitOptions};
+use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL, DEFAULT_SEED};
+use crate::output::Target;
+use crate::report::{self, RunMetadata, Timing};
+use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
+use crate::scorer::{Baseline, Scorer};
+
+/// Candidates per case: a positive and at least one negative.
+fn candidate_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 2 => Ok(n),
+        Ok(_) => Err("must be at least 2 (a positive and a negative)".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScorerKind {
+    Bm25,
+    Tfidf,
+    Random,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DtypeArg {
+    F32,
+    Bf16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SplitArg {
+    Adversarial,
+    Clean,
+    Both,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct EvalArgs {
+    /// A response selection model directory (libtorch scorer).
+    #[arg(long, conflicts_with = "scorer")]
+    model: Option<PathBuf>,
+    /// A model-free scorer [default: bm25].
+    #[arg(long, value_enum)]
+    scorer: Option<ScorerKind>,
+    /// A dataset file or directory (*.jsonl KorAdvMRS, *.tsv/*.txt TSV) [default: the embedded sample set].
+    #[arg(long)]
+    dataset: Option<PathBuf>,
+    /// Which split(s) to evaluate.
+    #[arg(long, value_enum, default_value_t = SplitArg::Both)]
+    split: SplitArg,
+    /// Candidates per case: tops adversarial cases up with random negatives; clean default 10.
+    #[arg(long, value_parser = candidate_count)]
+    candidates: Option<usize>,
+    /// Seed for random negatives, the random scorer and the bootstrap.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Bootstrap resamples for the 95 % intervals (0 disables them; otherwise at least 200).
+    #[arg(long, default_value_t = 1000, value_parser = resample_count)]
+    bootstrap: usize,
+    /// Run directory [default: reports/<dataset>-<scorer>-<split>-seed<seed>, numbered if taken].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the --out directory if it exists.
+    #[arg(long)]
+    overwrite: bool,
+    /// Model device: cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Model precision.
+    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    dtype: DtypeArg,
+    /// Threads for tokenisation and libtorch [default: all cores].
+    #[arg(long, value_parser = positive)]
+    threads: Option<usize>,
+    /// Padded tokens per model batch (batch size × longest sequence) [default: 2048 on cpu, 8192 on cuda].
+    #[arg(long)]
+    batch_tokens: Option<usize>,
+    /// With --dtype bf16: do not re-score near-tied candidates in fp32 (faster, ~2 % of decisions may flip).
+    #[arg(long)]
+    no_bf16_recheck: bool,
+    /// Fail (exit 3) when a type's pairwise accuracy is below PERCENT, e.g.
+    /// `--min overall=45 --min repetition=30 --min clean:overall=70` (split defaults to adversarial).
+    #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT")]
+    min: Vec<MinRule>,
+    /// Do not print the summary table or the progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
+    match path {
+        None => Ok((
+            data::sample::load().context("loading the embedded sample set")?,
+            "<embedded sample>".to_owned(),
+        )),
+        Some(p) => {
+            let ds = data::load_path(p).with_context(|| format!("loading dataset {}", p.display()))?;
+            Ok((ds, p.display().to_string()))
+        }
+    }
+}
+
+fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+    if let Some(model) = &args.model {
+        let device = parse_device(&args.device)?;
+        // On an H100 the forward barely moved between 2,048 and 32,768 tokens (README); larger
+        // batches there mean fewer host round trips, smaller ones on the CPU less padding.
+        let default_tokens = if device.is_cuda() { 8192 } else { 2048 };
+        let options = RunOptions {
+            device,
+            dtype: match args.dtype {
+                DtypeArg::F32 => tch::Kind::Float,
+                DtypeArg::Bf16 => tch::Kind::BFloat16,
+            },
+            batch_tokens: args.batch_tokens.unwrap_or(default_tokens).max(1),
+            progress: !args.quiet,
+            recheck: !args.no_bf16_recheck,
+        };
+        let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
+        return Ok(Box::new(scorer));
+    }
+    let baseline = match args.scorer.unwrap_or(ScorerKind::Bm25) {
+        ScorerKind::Bm25 => Baseline::Bm25,
+        ScorerKind::Tfidf => Baseline::TfIdf,
+        ScorerKind::Random => Baseline::Random,
+    };
+    Ok(baseline.build(dataset, args.seed))
+}
+
+/// The scorer's part of a generated run name: the model directory's name for
+/// models, the baseline's name otherwise.
+fn scorer_label(args: &EvalArgs) -> String {
+    if let Some(m) = &args.model {
+        let named = m.canonicalize().ok().unwrap_or_else(|| m.clone());
+        if let Some(n) = named.file_name() {
+            return n.to_string_lossy().into_owned();
+        }
+    }
+    if args.model.is_some() {
+        return "model".into();
+    }
+    match args.scorer.unwrap_or(ScorerKind::Bm25) {
+        ScorerKind::Bm25 => "bm25".into(),
+        ScorerKind::Tfidf => "tfidf".into(),
+        ScorerKind::Random => "random".into(),
+    }
+}
+
+pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    if let Some(n) = args.threads {
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        if n > cores {
+            eprintln!(
+                "warning: --threads {n} is more than the {cores} cores here; threads beyond the cores only compete"
+            );
+        }
+        tch::set_num_threads(n as i32);
+        // Fails only if the pool was already built (tests running in-process).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    let (dataset, source) = load_dataset(args.dataset.as_deref())?;
+    let split_name = match args.split {
+        SplitArg::Adversarial => "adversarial",
+        SplitArg::Clean => "clean",
+        SplitArg::Both => "both",
+    };
+    // The destination is checked and staged before the (long) scoring.
+    let target = match &args.out {
+        Some(out) => Target::Fixed(out.clone()),
+        None => report::default_run_target(&dataset.name, &scorer_label(&args), split_name, args.seed),
+    };
+    let pending = report::begin_run(target.clone(), args.overwrite)
+        .with_context(|| describe_target("writing report", &target))?;
+    let scorer = make_scorer(&args, &dataset)?;
+    let identity = scorer.identity();
+    let splits = match args.split {
+        SplitArg::Adversarial => vec![Split::Adversarial],
+        SplitArg::Clean => vec![Split::Clean],
+        SplitArg::Both => vec![Split::Adversarial, Split::Clean],
+    };
+    let config = EvalConfig {
+        splits,
+        split_options: SplitOptions {
+            candidates: args.candidates,
+            seed: args.seed,
+        },
+        bootstrap: BootstrapConfig {
+            resamples: args.bootstrap,
+            level: DEFAULT_LEVEL,
+            seed: args.seed,
+        },
+    };
+    let result = evaluate(&dataset, scorer.as_ref(), &config).context("evaluating")?;
+    let metadata = RunMetadata::describe(&dataset, &source, &identity, &config, &result);
+    let timing = Timing {
+        wall_seconds: started.elapsed().as_secs_f64(),
+        started_unix,
+        scoring_seconds: result.scoring_seconds,
+        distinct_pairs: result.distinct_pairs,
+        scorer: scorer.stats(),
+        recheck: result.recheck.clone(),
+    };
+    let dir = report::write_run(pending, &dataset, &result, &metadata, &timing)
+        .with_context(|| describe_target("writing report", &target))?;
+    if !args.quiet {
+        print!("{}", report::render_terminal(&metadata, &result.summary));
+    }
+    eprintln!("wrote {}", dir.display());
+    let failures = crate::eval::check_min(&args.min, &result.summary)?;
+    Ok(if failures.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::GateFailed(failures)
+    })
+}
+

@@ -1,0 +1,161 @@
+//! The command line: one module per command, each holding its clap
+//! arguments, turning them into the library's configuration and calling it.
+//! Policy (defaults, names, checks) lives in the library. Errors are reported
+//! with each cause once and exit status 1 (2 for usage errors, 3 for a failed
+//! gate).
+
+mod audit;
+mod compare;
+mod datasets;
+mod eval;
+mod info;
+mod perturb;
+mod report;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::eval::GroupBy;
+use crate::output::Target;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rsbench",
+    version,
+    about = "Robustness benchmark for Korean multi-turn response selection",
+    after_help = "Examples:\n  rsbench eval                                   # BM25 on the embedded sample set, both splits\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both\n  rsbench report reports/koradvmrs-bm25-both-seed42\n  rsbench datasets fetch koradvmrs --to data/koradvmrs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Score a dataset's candidates and write a report directory.
+    #[command(
+        after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7\n  rsbench eval --model models/multilingual-e5-small-q4 --dataset ../shared/datasets/koradvmrs --dtype bf16"
+    )]
+    Eval(eval::EvalArgs),
+    /// Render a run directory's summary again from its files.
+    #[command(after_help = "Example:\n  rsbench report reports/sample-bm25-both-seed42 --format markdown")]
+    Report(report::ReportArgs),
+    /// Compare runs: per-type tables with intervals, paired tests against a baseline, robustness gaps.
+    #[command(
+        after_help = "Examples:\n  rsbench compare reports/bm25 reports/e5 --baseline bm25\n  rsbench compare reports/old reports/new --fail-if-worse   # exit 3 if new is significantly worse on any type"
+    )]
+    Compare(compare::CompareArgs),
+    /// Write new adversarial candidates for dialogues (KorAdvMRS format out).
+    #[command(
+        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types tense,negation,repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n  rsbench perturb --text \"어제 학교에 갔어\" --types tense --tense-to future\n\ntense and negation use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
+    )]
+    Perturb(perturb::PerturbArgs),
+    /// Have people judge generated negatives: a blind sheet per rule family, then rates with intervals.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rsbench audit sample --dataset adv/ --per-rule 30 --controls 30 --out audit/\n  # fill audit/sheet.csv's verdict column (ok, wrong, broken), then:\n  rsbench audit score audit/\n  rsbench audit agree audit-anna/ audit-minho/   # two annotators, copies of one audit directory"
+    )]
+    Audit(audit::AuditCommand),
+    /// Show rsbench's version and what the linked libtorch offers here.
+    Info,
+    /// List, verify and fetch the known datasets.
+    #[command(subcommand)]
+    Datasets(datasets::DatasetsCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ReportBy {
+    Type,
+    Rule,
+}
+
+impl From<ReportBy> for GroupBy {
+    fn from(by: ReportBy) -> GroupBy {
+        match by {
+            ReportBy::Type => GroupBy::Type,
+            ReportBy::Rule => GroupBy::Rule,
+        }
+    }
+}
+
+/// A count that must be at least one.
+fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        Ok(_) => Err("must be at least 1".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Bootstrap resamples: 0, or enough for a 95 % interval.
+fn resample_count(s: &str) -> Result<usize, String> {
+    crate::eval::check_resamples(s.parse::<usize>().map_err(|e| e.to_string())?)
+}
+
+/// "writing report reports/x" for a message's context.
+fn describe_target(doing: &str, target: &Target) -> String {
+    match target {
+        Target::Fixed(p) => format!("{doing} {}", p.display()),
+        Target::Numbered { root, base } => format!("{doing} {}", root.join(base).display()),
+    }
+}
+
+/// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
+pub const GATE_FAILED: u8 = 3;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::output::install_interrupt_cleanup();
+    match run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::GateFailed(reasons)) => {
+            for r in reasons {
+                eprintln!("gate: {r}");
+            }
+            ExitCode::from(GATE_FAILED)
+        }
+        Err(e) => {
+            eprintln!("error: {}", error_text(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes joined by ": ", each said once: many library
+/// errors already embed their source's text (`{path}: {source}`), which the
+/// chain would otherwise print a second time.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// How a command ended when nothing went wrong.
+pub enum Outcome {
+    Done,
+    /// A gate failed, one line per reason.
+    GateFailed(Vec<String>),
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Eval(args) => eval::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Perturb(args) => perturb::run(args).map(|()| Outcome::Done),
+        Command::Report(args) => report::run(args).map(|()| Outcome::Done),
+        Command::Datasets(cmd) => datasets::run(cmd).map(|()| Outcome::Done),
+        Command::Audit(cmd) => audit::run(cmd).map(|()| Outcome::Done),
+        Command::Info => info::run().map(|()| Outcome::Done),
+    }
+}

@@ -1,0 +1,139 @@
+//! `rsbench perturb`: new adversarial candidates for dialogues, or the
+//! rewrites of one text (`--text`).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+
+use super::positive;
+use crate::data;
+use crate::eval::DEFAULT_SEED;
+use crate::perturb::rewrite::{RewriteKind, TENSES};
+use crate::perturb::{PerturbOptions, PerturbType, RewriteSource};
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct PerturbArgs {
+    /// Dialogues: KorAdvMRS JSONL (file or directory) or JSONL of {"context": [...], "response": "..."}.
+    #[arg(long, required_unless_present = "text", conflicts_with = "text")]
+    input: Option<PathBuf>,
+    /// One reply to rewrite (tense, negation): prints one JSON line per output, nothing when no rule applies.
+    #[arg(long)]
+    text: Option<String>,
+    /// Comma-separated perturbation types (see `rsbench perturb --help` for the list).
+    #[arg(long, value_delimiter = ',', required = true)]
+    types: Vec<String>,
+    /// The tense to shift to [default: every tense but the reply's own].
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(TENSES))]
+    tense_to: Option<String>,
+    /// What tense and negation rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
+    #[arg(long, value_enum, default_value_t = RewriteFrom::Reply, conflicts_with = "text")]
+    from: RewriteFrom,
+    /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
+    #[arg(long, requires = "text")]
+    explain: bool,
+    /// Generated negatives per dialogue and type (one output case each).
+    #[arg(long, default_value_t = 1, value_parser = positive)]
+    per_case: usize,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Rules never used, comma-separated: a rule, a family or a type (`negation/lexical-add,tense/future-to-past`).
+    #[arg(long, value_delimiter = ',', conflicts_with = "text")]
+    exclude_rules: Vec<String>,
+    /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type.
+    #[arg(long, required_unless_present = "text")]
+    output: Option<PathBuf>,
+    #[arg(long)]
+    overwrite: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RewriteFrom {
+    Reply,
+    Context,
+    Both,
+}
+
+pub(super) fn run(args: PerturbArgs) -> Result<()> {
+    let types: Vec<PerturbType> = args
+        .types
+        .iter()
+        .map(|t| PerturbType::parse(t.trim()))
+        .collect::<Result<_, _>>()?;
+    // The destination is checked before the analyser loads or any dialogue is read.
+    let pending = match (&args.text, &args.output) {
+        (None, Some(output)) => Some(
+            crate::perturb::begin_output(output, args.overwrite)
+                .with_context(|| format!("writing {}", output.display()))?,
+        ),
+        _ => None,
+    };
+    let needs_analyser = types.iter().any(|t| t.needs_analyser());
+    let rewriter = if needs_analyser {
+        let dir = crate::perturb::analyser::dictionary_dir();
+        Some(crate::perturb::rewrite::Rewriter::load(&dir).context("loading the Korean analyser")?)
+    } else {
+        None
+    };
+    if let Some(text) = &args.text {
+        if let Some(t) = types.iter().find(|t| RewriteKind::of(**t).is_none()) {
+            bail!(
+                "--text rewrites one reply with tense or negation; {} needs dialogues (--input)",
+                t.stem()
+            );
+        }
+        let Some(rewriter) = &rewriter else {
+            bail!("--text needs --types tense and/or negation");
+        };
+        let text = data::nfc(text);
+        let mut worker = rewriter.worker();
+        if args.explain {
+            for t in worker.analyse(&text) {
+                eprintln!("{}\t{}\t{:?}", t.surface, t.tag, t.morphemes);
+            }
+            for r in rewriter.readings(&mut worker, &text) {
+                eprintln!("reading: {r:?}");
+            }
+        }
+        for kind in types.iter().filter_map(|t| RewriteKind::of(*t)) {
+            for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
+                println!("{}", serde_json::to_string(&r)?);
+            }
+        }
+        return Ok(());
+    }
+    let (Some(input), Some(output), Some(pending)) = (&args.input, &args.output, pending) else {
+        bail!("--input and --output are required without --text");
+    };
+    let dialogues =
+        crate::perturb::read_dialogues(input).with_context(|| format!("reading dialogues from {}", input.display()))?;
+    let exclude_rules = crate::perturb::parse_exclusions(&args.exclude_rules)?;
+    let options = PerturbOptions {
+        per_case: args.per_case,
+        seed: args.seed,
+        tense_to: args.tense_to.clone(),
+        from: match args.from {
+            RewriteFrom::Reply => RewriteSource::Reply,
+            RewriteFrom::Context => RewriteSource::Context,
+            RewriteFrom::Both => RewriteSource::Both,
+        },
+        exclude_rules,
+    };
+    let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
+    let written = crate::perturb::write_output(pending, output, &generated)
+        .with_context(|| format!("writing {}", output.display()))?;
+    for (kind, cases) in &generated {
+        eprintln!(
+            "{}: {} cases from {} dialogues{}",
+            kind.stem(),
+            cases.len(),
+            dialogues.len(),
+            if cases.is_empty() { " (no file written)" } else { "" }
+        );
+    }
+    for w in written {
+        eprintln!("wrote {}", w.display());
+    }
+    Ok(())
+}
+

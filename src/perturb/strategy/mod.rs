@@ -1,0 +1,251 @@
+//! Perturbation strategies behind one trait, each listed once in
+//! [`REGISTRY`]: the command line's type names, its help and its errors all
+//! come from there. Adding a type is one file here and one registry line.
+//!
+//! Invariant: a strategy's candidates for a dialogue depend only on that
+//! dialogue, the whole input (corpus statistics a strategy builds once), the
+//! options and the dialogue's own seeded stream, never on thread count or
+//! input order: the same inputs and seed give the same bytes.
+
+mod keyword_stuffing;
+mod negation;
+mod repetition;
+mod rewrites;
+mod tense;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+pub use keyword_stuffing::{content_words, keyword_stuffing, keywords, WordRarity};
+pub use repetition::repetition;
+
+use super::analyser::Worker;
+use super::output::{output_case, OutputCase};
+use super::rewrite::Rewriter;
+use super::{Dialogue, PerturbError};
+use crate::data::RuleId;
+
+/// Every strategy, in the order `--help` lists them.
+pub static REGISTRY: [&Entry; 4] = [&repetition::ENTRY, &keyword_stuffing::ENTRY, &tense::ENTRY, &negation::ENTRY];
+
+/// What a strategy builds itself from, once per run.
+pub struct Setup<'a> {
+    pub dialogues: &'a [Dialogue],
+    /// The Korean analyser, loaded when a requested type needs it.
+    pub rewriter: Option<&'a Rewriter>,
+    pub options: &'a PerturbOptions,
+}
+
+/// One perturbation strategy, built for one run.
+pub trait Strategy: Sync {
+    /// Every candidate negative for `d`, in a fixed order (the caller drops
+    /// excluded rules and draws from them with the same `rng`). `worker` is
+    /// this thread's analyser state when the type needs the analyser.
+    fn generate(&self, d: &Dialogue, worker: Option<&mut Worker<'_>>, rng: &mut ChaCha8Rng) -> Vec<Generated>;
+}
+
+/// A strategy's registry entry.
+pub struct Entry {
+    /// The type on the command line (`keyword-stuffing`).
+    pub name: &'static str,
+    /// The output file's stem, named as KorAdvMRS names its types (`keyword_stuffing`).
+    pub stem: &'static str,
+    /// Whether it needs the Korean analyser (mecab-ko-dic), which takes a
+    /// few seconds to load.
+    pub needs_analyser: bool,
+    pub build: for<'a> fn(&Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError>,
+}
+
+/// A perturbation type: a handle on its registry entry.
+#[derive(Clone, Copy)]
+pub struct PerturbType(&'static Entry);
+
+impl PartialEq for PerturbType {
+    fn eq(&self, other: &PerturbType) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for PerturbType {}
+
+impl std::fmt::Debug for PerturbType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl PerturbType {
+    /// Every type, in registry order.
+    pub fn all() -> impl Iterator<Item = PerturbType> {
+        REGISTRY.iter().map(|e| PerturbType(e))
+    }
+
+    /// A type by its command-line name or its file stem.
+    pub fn parse(s: &str) -> Result<PerturbType, PerturbError> {
+        PerturbType::all()
+            .find(|t| t.name() == s || t.stem() == s)
+            .ok_or_else(|| PerturbError::UnknownType {
+                name: s.to_owned(),
+                known: PerturbType::names(),
+            })
+    }
+
+    /// The known names, comma-separated, for help and errors.
+    pub fn names() -> String {
+        PerturbType::all().map(|t| t.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    pub fn stem(self) -> &'static str {
+        self.0.stem
+    }
+
+    pub fn needs_analyser(self) -> bool {
+        self.0.needs_analyser
+    }
+}
+
+/// `--exclude-rules` patterns, trimmed, each starting with a known type.
+pub fn parse_exclusions(patterns: &[String]) -> Result<Vec<String>, PerturbError> {
+    patterns
+        .iter()
+        .map(|r| r.trim().trim_end_matches('/').to_owned())
+        .map(|rule| {
+            let kind = RuleId(&rule).kind().to_owned();
+            if PerturbType::all().any(|t| t.name() == kind) {
+                Ok(rule)
+            } else {
+                Err(PerturbError::UnknownRule {
+                    rule,
+                    known: PerturbType::all().map(|t| format!("{}/", t.name())).collect::<Vec<_>>().join(", "),
+                })
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub text: String,
+    pub rule: String,
+    /// The context utterance it was made from (0 = the oldest), if any.
+    pub utterance: Option<usize>,
+}
+
+/// What `tense` and `negation` rewrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RewriteSource {
+    /// The reply: a negative that says the opposite of the right answer.
+    #[default]
+    Reply,
+    /// Each context utterance: a negative that echoes the context with its
+    /// tense or polarity flipped, so it shares the context's words and
+    /// contradicts it, as most of KorAdvMRS's hand-written negation and
+    /// tense cases do.
+    Context,
+    /// Both pools together.
+    Both,
+}
+
+impl RewriteSource {
+    fn reply(self) -> bool {
+        matches!(self, RewriteSource::Reply | RewriteSource::Both)
+    }
+
+    fn context(self) -> bool {
+        matches!(self, RewriteSource::Context | RewriteSource::Both)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerturbOptions {
+    pub per_case: usize,
+    pub seed: u64,
+    /// Tense rewrites only to this tense (past, present, future).
+    pub tense_to: Option<String>,
+    /// What tense and negation rewrite.
+    pub from: RewriteSource,
+    /// Rules never used: a whole rule (`negation/short-add/hae`), a family
+    /// (`negation/short-add`) or a type (`negation`), e.g. those an audit found noisy.
+    pub exclude_rules: Vec<String>,
+}
+
+pub(crate) fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
+    let mut h = Sha256::new();
+    h.update(seed.to_le_bytes());
+    h.update(kind.stem().as_bytes());
+    h.update([0]);
+    h.update(id.as_bytes());
+    ChaCha8Rng::from_seed(h.finalize().into())
+}
+
+/// Generates up to `per_case` negatives per dialogue and type, chosen by a
+/// seeded shuffle per (seed, type, dialogue): the same on every run and
+/// thread count.
+pub fn perturb(
+    dialogues: &[Dialogue],
+    types: &[PerturbType],
+    options: PerturbOptions,
+    rewriter: Option<&Rewriter>,
+) -> Result<Vec<(PerturbType, Vec<OutputCase>)>, PerturbError> {
+    let setup = Setup {
+        dialogues,
+        rewriter,
+        options: &options,
+    };
+    let mut out = Vec::new();
+    for &kind in types {
+        let strategy = (kind.0.build)(&setup)?;
+        let cases: Vec<Vec<OutputCase>> = dialogues
+            .par_iter()
+            .map_init(
+                || rewriter.map(|r| r.worker()),
+                |worker, d| {
+                    let mut rng = case_rng(options.seed, kind, &d.id);
+                    let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
+                    generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
+                    generated.shuffle(&mut rng);
+                    generated
+                        .into_iter()
+                        .take(options.per_case)
+                        .enumerate()
+                        .map(|(k, g)| output_case(d, kind, k, g, options.seed))
+                        .collect()
+                },
+            )
+            .collect();
+        out.push((kind, cases.into_iter().flatten().collect()));
+    }
+    Ok(out)
+}
+
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn dialogue() -> Dialogue {
+        Dialogue {
+            id: "x1".into(),
+            source_dialogue: "d1".into(),
+            context: vec!["나 주말에 한강에서 자전거 탔어!".into(), "오 누구랑 갔어?".into()],
+            positive: "동생이랑 갔지".into(),
+        }
+    }
+
+    #[test]
+    fn types_parse_by_name_or_stem_and_errors_list_the_registry() {
+        assert_eq!(PerturbType::parse("keyword-stuffing").unwrap().stem(), "keyword_stuffing");
+        assert_eq!(PerturbType::parse("keyword_stuffing").unwrap().name(), "keyword-stuffing");
+        let err = PerturbType::parse("nope").unwrap_err().to_string();
+        assert_eq!(err, "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation)");
+        assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
+        assert!(parse_exclusions(&["nope/x".into()]).is_err());
+    }
+}

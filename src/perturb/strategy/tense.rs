@@ -1,0 +1,18 @@
+//! `tense`: the final predicate moved to another tense (`--tense-to`, or
+//! every tense but its own).
+
+use super::rewrites;
+use super::{Entry, Setup, Strategy};
+use crate::perturb::rewrite::RewriteKind;
+use crate::perturb::PerturbError;
+
+pub static ENTRY: Entry = Entry {
+    name: "tense",
+    stem: "tense",
+    needs_analyser: true,
+    build,
+};
+
+fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
+    rewrites::build(setup, RewriteKind::Tense)
+}
