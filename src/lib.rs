@@ -16,6 +16,7 @@ pub mod output;
 pub mod perturb;
 pub mod report;
 pub mod scorer;
+pub mod stats;
 
 /// rsbench's version, recorded in every run's metadata.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

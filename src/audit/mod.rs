@@ -14,11 +14,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use crate::data::Dataset;
-use crate::eval::rule_family;
+use crate::data::RuleId;
 
 pub use agree::{agree, Agreement, Kappa};
 pub use score::{score, AuditSummary, FamilyRate};
@@ -116,7 +114,7 @@ pub struct SampleConfig {
 /// family and `controls` positives of dialogues whose context no drawn
 /// negative shows, shuffled together and numbered from 1.
 pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<(Vec<Item>, Vec<KeyRow>), AuditError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let mut rng = crate::stats::stream(config.seed, &[b"audit-sample\0"]);
     // family → distinct (context, text) negatives, in dataset order.
     let mut families: BTreeMap<&str, Vec<(usize, &str, &str)>> = BTreeMap::new();
     let mut seen = HashSet::new();
@@ -127,7 +125,7 @@ pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<
             };
             if seen.insert((&case.context, c.text.as_str())) {
                 families
-                    .entry(rule_family(rule))
+                    .entry(RuleId(rule).family())
                     .or_default()
                     .push((ci, rule, c.text.as_str()));
             }

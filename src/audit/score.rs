@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use super::{KeyRow, Role, Verdict};
-use crate::eval::{percentile, wilson, Z95};
+use crate::eval::{wilson, Z95};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FamilyRate {
@@ -96,7 +95,7 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
         let weighted = |pick: &dyn Fn(&[Verdict]) -> f64| judged.iter().map(|(t, v)| t / weight * pick(v)).sum::<f64>();
         let share =
             |want: Verdict| move |v: &[Verdict]| v.iter().filter(|x| **x == want).count() as f64 / v.len() as f64;
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut rng = crate::stats::stream(seed, &[b"audit-score\0"]);
         let (mut oks, mut brokens) = (Vec::with_capacity(resamples), Vec::with_capacity(resamples));
         for _ in 0..resamples {
             let (mut ok, mut broken) = (0.0, 0.0);
@@ -111,11 +110,7 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
         oks.sort_by(f64::total_cmp);
         brokens.sort_by(f64::total_cmp);
         let interval = |d: &[f64], point: f64| {
-            if d.is_empty() {
-                (point, point)
-            } else {
-                (percentile(d, 0.025), percentile(d, 0.975))
-            }
+            crate::stats::percentile_interval(d, crate::eval::DEFAULT_LEVEL).unwrap_or((point, point))
         };
         let ok_rate = weighted(&share(Verdict::Ok));
         let broken_rate = weighted(&share(Verdict::Broken));

@@ -10,9 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sha2::{Digest, Sha256};
 
 use super::{Case, DataError, Dataset};
 
@@ -140,16 +138,12 @@ impl<'a> ResponsePool<'a> {
 /// classic benchmarks: the dialogue and its context. Cases that share a
 /// context meet the same random negatives.
 fn context_rng(seed: u64, split: Split, case: &Case) -> ChaCha8Rng {
-    let mut hasher = Sha256::new();
-    hasher.update(seed.to_le_bytes());
-    hasher.update(split.as_str().as_bytes());
-    hasher.update([0]);
-    hasher.update(case.source_dialogue.as_bytes());
+    let mut parts: Vec<&[u8]> = vec![split.as_str().as_bytes(), &[0], case.source_dialogue.as_bytes()];
     for utterance in &case.context {
-        hasher.update([0x1f]);
-        hasher.update(utterance.as_bytes());
+        parts.push(&[0x1f]);
+        parts.push(utterance.as_bytes());
     }
-    ChaCha8Rng::from_seed(hasher.finalize().into())
+    crate::stats::stream(seed, &parts)
 }
 
 /// Builds the evaluation cases of one split, in dataset order.

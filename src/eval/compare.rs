@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::bootstrap::BootstrapConfig;
+use crate::stats::bootstrap::BootstrapConfig;
 use super::grouping::GroupBy;
 use super::metrics::{case_metrics, CaseMetrics, Metric};
-use super::paired::{holm, paired_bootstrap_p, sign_flip_exact, PairedCluster};
+use crate::stats::paired::{holm, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 use super::summary::{summarize, CaseOutcome, Estimate, OVERALL};
 
 /// One case of one run: what the predictions file holds.

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use crate::data::RuleId;
+
 /// The row of cases whose negatives record no rule, under [`GroupBy::Rule`].
 pub const NO_RULE: &str = "(no rule)";
 
@@ -32,19 +34,11 @@ impl GroupBy {
             GroupBy::Type => Cow::Borrowed(case_type),
             GroupBy::Rule if rules.is_empty() => Cow::Borrowed(NO_RULE),
             GroupBy::Rule => {
-                let mut families: Vec<&str> = rules.iter().map(|r| rule_family(r)).collect();
+                let mut families: Vec<&str> = rules.iter().map(|r| RuleId(r).family()).collect();
                 families.dedup();
                 Cow::Owned(families.join(" + "))
             }
         }
-    }
-}
-
-/// A provenance rule without its ending: `negation/short-add/hae` → `negation/short-add`.
-pub fn rule_family(rule: &str) -> &str {
-    match rule.match_indices('/').nth(1) {
-        Some((at, _)) => &rule[..at],
-        None => rule,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::bootstrap::BootstrapConfig;
+use crate::stats::bootstrap::BootstrapConfig;
 use super::metrics::{case_metrics, CaseMetrics};
 use super::summary::{summarize, CaseOutcome, SummaryRow};
 use crate::data::{build_split, DataError, Dataset, EvalCase, Split, SplitOptions};

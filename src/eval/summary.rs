@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::bootstrap::{interval, BootstrapConfig, Cluster};
+use crate::stats::bootstrap::{interval, BootstrapConfig, Cluster};
 use super::metrics::{CaseMetrics, Metric};
 
 /// The type label of the row that pools every case of a split.

@@ -14,10 +14,8 @@ mod rewrites;
 mod tense;
 
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 pub use keyword_stuffing::{content_words, keyword_stuffing, keywords, WordRarity};
 pub use repetition::repetition;
@@ -177,12 +175,7 @@ pub struct PerturbOptions {
 }
 
 pub(crate) fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
-    let mut h = Sha256::new();
-    h.update(seed.to_le_bytes());
-    h.update(kind.stem().as_bytes());
-    h.update([0]);
-    h.update(id.as_bytes());
-    ChaCha8Rng::from_seed(h.finalize().into())
+    crate::stats::stream(seed, &[kind.stem().as_bytes(), &[0], id.as_bytes()])
 }
 
 /// Generates up to `per_case` negatives per dialogue and type, chosen by a

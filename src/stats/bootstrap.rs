@@ -2,9 +2,9 @@
 //! KorAdvMRS has ~2,200 cases but only ~200 dialogues; cases of one dialogue
 //! share a context, so resampling cases would overstate certainty.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use sha2::{Digest, Sha256};
+use rand::Rng;
+
+use super::{percentile_interval, stream};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BootstrapConfig {
@@ -19,7 +19,7 @@ impl Default for BootstrapConfig {
     fn default() -> Self {
         BootstrapConfig {
             resamples: 1000,
-            level: super::DEFAULT_LEVEL,
+            level: crate::eval::DEFAULT_LEVEL,
             seed: 0,
         }
     }
@@ -33,21 +33,17 @@ pub(crate) struct Cluster {
 }
 
 /// Percentile interval of the ratio-of-sums mean for each metric.
-/// `stream` names the group so every group draws its own reproducible stream.
+/// `group` names the group so every group draws its own reproducible stream.
 pub(crate) fn interval(
     clusters: &[Cluster],
     metrics: usize,
     config: &BootstrapConfig,
-    stream: &str,
+    group: &str,
 ) -> Vec<Option<(f64, f64)>> {
     if config.resamples == 0 || clusters.is_empty() {
         return vec![None; metrics];
     }
-    let mut hasher = Sha256::new();
-    hasher.update(config.seed.to_le_bytes());
-    hasher.update(b"bootstrap\0");
-    hasher.update(stream.as_bytes());
-    let mut rng = ChaCha8Rng::from_seed(hasher.finalize().into());
+    let mut rng = stream(config.seed, &[b"bootstrap\0", group.as_bytes()]);
     let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(config.resamples); metrics];
     let mut sums = vec![0.0; metrics];
     let mut counts = vec![0u64; metrics];
@@ -67,42 +63,20 @@ pub(crate) fn interval(
             }
         }
     }
-    let alpha = (1.0 - config.level) / 2.0;
     draws
         .into_iter()
         .map(|mut d| {
             // A resample can miss every case where a metric is defined; the
             // interval then comes from the resamples that have it.
-            if d.is_empty() {
-                return None;
-            }
             d.sort_by(f64::total_cmp);
-            Some((percentile(&d, alpha), percentile(&d, 1.0 - alpha)))
+            percentile_interval(&d, config.level)
         })
         .collect()
-}
-
-/// Linear-interpolation percentile (Hyndman–Fan type 7, NumPy's default) of
-/// sorted data; `q` in [0, 1].
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    assert!(!sorted.is_empty(), "percentile of empty data");
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentile_matches_numpy_linear() {
-        let d = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(percentile(&d, 0.0), 1.0);
-        assert_eq!(percentile(&d, 1.0), 4.0);
-        assert!((percentile(&d, 0.25) - 1.75).abs() < 1e-12);
-    }
 
     #[test]
     fn one_cluster_gives_a_point_interval() {

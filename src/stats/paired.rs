@@ -1,9 +1,7 @@
 //! Paired significance tests between two scorers on the same cases, and
 //! Holm's correction for testing several types at once.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use sha2::{Digest, Sha256};
+use rand::Rng;
 
 /// Exact two-sided McNemar test: `b` cases only the first system gets right,
 /// `c` only the second. Binomial(b + c, ½) tail, doubled, capped at 1.
@@ -101,11 +99,7 @@ pub fn paired_bootstrap_p(clusters: &[PairedCluster], resamples: usize, seed: u6
         return None;
     }
     let observed: f64 = clusters.iter().map(|c| c.diff_sum).sum::<f64>() / f64::from(total);
-    let mut hasher = Sha256::new();
-    hasher.update(seed.to_le_bytes());
-    hasher.update(b"paired\0");
-    hasher.update(stream.as_bytes());
-    let mut rng = ChaCha8Rng::from_seed(hasher.finalize().into());
+    let mut rng = super::stream(seed, &[b"paired\0", stream.as_bytes()]);
     let (mut at_or_below, mut at_or_above, mut valid) = (0usize, 0usize, 0usize);
     for _ in 0..resamples {
         let (mut sum, mut count) = (0.0, 0u64);
