@@ -4,8 +4,8 @@
 //! (`ok`, label noise, or not), with bootstrap intervals over items.
 
 use super::{AuditError, KeyRow, Verdict};
-pub use crate::stats::kappa::Kappa;
 use crate::stats::kappa::kappa_with_interval;
+pub use crate::stats::kappa::Kappa;
 
 const VERDICTS: [Verdict; 3] = [Verdict::Ok, Verdict::Wrong, Verdict::Broken];
 

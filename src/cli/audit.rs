@@ -114,4 +114,3 @@ pub(super) fn run(cmd: AuditCommand) -> Result<()> {
         }
     }
 }
-

@@ -114,4 +114,3 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
         Outcome::GateFailed(failures)
     })
 }
-

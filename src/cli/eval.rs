@@ -112,7 +112,7 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     if let Some(model) = &args.model {
         let device = parse_device(&args.device)?;
-        // On an H100 the forward barely moved between 2,048 and 32,768 tokens (README); larger
+        // On an H100 the forward barely moved between 2,048 and 32,768 tokens (docs/benchmarks.md); larger
         // batches there mean fewer host round trips, smaller ones on the CPU less padding.
         let default_tokens = if device.is_cuda() { 8192 } else { 2048 };
         let options = RunOptions {
@@ -227,4 +227,3 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         Outcome::GateFailed(failures)
     })
 }
-

@@ -136,4 +136,3 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
     }
     Ok(())
 }
-

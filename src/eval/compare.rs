@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::stats::bootstrap::BootstrapConfig;
 use super::grouping::GroupBy;
 use super::metrics::{case_metrics, CaseMetrics, Metric};
-use crate::stats::paired::{holm, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 use super::summary::{summarize, CaseOutcome, Estimate, OVERALL};
+use crate::stats::bootstrap::BootstrapConfig;
+use crate::stats::paired::{holm, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 
 /// One case of one run: what the predictions file holds.
 #[derive(Debug, Clone, PartialEq)]

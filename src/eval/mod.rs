@@ -31,14 +31,14 @@ pub fn check_resamples(n: usize) -> Result<usize, String> {
 }
 
 pub use crate::stats::bootstrap::BootstrapConfig;
+pub use crate::stats::paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
 pub use crate::stats::percentile;
+pub use crate::stats::proportion::{wilson, Z95};
 pub use compare::{
     compare, default_metric, CompareConfig, CompareError, CompareRow, Comparison, GapRow, RunCase, RunInput,
 };
 pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
 pub use grouping::{GroupBy, NO_RULE};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
-pub use crate::stats::paired::{holm, mcnemar_exact, paired_bootstrap_p, sign_flip_exact, PairedCluster};
-pub use crate::stats::proportion::{wilson, Z95};
 pub use runner::{evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult};
 pub use summary::{summarize, CaseOutcome, Estimate, SummaryRow, OVERALL};

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use crate::stats::bootstrap::BootstrapConfig;
 use super::metrics::{case_metrics, CaseMetrics};
 use super::summary::{summarize, CaseOutcome, SummaryRow};
 use crate::data::{build_split, DataError, Dataset, EvalCase, Split, SplitOptions};
 use crate::scorer::{score_checked, Pair, ScoreError, Scorer};
+use crate::stats::bootstrap::BootstrapConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {

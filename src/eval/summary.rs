@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::stats::bootstrap::{interval, BootstrapConfig, Cluster};
 use super::metrics::{CaseMetrics, Metric};
+use crate::stats::bootstrap::{interval, BootstrapConfig, Cluster};
 
 /// The type label of the row that pools every case of a split.
 pub const OVERALL: &str = "overall";

@@ -112,7 +112,7 @@ fn the_working_directory_and_its_parents_are_refused() {
 
 #[test]
 fn concurrent_claims_of_one_name_never_both_win() {
-    // (Two processes at once: tests/cli.rs runs them.)
+    // (Two processes at once: tests/it/safety.rs runs them.)
     let tmp = tempfile::tempdir().unwrap();
     let numbered = Target::Numbered {
         root: tmp.path().to_path_buf(),

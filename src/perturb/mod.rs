@@ -50,4 +50,3 @@ pub enum PerturbError {
     #[error("{}: not written: no rule produced a negative (check --types and --exclude-rules)", .0.display())]
     NothingGenerated(PathBuf),
 }
-

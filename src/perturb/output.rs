@@ -143,4 +143,3 @@ pub fn write_output(
     pending.commit()?;
     Ok(written)
 }
-

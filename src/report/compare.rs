@@ -61,11 +61,7 @@ pub fn check_distinct_names(dirs: &[std::path::PathBuf]) -> Result<(), ReportErr
 
 /// Every run checked against the baseline: the differences that make them
 /// incomparable, refused unless `force` (then returned, to be recorded).
-pub fn check_comparable(
-    runs: &[LoadedForCompare],
-    baseline: usize,
-    force: bool,
-) -> Result<Vec<String>, ReportError> {
+pub fn check_comparable(runs: &[LoadedForCompare], baseline: usize, force: bool) -> Result<Vec<String>, ReportError> {
     let mut forced = Vec::new();
     for (i, run) in runs.iter().enumerate() {
         if i == baseline {

@@ -15,13 +15,16 @@ mod write;
 
 pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
 pub use compare::{
-    begin_comparison, check_comparable, check_distinct_names, comparison_kind, differences, load_for_compare, render_comparison, run_name, write_comparison,
-    CompareOutput, LoadedForCompare, TableStyle,
+    begin_comparison, check_comparable, check_distinct_names, comparison_kind, differences, load_for_compare,
+    render_comparison, run_name, write_comparison, CompareOutput, LoadedForCompare, TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
-pub use write::{begin_run, default_run_target, reports_target, write_json_output, load_cases, load_run, run_kind, summary_grouped, write_run, LoadedRun, RUN_FILES};
+pub use write::{
+    begin_run, default_run_target, load_cases, load_run, reports_target, run_kind, summary_grouped, write_json_output,
+    write_run, LoadedRun, RUN_FILES,
+};
 pub(crate) use write::{io, write_staged};
 
 /// Refuses a path that is not a directory before files are looked for in it

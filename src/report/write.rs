@@ -102,7 +102,9 @@ pub fn write_json_output(path: &Path, value: &impl serde::Serialize) -> Result<P
     let value = serde_json::to_value(value).map_err(metadata)?;
     let mut text = serde_json::to_string_pretty(&value).map_err(metadata)?;
     text.push('\n');
-    let keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default() };
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    };
     let ours = keys(&value);
     let kind = Kind {
         what: "JSON file",

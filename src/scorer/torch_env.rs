@@ -59,7 +59,7 @@ pub const CUDNN_ATTENTION_ENV: &str = "TORCH_CUDNN_SDPA_DEPRIORITIZED";
 
 /// libtorch 2.11+ on Hopper and later sends masked bf16 attention to cuDNN first, and cuDNN
 /// builds an execution plan for every new (batch, length) shape: length-sorted batches are
-/// all new shapes, so bf16 ran slower than fp32 (measured on an H100, README). The memory-
+/// all new shapes, so bf16 ran slower than fp32 (measured on an H100, docs/benchmarks.md). The memory-
 /// efficient kernel has no per-shape cost. A value the user set is left alone.
 fn deprioritize_cudnn_attention() {
     if std::env::var_os(CUDNN_ATTENTION_ENV).is_none() {

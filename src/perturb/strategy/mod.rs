@@ -27,7 +27,12 @@ use super::{Dialogue, PerturbError};
 use crate::data::RuleId;
 
 /// Every strategy, in the order `--help` lists them.
-pub static REGISTRY: [&Entry; 4] = [&repetition::ENTRY, &keyword_stuffing::ENTRY, &tense::ENTRY, &negation::ENTRY];
+pub static REGISTRY: [&Entry; 4] = [
+    &repetition::ENTRY,
+    &keyword_stuffing::ENTRY,
+    &tense::ENTRY,
+    &negation::ENTRY,
+];
 
 /// What a strategy builds itself from, once per run.
 pub struct Setup<'a> {
@@ -121,7 +126,10 @@ pub fn parse_exclusions(patterns: &[String]) -> Result<Vec<String>, PerturbError
             } else {
                 Err(PerturbError::UnknownRule {
                     rule,
-                    known: PerturbType::all().map(|t| format!("{}/", t.name())).collect::<Vec<_>>().join(", "),
+                    known: PerturbType::all()
+                        .map(|t| format!("{}/", t.name()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })
             }
         })
@@ -218,7 +226,6 @@ pub fn perturb(
     Ok(out)
 }
 
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -234,10 +241,19 @@ pub(crate) mod tests {
 
     #[test]
     fn types_parse_by_name_or_stem_and_errors_list_the_registry() {
-        assert_eq!(PerturbType::parse("keyword-stuffing").unwrap().stem(), "keyword_stuffing");
-        assert_eq!(PerturbType::parse("keyword_stuffing").unwrap().name(), "keyword-stuffing");
+        assert_eq!(
+            PerturbType::parse("keyword-stuffing").unwrap().stem(),
+            "keyword_stuffing"
+        );
+        assert_eq!(
+            PerturbType::parse("keyword_stuffing").unwrap().name(),
+            "keyword-stuffing"
+        );
         let err = PerturbType::parse("nope").unwrap_err().to_string();
-        assert_eq!(err, "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation)");
+        assert_eq!(
+            err,
+            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation)"
+        );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());
     }

@@ -46,8 +46,6 @@ pub enum ModelError {
     Tokenizer { path: PathBuf, message: String },
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
-    #[error("model {model}: non-finite score {score} for pair {index}")]
-    NonFinite { model: String, index: usize, score: f64 },
     #[error("{0}")]
     Options(String),
 }

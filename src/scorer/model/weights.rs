@@ -83,7 +83,7 @@ fn kind_of(dtype: safetensors::Dtype) -> Option<Kind> {
 /// by name prefix: buffers older transformers saved, the pooler of a model
 /// whose head does not use it, and pretraining heads (BERT's MLM and
 /// next-sentence heads, RoBERTa's LM head, ELECTRA's discriminator and
-/// generator heads). Documented in the README's model section.
+/// generator heads). Documented in docs/scorers.md.
 pub const IGNORABLE: [&str; 8] = [
     "@embeddings.position_ids",
     "@embeddings.token_type_ids",

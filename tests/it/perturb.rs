@@ -1,7 +1,7 @@
 //! `rsbench perturb`: deterministic, loadable by `eval`, with provenance;
 //! `--text` prints one JSON line per rewrite; clear errors.
 
-mod common;
+use crate::common;
 
 use common::{rsbench, text};
 

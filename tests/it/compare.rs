@@ -1,6 +1,6 @@
 //! `rsbench compare` and the CI gates, on runs written by `rsbench eval`.
 
-mod common;
+use crate::common;
 
 use common::{rsbench, text};
 

@@ -1,7 +1,7 @@
 //! Property tests of the Hangul layer: total on any Unicode input, and the
 //! arithmetic agrees with itself wherever it answers.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use rsbench::hangul::{attach, compose, decompose, ends_in_consonant, ends_in_rieul, Particle, Syllable};
@@ -17,7 +17,7 @@ const PARTICLES: [Particle; 7] = [
 ];
 
 proptest! {
-    #![proptest_config(common::proptest_config(256, "tests/hangul_props.proptest-regressions"))]
+    #![proptest_config(common::proptest_config(256, "tests/it/hangul_props.proptest-regressions"))]
 
     #[test]
     fn any_char_decomposes_consistently(c in any::<char>()) {

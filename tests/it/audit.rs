@@ -1,6 +1,6 @@
 //! `rsbench audit`: the blind sheet, its key, and the rates computed from verdicts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

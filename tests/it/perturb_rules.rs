@@ -2,14 +2,14 @@
 //! plus properties of every output. Needs the analyser's dictionary, which
 //! ./scripts/setup.sh installs.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use rsbench::perturb::predicate::Rewrite;
-use rsbench::perturb::rewrite::Rewriter;
 use rsbench::perturb::rewrite::RewriteKind;
+use rsbench::perturb::rewrite::Rewriter;
 use serde::Deserialize;
 
 fn rewriter() -> &'static Rewriter {
@@ -42,7 +42,7 @@ struct GoldCase {
 
 #[test]
 fn gold_sentences() {
-    let gold: Gold = toml::from_str(include_str!("gold/tense_negation.toml")).unwrap();
+    let gold: Gold = toml::from_str(include_str!("../gold/tense_negation.toml")).unwrap();
     let mut failures = Vec::new();
     for c in &gold.case {
         let (kind, label) = if c.negate {
@@ -160,7 +160,7 @@ const PREDICATES: [&str; 24] = [
 const DECORATIONS: [&str; 8] = ["", "!", "?", "ㅋㅋ", " ㅠㅠ", "~", "..", "!!"];
 
 proptest! {
-    #![proptest_config(common::proptest_config(256, "tests/perturb_rules.proptest-regressions"))]
+    #![proptest_config(common::proptest_config(256, "tests/it/perturb_rules.proptest-regressions"))]
 
     #[test]
     fn rewrites_keep_everything_but_the_final_predicate(

@@ -3,7 +3,7 @@
 //! (tokenizer.json through the tokenizers crate, vocab.txt through
 //! rust_tokenizers). Runs the project venv's Python (scripts/setup.sh).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

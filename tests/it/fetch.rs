@@ -1,6 +1,6 @@
 //! `datasets fetch` against an HTTP server on 127.0.0.1 serving KorAdvMRS.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

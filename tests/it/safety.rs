@@ -1,7 +1,7 @@
 //! What rsbench must never do to a user's files, and what it must never do
 //! silently: each test is one of the outside check's reproductions.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -627,6 +627,23 @@ fn input_errors_name_files_and_lines() {
     assert_eq!(
         text(&o.stderr),
         "error: loading dataset /nonexistent/x: /nonexistent/x: No such file or directory (os error 2)\n"
+    );
+    let o = rsbench(&["report", "/nonexistent/run"], tmp.path());
+    assert_eq!(
+        text(&o.stderr),
+        "error: reading run /nonexistent/run: /nonexistent/run: no such run directory\n"
+    );
+    let o = rsbench(&["perturb", "--text", "가", "--types", "nope"], tmp.path());
+    assert_eq!(
+        text(&o.stderr),
+        "error: unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation)\n"
+    );
+    let o = rsbench(&["compare", "a", "b", "--metric", "acc"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("unknown metric `acc` (pair_acc, r1, r2, r5, mrr, map, p1)"),
+        "{}",
+        text(&o.stderr)
     );
     let o = rsbench(&["report", "/dev/null"], tmp.path());
     assert!(

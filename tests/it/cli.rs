@@ -1,6 +1,6 @@
 //! The binary as a user runs it: exit codes, messages, files, determinism.
 
-mod common;
+use crate::common;
 
 use common::{rsbench, text};
 

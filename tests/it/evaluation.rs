@@ -1,7 +1,7 @@
 //! End-to-end evaluation properties: chance for constant scorers, positive
 //! position never rewarded, scorer contract enforced, parquet contents.
 
-mod common;
+use crate::common;
 
 use polars::prelude::*;
 use rsbench::data::{load_path, sample, Split, SplitOptions};

@@ -1,7 +1,7 @@
 //! The real test set: counts, checksums against the shipped manifest, the
 //! distinct-pair structure, and the known weakness of word overlap.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! Parity with Hugging Face transformers on the committed fixtures
 //! (tests/fixtures/make_fixtures.py): same input ids, scores within 1e-4.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -437,7 +437,7 @@ fn unseen_configurations_match_transformers() {
 
 #[test]
 fn random_configurations_match_transformers() {
-    // A fixed draw of random configurations (README: larger draws by hand).
+    // A fixed draw of random configurations (docs/scorers.md: larger draws by hand).
     run_parity_script("parity_sweep.py", &["1", "12"], 12);
 }
 

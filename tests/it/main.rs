@@ -1,0 +1,21 @@
+//! Every integration test in one binary: each test file links libtorch,
+//! polars and the analyser, so one binary links them once (CI time).
+//! One module per topic.
+
+mod audit;
+mod cli;
+mod common;
+mod compare;
+mod evaluation;
+mod fetch;
+mod hangul_props;
+mod koradvmrs;
+mod loaders;
+mod metrics;
+mod model_parity;
+mod perturb;
+mod perturb_rules;
+mod safety;
+mod snapshots;
+mod splits;
+mod tokenizer_parity;
