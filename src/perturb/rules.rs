@@ -62,29 +62,56 @@ pub struct TenseNegationRules {
     pub exist: Vec<String>,
     pub rieul_stems: Vec<String>,
     pub vowel_stems: Vec<String>,
-    pub imperative_cues: Vec<String>,
-    pub imperative_cue_endings: Vec<String>,
-    pub imperative_auxiliaries: Vec<String>,
-    pub imperative_verbs: Vec<String>,
-    pub imperative_subjects: Vec<String>,
-    pub imperative_subject_blockers: Vec<String>,
     pub leave_alone: Vec<String>,
-    pub imperative_never: Vec<String>,
     pub honorific_lexical: Vec<String>,
-    pub copula_never: Vec<String>,
-    pub copula_negation_never_after: Vec<String>,
-    pub copula_negation_never_nouns: Vec<String>,
     pub negation_never_after_question_words: Vec<String>,
     pub question_endings: Vec<String>,
-    pub negative_polarity: Vec<String>,
-    pub negative_polarity_attached: Vec<String>,
-    pub negative_polarity_one_even: bool,
-    pub first_person_subjects: Vec<String>,
     pub wish_stems: Vec<String>,
-    pub negative_polarity_unless_present: Vec<String>,
+    pub negative_polarity: NegativePolarity,
+    pub imperative: ImperativeRules,
+    pub copula: CopulaRules,
     pub negation: NegationRules,
     pub stem_cues: std::collections::BTreeMap<String, Vec<String>>,
     pub ending: Vec<Ending>,
+}
+
+/// Words that need a negative predicate: a negation before them is not removed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativePolarity {
+    pub words: Vec<String>,
+    /// The same, attached to the end of a word (밖에).
+    pub attached: Vec<String>,
+    /// 한 … 도 (한 번도 안 가 봤어).
+    pub one_even: bool,
+    /// The same unless the predicate is present (아직).
+    pub unless_present: Vec<String>,
+}
+
+/// When a 해체/해요체 present reads as an imperative (predicate/read/mood.rs).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImperativeRules {
+    pub cues: Vec<String>,
+    pub first_person_subjects: Vec<String>,
+    pub cue_endings: Vec<String>,
+    pub auxiliaries: Vec<String>,
+    pub verbs: Vec<String>,
+    pub subjects: Vec<String>,
+    pub subject_blockers: Vec<String>,
+    pub never: Vec<String>,
+}
+
+/// The copula 이다 and its negation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopulaRules {
+    /// Not read as a noun before 이다.
+    pub never: Vec<String>,
+    /// 이다 after these determiners is not negated.
+    pub negation_never_after: Vec<String>,
+    /// Nor after these pronouns.
+    pub negation_never_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -150,6 +177,8 @@ pub struct Ending {
     pub prohibit: Option<String>,
     #[serde(default)]
     pub only_prohibit: bool,
+    /// The ending a plain present verb with an imperative cue is read as.
+    pub imperative: Option<String>,
 }
 
 fn yes() -> bool {
@@ -166,6 +195,14 @@ pub fn tense_negation() -> Result<TenseNegationRules, PerturbError> {
                 file: "perturbations/tense_negation.toml",
                 message: format!("ending `{}`: an imperative or propositive needs tense = false", e.id),
             });
+        }
+        if let Some(twin) = &e.imperative {
+            if !rules.ending.iter().any(|x| &x.id == twin && x.mood == Mood::Imperative) {
+                return Err(PerturbError::Rules {
+                    file: "perturbations/tense_negation.toml",
+                    message: format!("ending `{}`: imperative = `{twin}` is not an imperative ending", e.id),
+                });
+            }
         }
     }
     Ok(rules)

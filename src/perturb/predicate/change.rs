@@ -41,8 +41,8 @@ impl TenseNegationRules {
             (Negation::None, _) if neg.short_remove.contains(&p.word_before) => return None,
             (Negation::None, Pos::Copula)
                 if p.wh_question
-                    || self.copula_negation_never_after.contains(&p.word_before)
-                    || self.copula_negation_never_nouns.contains(&p.before_text) =>
+                    || self.copula.negation_never_after.contains(&p.word_before)
+                    || self.copula.negation_never_nouns.contains(&p.before_text) =>
             {
                 return None
             }
