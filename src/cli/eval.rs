@@ -112,46 +112,30 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     if let Some(model) = &args.model {
         let device = parse_device(&args.device)?;
-        // On an H100 the forward barely moved between 2,048 and 32,768 tokens (docs/benchmarks.md); larger
-        // batches there mean fewer host round trips, smaller ones on the CPU less padding.
-        let default_tokens = if device.is_cuda() { 8192 } else { 2048 };
         let options = RunOptions {
             device,
             dtype: match args.dtype {
                 DtypeArg::F32 => tch::Kind::Float,
                 DtypeArg::Bf16 => tch::Kind::BFloat16,
             },
-            batch_tokens: args.batch_tokens.unwrap_or(default_tokens).max(1),
+            batch_tokens: args
+                .batch_tokens
+                .unwrap_or(RunOptions::default_batch_tokens(device))
+                .max(1),
             progress: !args.quiet,
             recheck: !args.no_bf16_recheck,
         };
         let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
         return Ok(Box::new(scorer));
     }
-    let baseline = match args.scorer.unwrap_or(ScorerKind::Bm25) {
+    Ok(baseline(args.scorer).build(dataset, args.seed))
+}
+
+fn baseline(kind: Option<ScorerKind>) -> Baseline {
+    match kind.unwrap_or(ScorerKind::Bm25) {
         ScorerKind::Bm25 => Baseline::Bm25,
         ScorerKind::Tfidf => Baseline::TfIdf,
         ScorerKind::Random => Baseline::Random,
-    };
-    Ok(baseline.build(dataset, args.seed))
-}
-
-/// The scorer's part of a generated run name: the model directory's name for
-/// models, the baseline's name otherwise.
-fn scorer_label(args: &EvalArgs) -> String {
-    if let Some(m) = &args.model {
-        let named = m.canonicalize().ok().unwrap_or_else(|| m.clone());
-        if let Some(n) = named.file_name() {
-            return n.to_string_lossy().into_owned();
-        }
-    }
-    if args.model.is_some() {
-        return "model".into();
-    }
-    match args.scorer.unwrap_or(ScorerKind::Bm25) {
-        ScorerKind::Bm25 => "bm25".into(),
-        ScorerKind::Tfidf => "tfidf".into(),
-        ScorerKind::Random => "random".into(),
     }
 }
 
@@ -181,7 +165,12 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
     // The destination is checked and staged before the (long) scoring.
     let target = match &args.out {
         Some(out) => Target::Fixed(out.clone()),
-        None => report::default_run_target(&dataset.name, &scorer_label(&args), split_name, args.seed),
+        None => report::default_run_target(
+            &dataset.name,
+            &report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
+            split_name,
+            args.seed,
+        ),
     };
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;

@@ -22,8 +22,8 @@ pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTIO
 pub use metadata::{RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
 pub use write::{
-    begin_run, default_run_target, load_cases, load_run, reports_target, run_kind, summary_grouped, write_json_output,
-    write_run, LoadedRun, RUN_FILES,
+    begin_run, default_run_target, load_cases, load_run, reports_target, run_kind, scorer_label, summary_grouped,
+    write_json_output, write_run, LoadedRun, RUN_FILES,
 };
 pub(crate) use write::{io, write_staged};
 

@@ -21,6 +21,15 @@ pub enum Baseline {
 }
 
 impl Baseline {
+    /// The name runs and tables give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Baseline::Bm25 => "bm25",
+            Baseline::TfIdf => "tfidf",
+            Baseline::Random => "random",
+        }
+    }
+
     /// Builds the scorer; lexical ones take their statistics from `dataset`.
     pub fn build(self, dataset: &crate::data::Dataset, seed: u64) -> Box<dyn Scorer> {
         match self {

@@ -47,12 +47,26 @@ pub struct RunOptions {
     pub recheck: bool,
 }
 
+impl RunOptions {
+    /// The padded-token budget per batch when none is given: on an H100 the
+    /// forward barely moved between 2,048 and 32,768 tokens
+    /// (docs/benchmarks.md), so larger batches there mean fewer host round
+    /// trips; on the CPU smaller ones mean less padding.
+    pub fn default_batch_tokens(device: Device) -> usize {
+        if device.is_cuda() {
+            8192
+        } else {
+            2048
+        }
+    }
+}
+
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             device: Device::Cpu,
             dtype: Kind::Float,
-            batch_tokens: 2048,
+            batch_tokens: RunOptions::default_batch_tokens(Device::Cpu),
             progress: false,
             recheck: true,
         }

@@ -130,14 +130,26 @@ mod tests {
     #[test]
     fn cues_make_a_plain_present_an_imperative_and_subjects_make_it_a_statement() {
         let r = Rewriter::load(&dictionary_dir()).expect("the analyser (scripts/setup.sh)");
-        for text in ["빨리 가", "좀 챙겨 먹어", "너도 따숩게 입고 다녀", "조심히 들어가", "울지 말고 얘기해"] {
+        for text in [
+            "빨리 가",
+            "좀 챙겨 먹어",
+            "너도 따숩게 입고 다녀",
+            "조심히 들어가",
+            "울지 말고 얘기해",
+        ] {
             assert!(
                 endings(&r, text).iter().all(|e| e.ends_with("imperative")) && !endings(&r, text).is_empty(),
                 "{text}: {:?}",
                 endings(&r, text)
             );
         }
-        for text in ["난 빨리 가", "심장이 빨리 뛰어", "빨리 가?", "너 노래 진짜 잘 불러", "있어서 피곤해"] {
+        for text in [
+            "난 빨리 가",
+            "심장이 빨리 뛰어",
+            "빨리 가?",
+            "너 노래 진짜 잘 불러",
+            "있어서 피곤해",
+        ] {
             assert!(
                 endings(&r, text).iter().all(|e| !e.ends_with("imperative")),
                 "{text}: {:?}",
