@@ -8,6 +8,7 @@ mod config;
 mod device;
 mod encoder;
 mod error;
+mod inputs;
 mod script;
 mod sidecar;
 mod template;
@@ -96,6 +97,8 @@ pub struct ModelScorer {
     weight_files: Vec<(String, String)>,
     /// Checkpoint tensors on the ignorable list that no layer took (metadata).
     ignored_tensors: Vec<String>,
+    /// The inputs the model receives and what decided them (native models).
+    input_names: Option<inputs::InputNames>,
     options: RunOptions,
     stats: std::sync::Mutex<RunStats>,
     /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
@@ -165,6 +168,7 @@ impl ModelScorer {
             message,
         };
         // What the input side needs to know, from config.json or the TorchScript spec.
+        let mut input_names = None;
         let (config, family, natural_mode, two_token_types, position_limit) = match &sidecar.torchscript {
             None => {
                 let c = ModelConfig::load(&dir.join("config.json"))?;
@@ -183,7 +187,12 @@ impl ModelScorer {
                         }
                     }
                 }
-                let (family, types, limit) = (c.family, c.type_vocab_size >= 2, c.max_input_tokens());
+                // Token types as transformers passes them: only when the tokenizer's
+                // input names include them (otherwise the model sees zeros).
+                let names = inputs::input_names(dir, &c.model_type)?;
+                let types = c.type_vocab_size >= 2 && names.token_types();
+                input_names = Some(names);
+                let (family, limit) = (c.family, c.max_input_tokens());
                 (Some(c), family, mode, types, Some(limit))
             }
             Some(spec) => {
@@ -304,6 +313,7 @@ impl ModelScorer {
                 sidecar_path: sidecar_path.clone(),
                 weight_files: weight_files.clone(),
                 ignored_tensors: ignored_tensors.clone(),
+                input_names: input_names.clone(),
                 options: RunOptions {
                     dtype: Kind::Float,
                     recheck: false,
@@ -329,6 +339,7 @@ impl ModelScorer {
             sidecar_path,
             weight_files,
             ignored_tensors,
+            input_names,
             options,
             stats: std::sync::Mutex::new(RunStats {
                 load_seconds,
@@ -605,6 +616,10 @@ impl Scorer for ModelScorer {
         params.insert("weights_sha256".into(), weights.into());
         if self.config.is_some() {
             params.insert("ignored_tensors".into(), self.ignored_tensors.clone().into());
+        }
+        if let Some(inputs) = &self.input_names {
+            params.insert("input_names".into(), inputs.names.clone().into());
+            params.insert("input_names_from".into(), inputs.decided_by.clone().into());
         }
         params.insert(
             "dtype".into(),
