@@ -8,7 +8,7 @@
 //! candidate list per context, as in Ubuntu or Douban; it also means a model
 //! scores each (context, response) pair once).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -94,7 +94,8 @@ impl SplitOptions {
 /// utterance) so a draw never takes a reply from the case's own dialogue.
 struct ResponsePool<'a> {
     texts: Vec<&'a str>,
-    dialogues_of: Vec<HashSet<&'a str>>,
+    /// Per dialogue, the sorted indices of the pool texts that appear in it.
+    appearing_in: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> ResponsePool<'a> {
@@ -108,29 +109,30 @@ impl<'a> ResponsePool<'a> {
         texts.sort_unstable();
         texts.dedup();
         let index: HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let mut dialogues_of = vec![HashSet::new(); texts.len()];
+        let mut appearing_in: HashMap<&str, Vec<usize>> = HashMap::new();
         for case in &dataset.cases {
             let appearing = case
                 .candidates
                 .iter()
                 .map(|c| c.text.as_str())
                 .chain(case.context.iter().map(String::as_str));
-            for text in appearing {
-                if let Some(&i) = index.get(text) {
-                    dialogues_of[i].insert(case.source_dialogue.as_str());
-                }
-            }
+            let own = appearing_in.entry(case.source_dialogue.as_str()).or_default();
+            own.extend(appearing.filter_map(|text| index.get(text).copied()));
         }
-        ResponsePool { texts, dialogues_of }
+        for own in appearing_in.values_mut() {
+            own.sort_unstable();
+            own.dedup();
+        }
+        ResponsePool { texts, appearing_in }
     }
 
-    /// Indices of pool texts usable as negatives for `case`.
+    /// The pool texts `case` may not draw (those of its own dialogue), sorted.
     /// Depends on the dialogue alone (a case's own candidates belong to its
     /// dialogue), so every case of a context can share one draw.
-    fn eligible(&self, case: &Case) -> Vec<usize> {
-        (0..self.texts.len())
-            .filter(|&i| !self.dialogues_of[i].contains(case.source_dialogue.as_str()))
-            .collect()
+    fn excluded(&self, case: &Case) -> &[usize] {
+        self.appearing_in
+            .get(case.source_dialogue.as_str())
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -178,21 +180,21 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
         let mut candidates = kept;
         let draws = wanted - candidates.len();
         if draws > 0 {
-            let eligible = pool.eligible(case);
-            if eligible.len() < draws {
+            let excluded = pool.excluded(case);
+            let eligible = pool.texts.len() - excluded.len();
+            if eligible < draws {
                 return Err(DataError::Split {
                     case: case.id.clone(),
                     reason: format!(
                         "only {} responses from other dialogues to draw {} random negatives from; lower --candidates",
-                        eligible.len(),
-                        draws
+                        eligible, draws
                     ),
                 });
             }
             let mut rng = context_rng(options.seed, split, case);
-            for pick in rand::seq::index::sample(&mut rng, eligible.len(), draws) {
+            for pick in rand::seq::index::sample(&mut rng, eligible, draws) {
                 candidates.push(EvalCandidate {
-                    text: pool.texts[eligible[pick]].to_owned(),
+                    text: pool.texts[crate::stats::nth_not_in(pick, excluded)].to_owned(),
                     label: 0,
                     source: NegativeSource::Random,
                     rule: None,

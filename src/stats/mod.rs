@@ -48,10 +48,36 @@ pub fn percentile_interval(sorted: &[f64], level: f64) -> Option<(f64, f64)> {
     Some((percentile(sorted, alpha), percentile(sorted, 1.0 - alpha)))
 }
 
+/// The `p`-th (0-based) of `0, 1, 2, …` that is not in `excluded` (sorted
+/// ascending): a draw among the eligible indices without listing them, so
+/// drawing for each of n cases from n items costs what the exclusions cost,
+/// not n².
+pub fn nth_not_in(p: usize, excluded: &[usize]) -> usize {
+    let mut at = p;
+    for &e in excluded {
+        if e <= at {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::Rng;
+
+    #[test]
+    fn nth_not_in_counts_past_the_exclusions() {
+        let excluded = [0, 2, 3, 7];
+        let eligible: Vec<usize> = (0..12).filter(|i| !excluded.contains(i)).collect();
+        for (p, want) in eligible.iter().enumerate() {
+            assert_eq!(nth_not_in(p, &excluded), *want, "p = {p}");
+        }
+        assert_eq!(nth_not_in(3, &[]), 3);
+    }
 
     #[test]
     fn percentile_matches_numpy_linear() {

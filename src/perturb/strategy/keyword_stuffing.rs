@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use rand::seq::IndexedRandom;
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Entry, Generated, Setup, Strategy};
@@ -25,6 +25,8 @@ struct KeywordStuffing<'a> {
     /// Replies of every dialogue with their source dialogue, sorted so draws
     /// do not depend on input order.
     replies: Vec<(&'a str, &'a str)>,
+    /// Per dialogue, the sorted positions in `replies` of its own replies.
+    own: HashMap<&'a str, Vec<usize>>,
 }
 
 fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
@@ -35,22 +37,26 @@ fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> 
         .iter()
         .map(|d| (d.positive.as_str(), d.source_dialogue.as_str()))
         .collect();
+    let replies: Vec<(&str, &str)> = set.into_iter().collect();
+    let mut own: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, dialogue)) in replies.iter().enumerate() {
+        own.entry(dialogue).or_default().push(i);
+    }
     Ok(Box::new(KeywordStuffing {
         rules,
         rarity,
-        replies: set.into_iter().collect(),
+        replies,
+        own,
     }))
 }
 
 impl Strategy for KeywordStuffing<'_> {
     fn generate(&self, d: &Dialogue, _: Option<&mut Worker<'_>>, rng: &mut ChaCha8Rng) -> Vec<Generated> {
-        let others: Vec<&str> = self
-            .replies
-            .iter()
-            .filter(|(_, dlg)| *dlg != d.source_dialogue)
-            .map(|(r, _)| *r)
-            .collect();
-        let other = others.choose(rng).copied();
+        // Another dialogue's reply, drawn as `choose` over the list of the
+        // others would draw it, without building that list per dialogue.
+        let own = self.own.get(d.source_dialogue.as_str()).map_or(&[][..], Vec::as_slice);
+        let others = self.replies.len() - own.len();
+        let other = (others > 0).then(|| self.replies[crate::stats::nth_not_in(rng.random_range(..others), own)].0);
         keyword_stuffing(d, &keywords(d, &self.rarity, &self.rules), other, &self.rules)
     }
 }
