@@ -112,6 +112,18 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     if let Some(model) = &args.model {
         let device = parse_device(&args.device)?;
+        if args.dtype == DtypeArg::Bf16 && !device.is_cuda() {
+            // bf16 is faster only where the CPU's bf16 units outrun its fp32 ones.
+            let (f32, bf16) = (
+                crate::scorer::cpu_gemm_gflops(tch::Kind::Float),
+                crate::scorer::cpu_gemm_gflops(tch::Kind::BFloat16),
+            );
+            if bf16 < f32 {
+                eprintln!(
+                    "warning: --dtype bf16 is slower than fp32 on this CPU (matrix products: bf16 {bf16:.0} GFLOP/s, fp32 {f32:.0}); --dtype f32 gives the same decisions sooner"
+                );
+            }
+        }
         let options = RunOptions {
             device,
             dtype: match args.dtype {

@@ -11,5 +11,14 @@ pub(super) fn run() -> Result<()> {
     );
     println!("libtorch CUDA backend: {}", t.cuda_backend);
     println!("rayon threads: {}", rayon::current_num_threads());
+    let (f32, bf16) = (
+        crate::scorer::cpu_gemm_gflops(tch::Kind::Float),
+        crate::scorer::cpu_gemm_gflops(tch::Kind::BFloat16),
+    );
+    println!(
+        "CPU matrix products (512×512, {} threads): fp32 {f32:.0} GFLOP/s, bf16 {bf16:.0} GFLOP/s ({:.2}× fp32)",
+        tch::get_num_threads(),
+        bf16 / f32
+    );
     Ok(())
 }

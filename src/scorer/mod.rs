@@ -10,7 +10,7 @@ mod torch_env;
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
 pub use tokenize::lexical_terms;
-pub use torch_env::{cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime};
+pub use torch_env::{cpu_gemm_gflops, cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime};
 
 /// The model-free scorers, selectable by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
