@@ -347,20 +347,12 @@ fn a_bad_sheet_is_named_with_its_line() {
     assert!(!tmp.path().join("p").exists(), "nothing written");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn two_annotators_agreement_is_cohens_kappa() {
     let tmp = tempfile::tempdir().unwrap();
     generated(&tmp.path().join("gen"));
     sample(tmp.path(), "a", "7");
-    copy_dir(&tmp.path().join("a"), &tmp.path().join("b"));
+    common::copy_dir(&tmp.path().join("a"), &tmp.path().join("b"));
     let n = read_csv(&tmp.path().join("a/key.csv")).len();
     assert_eq!(n, 10, "2 + 3 + 3 negatives and 2 controls");
     // First: items 1-5 ok, 6-10 wrong. Second: 1-4 ok, 5 wrong, 6 ok, 7-10 wrong.

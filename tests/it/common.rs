@@ -48,3 +48,24 @@ pub fn proptest_config(cases: u32, regressions: &'static str) -> proptest::test_
     config.failure_persistence = Some(Box::new(FileFailurePersistence::Direct(regressions)));
     config
 }
+
+/// The entry names of a directory, sorted (empty when it cannot be read).
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Copies the files of `from` (one level) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}

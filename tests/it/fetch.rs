@@ -31,17 +31,6 @@ fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
     (format!("http://127.0.0.1:{port}"), hits)
 }
 
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
 fn mirror_with(change: impl FnOnce(&Path)) -> tempfile::TempDir {
     let mirror = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(common::koradvmrs_dir()).unwrap() {
@@ -67,7 +56,11 @@ fn fetches_verifies_and_skips_present_files() {
     assert_eq!(hits.load(Ordering::SeqCst), 7);
     let mut expected: Vec<String> = m.files.iter().map(|f| f.name.clone()).collect();
     expected.sort();
-    assert_eq!(entries(&target), expected, "only the data files, no staging leftovers");
+    assert_eq!(
+        common::names(&target),
+        expected,
+        "only the data files, no staging leftovers"
+    );
     assert!(m
         .verify_dir(&target)
         .iter()
@@ -105,7 +98,7 @@ fn a_bad_file_keeps_the_verified_ones_and_fetching_again_resumes() {
     let err = fetch(&m, to.path(), Some(&base)).unwrap_err().to_string();
     assert!(err.contains("tense.jsonl: SHA-256 mismatch"), "{err}");
     let before = files_before(&m, "tense.jsonl");
-    assert_eq!(entries(to.path()), before, "verified files stay, no staging");
+    assert_eq!(common::names(to.path()), before, "verified files stay, no staging");
     assert_eq!(
         hits.load(Ordering::SeqCst),
         before.len() + 2,
@@ -133,7 +126,7 @@ fn missing_file_on_server_leaves_no_staging_and_no_new_empty_directory() {
         err.contains("topic.jsonl: download failed") && err.contains("404"),
         "{err}"
     );
-    assert_eq!(entries(to.path()), files_before(&m, "topic.jsonl"));
+    assert_eq!(common::names(to.path()), files_before(&m, "topic.jsonl"));
 
     // The first file fails: the directories this fetch created are gone again.
     let empty = tempfile::tempdir().unwrap();
@@ -211,7 +204,7 @@ fn a_stalled_mirror_times_out_after_one_retry() {
     );
     assert!(started.elapsed().as_secs() < 15, "gave up in {:?}", started.elapsed());
     assert_eq!(hits.load(Ordering::SeqCst), 2, "one retry");
-    assert!(entries(to.path()).is_empty(), "{:?}", entries(to.path()));
+    assert!(common::names(to.path()).is_empty(), "{:?}", common::names(to.path()));
 }
 
 #[test]

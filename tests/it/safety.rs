@@ -8,15 +8,6 @@ use std::process::{Command, Stdio};
 
 use common::{koradvmrs_dir, rsbench, text};
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 /// A directory of the user's: a file and a subdirectory with a file.
 fn users_files(dir: &Path) {
     std::fs::create_dir_all(dir.join("code")).unwrap();
@@ -116,7 +107,11 @@ fn overwrite_never_deletes_what_rsbench_did_not_write() {
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("notes: not replaced"), "{args:?}: {err}");
         users_files_intact(&notes);
-        assert_eq!(names(&work), vec!["code", "notes", "thesis.tex"], "{args:?}: no debris");
+        assert_eq!(
+            common::names(&work),
+            vec!["code", "notes", "thesis.tex"],
+            "{args:?}: no debris"
+        );
     }
 
     // A file of the user's where a perturbation file would go.
@@ -168,7 +163,7 @@ fn overwrite_replaces_rsbench_outputs_and_an_annotated_sheet_is_kept() {
         before,
         "replaced"
     );
-    assert_eq!(names(tmp.path()), vec!["run"], "nothing left aside");
+    assert_eq!(common::names(tmp.path()), vec!["run"], "nothing left aside");
 
     let gen = generated(tmp.path());
     let o = rsbench(
@@ -285,8 +280,11 @@ fn concurrent_runs_never_lose_a_result_silently() {
         );
     }
     assert!(winners[0].contains("wrote run"), "{}", winners[0]);
-    assert_eq!(names(&tmp.path().join("run")).len(), rsbench::report::RUN_FILES.len());
-    assert_eq!(names(tmp.path()), vec!["run"], "no staging left by the losers");
+    assert_eq!(
+        common::names(&tmp.path().join("run")).len(),
+        rsbench::report::RUN_FILES.len()
+    );
+    assert_eq!(common::names(tmp.path()), vec!["run"], "no staging left by the losers");
 
     // Default numbered names: every run gets its own directory.
     let runs: Vec<_> = (0..4).map(|_| spawn(&["eval", "-q"])).collect();
@@ -294,7 +292,7 @@ fn concurrent_runs_never_lose_a_result_silently() {
         let o = c.wait_with_output().unwrap();
         assert!(o.status.success(), "{}", text(&o.stderr));
     }
-    let reports = names(&tmp.path().join("reports"));
+    let reports = common::names(&tmp.path().join("reports"));
     assert_eq!(
         reports,
         vec![
@@ -354,20 +352,12 @@ fn an_unreadable_dataset_entry_is_an_error_naming_it() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
 #[test]
 fn a_checkpoint_with_tensors_config_does_not_describe_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models");
     let model = tmp.path().join("bert-cls2");
-    copy_dir(&fixtures.join("bert-cls2"), &model);
+    common::copy_dir(&fixtures.join("bert-cls2"), &model);
     // One layer fewer in config.json than in the weights.
     let config = std::fs::read_to_string(model.join("config.json")).unwrap();
     let fewer = config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1");
@@ -388,7 +378,7 @@ fn a_checkpoint_with_tensors_config_does_not_describe_is_refused() {
     // Tensors on the documented list (a pooler a bi-encoder does not use, an
     // MLM head, a saved position_ids buffer) are ignored and recorded.
     let enc = tmp.path().join("bert-encoder");
-    copy_dir(&fixtures.join("bert-encoder"), &enc);
+    common::copy_dir(&fixtures.join("bert-encoder"), &enc);
     let bytes = std::fs::read(enc.join("model.safetensors")).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let hidden = st.tensor("embeddings.LayerNorm.weight").unwrap().shape()[0];
@@ -458,7 +448,7 @@ fn usage_errors_exit_2_and_name_the_option() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
         assert!(text(&o.stderr).contains(option), "{args:?}: {}", text(&o.stderr));
     }
-    assert!(names(tmp.path()).is_empty());
+    assert!(common::names(tmp.path()).is_empty());
     let o = rsbench(&["eval", "--bootstrap", "0", "-q", "--out", "r"], tmp.path());
     assert!(o.status.success(), "0 still means no intervals");
     let more = (std::thread::available_parallelism().unwrap().get() + 1).to_string();
@@ -565,7 +555,11 @@ fn interrupted_runs_leave_nothing_and_stale_staging_is_swept() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("interrupted"), "{}", text(&o.stderr));
-    assert!(names(tmp.path()).is_empty(), "left: {:?}", names(tmp.path()));
+    assert!(
+        common::names(tmp.path()).is_empty(),
+        "left: {:?}",
+        common::names(tmp.path())
+    );
 
     // What a SIGKILL leaves is swept by the next run writing beside it.
     let pid = dead_pid();
