@@ -142,6 +142,8 @@ pub struct NegationRules {
     pub long_remove: Vec<String>,
     pub long_from_syllables: usize,
     pub never: Vec<String>,
+    /// Intensifiers a negation cannot follow (왕 많았다: *왕 안 많았다).
+    pub never_after: Vec<String>,
     pub long_only: Vec<String>,
     pub pairs: Vec<[String; 2]>,
 }

@@ -39,6 +39,7 @@ impl TenseNegationRules {
             // 안 피곤해 read as 피곤 + 해 (or 안 좋아해 as 좋아 + 해): the 안
             // before the word already negates it.
             (Negation::None, _) if neg.short_remove.contains(&p.word_before) => return None,
+            (Negation::None, _) if p.negated_before || neg.never_after.contains(&p.word_before) => return None,
             (Negation::None, Pos::Copula)
                 if p.wh_question
                     || self.copula.negation_never_after.contains(&p.word_before)

@@ -96,6 +96,9 @@ pub struct Predicate {
     pub word_before: String,
     /// A question with a question word before the predicate (뭐 먹었어?).
     pub wh_question: bool,
+    /// A short negation (안, 못) stands as a word somewhere before the
+    /// predicate (안 보고 있어): adding one would negate twice.
+    pub negated_before: bool,
 }
 
 /// A rewritten reply and the rule that made it.

@@ -20,6 +20,11 @@ impl TenseNegationRules {
         is_stem: &mut dyn FnMut(&str) -> bool,
         out: &mut Vec<Predicate>,
     ) {
+        // 잖 is 지 + 않 contracted, never part of a stem: a reading of 뽑잖아 as
+        // the stem 뽑잖 would shift it to *뽑잖았어 (the -잖아 ending gives 뽑았잖아).
+        if shape.stem.contains('잖') {
+            return;
+        }
         let start = tokens[shape.start_token].start;
         let original = &text[start..end];
         let question = text[end..].contains('?');
@@ -59,6 +64,7 @@ impl TenseNegationRules {
         let cues = self.cues_before(before);
         let (negative_polarity, negative_polarity_past) = (cues.negative_polarity, cues.negative_polarity_past);
         let (wh_word_before, word_before) = (cues.wh_word_before, cues.word_before);
+        let negated_before = cues.negated_before;
 
         let mut found: Vec<Predicate> = Vec::new();
         // A verb the analyser calls VV may conjugate as an adjective (웃기다) and
@@ -170,6 +176,7 @@ impl TenseNegationRules {
                                         word_before: word_before.clone(),
                                         wh_question: wh_word_before
                                             && (question || self.question_endings.contains(&self.ending[i].id)),
+                                        negated_before,
                                     };
                                     if self.render(&p).as_deref() == Some(original) {
                                         found.push(p);
@@ -226,11 +233,13 @@ impl TenseNegationRules {
                 .unwrap_or("")
                 .to_owned()
         };
+        let negated_before = words_before.iter().any(|w| self.negation.short_remove.iter().any(|n| n == w));
         CuesBefore {
             negative_polarity,
             negative_polarity_past,
             wh_word_before,
             word_before,
+            negated_before,
         }
     }
 
@@ -274,4 +283,6 @@ struct CuesBefore {
     wh_word_before: bool,
     /// The word right before the predicate.
     word_before: String,
+    /// A short negation (안, 못) as a word of its own before the predicate.
+    negated_before: bool,
 }
