@@ -233,7 +233,9 @@ impl TenseNegationRules {
                 .unwrap_or("")
                 .to_owned()
         };
-        let negated_before = words_before.iter().any(|w| self.negation.short_remove.iter().any(|n| n == w));
+        let negated_before = words_before
+            .iter()
+            .any(|w| self.negation.short_remove.iter().any(|n| n == w));
         CuesBefore {
             negative_polarity,
             negative_polarity_past,
