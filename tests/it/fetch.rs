@@ -10,8 +10,9 @@ use std::thread;
 use rsbench::data::fetch::{fetch, fetch_with, FetchOptions, FetchOutcome};
 use rsbench::data::manifest;
 
-/// Serves files of `root` until the test process ends; counts requests.
-fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
+/// A server on 127.0.0.1 that hands each request to `answer` until the test
+/// process ends; returns its base URL and a count of the requests.
+fn server(answer: impl Fn(tiny_http::Request) + Send + 'static) -> (String, Arc<AtomicUsize>) {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let port = server.server_addr().to_ip().unwrap().port();
     let hits = Arc::new(AtomicUsize::new(0));
@@ -19,16 +20,22 @@ fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
     thread::spawn(move || {
         for request in server.incoming_requests() {
             counter.fetch_add(1, Ordering::SeqCst);
-            let name = request.url().trim_start_matches('/').to_owned();
-            let path = root.join(&name);
-            let response = match std::fs::read(&path) {
-                Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes),
-                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
+            answer(request);
         }
     });
     (format!("http://127.0.0.1:{port}"), hits)
+}
+
+/// Serves files of `root`.
+fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
+    server(move |request| {
+        let name = request.url().trim_start_matches('/').to_owned();
+        let response = match std::fs::read(root.join(&name)) {
+            Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes),
+            _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+        };
+        let _ = request.respond(response);
+    })
 }
 
 fn mirror_with(change: impl FnOnce(&Path)) -> tempfile::TempDir {
@@ -172,27 +179,20 @@ impl std::io::Read for Stalling {
 
 #[test]
 fn a_stalled_mirror_times_out_after_one_retry() {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    thread::spawn(move || {
-        for request in server.incoming_requests() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let name = request.url().trim_start_matches('/').to_owned();
-            let bytes = std::fs::read(common::koradvmrs_dir().join(&name)).unwrap_or_default();
-            let len = bytes.len();
-            let response = tiny_http::Response::new(200.into(), vec![], Stalling(bytes, 0), Some(len), None);
-            // Each stalled response on its own thread, so the retry is answered.
-            thread::spawn(move || {
-                let _ = request.respond(response);
-            });
-        }
+    let (base, hits) = server(|request| {
+        let name = request.url().trim_start_matches('/').to_owned();
+        let bytes = std::fs::read(common::koradvmrs_dir().join(&name)).unwrap_or_default();
+        let len = bytes.len();
+        let response = tiny_http::Response::new(200.into(), vec![], Stalling(bytes, 0), Some(len), None);
+        // Each stalled response on its own thread, so the retry is answered.
+        thread::spawn(move || {
+            let _ = request.respond(response);
+        });
     });
     let m = manifest::find("koradvmrs").unwrap();
     let to = tempfile::tempdir().unwrap();
     let options = FetchOptions {
-        base_url: Some(format!("http://127.0.0.1:{port}")),
+        base_url: Some(base),
         timeout: std::time::Duration::from_secs(1),
         ..FetchOptions::default()
     };
