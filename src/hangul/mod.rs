@@ -123,6 +123,12 @@ pub fn ends_in_consonant(word: &str) -> Option<bool> {
     }
 }
 
+/// The final consonant (as a compatibility jamo) of a Hangul syllable; `None`
+/// for a syllable without one and for anything that is not a syllable.
+pub fn final_of(c: char) -> Option<char> {
+    Syllable::from_char(c).and_then(Syllable::final_jamo)
+}
+
 /// Whether `word` ends in the final ㄹ (which takes 로, not 으로). Digits 1, 7, 8
 /// (일, 칠, 팔) read with a final ㄹ.
 pub fn ends_in_rieul(word: &str) -> Option<bool> {

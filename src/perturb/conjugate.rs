@@ -33,6 +33,10 @@ pub enum Class {
     S,
     /// ㅎ drops; ㅏ/ㅓ + 어 → ㅐ: 그렇다 → 그래, 하얗다 → 하얘.
     H,
+    /// As [`Class::H`], written with the ㅎ dropped before ㄴ as well (빨가네,
+    /// 그러니, 어떠나요; the standard allows both): read from such a form, it
+    /// writes it back the same way.
+    HShort,
     /// 르 → ㄹㄹ: 부르다 → 불러.
     Reu,
     /// 르 + 어 → 르러: 푸르다 → 푸르러.
@@ -54,7 +58,7 @@ impl Class {
             Class::B => last.final_jamo() == Some('ㅂ'),
             Class::D => last.final_jamo() == Some('ㄷ'),
             Class::S => last.final_jamo() == Some('ㅅ'),
-            Class::H => last.final_jamo() == Some('ㅎ'),
+            Class::H | Class::HShort => last.final_jamo() == Some('ㅎ'),
             Class::Reu | Class::Reo => stem.ends_with('르') && stem.chars().count() >= 2,
             Class::U => stem == "푸",
             Class::Ha => stem.ends_with('하'),
@@ -177,7 +181,7 @@ pub fn infinitive(base: &Base) -> Option<String> {
                 Some(format!("{}{harmony}", push(head, last.with_final_jamo(Some('ㄹ'))?)?))
             }
             Class::S if last.final_jamo() == Some('ㅅ') => Some(format!("{}{harmony}", drop_final(text)?)),
-            Class::H if last.final_jamo() == Some('ㅎ') => {
+            Class::H | Class::HShort if last.final_jamo() == Some('ㅎ') => {
                 let vowel = match last.vowel_jamo() {
                     'ㅏ' | 'ㅓ' => 'ㅐ',
                     'ㅑ' | 'ㅕ' => 'ㅒ',
@@ -249,7 +253,7 @@ fn u_stem(base: &Base, rest: &str) -> Option<String> {
             Some(format!("{}으", push(head, last.with_final_jamo(Some('ㄹ'))?)?))
         }
         (Class::S, Some('ㅅ')) => Some(format!("{}으", drop_final(text)?)),
-        (Class::H, Some('ㅎ')) => drop_final(text),
+        (Class::H | Class::HShort, Some('ㅎ')) => drop_final(text),
         (_, Some('ㄹ')) => match first_sound(rest) {
             Some('ㄹ') => drop_final(text),
             Some('ㄴ' | 'ㅂ' | 'ㅅ') => drop_final(text),
@@ -290,10 +294,18 @@ pub fn attach(base: &Base, template: &str) -> Option<String> {
             }
         }
         _ => {
-            let drops = ends_in_rieul(text)
+            let rieul_drops = ends_in_rieul(text)
                 && !base.after_prefinal
                 && matches!(first_sound(template), Some('ㄴ' | 'ㅂ' | 'ㅅ'));
-            let stem = if drops { drop_final(text)? } else { text.to_owned() };
+            let hieut_drops = base.class == Class::HShort
+                && !base.after_prefinal
+                && split_last(text).is_some_and(|(_, s)| s.final_jamo() == Some('ㅎ'))
+                && first_sound(template) == Some('ㄴ');
+            let stem = if rieul_drops || hieut_drops {
+                drop_final(text)?
+            } else {
+                text.to_owned()
+            };
             join(&stem, template)
         }
     }
@@ -377,6 +389,13 @@ mod tests {
         assert_eq!(inf("덥", B), "더워");
         assert_eq!(inf("그렇", H), "그래");
         assert_eq!(inf("불", Regular), "불어");
+        // ㅎ dropped before ㄴ, as people write it, only where it was read so.
+        assert_eq!(at("빨갛", HShort, "네"), "빨가네");
+        assert_eq!(at("그렇", HShort, "니"), "그러니");
+        assert_eq!(at("어떻", HShort, "나요"), "어떠나요");
+        assert_eq!(at("빨갛", H, "네"), "빨갛네");
+        assert_eq!(at("빨갛", HShort, "지"), "빨갛지");
+        assert_eq!(past_of("빨갛", HShort), "빨갰");
     }
 
     #[test]

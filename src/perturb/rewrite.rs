@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::analyser::{Analyser, Worker};
-use super::predicate::{Predicate, Rewrite};
+use super::predicate::{Lexicon, Predicate, Rewrite};
 use super::rules::{self, TenseNegationRules};
 use super::PerturbError;
 
@@ -56,15 +56,7 @@ impl Rewriter {
     /// which strings are stems.
     pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
         let tokens = worker.analyse(text);
-        // A stem is what the analyser reads as one before -다, -고 or -지
-        // (주다 alone reads as a noun).
-        let mut is_stem = |s: &str| {
-            ["다", "고", "지"].iter().any(|ending| {
-                let t = worker.analyse(&format!("{s}{ending}"));
-                t.len() == 2 && t[0].surface == s && matches!(t[0].tag.as_str(), "VV" | "VA" | "VX")
-            })
-        };
-        self.rules.readings(text, &tokens, &mut is_stem)
+        self.rules.readings(text, &tokens, &mut Dictionary(worker))
     }
 
     /// A statement moved into the 해체/해요체 present can read as a request
@@ -109,5 +101,32 @@ impl Rewriter {
                 .into_iter()
                 .collect(),
         }
+    }
+}
+
+/// The analyser as a [`Lexicon`]: it is asked about made-up words.
+struct Dictionary<'w, 'a>(&'w mut Worker<'a>);
+
+impl Lexicon for Dictionary<'_, '_> {
+    /// A stem is what the analyser reads as one before -다, -고 or -지 (주다
+    /// alone reads as a noun).
+    fn is_stem(&mut self, s: &str) -> bool {
+        ["다", "고", "지"].iter().any(|ending| {
+            let t = self.0.analyse(&format!("{s}{ending}"));
+            t.len() == 2 && t[0].surface == s && matches!(t[0].tag.as_str(), "VV" | "VA" | "VX")
+        })
+    }
+
+    fn is_adjective(&mut self, s: &str) -> bool {
+        let t = self.0.analyse(&format!("{s}다"));
+        t.len() == 2 && t[0].surface == s && t[0].tag == "VA"
+    }
+
+    /// The analyser reads `noun + 하다` as that noun, then the adjective 하다.
+    fn ha_adjective(&mut self, noun: &str) -> bool {
+        let t = self.0.analyse(&format!("{noun}하다"));
+        matches!(t.as_slice(), [n, ha, ..] if n.surface == noun
+            && matches!(n.tag.as_str(), "NNG" | "XR")
+            && ha.morphemes.first().is_some_and(|(m, tag)| m == "하" && tag == "XSA"))
     }
 }

@@ -64,6 +64,8 @@ pub struct TenseNegationRules {
     pub vowel_stems: Vec<String>,
     pub leave_alone: Vec<String>,
     pub honorific_lexical: Vec<String>,
+    pub honorific_stems: Vec<String>,
+    pub h_like: Vec<String>,
     pub negation_never_after_question_words: Vec<String>,
     pub question_endings: Vec<String>,
     pub wish_stems: Vec<String>,
@@ -100,6 +102,7 @@ pub struct ImperativeRules {
     pub subjects: Vec<String>,
     pub subject_blockers: Vec<String>,
     pub never: Vec<String>,
+    pub exclaimed_objects: Vec<String>,
 }
 
 /// The copula 이다 and its negation.

@@ -91,6 +91,10 @@ impl TenseNegationRules {
                     e.prohibit.as_ref()?;
                     q.negation = Negation::Prohibit;
                     "prohibit-add"
+                } else if p.lexical_hon {
+                    // 안 계세요, 안 주무셨어요: the honorific verb stays one word.
+                    q.negation = Negation::Short(neg.short.clone());
+                    "short-add"
                 } else if p.tag == "VX"
                     || neg.long_only.contains(&p.stem)
                     // The analyser splits some compounds (끝 + 나다, 짜증 + 나다).

@@ -11,6 +11,8 @@ mod change;
 mod read;
 mod write;
 
+pub use read::Lexicon;
+
 use super::conjugate::Class;
 use super::rules::TenseNegationRules;
 
@@ -99,6 +101,15 @@ pub struct Predicate {
     /// A short negation (안, 못) stands as a word somewhere before the
     /// predicate (안 보고 있어): adding one would negate twice.
     pub negated_before: bool,
+    /// Text kept between a short negation and the conjugated word (안 보고
+    /// 있어: "보고 "; 안 피곤해: "피곤").
+    pub between: String,
+    /// 아니다 written right after its noun without 이/가 (내 가방 아니야).
+    pub bare: bool,
+    /// An honorific verb that is a word of its own (계시다, 주무시다, 드시다):
+    /// `stem` is the part before 시 and `hon` is always set, so that every
+    /// form keeps it whole (주무세요, never *주무시세요).
+    pub lexical_hon: bool,
 }
 
 /// A rewritten reply and the rule that made it.

@@ -104,6 +104,9 @@ impl TenseNegationRules {
             return None;
         }
         let word = self.copular("아니", e.neg_copula.as_deref(), p.tense, e)?;
+        if p.bare {
+            return Some(format!(" {word}"));
+        }
         let particle = if p.noun_consonant { "이" } else { "가" };
         Some(format!("{particle} {word}"))
     }
@@ -116,21 +119,34 @@ impl TenseNegationRules {
             Pos::NegCopula => return self.neg_copula(p, e),
             _ => {}
         }
+        // 주무시지, not *주무지: a lexical honorific keeps its 시 before 지.
+        let ji_base = || -> Option<Base> {
+            let plain = Base::stem(&p.stem, p.class);
+            if p.lexical_hon {
+                Some(Base::stem(&attach(&plain, "U시")?, Class::Regular))
+            } else {
+                Some(plain)
+            }
+        };
         match &p.negation {
-            Negation::None => self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e),
+            Negation::None => Some(format!(
+                "{}{}",
+                p.between,
+                self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e)?
+            )),
             Negation::Short(adverb) => {
                 let word = self.verbal(&p.stem, p.class, p.pos, p.hon, p.tense, e)?;
                 let lead = if p.space_before { "" } else { " " };
-                Some(format!("{lead}{adverb} {word}"))
+                Some(format!("{lead}{adverb} {}{word}", p.between))
             }
             Negation::Long(aux) => {
-                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
+                let ji = attach(&ji_base()?, "지")?;
                 let aux_class = self.class_of(aux, p.pos);
                 let word = self.verbal(aux, aux_class, p.pos, p.hon, p.tense, e)?;
                 Some(format!("{ji} {word}"))
             }
             Negation::Prohibit => {
-                let ji = attach(&Base::stem(&p.stem, p.class), "지")?;
+                let ji = attach(&ji_base()?, "지")?;
                 Some(format!("{ji} {}", e.prohibit.as_deref()?))
             }
         }

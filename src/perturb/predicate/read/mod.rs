@@ -96,10 +96,9 @@ impl TenseNegationRules {
     /// Every reading of the reply's final predicate that writes back to the
     /// original text. Empty when there is no predicate or nothing round-trips.
     ///
-    /// `is_stem` answers whether a string is a verb or adjective stem (the
-    /// analyser reads `stem + 다` as that stem); it settles readings that
-    /// differ only in the stem (실었어: 싣다, not *실다).
-    pub fn readings(&self, text: &str, tokens: &[Token], is_stem: &mut dyn FnMut(&str) -> bool) -> Vec<Predicate> {
+    /// `lex` answers what the dictionary knows (see [`Lexicon`]); it settles
+    /// readings that differ only in the stem (실었어: 싣다, not *실다).
+    pub fn readings(&self, text: &str, tokens: &[Token], lex: &mut dyn Lexicon) -> Vec<Predicate> {
         let mut n = tokens.len();
         while n > 0 && self.is_decoration(&tokens[n - 1]) {
             n -= 1;
@@ -124,21 +123,48 @@ impl TenseNegationRules {
         let w = words.len() - 1;
         let last = words[w].clone();
         // 잖아 is 지 + 않 + 아 to the analyser; it is an ending here.
-        let ms: Vec<Morph> = morphs(tokens, last.clone())
-            .into_iter()
-            .filter(|m| {
-                !(tokens[m.token].surface.contains('잖')
-                    && ((m.text == "지" && m.tag == "EC") || (m.text == "않" && m.tag == "VX")))
-            })
-            .collect();
+        // mecab-ko-dic's 었잖/겠잖 tokens list only 지 + 않, losing the pre-final
+        // ending the surface shows: it is put back.
+        let mut ms: Vec<Morph> = Vec::new();
+        for m in morphs(tokens, last.clone()) {
+            let surface = &tokens[m.token].surface;
+            let jan = surface.contains('잖');
+            if jan && m.text == "지" && m.tag == "EC" {
+                let listed = tokens[m.token].morphemes.iter().any(|(_, tag)| tag == "EP");
+                if let Some(ep) = prefinal_before_jan(surface).filter(|_| !listed) {
+                    ms.push(Morph {
+                        text: ep.to_owned(),
+                        tag: "EP".to_owned(),
+                        first: false,
+                        ..m
+                    });
+                }
+                continue;
+            }
+            if !(jan && m.text == "않" && m.tag == "VX") {
+                ms.push(m);
+            }
+        }
 
-        let shapes = self.shapes(&ctx, &ms, is_stem);
+        let shapes = self.shapes(&ctx, &ms, lex);
         let mut out = Vec::new();
         for shape in shapes {
-            self.round_trip(text, tokens, end, &shape, is_stem, &mut out);
+            self.round_trip(text, tokens, end, &shape, lex, &mut out);
         }
         out
     }
+}
+
+/// What the analyser's dictionary says about strings the tokens do not show.
+pub trait Lexicon {
+    /// Whether `s` is a verb or adjective stem (the analyser reads `s + 다` as
+    /// that stem).
+    fn is_stem(&mut self, s: &str) -> bool;
+    /// Whether `s` is an adjective stem (the analyser reads `s + 다` as one).
+    fn is_adjective(&mut self, s: &str) -> bool;
+    /// Whether `noun + 하다` is an adjective (행복하다, 피곤하다), not a verb
+    /// (공부하다).
+    fn ha_adjective(&mut self, noun: &str) -> bool;
 }
 
 /// The reply being read: its text, tokens and words (token ranges).
@@ -169,6 +195,12 @@ pub(super) struct Shape {
     pub(super) noun_before_short: bool,
     pub(super) before_tag: String,
     pub(super) before_text: String,
+    /// Text kept between a short negation and the span's own words: the verb
+    /// before an auxiliary (안 [보고 ]있어), the noun of a 하다 word (안 [피곤]해).
+    pub(super) between: String,
+    /// 아니다 right after its noun, without 이/가 (내 가방 아니야): the span
+    /// starts at the space before it.
+    pub(super) bare: bool,
 }
 
 impl Shape {
@@ -185,6 +217,8 @@ impl Shape {
             noun_before_short: false,
             before_tag: String::new(),
             before_text: String::new(),
+            between: String::new(),
+            bare: false,
         }
     }
 }
@@ -263,4 +297,14 @@ pub(super) fn ending_can_end_with(e: &Ending, c: char) -> bool {
         || e.copula.as_ref().is_some_and(|[a, b]| ends(a) || ends(b))
         || e.neg_copula.as_deref().is_some_and(ends)
         || e.geo.iter().any(|g| ends(g))
+}
+
+/// The pre-final ending written right before 잖 in a token (었잖, 갔잖, 겠잖),
+/// or `None`.
+fn prefinal_before_jan(surface: &str) -> Option<&'static str> {
+    let before = surface.split('잖').next()?.chars().last()?;
+    if before == '겠' {
+        return Some("겠");
+    }
+    (hangul::final_of(before) == Some('ㅆ')).then_some("었")
 }

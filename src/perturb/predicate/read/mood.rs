@@ -43,6 +43,15 @@ impl TenseNegationRules {
             && !self.listener_named(before);
         // 해체/해요체 verbs with an imperative cue are imperatives.
         let speaker_subject = has_word(before, &self.imperative.first_person_subjects);
+        let clause = &tokens_before[clause_start..];
+        let exclaimed_command = found.first().is_some_and(|p| text[p.end..].starts_with('!'))
+            && !clause.iter().any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKS"))
+            && (clause.iter().any(|t| t.morphemes.iter().any(|(_, tag)| tag == "JKO"))
+                || self
+                    .imperative
+                    .exclaimed_objects
+                    .iter()
+                    .any(|o| before.trim_end().ends_with(o.as_str()) && last_word_end(before, o, true).is_some()));
         let cue = !question
             && !someone_else
             && !speaker_subject
@@ -72,6 +81,7 @@ impl TenseNegationRules {
                     })
                 })
                 || self.second_person_imperative(before)
+                || exclaimed_command
                 || (shape.tag == "VX" && self.imperative.auxiliaries.contains(&shape.stem))
                 || {
                     // The stem with what precedes it in the text (조심 + 하, 잘 + 자).

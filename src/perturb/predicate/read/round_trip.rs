@@ -3,7 +3,7 @@
 //! bytes exactly survive; among them, the dictionary and cue words settle
 //! the stem.
 
-use super::{ending_can_end_with, has_word, with_final, Shape};
+use super::{ending_can_end_with, has_word, with_final, Lexicon, Shape};
 use crate::hangul;
 use crate::perturb::analyser::Token;
 use crate::perturb::conjugate::Class;
@@ -17,21 +17,47 @@ impl TenseNegationRules {
         tokens: &[Token],
         end: usize,
         shape: &Shape,
-        is_stem: &mut dyn FnMut(&str) -> bool,
+        lex: &mut dyn Lexicon,
         out: &mut Vec<Predicate>,
     ) {
-        // 잖 is 지 + 않 contracted, never part of a stem: a reading of 뽑잖아 as
-        // the stem 뽑잖 would shift it to *뽑잖았어 (the -잖아 ending gives 뽑았잖아).
-        if shape.stem.contains('잖') {
+        // 잖 is 지 + 않 contracted, never part of a stem: 뽑잖아, which the
+        // analyser reads as the stem 뽑잖, is 뽑다 + -잖아 (→ 뽑았잖아, not
+        // *뽑잖았어).
+        let jan_stem = shape.stem.strip_suffix('잖').filter(|s| !s.is_empty());
+        if shape.stem.contains('잖') && jan_stem.is_none_or(|s| s.contains('잖')) {
             return;
         }
-        let start = tokens[shape.start_token].start;
+        let shape = &match jan_stem {
+            Some(s) => Shape {
+                stem: s.to_owned(),
+                ..shape.clone()
+            },
+            None => shape.clone(),
+        };
+        let mut start = tokens[shape.start_token].start;
+        if shape.bare {
+            // The space between the noun and 아니다 belongs to the span: removing
+            // the negation joins them (내 가방 아니야 → 내 가방이야).
+            match text[..start].strip_suffix(' ') {
+                Some(before) if !before.is_empty() => start = before.len(),
+                _ => return,
+            }
+        }
         let original = &text[start..end];
         let question = text[end..].contains('?');
         let Some(last_char) = original.chars().last() else {
             return;
         };
-        if !shape.stem.ends_with('시')
+        // An honorific verb of its own (계시다) is read as its part before 시
+        // with the honorific always on: every form then keeps it whole.
+        let lexical_hon = self.honorific_stems.contains(&shape.stem);
+        let stem = if lexical_hon {
+            shape.stem.strip_suffix('시').unwrap_or(&shape.stem).to_owned()
+        } else {
+            shape.stem.clone()
+        };
+        if !lexical_hon
+            && !shape.stem.ends_with('시')
             && original
                 .split(' ')
                 .any(|w| self.honorific_lexical.iter().any(|h| w.starts_with(h.as_str())))
@@ -76,21 +102,24 @@ impl TenseNegationRules {
         };
         // The final of the stem's last syllable (Some(None): none), for the
         // restorations below; auxiliaries are few and known: never restored.
-        let last_final = shape
-            .stem
+        let last_final = stem
             .chars()
             .last()
             .and_then(hangul::Syllable::from_char)
             .map(|s| s.final_jamo());
-        let restorable = shape.tag != "VX";
+        let restorable = shape.tag != "VX" && !lexical_hon;
         let mut restored: Option<String> = None;
+        let mut b_adjective: Option<String> = None;
+        // The class follows what the analyser says the stem is (즐겁다 is a ㅂ
+        // adjective even where it takes a verb's ending: 즐겁나요).
+        let class_pos = pos;
         for pos in std::iter::once(pos).chain(alternative) {
             if !found.is_empty() {
                 break;
             }
-            let mut lemmas = vec![shape.stem.clone()];
+            let mut lemmas = vec![stem.clone()];
             restored = if restorable && last_final == Some(None) {
-                with_final(&shape.stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r))
+                with_final(&stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r))
             } else {
                 None
             };
@@ -101,15 +130,57 @@ impl TenseNegationRules {
             // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
             for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {
                 if restorable && last_final == Some(from) {
-                    if let Some(alt) = with_final(&shape.stem, to) {
+                    if let Some(alt) = with_final(&stem, to) {
                         if self.class_of(&alt, pos) == class {
                             lemmas.push(alt);
                         }
                     }
                 }
             }
+            // An ㅎ adjective whose ㅎ dropped before ㄴ (빨가네, 그러니): 빨갛다. The
+            // analyser gives 빨가 or 그러 (그러다, which conjugates as 그렇다 does).
+            if restorable && last_final == Some(None) {
+                if let Some(alt) = with_final(&stem, Some('ㅎ')) {
+                    if self.class_of(&alt, Pos::Adjective) == Class::H && lex.is_stem(&alt) {
+                        lemmas.push(alt);
+                    }
+                }
+            }
+            // A ㅂ adjective's 우 read as a stem of its own (매웠네: 매우 + 었, in
+            // fact 맵다).
+            if restorable && last_final == Some(None) && stem.ends_with('우') && stem.chars().count() >= 2 {
+                let head = &stem[..stem.len() - '우'.len_utf8()];
+                if let Some(alt) = with_final(head, Some('ㅂ')) {
+                    if self.class_of(&alt, Pos::Adjective) == Class::B && lex.is_adjective(&alt) {
+                        b_adjective = Some(alt.clone());
+                        lemmas.push(alt);
+                    }
+                }
+            }
+            // 치러요: 치르다 (a regular 르 stem), which the analyser gives as 치러.
+            if restorable && (stem.ends_with('러') || stem.ends_with('라')) {
+                let alt = format!("{}르", &stem[..stem.len() - '러'.len_utf8()]);
+                if self
+                    .class
+                    .iter()
+                    .any(|c| c.class == Class::Reu && c.regular.contains(&alt))
+                {
+                    lemmas = vec![alt];
+                }
+            }
             for lemma in &lemmas {
-                let lexicon = self.class_of(lemma, pos);
+                // A ㅂ adjective restored from a 우 stem is an adjective (매웠구나:
+                // 맵구나, not *맵는구나).
+                let pos = if b_adjective.as_ref() == Some(lemma) {
+                    Pos::Adjective
+                } else {
+                    pos
+                };
+                let lexicon = if hangul_final(lemma) == Some('ㅎ') && hangul_final(&stem) != Some('ㅎ') {
+                    Class::HShort
+                } else {
+                    self.class_of(lemma, class_pos)
+                };
                 let classes: Vec<Class> = std::iter::once(lexicon)
                     .chain(
                         [
@@ -127,7 +198,9 @@ impl TenseNegationRules {
                     .collect();
                 for (ci, class) in classes.into_iter().enumerate() {
                     let before = found.len();
-                    let hons: &[bool] = if shape.negation == Negation::Prohibit {
+                    let hons: &[bool] = if lexical_hon {
+                        &[true]
+                    } else if shape.negation == Negation::Prohibit {
                         &[false]
                     } else if hon_parsed {
                         &[true, false]
@@ -136,7 +209,10 @@ impl TenseNegationRules {
                     };
                     for &hon in hons {
                         for full in [false, true] {
-                            if full && pos != Pos::Copula {
+                            // 의사일 거야 does not show whether 이다 is written in
+                            // full after the vowel: the contracted past (의사였어) is
+                            // the one written.
+                            if full && (pos != Pos::Copula || matches!(shape.tense, Some(Tense::FutureGeo { .. }))) {
                                 continue;
                             }
                             for (i, e) in self.ending.iter().enumerate() {
@@ -177,6 +253,9 @@ impl TenseNegationRules {
                                         wh_question: wh_word_before
                                             && (question || self.question_endings.contains(&self.ending[i].id)),
                                         negated_before,
+                                        between: shape.between.clone(),
+                                        bare: shape.bare,
+                                        lexical_hon,
                                     };
                                     if self.render(&p).as_deref() == Some(original) {
                                         found.push(p);
@@ -193,13 +272,35 @@ impl TenseNegationRules {
                 }
             }
         }
-        self.settle_stems(before, is_stem, &mut found);
+        // 떡볶이가 매웠네: the ㅂ adjective (맵다), not the transitive verb the
+        // analyser also knows (매우다), when the clause has a subject and no
+        // object. Without a subject both stay (이거 치워!: 치우다, not *칩다),
+        // and disagreeing, give no output.
+        if let Some(b) = &b_adjective {
+            let has = |wanted: &str| {
+                tokens
+                    .iter()
+                    .filter(|t| t.end <= start)
+                    .any(|t| t.morphemes.iter().any(|(_, tag)| tag == wanted))
+            };
+            if has("JKS") && !has("JKO") && found.iter().any(|p| &p.stem == b) {
+                found.retain(|p| &p.stem == b);
+            }
+        }
+        self.settle_stems(before, lex, &mut found);
         // A ㄹ stem written without its ㄹ: believe the ㄹ unless the short
         // form is a common stem itself (사네: 사다 or 살다).
         if let Some(r) = &restored {
-            if found.iter().any(|p| &p.stem == r) && !self.vowel_stems.contains(&shape.stem) {
+            if found.iter().any(|p| &p.stem == r) && !self.vowel_stems.contains(&stem) {
                 found.retain(|p| &p.stem == r);
             }
+        }
+        // An adjective whose ㅎ dropped (빨가네: the analyser's 빨가) is the ㅎ
+        // adjective; so are the verbs that conjugate as one (그러니).
+        if (self.h_like.contains(&stem) || shape.tag == "VA") && found.iter().any(|p| p.class == Class::HShort) {
+            found.retain(|p| p.class == Class::HShort);
+        } else if self.h_like.contains(&stem) && found.iter().any(|p| p.stem != stem) {
+            found.retain(|p| p.stem != stem);
         }
         self.settle_mood(text, tokens, start, question, shape, &mut found);
         out.extend(found);
@@ -247,12 +348,12 @@ impl TenseNegationRules {
 
     /// Readings that differ in the stem: keep those the dictionary knows, then
     /// the one a cue word before the predicate names.
-    fn settle_stems(&self, before: &str, is_stem: &mut dyn FnMut(&str) -> bool, found: &mut Vec<Predicate>) {
+    fn settle_stems(&self, before: &str, lex: &mut dyn Lexicon, found: &mut Vec<Predicate>) {
         let mut stems: Vec<&str> = found.iter().map(|p| p.stem.as_str()).collect();
         stems.sort_unstable();
         stems.dedup();
         if stems.len() > 1 {
-            let known: Vec<String> = stems.iter().filter(|s| is_stem(s)).map(|s| s.to_string()).collect();
+            let known: Vec<String> = stems.iter().filter(|s| lex.is_stem(s)).map(|s| s.to_string()).collect();
             if !known.is_empty() {
                 found.retain(|p| known.contains(&p.stem));
             }
@@ -287,4 +388,8 @@ struct CuesBefore {
     word_before: String,
     /// A short negation (안, 못) as a word of its own before the predicate.
     negated_before: bool,
+}
+
+fn hangul_final(stem: &str) -> Option<char> {
+    stem.chars().last().and_then(hangul::final_of)
 }
