@@ -274,9 +274,8 @@ impl TenseNegationRules {
             }
         }
         if w > 0 && m.token == word_start && s.negation == Negation::None {
-            let pms = morphs(ctx.tokens, ctx.words[w - 1].clone());
-            if pms.len() == 1 && pms[0].tag == "MAG" && self.negation.short_remove.contains(&pms[0].text) {
-                s.negation = Negation::Short(pms[0].text.clone());
+            if let Some(adverb) = short_word(w - 1) {
+                s.negation = Negation::Short(adverb);
                 s.start_token = ctx.words[w - 1].start;
                 s.noun_before_short = s.stem == "하"
                     && w >= 2
