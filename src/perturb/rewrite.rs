@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::analyser::{Analyser, Worker};
+use super::analyser::{Analyser, Token, Worker};
 use super::predicate::{Lexicon, Predicate, Rewrite};
 use super::rules::{self, TenseNegationRules};
 use super::PerturbError;
@@ -56,7 +56,29 @@ impl Rewriter {
     /// which strings are stems.
     pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
         let tokens = worker.analyse(text);
-        self.rules.readings(text, &tokens, &mut Dictionary(worker))
+        let found = self.rules.readings(text, &tokens, &mut Dictionary(worker));
+        if !found.is_empty() {
+            return found;
+        }
+        // The analyser sometimes lets the words before the predicate pull it
+        // apart (노래 들을 거야: 노래 + 들/XSN + 을/JKO; 감기 다 나았어: 다/VCP +
+        // 나/VX; 언제 가나요: 언제 + 가/JKS + 나/NP). The last two words (one in
+        // a two-word reply) analysed on their own read as they are written; the
+        // round trip still decides.
+        let Some(tail) = last_words_start(text, 2) else {
+            return found;
+        };
+        let mut retried: Vec<Token> = tokens.into_iter().filter(|t| t.end <= tail).collect();
+        let before = retried.len();
+        retried.extend(worker.analyse(&text[tail..]).into_iter().map(|mut t| {
+            t.start += tail;
+            t.end += tail;
+            t
+        }));
+        if retried.len() == before {
+            return found;
+        }
+        self.rules.readings(text, &retried, &mut Dictionary(worker))
     }
 
     /// A statement moved into the 해체/해요체 present can read as a request
@@ -129,4 +151,18 @@ impl Lexicon for Dictionary<'_, '_> {
             && matches!(n.tag.as_str(), "NNG" | "XR")
             && ha.morphemes.first().is_some_and(|(m, tag)| m == "하" && tag == "XSA"))
     }
+}
+
+/// Where the last `n` whitespace-separated words of `text` start (fewer when
+/// the text is short), leaving at least one word before them; `None` for a
+/// one-word text, which has nothing to analyse apart.
+fn last_words_start(text: &str, n: usize) -> Option<usize> {
+    let trimmed = text.trim_end();
+    let starts: Vec<usize> = trimmed
+        .char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && (i == 0 || trimmed[..i].ends_with(char::is_whitespace)))
+        .map(|(i, _)| i)
+        .collect();
+    let n = n.min(starts.len().checked_sub(1)?);
+    (n > 0).then(|| starts[starts.len() - n])
 }
