@@ -66,6 +66,8 @@ pub struct TenseNegationRules {
     pub honorific_lexical: Vec<String>,
     pub honorific_stems: Vec<String>,
     pub h_like: Vec<String>,
+    pub verb_and_adjective: Vec<String>,
+    pub final_verb_words: std::collections::BTreeMap<String, String>,
     pub negation_never_after_question_words: Vec<String>,
     pub question_endings: Vec<String>,
     pub wish_stems: Vec<String>,

@@ -14,6 +14,12 @@ impl TenseNegationRules {
         if self.wish_stems.contains(&p.stem) && p.word_before.ends_with('면') {
             return None;
         }
+        if to == "present"
+            && self.verb_and_adjective.contains(&p.stem)
+            && e.adjective.as_deref().is_some_and(|a| a != e.verb)
+        {
+            return None;
+        }
         let tense = match to {
             "past" => Tense::Past,
             "present" => Tense::Present,

@@ -4,6 +4,7 @@
 
 use super::{ep_morphs, morphs, stem_tag, Ctx, Lexicon, Morph, Shape};
 use crate::hangul;
+use crate::perturb::conjugate::{infinitive, Base};
 use crate::perturb::predicate::{Negation, Tense};
 use crate::perturb::rules::TenseNegationRules;
 
@@ -148,12 +149,16 @@ impl TenseNegationRules {
                     }
                 }
             }
-        } else if w > 0
-            && matches!(last_text, "와" | "와요")
-            && ms.iter().all(|m| m.tag.starts_with('J') || m.text == "요")
-        {
-            // 택배 내일 와: the analyser's particle 와 ("and") ending a reply is 오다.
-            shapes.push(Shape::new(last.start, "오", "VV", Vec::new()));
+        } else if let (true, Some(stem)) = (
+            w > 0
+                && ms
+                    .iter()
+                    .all(|m| m.tag.starts_with('J') || m.tag.starts_with('N') || m.text == "요"),
+            self.final_verb_words.get(last_text),
+        ) {
+            // 택배 내일 와, 이사 가요: the analyser's particle 와 ("and") or noun
+            // 가요 ("pop song") ending a reply is the verb.
+            shapes.push(Shape::new(last.start, stem.clone(), "VV", Vec::new()));
         } else if w > 0 && self.ending.iter().any(|e| e.geo.iter().any(|g| g == last_text)) {
             // 길 거다: the ㄹ of the future merged into an ㄹ stem, which the
             // analyser then reads as the bare stem (길/VA + 거다).
@@ -200,6 +205,9 @@ impl TenseNegationRules {
             s.tense = tense;
             return Some(s);
         }
+        if !m.first && m.tag == "VX" && m.text == "지" {
+            return self.eojida_shape(ctx, w, ms, si, tense);
+        }
         if !m.first || matches!(m.tag.as_str(), "VCP" | "VCN") {
             return None;
         }
@@ -234,7 +242,15 @@ impl TenseNegationRules {
         if m.token > word_start && !matches!(m.tag.as_str(), "XSV" | "XSA" | "VX") && !noun_before {
             return None;
         }
+        // A word that is only a particle to the analyser (나 거기 가 봤어: 가/JKS)
+        // is a verb's infinitive it misread: the verbs form one predicate.
+        let particle_word = si == 0
+            && w > 0
+            && morphs(ctx.tokens, ctx.words[w - 1].clone())
+                .iter()
+                .all(|b| b.tag.starts_with('J'));
         let (before_tag, before_text) = match before {
+            Some(b) if particle_word => ("EC".to_owned(), b.text),
             Some(_) if tag == "XSA" && m.token > word_start => ("NNG".to_owned(), word_head.to_owned()),
             Some(b) => (b.tag, b.text),
             None => Default::default(),
@@ -286,6 +302,38 @@ impl TenseNegationRules {
             }
         }
         Some(s)
+    }
+
+    /// -어지다 inside one token (쌀쌀해졌네요: 하 + 아 + 지 + 었, 추워졌어): the
+    /// stem is the infinitive with 지 (해지, 추워지), a verb that takes only
+    /// the long negation, as an auxiliary does.
+    fn eojida_shape(&self, ctx: &Ctx<'_>, w: usize, ms: &[Morph], si: usize, tense: Option<Tense>) -> Option<Shape> {
+        let [stem, ec] = ms.get(si.checked_sub(2)?..si)? else {
+            return None;
+        };
+        let joined = stem.first
+            && stem.token == ms[si].token
+            && ec.tag == "EC"
+            && matches!(ec.text.as_str(), "아" | "어" | "여")
+            && matches!(stem.tag.as_str(), "VV" | "VA" | "XSV" | "XSA");
+        if !joined {
+            return None;
+        }
+        let word_start = ctx.words[w].start;
+        let before = si.checked_sub(3).map(|k| &ms[k]);
+        let glued = stem.token > word_start;
+        if glued && !before.is_some_and(|b| matches!(b.tag.as_str(), "NNG" | "XR")) {
+            return None;
+        }
+        let pos = self.pos_of(&stem.text, &stem.tag)?;
+        let base = Base::stem(&stem.text, self.class_of(&stem.text, pos));
+        let verb = format!("{}지", infinitive(&base)?);
+        Some(Shape {
+            tense,
+            before_tag: before.map(|b| b.tag.clone()).unwrap_or_default(),
+            before_text: before.map(|b| b.text.clone()).unwrap_or_default(),
+            ..Shape::new(stem.token, verb, "VX", ep_morphs(&ms[si + 1..]))
+        })
     }
 
     /// The predicate before -(으)ㄹ 거- in word `w` (morphemes `ms`, ending in
