@@ -118,7 +118,9 @@ impl TenseNegationRules {
                 break;
             }
             let mut lemmas = vec![stem.clone()];
-            restored = if restorable && last_final == Some(None) {
+            // Not after a noun glued to the stem (끝납니다: 끝나다, not 끝 + 날다).
+            let glued_noun = !space_before && matches!(shape.before_tag.as_str(), "NNG" | "XR");
+            restored = if restorable && last_final == Some(None) && !glued_noun {
                 with_final(&stem, Some('ㄹ')).filter(|r| self.rieul_stems.contains(r))
             } else {
                 None
@@ -148,8 +150,13 @@ impl TenseNegationRules {
             }
             // A ㅂ adjective's 우 read as a stem of its own (매웠네: 매우 + 었, in
             // fact 맵다).
-            if restorable && last_final == Some(None) && stem.ends_with('우') && stem.chars().count() >= 2 {
-                let head = &stem[..stem.len() - '우'.len_utf8()];
+            // The analyser may also give the infinitive itself (가까워요: 가까워 + 요).
+            let b_tail = ['우', '워', '와'].into_iter().find(|c| stem.ends_with(*c));
+            if let (true, Some(tail)) = (
+                restorable && last_final == Some(None) && stem.chars().count() >= 2,
+                b_tail,
+            ) {
+                let head = &stem[..stem.len() - tail.len_utf8()];
                 if let Some(alt) = with_final(head, Some('ㅂ')) {
                     if self.class_of(&alt, Pos::Adjective) == Class::B && lex.is_adjective(&alt) {
                         b_adjective = Some(alt.clone());
