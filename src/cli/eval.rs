@@ -12,10 +12,10 @@ use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL,
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
-use crate::scorer::{Baseline, Scorer};
+use crate::scorer::{Baseline, Scorer, ScoresFile};
 
 /// Candidates per case: a positive and at least one negative.
-fn candidate_count(s: &str) -> Result<usize, String> {
+pub(super) fn candidate_count(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 2 => Ok(n),
         Ok(_) => Err("must be at least 2 (a positive and a negative)".into()),
@@ -37,17 +37,39 @@ enum DtypeArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SplitArg {
+pub(super) enum SplitArg {
     Adversarial,
     Clean,
     Both,
 }
 
+impl SplitArg {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            SplitArg::Adversarial => "adversarial",
+            SplitArg::Clean => "clean",
+            SplitArg::Both => "both",
+        }
+    }
+
+    pub(super) fn splits(self) -> Vec<Split> {
+        match self {
+            SplitArg::Adversarial => vec![Split::Adversarial],
+            SplitArg::Clean => vec![Split::Clean],
+            SplitArg::Both => vec![Split::Adversarial, Split::Clean],
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
     /// A response selection model directory (libtorch scorer).
-    #[arg(long, conflicts_with = "scorer")]
+    #[arg(long, conflicts_with_all = ["scorer", "scores"])]
     model: Option<PathBuf>,
+    /// Scores computed elsewhere: `{"id", "score"}` lines for the pairs `rsbench pairs` wrote
+    /// with the same dataset, --split, --candidates and --seed.
+    #[arg(long, conflicts_with = "scorer")]
+    scores: Option<PathBuf>,
     /// A model-free scorer [default: bm25].
     #[arg(long, value_enum)]
     scorer: Option<ScorerKind>,
@@ -96,7 +118,7 @@ pub(crate) struct EvalArgs {
     quiet: bool,
 }
 
-fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
+pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
     match path {
         None => Ok((
             data::sample::load().context("loading the embedded sample set")?,
@@ -110,6 +132,9 @@ fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 }
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+    if let Some(scores) = &args.scores {
+        return Ok(Box::new(ScoresFile::load(scores).context("reading the scores file")?));
+    }
     if let Some(model) = &args.model {
         let device = parse_device(&args.device)?;
         if args.dtype == DtypeArg::Bf16 && !device.is_cuda() {
@@ -169,17 +194,16 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     let (dataset, source) = load_dataset(args.dataset.as_deref())?;
-    let split_name = match args.split {
-        SplitArg::Adversarial => "adversarial",
-        SplitArg::Clean => "clean",
-        SplitArg::Both => "both",
-    };
+    let split_name = args.split.name();
     // The destination is checked and staged before the (long) scoring.
     let target = match &args.out {
         Some(out) => Target::Fixed(out.clone()),
         None => report::default_run_target(
             &dataset.name,
-            &report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
+            &match &args.scores {
+                Some(_) => "scores".to_owned(),
+                None => report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
+            },
             split_name,
             args.seed,
         ),
@@ -188,11 +212,7 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         .with_context(|| describe_target("writing report", &target))?;
     let scorer = make_scorer(&args, &dataset)?;
     let identity = scorer.identity();
-    let splits = match args.split {
-        SplitArg::Adversarial => vec![Split::Adversarial],
-        SplitArg::Clean => vec![Split::Clean],
-        SplitArg::Both => vec![Split::Adversarial, Split::Clean],
-    };
+    let splits = args.split.splits();
     let config = EvalConfig {
         splits,
         split_options: SplitOptions {

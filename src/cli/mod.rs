@@ -9,6 +9,7 @@ mod compare;
 mod datasets;
 mod eval;
 mod info;
+mod pairs;
 mod perturb;
 mod report;
 
@@ -39,6 +40,12 @@ enum Command {
         after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7\n  rsbench eval --model models/multilingual-e5-small-q4 --dataset ../shared/datasets/koradvmrs --dtype bf16"
     )]
     Eval(eval::EvalArgs),
+    /// Write the distinct (context, response) pairs an `eval` would score, with stable ids, for a scorer outside rsbench.
+    #[command(after_help = "Examples:
+  rsbench pairs --dataset ../shared/datasets/koradvmrs --split both --out pairs.jsonl
+  python my_scorer.py < pairs.jsonl > scored.jsonl   # {\"id\": …, \"score\": …} per line
+  rsbench eval --dataset ../shared/datasets/koradvmrs --split both --scores scored.jsonl")]
+    Pairs(pairs::PairsArgs),
     /// Render a run directory's summary again from its files.
     #[command(after_help = "Example:\n  rsbench report reports/sample-bm25-both-seed42 --format markdown")]
     Report(report::ReportArgs),
@@ -151,6 +158,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval::run(args),
+        Command::Pairs(args) => pairs::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Perturb(args) => perturb::run(args).map(|()| Outcome::Done),
         Command::Report(args) => report::run(args).map(|()| Outcome::Done),

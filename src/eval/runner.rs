@@ -111,19 +111,30 @@ pub fn recheck_near_ties(
     })
 }
 
-pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> Result<EvalResult, EvalError> {
-    let built: Vec<(Split, Vec<EvalCase>)> = config
-        .splits
+/// The cases of each split in `splits`, built as an evaluation builds them.
+pub fn build_splits(
+    dataset: &Dataset,
+    splits: &[Split],
+    options: &SplitOptions,
+) -> Result<Vec<(Split, Vec<EvalCase>)>, EvalError> {
+    Ok(splits
         .iter()
-        .map(|&s| build_split(dataset, s, &config.split_options).map(|c| (s, c)))
-        .collect::<Result<_, _>>()?;
+        .map(|&s| build_split(dataset, s, options).map(|c| (s, c)))
+        .collect::<Result<_, _>>()?)
+}
 
+/// Each distinct (context, response) pair of the built splits once, in first
+/// appearance order, and per split, case and candidate the index of its pair.
+pub fn distinct_pairs<'a>(
+    dataset: &'a Dataset,
+    built: &'a [(Split, Vec<EvalCase>)],
+) -> (Vec<Pair<'a>>, Vec<Vec<Vec<usize>>>) {
     // Many cases share a context and many candidates recur (KorAdvMRS: 4,440
-    // adversarial slots, 1,510 distinct pairs), so score each pair once.
+    // adversarial slots, 1,510 distinct pairs), so each pair is scored once.
     let mut index: HashMap<(&[String], &str), usize> = HashMap::new();
     let mut pairs: Vec<Pair<'_>> = Vec::new();
     let mut slots: Vec<Vec<Vec<usize>>> = Vec::new();
-    for (_, cases) in &built {
+    for (_, cases) in built {
         let mut split_slots = Vec::with_capacity(cases.len());
         for case in cases {
             let context = dataset.cases[case.case_index].context.as_slice();
@@ -144,6 +155,12 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         }
         slots.push(split_slots);
     }
+    (pairs, slots)
+}
+
+pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> Result<EvalResult, EvalError> {
+    let built = build_splits(dataset, &config.splits, &config.split_options)?;
+    let (pairs, slots) = distinct_pairs(dataset, &built);
     let scoring = std::time::Instant::now();
     let mut unique_scores = score_checked(scorer, &pairs)?;
     let recheck = match scorer.exact_twin() {

@@ -16,6 +16,7 @@ mod model_parity;
 mod perturb;
 mod perturb_rules;
 mod safety;
+mod scores_file;
 mod snapshots;
 mod splits;
 mod tokenizer_parity;
