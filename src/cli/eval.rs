@@ -12,7 +12,7 @@ use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL,
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
-use crate::scorer::{Baseline, Scorer, ScoresFile};
+use crate::scorer::{Baseline, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer};
 
 /// Candidates per case: a positive and at least one negative.
 pub(super) fn candidate_count(s: &str) -> Result<usize, String> {
@@ -64,8 +64,21 @@ impl SplitArg {
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
     /// A response selection model directory (libtorch scorer).
-    #[arg(long, conflicts_with_all = ["scorer", "scores"])]
+    #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd"])]
     model: Option<PathBuf>,
+    /// A scorer that is another program, e.g. `python my_scorer.py`: one JSON request line per
+    /// batch on its stdin, one answer line on its stdout (docs/scorers.md, "A scorer process").
+    #[arg(long, conflicts_with_all = ["scorer", "scores"])]
+    scorer_cmd: Option<String>,
+    /// With --scorer-cmd: the program's NAME or NAME@VERSION when it sends no handshake line.
+    #[arg(long, requires = "scorer_cmd")]
+    scorer_name: Option<String>,
+    /// With --scorer-cmd: seconds to wait for each answer.
+    #[arg(long, requires = "scorer_cmd", default_value_t = 300.0)]
+    scorer_timeout: f64,
+    /// With --scorer-cmd: pairs per request.
+    #[arg(long, requires = "scorer_cmd", default_value_t = 64, value_parser = positive)]
+    scorer_batch: usize,
     /// Scores computed elsewhere: `{"id", "score"}` lines for the pairs `rsbench pairs` wrote
     /// with the same dataset, --split, --candidates and --seed.
     #[arg(long, conflicts_with = "scorer")]
@@ -132,6 +145,20 @@ pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 }
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+    if let Some(command) = &args.scorer_cmd {
+        if !(args.scorer_timeout.is_finite() && args.scorer_timeout > 0.0) {
+            anyhow::bail!("--scorer-timeout must be a positive number of seconds");
+        }
+        let options = SubprocessOptions {
+            command: command.clone(),
+            name: args.scorer_name.clone(),
+            timeout: std::time::Duration::from_secs_f64(args.scorer_timeout),
+            batch: args.scorer_batch,
+        };
+        return Ok(Box::new(
+            SubprocessScorer::start(options).context("starting the scorer process")?,
+        ));
+    }
     if let Some(scores) = &args.scores {
         return Ok(Box::new(ScoresFile::load(scores).context("reading the scores file")?));
     }
@@ -200,9 +227,11 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         Some(out) => Target::Fixed(out.clone()),
         None => report::default_run_target(
             &dataset.name,
-            &match &args.scores {
-                Some(_) => "scores".to_owned(),
-                None => report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
+            &match (&args.scores, &args.scorer_name, &args.scorer_cmd) {
+                (Some(_), _, _) => "scores".to_owned(),
+                (_, Some(name), _) => name.split('@').next().unwrap_or("process").to_owned(),
+                (_, None, Some(_)) => "process".to_owned(),
+                _ => report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
             },
             split_name,
             args.seed,

@@ -5,12 +5,14 @@ mod lexical;
 pub mod model;
 mod random;
 mod scores_file;
+mod subprocess;
 mod tokenize;
 mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
+pub use subprocess::{SubprocessOptions, SubprocessScorer};
 pub use tokenize::lexical_terms;
 pub use torch_env::{cpu_gemm_gflops, cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime};
 

@@ -16,6 +16,7 @@ mod model_parity;
 mod perturb;
 mod perturb_rules;
 mod safety;
+mod scorer_process;
 mod scores_file;
 mod snapshots;
 mod splits;
