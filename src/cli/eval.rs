@@ -12,7 +12,9 @@ use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL,
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
-use crate::scorer::{Baseline, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer};
+use crate::scorer::{
+    Baseline, RerankApi, RerankOptions, RerankScorer, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer,
+};
 
 /// Candidates per case: a positive and at least one negative.
 pub(super) fn candidate_count(s: &str) -> Result<usize, String> {
@@ -28,6 +30,12 @@ enum ScorerKind {
     Bm25,
     Tfidf,
     Random,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RerankApiArg {
+    V1,
+    Tei,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,20 +72,33 @@ impl SplitArg {
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
     /// A response selection model directory (libtorch scorer).
-    #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd"])]
+    #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd", "scorer_url"])]
     model: Option<PathBuf>,
+    /// A rerank server's base URL, e.g. http://127.0.0.1:8000 (docs/scorers.md, "A rerank server").
+    #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd"])]
+    scorer_url: Option<String>,
+    /// With --scorer-url: `v1` (POST /v1/rerank: vLLM, Infinity, llama.cpp) or `tei` (POST /rerank).
+    #[arg(long, value_enum, requires = "scorer_url", default_value_t = RerankApiArg::V1)]
+    rerank_api: RerankApiArg,
+    /// With --scorer-url: requests in flight at once.
+    #[arg(long, requires = "scorer_url", default_value_t = 4, value_parser = positive)]
+    scorer_concurrency: usize,
+    /// With --scorer-url: attempts per request when the server is busy or unreachable (429, 5xx, dropped).
+    #[arg(long, requires = "scorer_url", default_value_t = 4, value_parser = positive)]
+    scorer_attempts: usize,
     /// A scorer that is another program, e.g. `python my_scorer.py`: one JSON request line per
     /// batch on its stdin, one answer line on its stdout (docs/scorers.md, "A scorer process").
     #[arg(long, conflicts_with_all = ["scorer", "scores"])]
     scorer_cmd: Option<String>,
-    /// With --scorer-cmd: the program's NAME or NAME@VERSION when it sends no handshake line.
-    #[arg(long, requires = "scorer_cmd")]
+    /// With --scorer-cmd: the program's NAME or NAME@VERSION when it sends no handshake line;
+    /// with --scorer-url: the `model` each request names.
+    #[arg(long)]
     scorer_name: Option<String>,
-    /// With --scorer-cmd: seconds to wait for each answer.
-    #[arg(long, requires = "scorer_cmd", default_value_t = 300.0)]
+    /// With --scorer-cmd or --scorer-url: seconds to wait for each answer.
+    #[arg(long, default_value_t = 300.0)]
     scorer_timeout: f64,
-    /// With --scorer-cmd: pairs per request.
-    #[arg(long, requires = "scorer_cmd", default_value_t = 64, value_parser = positive)]
+    /// With --scorer-cmd or --scorer-url: pairs (documents) per request.
+    #[arg(long, default_value_t = 64, value_parser = positive)]
     scorer_batch: usize,
     /// Scores computed elsewhere: `{"id", "score"}` lines for the pairs `rsbench pairs` wrote
     /// with the same dataset, --split, --candidates and --seed.
@@ -145,10 +166,28 @@ pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
 }
 
 fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+    if args.scorer_name.is_some() && args.scorer_cmd.is_none() && args.scorer_url.is_none() {
+        anyhow::bail!("--scorer-name names a --scorer-cmd program or a --scorer-url model");
+    }
+    if !(args.scorer_timeout.is_finite() && args.scorer_timeout > 0.0) {
+        anyhow::bail!("--scorer-timeout must be a positive number of seconds");
+    }
+    if let Some(url) = &args.scorer_url {
+        return Ok(Box::new(RerankScorer::new(RerankOptions {
+            url: url.clone(),
+            api: match args.rerank_api {
+                RerankApiArg::V1 => RerankApi::V1,
+                RerankApiArg::Tei => RerankApi::Tei,
+            },
+            model: args.scorer_name.clone(),
+            batch: args.scorer_batch,
+            concurrency: args.scorer_concurrency,
+            timeout: std::time::Duration::from_secs_f64(args.scorer_timeout),
+            attempts: args.scorer_attempts,
+            backoff: std::time::Duration::from_millis(200),
+        })));
+    }
     if let Some(command) = &args.scorer_cmd {
-        if !(args.scorer_timeout.is_finite() && args.scorer_timeout > 0.0) {
-            anyhow::bail!("--scorer-timeout must be a positive number of seconds");
-        }
         let options = SubprocessOptions {
             command: command.clone(),
             name: args.scorer_name.clone(),
@@ -227,11 +266,15 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         Some(out) => Target::Fixed(out.clone()),
         None => report::default_run_target(
             &dataset.name,
-            &match (&args.scores, &args.scorer_name, &args.scorer_cmd) {
-                (Some(_), _, _) => "scores".to_owned(),
-                (_, Some(name), _) => name.split('@').next().unwrap_or("process").to_owned(),
-                (_, None, Some(_)) => "process".to_owned(),
-                _ => report::scorer_label(args.model.as_deref(), baseline(args.scorer).name()),
+            &if args.scores.is_some() {
+                "scores".to_owned()
+            } else if args.scorer_cmd.is_some() || args.scorer_url.is_some() {
+                let kind = if args.scorer_url.is_some() { "rerank" } else { "process" };
+                // A name may be a path-like model id (BAAI/bge-reranker): its last part.
+                let name = args.scorer_name.as_deref().map(|n| n.split('@').next().unwrap_or(n));
+                name.and_then(|n| n.rsplit('/').next()).unwrap_or(kind).to_owned()
+            } else {
+                report::scorer_label(args.model.as_deref(), baseline(args.scorer).name())
             },
             split_name,
             args.seed,

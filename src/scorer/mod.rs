@@ -4,6 +4,7 @@
 mod lexical;
 pub mod model;
 mod random;
+mod rerank;
 mod scores_file;
 mod subprocess;
 mod tokenize;
@@ -11,6 +12,7 @@ mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
+pub use rerank::{rerank_query, RerankApi, RerankOptions, RerankScorer};
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};
 pub use tokenize::lexical_terms;

@@ -69,3 +69,22 @@ pub fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+/// A server on 127.0.0.1 that hands each request to `answer` until the test
+/// process ends; returns its base URL and a count of the requests.
+pub fn http_server(
+    answer: impl Fn(tiny_http::Request) + Send + 'static,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            answer(request);
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), hits)
+}

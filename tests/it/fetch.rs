@@ -10,25 +10,9 @@ use std::thread;
 use rsbench::data::fetch::{fetch, fetch_with, FetchOptions, FetchOutcome};
 use rsbench::data::manifest;
 
-/// A server on 127.0.0.1 that hands each request to `answer` until the test
-/// process ends; returns its base URL and a count of the requests.
-fn server(answer: impl Fn(tiny_http::Request) + Send + 'static) -> (String, Arc<AtomicUsize>) {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    thread::spawn(move || {
-        for request in server.incoming_requests() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            answer(request);
-        }
-    });
-    (format!("http://127.0.0.1:{port}"), hits)
-}
-
 /// Serves files of `root`.
 fn serve(root: PathBuf) -> (String, Arc<AtomicUsize>) {
-    server(move |request| {
+    common::http_server(move |request| {
         let name = request.url().trim_start_matches('/').to_owned();
         let response = match std::fs::read(root.join(&name)) {
             Ok(bytes) if !name.contains("..") => tiny_http::Response::from_data(bytes),
@@ -179,7 +163,7 @@ impl std::io::Read for Stalling {
 
 #[test]
 fn a_stalled_mirror_times_out_after_one_retry() {
-    let (base, hits) = server(|request| {
+    let (base, hits) = common::http_server(|request| {
         let name = request.url().trim_start_matches('/').to_owned();
         let bytes = std::fs::read(common::koradvmrs_dir().join(&name)).unwrap_or_default();
         let len = bytes.len();

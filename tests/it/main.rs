@@ -15,6 +15,7 @@ mod metrics;
 mod model_parity;
 mod perturb;
 mod perturb_rules;
+mod rerank;
 mod safety;
 mod scorer_process;
 mod scores_file;

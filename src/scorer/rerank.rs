@@ -1,0 +1,310 @@
+//! A scorer behind a rerank server: the API serving stacks share
+//! (`POST /v1/rerank` with `query` and `documents`, answered with `index` and
+//! `relevance_score`: vLLM, Infinity, llama.cpp's server, Cohere) or TEI's
+//! (`POST /rerank` with `query` and `texts`, answered with `index` and
+//! `score`).
+//!
+//! Invariant: each pair's score is the one the server gave its response in
+//! the request that held it (matched by `index`, every index exactly once);
+//! a request is retried only when the server was busy or unreachable (429,
+//! 5xx, a dropped connection, a timeout), with backoff, and the run fails
+//! once the retries are spent.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{Pair, ScoreError, Scorer, ScorerIdentity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RerankApi {
+    /// `/v1/rerank`, `documents`, `relevance_score`.
+    V1,
+    /// TEI's `/rerank`, `texts`, `score`.
+    Tei,
+}
+
+impl RerankApi {
+    pub fn name(self) -> &'static str {
+        match self {
+            RerankApi::V1 => "v1",
+            RerankApi::Tei => "tei",
+        }
+    }
+}
+
+pub struct RerankOptions {
+    /// The server's base URL (`http://127.0.0.1:8000`).
+    pub url: String,
+    pub api: RerankApi,
+    /// The `model` field of each request (vLLM and Infinity need it).
+    pub model: Option<String>,
+    /// Documents per request.
+    pub batch: usize,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Connect, response and read timeout of one request.
+    pub timeout: Duration,
+    /// Attempts per request (the first included).
+    pub attempts: usize,
+    /// Wait before the first retry; doubled for each further one.
+    pub backoff: Duration,
+}
+
+pub struct RerankScorer {
+    options: RerankOptions,
+    agent: ureq::Agent,
+    requests: AtomicUsize,
+    retries: AtomicUsize,
+}
+
+/// One request: a context and some of its responses (indices into the pairs).
+struct Job {
+    query: String,
+    pairs: Vec<usize>,
+}
+
+#[derive(serde::Deserialize)]
+struct V1Answer {
+    results: Vec<V1Result>,
+}
+
+#[derive(serde::Deserialize)]
+struct V1Result {
+    index: usize,
+    relevance_score: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct TeiResult {
+    index: usize,
+    score: f64,
+}
+
+/// Whether trying again may help.
+enum Failure {
+    Retry(String),
+    Fatal(String),
+}
+
+impl RerankScorer {
+    pub fn new(options: RerankOptions) -> RerankScorer {
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(options.timeout))
+            .timeout_recv_response(Some(options.timeout))
+            .timeout_per_read(Some(options.timeout))
+            .build();
+        RerankScorer {
+            agent: ureq::Agent::new_with_config(config),
+            options,
+            requests: AtomicUsize::new(0),
+            retries: AtomicUsize::new(0),
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        let base = self.options.url.trim_end_matches('/');
+        match self.options.api {
+            RerankApi::V1 => format!("{base}/v1/rerank"),
+            RerankApi::Tei => format!("{base}/rerank"),
+        }
+    }
+
+    fn fail(&self, reason: String) -> ScoreError {
+        ScoreError::Failed {
+            scorer: format!("rerank server {}", self.endpoint()),
+            reason,
+        }
+    }
+
+    fn body(&self, query: &str, documents: &[&str]) -> String {
+        let mut body = serde_json::Map::new();
+        if let Some(m) = &self.options.model {
+            body.insert("model".into(), m.clone().into());
+        }
+        body.insert("query".into(), query.into());
+        let docs: Vec<serde_json::Value> = documents.iter().map(|d| (*d).into()).collect();
+        match self.options.api {
+            RerankApi::V1 => {
+                body.insert("documents".into(), docs.into());
+                body.insert("top_n".into(), documents.len().into());
+                body.insert("return_documents".into(), false.into());
+            }
+            RerankApi::Tei => {
+                body.insert("texts".into(), docs.into());
+                body.insert("raw_scores".into(), true.into());
+            }
+        }
+        serde_json::Value::Object(body).to_string()
+    }
+
+    /// One attempt: the documents' scores in their order.
+    fn attempt(&self, body: &str, expected: usize) -> Result<Vec<f64>, Failure> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = self
+            .agent
+            .post(&self.endpoint())
+            .header("content-type", "application/json")
+            .send(body);
+        let mut response = match response {
+            Ok(r) => r,
+            Err(ureq::Error::StatusCode(code)) if code == 429 || code >= 500 => {
+                return Err(Failure::Retry(format!("answered HTTP {code}")))
+            }
+            Err(ureq::Error::StatusCode(code)) => return Err(Failure::Fatal(format!("answered HTTP {code}"))),
+            Err(e) => return Err(Failure::Retry(e.to_string())),
+        };
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| Failure::Retry(format!("the answer could not be read ({e})")))?;
+        let shown = || text.chars().take(200).collect::<String>();
+        let pairs: Vec<(usize, f64)> = match self.options.api {
+            RerankApi::V1 => serde_json::from_str::<V1Answer>(&text)
+                .map(|a| a.results.into_iter().map(|r| (r.index, r.relevance_score)).collect())
+                .map_err(|e| {
+                    Failure::Fatal(format!(
+                        "the answer is not {{\"results\": [{{index, relevance_score}}]}} ({e}): {}",
+                        shown()
+                    ))
+                })?,
+            RerankApi::Tei => serde_json::from_str::<Vec<TeiResult>>(&text)
+                .map(|a| a.into_iter().map(|r| (r.index, r.score)).collect())
+                .map_err(|e| Failure::Fatal(format!("the answer is not [{{index, score}}] ({e}): {}", shown())))?,
+        };
+        if pairs.len() != expected {
+            return Err(Failure::Fatal(format!(
+                "{} scores for {expected} documents",
+                pairs.len()
+            )));
+        }
+        let mut out = vec![f64::NAN; expected];
+        for (index, score) in pairs {
+            match out.get_mut(index) {
+                Some(slot) if slot.is_nan() => *slot = score,
+                Some(_) => return Err(Failure::Fatal(format!("index {index} scored twice"))),
+                None => {
+                    return Err(Failure::Fatal(format!(
+                        "index {index} is not one of the {expected} documents"
+                    )))
+                }
+            }
+            if !score.is_finite() {
+                return Err(Failure::Fatal(format!(
+                    "document {index}: the score is not a finite number"
+                )));
+            }
+        }
+        Ok(out)
+    }
+
+    fn run_job(&self, job: &Job, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        let documents: Vec<&str> = job.pairs.iter().map(|&i| pairs[i].response).collect();
+        let body = self.body(&job.query, &documents);
+        let mut wait = self.options.backoff;
+        let attempts = self.options.attempts.max(1);
+        for attempt in 1..=attempts {
+            match self.attempt(&body, documents.len()) {
+                Ok(scores) => return Ok(scores),
+                Err(Failure::Fatal(reason)) => return Err(self.fail(reason)),
+                Err(Failure::Retry(reason)) if attempt == attempts => {
+                    return Err(self.fail(format!("{reason}; gave up after {attempts} attempts")))
+                }
+                Err(Failure::Retry(_)) => {
+                    self.retries.fetch_add(1, Ordering::Relaxed);
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+}
+
+/// The query a context becomes: its turns, one per line.
+pub fn rerank_query(context: &[String]) -> String {
+    context.join("\n")
+}
+
+impl Scorer for RerankScorer {
+    fn identity(&self) -> ScorerIdentity {
+        let mut params = serde_json::Map::new();
+        params.insert("url".into(), self.options.url.clone().into());
+        params.insert("api".into(), self.options.api.name().into());
+        params.insert(
+            "model".into(),
+            self.options.model.clone().map_or(serde_json::Value::Null, Into::into),
+        );
+        params.insert("query".into(), "context turns joined by a line break".into());
+        ScorerIdentity {
+            kind: "rerank-server".into(),
+            params,
+        }
+    }
+
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        // One query per distinct context, its responses in requests of `batch`.
+        let mut by_context: Vec<(&[String], Vec<usize>)> = Vec::new();
+        let mut seen: HashMap<&[String], usize> = HashMap::new();
+        for (i, p) in pairs.iter().enumerate() {
+            let k = *seen.entry(p.context).or_insert_with(|| {
+                by_context.push((p.context, Vec::new()));
+                by_context.len() - 1
+            });
+            by_context[k].1.push(i);
+        }
+        let jobs: Vec<Job> = by_context
+            .iter()
+            .flat_map(|(context, ids)| {
+                let query = rerank_query(context);
+                ids.chunks(self.options.batch.max(1)).map(move |chunk| Job {
+                    query: query.clone(),
+                    pairs: chunk.to_vec(),
+                })
+            })
+            .collect();
+        let next = AtomicUsize::new(0);
+        let scores = Mutex::new(vec![f64::NAN; pairs.len()]);
+        let first_error: Mutex<Option<ScoreError>> = Mutex::new(None);
+        std::thread::scope(|s| {
+            for _ in 0..self.options.concurrency.max(1).min(jobs.len().max(1)) {
+                s.spawn(|| loop {
+                    if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                        return;
+                    }
+                    let j = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(j) else { return };
+                    match self.run_job(job, pairs) {
+                        Ok(got) => {
+                            if let Ok(mut all) = scores.lock() {
+                                for (&i, s) in job.pairs.iter().zip(got) {
+                                    all[i] = s;
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            if let Ok(mut first) = first_error.lock() {
+                                first.get_or_insert(e);
+                            }
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(e) = first_error.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        scores
+            .into_inner()
+            .map_err(|_| self.fail("a request thread panicked".into()))
+    }
+
+    fn stats(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({
+            "requests": self.requests.load(Ordering::Relaxed),
+            "retries": self.retries.load(Ordering::Relaxed),
+        }))
+    }
+}
