@@ -3,6 +3,7 @@
 //! correctness, paired dialogue bootstrap otherwise), Holm across types, and
 //! the robustness gap (clean − adversarial) of each run.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 use super::grouping::GroupBy;
@@ -201,22 +202,28 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
                 .collect();
             // The same streams as `eval`, so a run's intervals match its own report.
             let summary = summarize(split, &types, &outcomes, &config.bootstrap);
-            let mut split_rows: Vec<CompareRow> = Vec::new();
-            for row in summary {
-                let members: Vec<&&RunCase> = split_cases
-                    .iter()
-                    .filter(|c| row.case_type == OVERALL || c.case_type == row.case_type)
-                    .collect();
-                let (delta, test, p) = if r == config.baseline {
-                    (None, None, None)
-                } else {
+            // Each row's test draws its own named stream, so running them in
+            // parallel gives the bytes a sequential run gives.
+            let tests: Vec<_> = summary
+                .par_iter()
+                .map(|row| {
+                    if r == config.baseline {
+                        return (None, None, None);
+                    }
+                    let members: Vec<&&RunCase> = split_cases
+                        .iter()
+                        .filter(|c| row.case_type == OVERALL || c.case_type == row.case_type)
+                        .collect();
                     let pair = Pairing {
                         run_metrics: &metrics[r],
                         base_metrics: &metrics[config.baseline],
                     };
                     let stream = format!("{split}\0{}\0{}\0{}", row.case_type, run.name, metric.column());
                     pair.test(&members, metric, config, &stream)
-                };
+                })
+                .collect();
+            let mut split_rows: Vec<CompareRow> = Vec::new();
+            for (row, (delta, test, p)) in summary.into_iter().zip(tests) {
                 split_rows.push(CompareRow {
                     split: split.clone(),
                     case_type: row.case_type.clone(),
