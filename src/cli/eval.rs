@@ -11,6 +11,7 @@ use crate::data::{self, Dataset, Split, SplitOptions};
 use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL, DEFAULT_SEED};
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
+use crate::scorer::cache;
 use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{
     Baseline, RerankApi, RerankOptions, RerankScorer, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer,
@@ -147,6 +148,12 @@ pub(crate) struct EvalArgs {
     /// `--min overall=45 --min repetition=30 --min clean:overall=70` (split defaults to adversarial).
     #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT")]
     min: Vec<MinRule>,
+    /// The score cache of models, scorer programs and rerank servers [default: $XDG_CACHE_HOME/rsbench].
+    #[arg(long, conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Score everything again and keep nothing.
+    #[arg(long)]
+    no_cache: bool,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -234,6 +241,35 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     Ok(baseline(args.scorer).build(dataset, args.seed))
 }
 
+/// The scorer behind the score cache, for the scorers that cost (models,
+/// programs, servers); lexical and random scorers are cheaper than the cache.
+fn with_cache(args: &EvalArgs, scorer: Box<dyn Scorer>) -> Result<Box<dyn Scorer>> {
+    let costly = args.model.is_some() || args.scorer_cmd.is_some() || args.scorer_url.is_some();
+    // RSBENCH_NO_CACHE=1 is --no-cache for a whole environment (the tests set it);
+    // an explicit --cache still wins.
+    let env_off = std::env::var_os("RSBENCH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    if !costly || args.no_cache || (env_off && args.cache.is_none()) {
+        return Ok(scorer);
+    }
+    let Some(dir) = args.cache.clone().or_else(cache::default_cache_dir) else {
+        eprintln!("warning: no score cache (neither --cache, XDG_CACHE_HOME nor HOME is set)");
+        return Ok(scorer);
+    };
+    let opened = match cache::ScoreCache::open(&dir) {
+        Ok(c) => c,
+        Err(cache::CacheError::Busy { path }) => {
+            eprintln!(
+                "warning: the score cache {} is in use by another rsbench; this run scores without it",
+                path.display()
+            );
+            return Ok(scorer);
+        }
+        Err(e) => return Err(e).context("opening the score cache"),
+    };
+    let files = args.model.as_deref().map(cache::model_files_digest).unwrap_or_default();
+    Ok(Box::new(cache::CachedScorer::new(scorer, opened, &files)))
+}
+
 fn baseline(kind: Option<ScorerKind>) -> Baseline {
     match kind.unwrap_or(ScorerKind::Bm25) {
         ScorerKind::Bm25 => Baseline::Bm25,
@@ -282,7 +318,7 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
     };
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;
-    let scorer = make_scorer(&args, &dataset)?;
+    let scorer = with_cache(&args, make_scorer(&args, &dataset)?)?;
     let identity = scorer.identity();
     let splits = args.split.splits();
     let config = EvalConfig {

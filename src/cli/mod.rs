@@ -5,6 +5,7 @@
 //! gate).
 
 mod audit;
+mod cache;
 mod compare;
 mod datasets;
 mod eval;
@@ -46,6 +47,12 @@ enum Command {
   python my_scorer.py < pairs.jsonl > scored.jsonl   # {\"id\": …, \"score\": …} per line
   rsbench eval --dataset ../shared/datasets/koradvmrs --split both --scores scored.jsonl")]
     Pairs(pairs::PairsArgs),
+    /// The score cache of models, scorer programs and rerank servers: what it holds, pruning.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  rsbench cache info\n  rsbench cache prune --older-than 30"
+    )]
+    Cache(cache::CacheCommand),
     /// Render a run directory's summary again from its files.
     #[command(after_help = "Example:\n  rsbench report reports/sample-bm25-both-seed42 --format markdown")]
     Report(report::ReportArgs),
@@ -159,6 +166,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Pairs(args) => pairs::run(args),
+        Command::Cache(command) => cache::run(command),
         Command::Compare(args) => compare::run(args),
         Command::Perturb(args) => perturb::run(args).map(|()| Outcome::Done),
         Command::Report(args) => report::run(args).map(|()| Outcome::Done),

@@ -1,6 +1,7 @@
 //! Scorers: one trait, a batch of (context, response) pairs in, one score
 //! each out. Higher means a better reply.
 
+pub mod cache;
 mod lexical;
 pub mod model;
 mod random;

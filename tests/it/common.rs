@@ -22,6 +22,8 @@ pub fn koradvmrs_dir() -> PathBuf {
 pub fn rsbench(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rsbench"))
         .args(args)
+        // Each run scores for itself unless a test names a cache (--cache).
+        .env("RSBENCH_NO_CACHE", "1")
         .current_dir(cwd)
         .output()
         .expect("rsbench runs")

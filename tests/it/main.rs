@@ -3,6 +3,7 @@
 //! One module per topic.
 
 mod audit;
+mod cache;
 mod cli;
 mod common;
 mod compare;

@@ -415,6 +415,8 @@ fn run_parity_script(script: &str, extra: &[&str], expected: usize) {
         .args(extra)
         .env("TRANSFORMERS_VERBOSITY", "error")
         .env("PYTHONWARNINGS", "ignore")
+        // Parity compares fresh scores, never cached ones.
+        .env("RSBENCH_NO_CACHE", "1")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
