@@ -43,6 +43,8 @@ enum RerankApiArg {
 enum DtypeArg {
     F32,
     Bf16,
+    /// bf16 with exact re-scoring of near-ties where this CPU's bf16 products measure ≥ 1.5× fp32's, else fp32.
+    Auto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -222,18 +224,40 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
                 );
             }
         }
+        let dtype = match args.dtype {
+            DtypeArg::F32 => tch::Kind::Float,
+            DtypeArg::Bf16 => tch::Kind::BFloat16,
+            // The GPU path is measured in docs/benchmarks.md; auto decides for CPUs.
+            DtypeArg::Auto if device.is_cuda() => tch::Kind::Float,
+            DtypeArg::Auto => {
+                let (f32, bf16) = (
+                    crate::scorer::cpu_gemm_gflops(tch::Kind::Float),
+                    crate::scorer::cpu_gemm_gflops(tch::Kind::BFloat16),
+                );
+                let chosen = crate::scorer::auto_cpu_dtype(f32, bf16);
+                if !args.quiet {
+                    eprintln!(
+                        "--dtype auto: {} (matrix products on this CPU: fp32 {f32:.0}, bf16 {bf16:.0} GFLOP/s)",
+                        if chosen == tch::Kind::BFloat16 {
+                            "bf16 with fp32 re-scoring of near-ties"
+                        } else {
+                            "fp32"
+                        }
+                    );
+                }
+                chosen
+            }
+        };
         let options = RunOptions {
             device,
-            dtype: match args.dtype {
-                DtypeArg::F32 => tch::Kind::Float,
-                DtypeArg::Bf16 => tch::Kind::BFloat16,
-            },
+            dtype,
             batch_tokens: args
                 .batch_tokens
                 .unwrap_or(RunOptions::default_batch_tokens(device))
                 .max(1),
             progress: !args.quiet,
-            recheck: !args.no_bf16_recheck,
+            // auto promises fp32's decisions: it always re-scores near-ties.
+            recheck: !args.no_bf16_recheck || args.dtype == DtypeArg::Auto,
         };
         let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
         return Ok(Box::new(scorer));

@@ -300,3 +300,37 @@ fn cuda_device_without_a_gpu_is_a_clear_error_and_writes_nothing() {
     );
     assert!(!tmp.path().join("run").exists());
 }
+
+#[test]
+fn dtype_auto_measures_this_cpu_and_records_what_it_chose() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-cls2");
+    let out = rsbench(
+        &[
+            "eval",
+            "--model",
+            model.to_str().unwrap(),
+            "--dtype",
+            "auto",
+            "--out",
+            "run",
+        ],
+        tmp.path(),
+    );
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("--dtype auto: "))
+        .expect("the choice is printed");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("run/metadata.json")).unwrap()).unwrap();
+    let params = &meta["scorer"]["params"];
+    if line.contains("bf16 with fp32 re-scoring") {
+        assert_eq!(params["dtype"], "bf16");
+        assert_eq!(params["bf16_recheck"], true, "auto always re-scores near-ties");
+    } else {
+        assert!(line.contains(": fp32 ("), "{line}");
+        assert_eq!(params["dtype"], "f32");
+    }
+}
