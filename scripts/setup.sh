@@ -20,6 +20,9 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" 2
 fi
 # Charts draw Hangul with NanumGothic (report/chart.rs).
 [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need_apt+=(fonts-nanum)
+# The sharded-run test starts a single-node Slurm cluster (tests/slurm/run.sh).
+command -v slurmctld >/dev/null 2>&1 || need_apt+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need_apt+=(munge)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   apt-get update -qq

@@ -8,7 +8,9 @@ use clap::ValueEnum;
 
 use super::{describe_target, positive, resample_count, Outcome};
 use crate::data::{self, Dataset, Split, SplitOptions};
-use crate::eval::{evaluate, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL, DEFAULT_SEED};
+use crate::eval::{
+    build_splits, distinct_pairs, evaluate, shard, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL, DEFAULT_SEED,
+};
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::cache;
@@ -156,6 +158,14 @@ pub(crate) struct EvalArgs {
     /// Score everything again and keep nothing.
     #[arg(long)]
     no_cache: bool,
+    /// Score only shard I of N of the distinct pairs and write `--out/shard-I-of-N.jsonl`
+    /// (`rsbench merge` then writes the report); `auto` reads Slurm's array task or
+    /// Kubernetes' JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "I/N|auto")]
+    shard: Option<String>,
+    /// With `--shard auto` and JOB_COMPLETION_INDEX: the number of shards.
+    #[arg(long, requires = "shard")]
+    shards: Option<usize>,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -340,43 +350,198 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
             args.seed,
         ),
     };
+    let config = eval_config(args.split, args.candidates, args.seed, args.bootstrap);
+    if let Some(shard) = &args.shard {
+        let (shard, shards) = resolve_shard(shard, args.shards)?;
+        return run_shard(&args, &dataset, &source, &config, shard, shards);
+    }
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;
     let scorer = with_cache(&args, make_scorer(&args, &dataset)?)?;
-    let identity = scorer.identity();
-    let splits = args.split.splits();
-    let config = EvalConfig {
-        splits,
-        split_options: SplitOptions {
-            candidates: args.candidates,
-            seed: args.seed,
-        },
-        bootstrap: BootstrapConfig {
-            resamples: args.bootstrap,
-            level: DEFAULT_LEVEL,
-            seed: args.seed,
-        },
-    };
-    let result = evaluate(&dataset, scorer.as_ref(), &config).context("evaluating")?;
-    let metadata = RunMetadata::describe(&dataset, &source, &identity, &config, &result);
-    let timing = Timing {
-        wall_seconds: started.elapsed().as_secs_f64(),
+    let finish = Finish {
+        started,
         started_unix,
-        scoring_seconds: result.scoring_seconds,
-        distinct_pairs: result.distinct_pairs,
-        scorer: scorer.stats(),
-        recheck: result.recheck.clone(),
+        quiet: args.quiet,
+        min: &args.min,
     };
-    let dir = report::write_run(pending, &dataset, &result, &metadata, &timing)
-        .with_context(|| describe_target("writing report", &target))?;
-    if !args.quiet {
-        print!("{}", report::render_terminal(&metadata, &result.summary));
+    finish.run(pending, &target, &dataset, &source, scorer.as_ref(), &config)
+}
+
+pub(super) fn eval_config(split: SplitArg, candidates: Option<usize>, seed: u64, resamples: usize) -> EvalConfig {
+    EvalConfig {
+        splits: split.splits(),
+        split_options: SplitOptions { candidates, seed },
+        bootstrap: BootstrapConfig {
+            resamples,
+            level: DEFAULT_LEVEL,
+            seed,
+        },
     }
-    eprintln!("wrote {}", dir.display());
-    let failures = crate::eval::check_min(&args.min, &result.summary)?;
-    Ok(if failures.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::GateFailed(failures)
-    })
+}
+
+/// The end of a run, shared by `eval` and `merge`: evaluate, write the run
+/// directory, print the summary, check the gates.
+pub(super) struct Finish<'a> {
+    pub(super) started: Instant,
+    pub(super) started_unix: u64,
+    pub(super) quiet: bool,
+    pub(super) min: &'a [MinRule],
+}
+
+impl Finish<'_> {
+    pub(super) fn run(
+        &self,
+        pending: crate::output::Pending,
+        target: &Target,
+        dataset: &Dataset,
+        source: &str,
+        scorer: &dyn Scorer,
+        config: &EvalConfig,
+    ) -> Result<Outcome> {
+        let identity = scorer.identity();
+        let result = evaluate(dataset, scorer, config).context("evaluating")?;
+        let metadata = RunMetadata::describe(dataset, source, &identity, config, &result);
+        let timing = Timing {
+            wall_seconds: self.started.elapsed().as_secs_f64(),
+            started_unix: self.started_unix,
+            scoring_seconds: result.scoring_seconds,
+            distinct_pairs: result.distinct_pairs,
+            scorer: scorer.stats(),
+            recheck: result.recheck.clone(),
+        };
+        let dir = report::write_run(pending, dataset, &result, &metadata, &timing)
+            .with_context(|| describe_target("writing report", target))?;
+        if !self.quiet {
+            print!("{}", report::render_terminal(&metadata, &result.summary));
+        }
+        eprintln!("wrote {}", dir.display());
+        let failures = crate::eval::check_min(self.min, &result.summary)?;
+        Ok(if failures.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::GateFailed(failures)
+        })
+    }
+}
+
+/// `I/N`, or `auto`: Slurm's array task (`SLURM_ARRAY_TASK_ID` less
+/// `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), else Kubernetes'
+/// `JOB_COMPLETION_INDEX` of `--shards N`.
+fn resolve_shard(shard: &str, shards: Option<usize>) -> Result<(usize, usize)> {
+    if shard != "auto" {
+        return shard::parse_shard(shard).map_err(|e| anyhow::anyhow!("--shard {shard}: {e}"));
+    }
+    let var = |name: &str| -> Result<Option<usize>> {
+        match std::env::var(name) {
+            Ok(v) => Ok(Some(
+                v.trim()
+                    .parse()
+                    .with_context(|| format!("{name}={v} is not a number"))?,
+            )),
+            Err(_) => Ok(None),
+        }
+    };
+    if let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID")?, var("SLURM_ARRAY_TASK_COUNT")?) {
+        let min = var("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let i = id
+            .checked_sub(min)
+            .context("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?;
+        return shard::parse_shard(&format!("{i}/{count}")).map_err(|e| anyhow::anyhow!("--shard auto (Slurm): {e}"));
+    }
+    if let Some(i) = var("JOB_COMPLETION_INDEX")? {
+        let n = shards.context("--shard auto with JOB_COMPLETION_INDEX needs --shards N")?;
+        return shard::parse_shard(&format!("{i}/{n}")).map_err(|e| anyhow::anyhow!("--shard auto (Kubernetes): {e}"));
+    }
+    anyhow::bail!("--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT nor JOB_COMPLETION_INDEX is set")
+}
+
+/// A shard file rsbench wrote: its first line is a shard header.
+fn shard_kind() -> crate::output::Kind {
+    crate::output::Kind {
+        what: "shard file",
+        shape: crate::output::Shape::File,
+        recognise: Box::new(|p| {
+            let first = std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| t.lines().next().map(str::to_owned));
+            match first.map(|l| serde_json::from_str::<shard::ShardHeader>(&l)) {
+                Some(Ok(_)) => Ok(()),
+                _ => Err("its first line is not a shard header".into()),
+            }
+        }),
+    }
+}
+
+/// Scores this process's shard of the distinct pairs and writes its shard
+/// file into `--out` (created if no shard made it yet).
+fn run_shard(
+    args: &EvalArgs,
+    dataset: &Dataset,
+    source: &str,
+    config: &EvalConfig,
+    shard: usize,
+    shards: usize,
+) -> Result<Outcome> {
+    let out = args
+        .out
+        .clone()
+        .context("--shard needs --out: the shards of one run share that directory")?;
+    if args.model.is_some() && args.dtype != DtypeArg::F32 {
+        anyhow::bail!("--shard runs models in fp32 only: the bf16 re-scoring of near-ties needs every candidate of a case in one process");
+    }
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let target = Target::Fixed(out.join(shard::shard_file_name(shard, shards)));
+    let pending = crate::output::Pending::begin(target.clone(), shard_kind(), args.overwrite)
+        .with_context(|| describe_target("writing shard", &target))?;
+    let scorer = with_cache(args, make_scorer(args, dataset)?)?;
+    let built = build_splits(dataset, &config.splits, &config.split_options).context("building the splits")?;
+    let (pairs, _) = distinct_pairs(dataset, &built);
+    let plan = scorer.plan(&pairs).context("planning the batches")?;
+    let owner = shard::assign(&pairs, plan.as_deref(), shards);
+    // With a plan, each of this shard's groups is scored alone, as the
+    // unsharded run's scorer forms it; without, all at once.
+    let groups: Vec<Vec<usize>> = match &plan {
+        Some(groups) => groups
+            .iter()
+            .filter(|g| g.first().is_some_and(|&i| owner[i] == shard))
+            .cloned()
+            .collect(),
+        None => vec![(0..pairs.len()).filter(|&i| owner[i] == shard).collect()],
+    };
+    let mut mine: Vec<crate::scorer::Pair<'_>> = Vec::new();
+    let mut scores: Vec<f64> = Vec::new();
+    for group in groups {
+        let batch: Vec<crate::scorer::Pair<'_>> = group.iter().map(|&i| pairs[i]).collect();
+        scores.extend(crate::scorer::score_checked(scorer.as_ref(), &batch).context("scoring")?);
+        mine.extend(batch);
+    }
+    let header = shard::ShardHeader {
+        rsbench_shard: 1,
+        rsbench_version: crate::VERSION.to_owned(),
+        shard,
+        shards,
+        dataset: source.to_owned(),
+        dataset_files: shard::dataset_files(dataset),
+        split: args.split.name().to_owned(),
+        candidates: args.candidates,
+        seed: args.seed,
+        bootstrap: args.bootstrap,
+        scorer: scorer.identity(),
+        pairs_total: pairs.len(),
+        pairs: mine.len(),
+    };
+    let mut text = serde_json::to_string(&header)?;
+    text.push('\n');
+    for (p, s) in mine.iter().zip(&scores) {
+        text.push_str(
+            &serde_json::json!({ "id": crate::scorer::pair_id(p.context, p.response), "score": s }).to_string(),
+        );
+        text.push('\n');
+    }
+    std::fs::write(pending.path(), text).with_context(|| describe_target("writing shard", &target))?;
+    let path = pending
+        .commit()
+        .with_context(|| describe_target("writing shard", &target))?;
+    eprintln!("wrote {} ({} of {} pairs)", path.display(), mine.len(), pairs.len());
+    Ok(Outcome::Done)
 }

@@ -10,6 +10,7 @@ mod compare;
 mod datasets;
 mod eval;
 mod info;
+mod merge;
 mod pairs;
 mod perturb;
 mod report;
@@ -40,13 +41,18 @@ enum Command {
     #[command(
         after_help = "Examples:\n  rsbench eval\n  rsbench eval --scorer tfidf --split adversarial\n  rsbench eval --scorer bm25 --dataset ../shared/datasets/koradvmrs --split both --out reports/bm25-koradvmrs\n  rsbench eval --scorer random --dataset my.tsv --split clean --candidates 10 --seed 7\n  rsbench eval --model models/multilingual-e5-small-q4 --dataset ../shared/datasets/koradvmrs --dtype bf16"
     )]
-    Eval(eval::EvalArgs),
+    Eval(Box<eval::EvalArgs>),
     /// Write the distinct (context, response) pairs an `eval` would score, with stable ids, for a scorer outside rsbench.
     #[command(after_help = "Examples:
   rsbench pairs --dataset ../shared/datasets/koradvmrs --split both --out pairs.jsonl
   python my_scorer.py < pairs.jsonl > scored.jsonl   # {\"id\": …, \"score\": …} per line
   rsbench eval --dataset ../shared/datasets/koradvmrs --split both --scores scored.jsonl")]
     Pairs(pairs::PairsArgs),
+    /// Write the report of a sharded evaluation (`eval --shard I/N`) once every shard is there.
+    #[command(
+        after_help = "Examples:\n  for i in 0 1 2; do rsbench eval --model M --dataset D --shard $i/3 --out runs/m; done\n  rsbench merge runs/m            # writes runs/m/report"
+    )]
+    Merge(merge::MergeArgs),
     /// The score cache of models, scorer programs and rerank servers: what it holds, pruning.
     #[command(
         subcommand,
@@ -164,8 +170,9 @@ pub enum Outcome {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Eval(args) => eval::run(args),
+        Command::Eval(args) => eval::run(*args),
         Command::Pairs(args) => pairs::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Cache(command) => cache::run(command),
         Command::Compare(args) => compare::run(args),
         Command::Perturb(args) => perturb::run(args).map(|()| Outcome::Done),

@@ -40,6 +40,7 @@ pub use compare::{
 pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
 pub use grouping::{GroupBy, NO_RULE};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
+pub mod shard;
 pub use runner::{
     build_splits, distinct_pairs, evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult,
 };

@@ -19,7 +19,7 @@ pub use compare::{
     render_comparison, run_name, write_comparison, CompareOutput, LoadedForCompare, TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
-pub use metadata::{RunMetadata, Timing};
+pub use metadata::{FileInfo, RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
 pub use write::{
     begin_run, default_run_target, load_cases, load_run, reports_target, run_kind, scorer_label, summary_grouped,

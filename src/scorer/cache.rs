@@ -8,10 +8,13 @@
 //! durable) chunk by chunk as scoring goes.
 //!
 //! Invariant: a cached score is exactly the f64 the same scorer returned for
-//! the same pair: the pairs of a run are cut into fixed chunks in the
-//! evaluator's order and a chunk's missing pairs are scored and committed
-//! together, so a resumed run scores the chunks an interruption lost in the
-//! batches an uninterrupted run used, and its report is byte-identical. A file that is not a cache this rsbench wrote is refused.
+//! the same pair: the pairs of a run are cut into the groups the scorer
+//! forms when it scores them all at once ([`Scorer::plan`]: a model's padded
+//! batches; fixed chunks in the evaluator's order for a scorer whose scores do
+//! not depend on the others), each group's missing pairs are scored together
+//! and committed every `CHUNK` pairs, so a resumed run scores what an
+//! interruption lost in the batches an uninterrupted run used, and its report
+//! is byte-identical to a run with or without the cache. A file that is not a cache this rsbench wrote is refused.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,7 +32,7 @@ const SCORERS: TableDefinition<&[u8], (&str, u64)> = TableDefinition::new("score
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const FORMAT: &str = "rsbench score cache 1";
 const FILE: &str = "scores.redb";
-/// Pairs scored and committed together.
+/// Pairs per commit (and per group for scorers without a plan).
 pub const CHUNK: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
@@ -337,25 +340,39 @@ impl Scorer for CachedScorer {
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
         let keys: Vec<[u8; 16]> = pairs.iter().map(pair_digest).collect();
         let mut out = self.cache.lookup(&self.scorer, &keys).map_err(|e| self.failed(e))?;
-        for start in (0..pairs.len()).step_by(CHUNK) {
-            let end = (start + CHUNK).min(pairs.len());
-            // The chunk's missing pairs, scored and committed together: after an
-            // interruption a chunk is missing whole and is scored as an
-            // uninterrupted run scores it.
-            let missing: Vec<usize> = (start..end).filter(|&i| out[i].is_none()).collect();
-            self.hits.fetch_add(end - start - missing.len(), Ordering::Relaxed);
-            if missing.is_empty() {
-                continue;
+        // The scorer's own groups where its scores depend on them (a model's
+        // padded batches), else chunks of CHUNK pairs in order.
+        let groups = match self.inner.plan(pairs)? {
+            Some(groups) => groups,
+            None => (0..pairs.len())
+                .step_by(CHUNK)
+                .map(|s| (s..(s + CHUNK).min(pairs.len())).collect())
+                .collect(),
+        };
+        let mut pending: (Vec<[u8; 16]>, Vec<f64>) = (Vec::new(), Vec::new());
+        let last = groups.len().saturating_sub(1);
+        for (g, group) in groups.iter().enumerate() {
+            // A group's missing pairs are scored together: after an interruption a
+            // group is missing whole and is scored as an uninterrupted run scores it.
+            let missing: Vec<usize> = group.iter().copied().filter(|&i| out[i].is_none()).collect();
+            self.hits.fetch_add(group.len() - missing.len(), Ordering::Relaxed);
+            if !missing.is_empty() {
+                let batch: Vec<Pair<'_>> = missing.iter().map(|&i| pairs[i]).collect();
+                let scores = super::score_checked(self.inner.as_ref(), &batch)?;
+                self.misses.fetch_add(missing.len(), Ordering::Relaxed);
+                for (&i, s) in missing.iter().zip(scores) {
+                    out[i] = Some(s);
+                    pending.0.push(keys[i]);
+                    pending.1.push(s);
+                }
             }
-            let batch: Vec<Pair<'_>> = missing.iter().map(|&i| pairs[i]).collect();
-            let scores = super::score_checked(self.inner.as_ref(), &batch)?;
-            let batch_keys: Vec<[u8; 16]> = missing.iter().map(|&i| keys[i]).collect();
-            self.cache
-                .store(&self.scorer, &self.identity, &batch_keys, &scores)
-                .map_err(|e| self.failed(e))?;
-            self.misses.fetch_add(missing.len(), Ordering::Relaxed);
-            for (&i, s) in missing.iter().zip(scores) {
-                out[i] = Some(s);
+            // Committed every CHUNK pairs or so, and at the end.
+            if !pending.0.is_empty() && (pending.0.len() >= CHUNK || g == last) {
+                self.cache
+                    .store(&self.scorer, &self.identity, &pending.0, &pending.1)
+                    .map_err(|e| self.failed(e))?;
+                pending.0.clear();
+                pending.1.clear();
             }
         }
         Ok(out.into_iter().map(|s| s.unwrap_or(f64::NAN)).collect())
@@ -378,5 +395,9 @@ impl Scorer for CachedScorer {
 
     fn exact_twin(&self) -> Option<&dyn Scorer> {
         self.inner.exact_twin()
+    }
+
+    fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+        self.inner.plan(pairs)
     }
 }

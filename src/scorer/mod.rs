@@ -72,7 +72,7 @@ pub enum ScoreError {
 }
 
 /// What a run's metadata records about the scorer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScorerIdentity {
     /// `bm25`, `tfidf`, `random`, or a model kind.
     pub kind: String,
@@ -97,6 +97,15 @@ pub trait Scorer: Send + Sync {
     /// rounding may have decided (see `eval::runner`).
     fn exact_twin(&self) -> Option<&dyn Scorer> {
         None
+    }
+
+    /// How the scorer groups `pairs` when it scores them all at once, where a
+    /// pair's score depends on its group (a model's padded batch): scoring
+    /// each group alone, in order, then gives the same bits. `None`: a pair's
+    /// score does not depend on the others. The score cache and sharded runs
+    /// cut work along these groups.
+    fn plan(&self, _pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+        Ok(None)
     }
 }
 

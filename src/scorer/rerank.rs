@@ -222,6 +222,30 @@ impl RerankScorer {
     }
 }
 
+impl RerankScorer {
+    /// (query, pair indices) per request: one query per distinct context, its
+    /// responses `batch` at a time.
+    fn requests_of(&self, pairs: &[Pair<'_>]) -> Vec<(String, Vec<usize>)> {
+        let mut by_context: Vec<(&[String], Vec<usize>)> = Vec::new();
+        let mut seen: HashMap<&[String], usize> = HashMap::new();
+        for (i, p) in pairs.iter().enumerate() {
+            let k = *seen.entry(p.context).or_insert_with(|| {
+                by_context.push((p.context, Vec::new()));
+                by_context.len() - 1
+            });
+            by_context[k].1.push(i);
+        }
+        by_context
+            .iter()
+            .flat_map(|(context, ids)| {
+                let query = rerank_query(context);
+                ids.chunks(self.options.batch.max(1))
+                    .map(move |chunk| (query.clone(), chunk.to_vec()))
+            })
+            .collect()
+    }
+}
+
 /// The query a context becomes: its turns, one per line.
 pub fn rerank_query(context: &[String]) -> String {
     context.join("\n")
@@ -243,26 +267,16 @@ impl Scorer for RerankScorer {
         }
     }
 
+    /// The requests: per distinct context, its responses `batch` at a time.
+    fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+        Ok(Some(self.requests_of(pairs).into_iter().map(|(_, ids)| ids).collect()))
+    }
+
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
-        // One query per distinct context, its responses in requests of `batch`.
-        let mut by_context: Vec<(&[String], Vec<usize>)> = Vec::new();
-        let mut seen: HashMap<&[String], usize> = HashMap::new();
-        for (i, p) in pairs.iter().enumerate() {
-            let k = *seen.entry(p.context).or_insert_with(|| {
-                by_context.push((p.context, Vec::new()));
-                by_context.len() - 1
-            });
-            by_context[k].1.push(i);
-        }
-        let jobs: Vec<Job> = by_context
-            .iter()
-            .flat_map(|(context, ids)| {
-                let query = rerank_query(context);
-                ids.chunks(self.options.batch.max(1)).map(move |chunk| Job {
-                    query: query.clone(),
-                    pairs: chunk.to_vec(),
-                })
-            })
+        let jobs: Vec<Job> = self
+            .requests_of(pairs)
+            .into_iter()
+            .map(|(query, pairs)| Job { query, pairs })
             .collect();
         let next = AtomicUsize::new(0);
         let scores = Mutex::new(vec![f64::NAN; pairs.len()]);

@@ -203,6 +203,17 @@ impl Scorer for SubprocessScorer {
         }
     }
 
+    /// Requests of `batch` pairs in order: a program may batch them on a GPU.
+    fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+        let n = pairs.len();
+        Ok(Some(
+            (0..n)
+                .step_by(self.batch)
+                .map(|s| (s..(s + self.batch).min(n)).collect())
+                .collect(),
+        ))
+    }
+
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
         let mut p = self.inner.lock().map_err(|_| ScoreError::Failed {
             scorer: format!("process `{}`", self.command),

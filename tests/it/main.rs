@@ -20,6 +20,7 @@ mod rerank;
 mod safety;
 mod scorer_process;
 mod scores_file;
+mod shards;
 mod snapshots;
 mod splits;
 mod tokenizer_parity;

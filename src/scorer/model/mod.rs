@@ -681,4 +681,25 @@ impl Scorer for ModelScorer {
             reason: e.to_string(),
         })
     }
+
+    /// Cross-encoders: the padded batches `score` forms. Bi-encoders embed
+    /// each distinct text in batches across pairs: one group.
+    fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+        let failed = |e: ModelError| ScoreError::Failed {
+            scorer: "model".into(),
+            reason: e.to_string(),
+        };
+        Ok(Some(match self.mode {
+            Mode::Cross => {
+                let lengths: Vec<usize> = self
+                    .cross_inputs(pairs)
+                    .map_err(failed)?
+                    .iter()
+                    .map(|e| e.ids.len())
+                    .collect();
+                batch::plan(&lengths, self.options.batch_tokens)
+            }
+            Mode::Bi => vec![(0..pairs.len()).collect()],
+        }))
+    }
 }

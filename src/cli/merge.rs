@@ -1,0 +1,64 @@
+//! `rsbench merge DIR`: the report of a sharded evaluation, once every shard
+//! file is there, byte-identical to the unsharded run's.
+
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+
+use super::eval::{eval_config, load_dataset, Finish, SplitArg};
+use super::{describe_target, Outcome};
+use crate::eval::shard::{dataset_files, ReplayScorer, ShardFile};
+use crate::output::Target;
+use crate::report;
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct MergeArgs {
+    /// The directory the shards wrote (`eval --shard I/N --out DIR`).
+    dir: PathBuf,
+    /// The run directory to write [default: DIR/report].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the --out run directory if rsbench wrote it.
+    #[arg(long)]
+    overwrite: bool,
+    /// Do not print the summary table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub(super) fn run(args: MergeArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let shards = ShardFile::read_set(&args.dir).context("merging shards")?;
+    let header = shards[0].header.clone();
+    let dataset_path = (header.dataset != "<embedded sample>").then(|| PathBuf::from(&header.dataset));
+    let (dataset, source) = load_dataset(dataset_path.as_deref())?;
+    if dataset_files(&dataset) != header.dataset_files {
+        bail!(
+            "merging shards: the dataset {} changed since the shards ran (its files' checksums differ)",
+            header.dataset
+        );
+    }
+    let split = SplitArg::from_str(&header.split, false)
+        .map_err(|e| anyhow::anyhow!("merging shards: split `{}`: {e}", header.split))?;
+    let config = eval_config(split, header.candidates, header.seed, header.bootstrap);
+    let target = Target::Fixed(args.out.clone().unwrap_or_else(|| args.dir.join("report")));
+    let pending = report::begin_run(target.clone(), args.overwrite)
+        .with_context(|| describe_target("writing report", &target))?;
+    let scorer = ReplayScorer {
+        identity: header.scorer.clone(),
+        scores: shards.into_iter().flat_map(|s| s.scores).collect(),
+    };
+    let finish = Finish {
+        started,
+        started_unix,
+        quiet: args.quiet,
+        min: &[],
+    };
+    finish.run(pending, &target, &dataset, &source, &scorer, &config)
+}

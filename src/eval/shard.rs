@@ -1,0 +1,250 @@
+//! Sharded evaluation: N processes (a Slurm array, a Kubernetes indexed job)
+//! each score one shard of an evaluation's distinct pairs and write a shard
+//! file; `merge` evaluates once every shard is there.
+//!
+//! Invariant: every process computes the same partition from the same pairs
+//! (by pair digest, balanced by text length), so the shards cover each pair
+//! exactly once; a merge replays the recorded scores under the recorded
+//! scorer identity and configuration, so its report is byte-identical to an
+//! unsharded run's. Shard files that disagree on the dataset, the scorer,
+//! the configuration or the number of shards are refused.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::scorer::{pair_id, Pair, ScoreError, Scorer, ScorerIdentity};
+
+/// Everything a merge needs to redo the evaluation, on each shard file's
+/// first line.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShardHeader {
+    pub rsbench_shard: u32,
+    pub rsbench_version: String,
+    pub shard: usize,
+    pub shards: usize,
+    /// The dataset as given (`<embedded sample>` for the sample set).
+    pub dataset: String,
+    /// Its files' SHA-256, by name.
+    pub dataset_files: Vec<(String, String)>,
+    pub split: String,
+    pub candidates: Option<usize>,
+    pub seed: u64,
+    pub bootstrap: usize,
+    pub scorer: ScorerIdentity,
+    /// Distinct pairs of the whole evaluation, and of this shard.
+    pub pairs_total: usize,
+    pub pairs: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}:{line}: {message}", .path.display())]
+    Line {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: {message}", .dir.display())]
+    Set { dir: PathBuf, message: String },
+}
+
+/// `I/N`, 0 ≤ I < N.
+pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or("expected I/N, e.g. 0/3, or auto")?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| format!("`{i}` is not a shard number"))?,
+        n.trim().parse().map_err(|_| format!("`{n}` is not a shard count"))?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("shard {i} of {n}: I must be below N and N at least 1"));
+    }
+    Ok((i, n))
+}
+
+/// The shard of each pair. Without a plan: pairs in the order of their ids,
+/// each given to the shard with the least text so far. With the scorer's
+/// plan (its batches, whose composition its scores depend on): whole groups,
+/// in plan order, each to the shard with the least text so far. Ties go to
+/// the lowest shard.
+pub fn assign(pairs: &[Pair<'_>], plan: Option<&[Vec<usize>]>, shards: usize) -> Vec<usize> {
+    let weight = |p: &Pair<'_>| p.response.len() + p.context.iter().map(String::len).sum::<usize>();
+    let groups: Vec<Vec<usize>> = match plan {
+        Some(groups) => groups.to_vec(),
+        None => {
+            let mut order: Vec<(String, usize)> = pairs
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (pair_id(p.context, p.response), i))
+                .collect();
+            order.sort();
+            order.into_iter().map(|(_, i)| vec![i]).collect()
+        }
+    };
+    let mut load = vec![0usize; shards.max(1)];
+    let mut out = vec![0usize; pairs.len()];
+    for group in groups {
+        let s = (0..load.len()).min_by_key(|&s| (load[s], s)).unwrap_or(0);
+        for i in group {
+            load[s] += weight(&pairs[i]);
+            out[i] = s;
+        }
+    }
+    out
+}
+
+pub fn shard_file_name(shard: usize, shards: usize) -> String {
+    format!("shard-{shard}-of-{shards}.jsonl")
+}
+
+/// One shard file: its header and its scores by pair id.
+pub struct ShardFile {
+    pub header: ShardHeader,
+    pub scores: HashMap<String, f64>,
+}
+
+#[derive(serde::Deserialize)]
+struct ScoreLine {
+    id: String,
+    score: f64,
+}
+
+impl ShardFile {
+    pub fn read(path: &Path) -> Result<ShardFile, ShardError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ShardError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let at = |line: usize, message: String| ShardError::Line {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut lines = text.lines();
+        let header: ShardHeader = serde_json::from_str(lines.next().unwrap_or(""))
+            .map_err(|e| at(1, format!("is not a shard header ({e})")))?;
+        let mut scores = HashMap::new();
+        for (i, l) in lines.enumerate() {
+            let s: ScoreLine =
+                serde_json::from_str(l).map_err(|e| at(i + 2, format!("expected {{id, score}} ({e})")))?;
+            if !s.score.is_finite() || scores.insert(s.id, s.score).is_some() {
+                return Err(at(i + 2, "a repeated id or a score that is not finite".into()));
+            }
+        }
+        if scores.len() != header.pairs {
+            return Err(at(
+                1,
+                format!(
+                    "the header promises {} scores, the file has {}",
+                    header.pairs,
+                    scores.len()
+                ),
+            ));
+        }
+        Ok(ShardFile { header, scores })
+    }
+
+    /// The shard files of `dir`: all N of one evaluation, or an error naming
+    /// what is missing or does not match.
+    pub fn read_set(dir: &Path) -> Result<Vec<ShardFile>, ShardError> {
+        let set = |message: String| ShardError::Set {
+            dir: dir.to_path_buf(),
+            message,
+        };
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|source| ShardError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("shard-") && n.ends_with(".jsonl"))
+            })
+            .collect();
+        names.sort();
+        if names.is_empty() {
+            return Err(set("has no shard files (shard-I-of-N.jsonl)".into()));
+        }
+        let files: Vec<ShardFile> = names.iter().map(|p| ShardFile::read(p)).collect::<Result<_, _>>()?;
+        let first = &files[0].header;
+        let same = |h: &ShardHeader| ShardHeader {
+            shard: first.shard,
+            pairs: first.pairs,
+            ..h.clone()
+        };
+        for (f, path) in files.iter().zip(&names) {
+            if same(&f.header) != *first {
+                return Err(set(format!(
+                    "{} belongs to another evaluation than {} (dataset, split, seed, scorer or shard count differ)",
+                    path.display(),
+                    names[0].display()
+                )));
+            }
+        }
+        let mut present = vec![false; first.shards];
+        for f in &files {
+            present[f.header.shard] = true;
+        }
+        let missing: Vec<String> = (0..first.shards)
+            .filter(|&s| !present[s])
+            .map(|s| shard_file_name(s, first.shards))
+            .collect();
+        if !missing.is_empty() {
+            return Err(set(format!(
+                "{} of {} shards missing: {}",
+                missing.len(),
+                first.shards,
+                missing.join(", ")
+            )));
+        }
+        let total: usize = files.iter().map(|f| f.header.pairs).sum();
+        if total != first.pairs_total {
+            return Err(set(format!(
+                "the shards hold {total} scores for {} pairs",
+                first.pairs_total
+            )));
+        }
+        Ok(files)
+    }
+}
+
+/// The SHA-256 of a dataset's files, as a shard header records them.
+pub fn dataset_files(dataset: &crate::data::Dataset) -> Vec<(String, String)> {
+    dataset
+        .files
+        .iter()
+        .map(|f| {
+            let info = crate::report::FileInfo::from(f);
+            (info.name, info.sha256)
+        })
+        .collect()
+}
+
+/// Scores recorded by shards, served under the identity of the scorer that
+/// computed them.
+pub struct ReplayScorer {
+    pub identity: ScorerIdentity,
+    pub scores: HashMap<String, f64>,
+}
+
+impl Scorer for ReplayScorer {
+    fn identity(&self) -> ScorerIdentity {
+        self.identity.clone()
+    }
+
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        pairs
+            .iter()
+            .map(|p| {
+                let id = pair_id(p.context, p.response);
+                self.scores.get(&id).copied().ok_or_else(|| ScoreError::Failed {
+                    scorer: "merged shards".into(),
+                    reason: format!("no shard scored pair {id}: the dataset changed since the shards ran"),
+                })
+            })
+            .collect()
+    }
+}
