@@ -171,11 +171,14 @@ pub(crate) struct EvalArgs {
     quiet: bool,
 }
 
+/// How a run's metadata (and a shard's header) names the embedded sample set.
+pub(super) const EMBEDDED_SOURCE: &str = "<embedded sample>";
+
 pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
     match path {
         None => Ok((
             data::sample::load().context("loading the embedded sample set")?,
-            "<embedded sample>".to_owned(),
+            EMBEDDED_SOURCE.to_owned(),
         )),
         Some(p) => {
             let ds = data::load_path(p).with_context(|| format!("loading dataset {}", p.display()))?;
@@ -313,11 +316,7 @@ fn baseline(kind: Option<ScorerKind>) -> Baseline {
 }
 
 pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
-    let started = Instant::now();
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let finish = Finish::start(args.quiet, &args.min);
     if let Some(n) = args.threads {
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         if n > cores {
@@ -358,12 +357,6 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;
     let scorer = with_cache(&args, make_scorer(&args, &dataset)?)?;
-    let finish = Finish {
-        started,
-        started_unix,
-        quiet: args.quiet,
-        min: &args.min,
-    };
     finish.run(pending, &target, &dataset, &source, scorer.as_ref(), &config)
 }
 
@@ -382,13 +375,27 @@ pub(super) fn eval_config(split: SplitArg, candidates: Option<usize>, seed: u64,
 /// The end of a run, shared by `eval` and `merge`: evaluate, write the run
 /// directory, print the summary, check the gates.
 pub(super) struct Finish<'a> {
-    pub(super) started: Instant,
-    pub(super) started_unix: u64,
-    pub(super) quiet: bool,
-    pub(super) min: &'a [MinRule],
+    started: Instant,
+    started_unix: u64,
+    quiet: bool,
+    /// The `--min` gates checked at the end.
+    min: &'a [MinRule],
 }
 
-impl Finish<'_> {
+impl<'a> Finish<'a> {
+    /// Starts the clock of a run's timing.json.
+    pub(super) fn start(quiet: bool, min: &'a [MinRule]) -> Finish<'a> {
+        Finish {
+            min,
+            started: Instant::now(),
+            started_unix: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            quiet,
+        }
+    }
+
     pub(super) fn run(
         &self,
         pending: crate::output::Pending,

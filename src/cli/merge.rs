@@ -2,12 +2,11 @@
 //! file is there, byte-identical to the unsharded run's.
 
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 
-use super::eval::{eval_config, load_dataset, Finish, SplitArg};
+use super::eval::{eval_config, load_dataset, Finish, SplitArg, EMBEDDED_SOURCE};
 use super::{describe_target, Outcome};
 use crate::eval::shard::{dataset_files, ReplayScorer, ShardFile};
 use crate::output::Target;
@@ -29,14 +28,10 @@ pub(crate) struct MergeArgs {
 }
 
 pub(super) fn run(args: MergeArgs) -> Result<Outcome> {
-    let started = Instant::now();
-    let started_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let finish = Finish::start(args.quiet, &[]);
     let shards = ShardFile::read_set(&args.dir).context("merging shards")?;
     let header = shards[0].header.clone();
-    let dataset_path = (header.dataset != "<embedded sample>").then(|| PathBuf::from(&header.dataset));
+    let dataset_path = (header.dataset != EMBEDDED_SOURCE).then(|| PathBuf::from(&header.dataset));
     let (dataset, source) = load_dataset(dataset_path.as_deref())?;
     if dataset_files(&dataset) != header.dataset_files {
         bail!(
@@ -53,12 +48,6 @@ pub(super) fn run(args: MergeArgs) -> Result<Outcome> {
     let scorer = ReplayScorer {
         identity: header.scorer.clone(),
         scores: shards.into_iter().flat_map(|s| s.scores).collect(),
-    };
-    let finish = Finish {
-        started,
-        started_unix,
-        quiet: args.quiet,
-        min: &[],
     };
     finish.run(pending, &target, &dataset, &source, &scorer, &config)
 }

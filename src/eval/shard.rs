@@ -104,12 +104,6 @@ pub struct ShardFile {
     pub scores: HashMap<String, f64>,
 }
 
-#[derive(serde::Deserialize)]
-struct ScoreLine {
-    id: String,
-    score: f64,
-}
-
 impl ShardFile {
     pub fn read(path: &Path) -> Result<ShardFile, ShardError> {
         let text = std::fs::read_to_string(path).map_err(|source| ShardError::Io {
@@ -121,17 +115,17 @@ impl ShardFile {
             line,
             message,
         };
-        let mut lines = text.lines();
-        let header: ShardHeader = serde_json::from_str(lines.next().unwrap_or(""))
+        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
+        let header: ShardHeader = serde_json::from_str(lines.next().map_or("", |(_, l)| l))
             .map_err(|e| at(1, format!("is not a shard header ({e})")))?;
-        let mut scores = HashMap::new();
-        for (i, l) in lines.enumerate() {
-            let s: ScoreLine =
-                serde_json::from_str(l).map_err(|e| at(i + 2, format!("expected {{id, score}} ({e})")))?;
-            if !s.score.is_finite() || scores.insert(s.id, s.score).is_some() {
-                return Err(at(i + 2, "a repeated id or a score that is not finite".into()));
-            }
-        }
+        let scores: HashMap<String, f64> = crate::scorer::score_lines(path, lines)
+            .map_err(|e| match e {
+                crate::scorer::ScoresFileError::Line { line, message, .. } => at(line, message),
+                other => at(1, other.to_string()),
+            })?
+            .into_iter()
+            .map(|(id, (score, _))| (id, score))
+            .collect();
         if scores.len() != header.pairs {
             return Err(at(
                 1,

@@ -68,28 +68,7 @@ impl ScoresFile {
             let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
             at(line, "is not UTF-8".into())
         })?;
-        let mut scores: HashMap<String, (f64, usize)> = HashMap::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            if raw.trim().is_empty() {
-                continue;
-            }
-            let parsed: Line = serde_json::from_str(raw).map_err(|e| {
-                // Python's json.dumps writes NaN and Infinity, which are not JSON.
-                if ["NaN", "Infinity"].iter().any(|w| raw.contains(w)) {
-                    at(line, "the score is not a finite number".into())
-                } else {
-                    at(line, format!("expected {{\"id\": \"…\", \"score\": number}} ({e})"))
-                }
-            })?;
-            if !parsed.score.is_finite() {
-                return Err(at(line, "the score is not a finite number".into()));
-            }
-            if let Some((_, first)) = scores.get(&parsed.id) {
-                return Err(at(line, format!("id {} was already scored on line {first}", parsed.id)));
-            }
-            scores.insert(parsed.id, (parsed.score, line));
-        }
+        let scores = score_lines(path, text.lines().enumerate().map(|(i, l)| (i + 1, l)))?;
         if scores.is_empty() {
             return Err(ScoresFileError::Empty {
                 path: path.to_path_buf(),
@@ -109,6 +88,42 @@ impl ScoresFile {
             reason,
         }
     }
+}
+
+/// `{"id", "score"}` lines (numbered), blank ones skipped: id → (score, line).
+/// A line that is not that, a score that is not finite and an id given twice
+/// are errors naming the line. Shard files share the format.
+pub(crate) fn score_lines<'t>(
+    path: &Path,
+    lines: impl Iterator<Item = (usize, &'t str)>,
+) -> Result<HashMap<String, (f64, usize)>, ScoresFileError> {
+    let at = |line: usize, message: String| ScoresFileError::Line {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut scores: HashMap<String, (f64, usize)> = HashMap::new();
+    for (line, raw) in lines {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(raw).map_err(|e| {
+            // Python's json.dumps writes NaN and Infinity, which are not JSON.
+            if ["NaN", "Infinity"].iter().any(|w| raw.contains(w)) {
+                at(line, "the score is not a finite number".into())
+            } else {
+                at(line, format!("expected {{\"id\": \"…\", \"score\": number}} ({e})"))
+            }
+        })?;
+        if !parsed.score.is_finite() {
+            return Err(at(line, "the score is not a finite number".into()));
+        }
+        if let Some((_, first)) = scores.get(&parsed.id) {
+            return Err(at(line, format!("id {} was already scored on line {first}", parsed.id)));
+        }
+        scores.insert(parsed.id, (parsed.score, line));
+    }
+    Ok(scores)
 }
 
 impl Scorer for ScoresFile {
