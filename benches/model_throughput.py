@@ -1,7 +1,7 @@
 """rsbench's libtorch scorer against the plain Hugging Face Python loop, side by side.
 
     .venv/bin/python benches/model_throughput.py [--every K] [--bi-model DIR] [--skip-python]
-        [--device cpu|cuda] [--bin PATH]
+        [--device cpu|cuda] [--bin PATH] [--skip-ort]
 
 Runs in one process tree on the same machine, same torch 2.13, same thread count:
 - the machine's measured fp32 and bf16 GEMM peak (torch.matmul, 2048³, best of 5);
@@ -10,7 +10,10 @@ Runs in one process tree on the same machine, same torch 2.13, same thread count
   (b) the loop a researcher would write: transformers, batches of 32 in dataset order,
   `padding=True, truncation=True`, `torch.inference_mode()`, model loading included;
 - the same on a set of all-distinct pairs (where rsbench's deduplication cannot help);
-- rsbench with `--dtype bf16`: speed-up and the share of per-case decisions unchanged;
+- rsbench `--dtype bf16`, `int8`, `int8 --no-recheck` and `auto` on each workload, and ONNX Runtime
+  (benches/ort_peer.py: exported, graph-optimised fp32 and int8 dynamic quantisation, the same
+  tokenisation, distinct pairs, batches of 32 in length order): seconds, pairs/s, speed against
+  rsbench fp32 and the share of per-case decisions equal to rsbench fp32's;
 - the bi-encoder (multilingual-e5-small, scripts/make_e5_small.py) both ways, if present.
 
 `--every K` keeps every K-th case of each KorAdvMRS file (default 10: a BERT-base forward over
@@ -21,6 +24,8 @@ built elsewhere (scripts/gpu_binary.sh) instead of building one here.
 """
 
 import argparse
+import logging
+import warnings
 import json
 import os
 import subprocess
@@ -58,6 +63,15 @@ def gemm_peak(dtype, threads, n=2048):
         sync()
         best = min(best, time.perf_counter() - t)
     return 2 * n**3 / best
+
+
+def cpu_name():
+    """The CPU's model name and the features that decide its int8 and bf16 speed."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name")), "?")
+    flags = next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), [])
+    wanted = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8"]
+    return f"{model} [{' '.join(f for f in wanted if f in flags) or 'no AVX2'}]"
 
 
 def subset(src, dest, every):
@@ -101,7 +115,7 @@ def distinct_set(src, dest):
 def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=(), batch_tokens=None, env=None):
     cmd = [str(BIN), "eval", "--model", str(model), "--dataset", str(dataset), "--split", split,
            "--bootstrap", "0", "--threads", str(threads), "--dtype", dtype, "--device", DEVICE,
-           "--out", str(out), "-q", *extra]
+           "--out", str(out), "-q", "--no-cache", *extra]
     if batch_tokens:
         cmd += ["--batch-tokens", str(batch_tokens)]
     t = time.perf_counter()
@@ -112,21 +126,44 @@ def run_rsbench(model, dataset, split, out, threads, dtype="f32", extra=(), batc
     return wall, timing, rows
 
 
-def bf16_lines(model, dataset, split, tmp, threads, wall, rows, show_breakdown=False):
-    """bf16 as shipped (near-ties re-scored in fp32) and bare (--no-bf16-recheck)."""
-    for label, extra, out in [("  same, --dtype bf16", (), "rs-bf16-" + model.name),
-                              ("  same, bf16 --no-bf16-recheck", ("--no-bf16-recheck",), "rs-bf16-bare-" + model.name)]:
-        bf_wall, bf_timing, bf_rows = run_rsbench(model, dataset, split, tmp / out, threads, "bf16", extra)
-        a, b = decisions(rows), decisions(bf_rows)
-        same = sum(a[k] == b[k] for k in a) / len(a)
+def precision_lines(model, dataset, split, tmp, threads, wall, rows, case_map, bi=False, skip_ort=False):
+    """Every precision of rsbench beside ONNX Runtime's, against rsbench fp32 (`wall`, `rows`):
+    seconds, pairs/s, speed ratio and the share of per-case decisions equal to fp32's."""
+    base = decisions(rows)
+    slots = len(rows)
+
+    def show(label, seconds, decided, note=""):
+        same = sum(base[k] == decided[k] for k in base) / len(base)
+        print(f"{label:<34} {slots:>6} {seconds:10.1f} {slots / seconds:9.1f} {'':>26}{wall / seconds:5.2f}x "
+              f"fp32; {100 * same:.2f}% of decisions as fp32{note}")
+
+    for dtype, extra in [("bf16", ()), ("int8", ()), ("int8", ("--no-recheck",)), ("auto", ())]:
+        out = tmp / f"rs-{dtype}-{'bare-' if extra else ''}{model.name}-{split}"
+        w, timing, r = run_rsbench(model, dataset, split, out, threads, dtype, extra)
         note = ""
-        if bf_timing.get("recheck"):
-            r = bf_timing["recheck"]
-            note = f"; {r['rescored_pairs']} of {bf_timing['distinct_pairs']} pairs re-scored in fp32 (eps {r['epsilon']:.1e})"
-        print(f"{label:<34} {len(bf_rows):>6} {bf_wall:10.1f} {len(bf_rows) / bf_wall:9.1f} "
-              f"{'':>30}  {wall / bf_wall:.2f}x fp32; {100 * same:.2f}% of per-case decisions unchanged{note}")
-        if show_breakdown:
-            print(f"{'':<34} rsbench: {breakdown(bf_wall, bf_timing)}")
+        if timing.get("recheck"):
+            rc = timing["recheck"]
+            note = f"; {rc['rescored_pairs']} of {timing['distinct_pairs']} pairs re-scored in fp32 (eps {rc['epsilon']:.1e})"
+        if dtype == "auto":
+            chose = json.loads((out / "metadata.json").read_text())["scorer"]["params"]["dtype"]
+            note += f"; auto chose {chose}"
+        show(f"  rsbench --dtype {dtype}{' ' + ' '.join(extra) if extra else ''}", w, decisions(r), note)
+    if skip_ort:
+        return
+    try:
+        import ort_peer
+    except ImportError as e:
+        print(f"  (ONNX Runtime skipped: {e})")
+        return
+    fp32_onnx, int8_onnx, export_s = ort_peer.export(model, tmp / f"onnx-{model.name}", bi=bi)
+    pairs = pairs_in_order(rows, case_map)
+    distinct = sorted({(tuple(c), r) for c, r, _ in pairs})
+    unique = [(list(c), r, None) for c, r in distinct]
+    for label, path in [("  ONNX Runtime fp32, optimised", fp32_onnx), ("  ONNX Runtime int8 dynamic", int8_onnx)]:
+        seconds, scores = (ort_peer.bi_scores if bi else ort_peer.cross_scores)(model, path, unique, threads)
+        by_pair = dict(zip(distinct, scores))
+        scored = [dict(row, score=by_pair[(tuple(c), t)]) for row, (c, t, _) in zip(rows, pairs)]
+        show(label, seconds, decisions(scored), f"; {len(unique)} distinct pairs; export+optimise+quantise {export_s:.0f}s once")
 
 
 def breakdown(wall, timing):
@@ -197,12 +234,16 @@ def max_diff(pairs, scores):
 
 
 def main():
+    # The ONNX export and quantiser warn about tracing and pre-processing at length.
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
     ap = argparse.ArgumentParser()
     ap.add_argument("--every", type=int, default=10)
     ap.add_argument("--data", default=os.environ.get("RSBENCH_KORADVMRS_DIR", str(ROOT.parent / "shared/datasets/koradvmrs")))
     ap.add_argument("--model", default=str(ROOT / "models/bench-bert-base"))
     ap.add_argument("--bi-model", default=str(ROOT / "models/multilingual-e5-small-q4"))
     ap.add_argument("--skip-python", action="store_true")
+    ap.add_argument("--skip-ort", action="store_true", help="leave out the ONNX Runtime rows")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--bin", help="an rsbench binary to use instead of building target/release/rsbench")
     ap.add_argument("--breakdown", action="store_true",
@@ -223,9 +264,12 @@ def main():
 
     fp32_peak = gemm_peak(torch.float32, threads)
     bf16_peak = gemm_peak(torch.bfloat16, threads)
-    where = torch.cuda.get_device_name() if DEVICE != "cpu" else f"{threads} threads"
+    where = torch.cuda.get_device_name() if DEVICE != "cpu" else f"{cpu_name()}, {threads} threads"
     print(f"machine: {where}, torch {torch.__version__}; GEMM peak fp32 {fp32_peak / 1e9:.1f} GFLOP/s, "
           f"bf16 {bf16_peak / 1e9:.1f} GFLOP/s")
+    if DEVICE == "cpu":
+        info = subprocess.run([str(BIN), "info"], capture_output=True, text=True).stdout
+        print("\n".join(l for l in info.splitlines() if l.startswith("--dtype auto probe")))
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -260,8 +304,8 @@ def main():
             line(label, len(rows), wall, py_wall, note)
             if args.breakdown:
                 print(f"{'':<34} rsbench: {breakdown(wall, timing)}")
+            precision_lines(model, dataset, split, tmp, threads, wall, rows, case_map, skip_ort=args.skip_ort)
             if split == "both":
-                bf16_lines(model, dataset, split, tmp, threads, wall, rows, args.breakdown)
                 both_rows = rows
 
         sweep = [int(n) for n in args.sweep_batch_tokens.split(",") if n.strip()]
@@ -301,7 +345,11 @@ def main():
                 note = f"max |Δscore| vs HF {max_diff(pairs, scores):.1e}; "
             note += f"{timing['scorer']['sequences']} texts encoded"
             line("bi e5-small, KorAdvMRS both", len(rows), wall, py_wall, note)
-            bf16_lines(bi, data, "both", tmp, threads, wall, rows)
+            precision_lines(bi, data, "both", tmp, threads, wall, rows, cases, bi=True, skip_ort=args.skip_ort)
+            d_wall, _, d_rows = run_rsbench(bi, distinct, "adversarial", tmp / "rs-bi-distinct", threads)
+            line("bi e5-small, all-distinct", len(d_rows), d_wall, None)
+            precision_lines(bi, distinct, "adversarial", tmp, threads, d_wall, d_rows, distinct_cases, bi=True,
+                            skip_ort=args.skip_ort)
         else:
             print(f"(bi-encoder skipped: {bi} missing; make it with scripts/make_e5_small.py)")
 

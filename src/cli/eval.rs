@@ -45,7 +45,10 @@ enum RerankApiArg {
 enum DtypeArg {
     F32,
     Bf16,
-    /// bf16 with exact re-scoring of near-ties where this CPU's bf16 products measure ≥ 1.5× fp32's, else fp32.
+    /// int8 matrix products (per-channel weights, per-row activations), CPU only.
+    Int8,
+    /// Measure each precision's layer at the model's shape on this CPU (cached) and run the one
+    /// predicted fastest, near-ties re-scored in fp32; fp32 on a GPU, for TorchScript and for shards.
     Auto,
 }
 
@@ -137,17 +140,17 @@ pub(crate) struct EvalArgs {
     #[arg(long, default_value = "cpu")]
     device: String,
     /// Model precision.
-    #[arg(long, value_enum, default_value_t = DtypeArg::F32)]
+    #[arg(long, value_enum, default_value_t = DtypeArg::Auto)]
     dtype: DtypeArg,
     /// Threads for tokenisation and libtorch [default: all cores].
     #[arg(long, value_parser = positive)]
     threads: Option<usize>,
-    /// Padded tokens per model batch (batch size × longest sequence) [default: 2048 on cpu, 8192 on cuda].
+    /// Padded tokens per model batch (batch size × longest sequence) [default: 2048 on cpu (512 with int8), 8192 on cuda].
     #[arg(long)]
     batch_tokens: Option<usize>,
-    /// With --dtype bf16: do not re-score near-tied candidates in fp32 (faster, ~2 % of decisions may flip).
-    #[arg(long)]
-    no_bf16_recheck: bool,
+    /// With --dtype bf16 or int8: do not re-score near-tied candidates in fp32 (faster; 2–5 % of decisions may flip).
+    #[arg(long, alias = "no-bf16-recheck")]
+    no_recheck: bool,
     /// Fail (exit 3) when a type's pairwise accuracy is below PERCENT, e.g.
     /// `--min overall=45 --min repetition=30 --min clean:overall=70` (split defaults to adversarial).
     #[arg(long = "min", value_name = "[SPLIT:]TYPE=PERCENT")]
@@ -225,52 +228,18 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     }
     if let Some(model) = &args.model {
         let device = parse_device(&args.device)?;
-        if args.dtype == DtypeArg::Bf16 && !device.is_cuda() {
-            // bf16 is faster only where the CPU's bf16 units outrun its fp32 ones.
-            let (f32, bf16) = (
-                crate::scorer::cpu_gemm_gflops(tch::Kind::Float),
-                crate::scorer::cpu_gemm_gflops(tch::Kind::BFloat16),
-            );
-            if bf16 < f32 {
-                eprintln!(
-                    "warning: --dtype bf16 is slower than fp32 on this CPU (matrix products: bf16 {bf16:.0} GFLOP/s, fp32 {f32:.0}); --dtype f32 gives the same decisions sooner"
-                );
-            }
-        }
-        let dtype = match args.dtype {
-            DtypeArg::F32 => tch::Kind::Float,
-            DtypeArg::Bf16 => tch::Kind::BFloat16,
-            // The GPU path is measured in docs/benchmarks.md; auto decides for CPUs.
-            DtypeArg::Auto if device.is_cuda() => tch::Kind::Float,
-            DtypeArg::Auto => {
-                let (f32, bf16) = (
-                    crate::scorer::cpu_gemm_gflops(tch::Kind::Float),
-                    crate::scorer::cpu_gemm_gflops(tch::Kind::BFloat16),
-                );
-                let chosen = crate::scorer::auto_cpu_dtype(f32, bf16);
-                if !args.quiet {
-                    eprintln!(
-                        "--dtype auto: {} (matrix products on this CPU: fp32 {f32:.0}, bf16 {bf16:.0} GFLOP/s)",
-                        if chosen == tch::Kind::BFloat16 {
-                            "bf16 with fp32 re-scoring of near-ties"
-                        } else {
-                            "fp32"
-                        }
-                    );
-                }
-                chosen
-            }
-        };
+        let (dtype, dtype_probe) = resolve_dtype(args, model, device)?;
         let options = RunOptions {
             device,
             dtype,
             batch_tokens: args
                 .batch_tokens
-                .unwrap_or(RunOptions::default_batch_tokens(device))
+                .unwrap_or(RunOptions::default_batch_tokens(device, dtype))
                 .max(1),
             progress: !args.quiet,
             // auto promises fp32's decisions: it always re-scores near-ties.
-            recheck: !args.no_bf16_recheck || args.dtype == DtypeArg::Auto,
+            recheck: !args.no_recheck || args.dtype == DtypeArg::Auto,
+            dtype_probe,
         };
         let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
         return Ok(Box::new(scorer));
@@ -278,13 +247,82 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
     Ok(baseline(args.scorer).build(dataset, args.seed))
 }
 
+/// The precision a model runs in. `auto` measures (crate::scorer::model::precision)
+/// on the CPU and takes fp32 where a rounding precision cannot run: a GPU (measured
+/// by hand, docs/benchmarks.md), a TorchScript module, a shard (the re-scoring
+/// of near-ties needs every candidate of a case in one process).
+fn resolve_dtype(
+    args: &EvalArgs,
+    model: &std::path::Path,
+    device: tch::Device,
+) -> Result<(tch::Kind, Option<crate::scorer::model::precision::Probe>)> {
+    use crate::scorer::model::precision;
+    let probe_dir = if args.no_cache || (cache_off_by_env() && args.cache.is_none()) {
+        None
+    } else {
+        args.cache.clone().or_else(cache::default_cache_dir)
+    };
+    let shape = precision::probe_shape(model);
+    let explicit = match args.dtype {
+        DtypeArg::F32 => return Ok((tch::Kind::Float, None)),
+        DtypeArg::Bf16 => tch::Kind::BFloat16,
+        DtypeArg::Int8 if device.is_cuda() => {
+            anyhow::bail!("--dtype int8 runs on the CPU: on a GPU use bf16 or f32")
+        }
+        DtypeArg::Int8 => tch::Kind::Int8,
+        DtypeArg::Auto => {
+            let Some((inp, out)) = shape.filter(|_| !device.is_cuda() && args.shard.is_none()) else {
+                return Ok((tch::Kind::Float, None));
+            };
+            let p = precision::probe(probe_dir.as_deref(), inp, out);
+            let chosen = p.choice();
+            if !args.quiet {
+                eprintln!(
+                    "--dtype auto: {} (layer {}x{}x{} on this CPU: fp32 {:.0}, bf16 {:.0}, int8 {:.0} GFLOP/s)",
+                    match chosen {
+                        tch::Kind::Float => "fp32",
+                        tch::Kind::Int8 => "int8 with fp32 re-scoring of near-ties",
+                        _ => "bf16 with fp32 re-scoring of near-ties",
+                    },
+                    p.shape[0],
+                    p.shape[1],
+                    p.shape[2],
+                    p.f32,
+                    p.bf16,
+                    p.int8
+                );
+            }
+            return Ok((chosen, Some(p)));
+        }
+    };
+    if let (false, Some((inp, out))) = (device.is_cuda(), shape) {
+        // A rounding precision is worth it only where its products outrun fp32's.
+        let p = precision::probe(probe_dir.as_deref(), inp, out);
+        let (name, speed) = match explicit {
+            tch::Kind::Int8 => ("int8", p.int8),
+            _ => ("bf16", p.bf16),
+        };
+        if speed < p.f32 {
+            eprintln!(
+                "warning: --dtype {name} is slower than fp32 on this CPU (this model's layer: {name} {speed:.0} GFLOP/s, fp32 {:.0}); --dtype f32 gives the same decisions sooner",
+                p.f32
+            );
+        }
+    }
+    Ok((explicit, None))
+}
+
+/// RSBENCH_NO_CACHE=1 is --no-cache for a whole environment (the tests set it).
+fn cache_off_by_env() -> bool {
+    std::env::var_os("RSBENCH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// The scorer behind the score cache, for the scorers that cost (models,
 /// programs, servers); lexical and random scorers are cheaper than the cache.
 fn with_cache(args: &EvalArgs, scorer: Box<dyn Scorer>) -> Result<Box<dyn Scorer>> {
     let costly = args.model.is_some() || args.scorer_cmd.is_some() || args.scorer_url.is_some();
-    // RSBENCH_NO_CACHE=1 is --no-cache for a whole environment (the tests set it);
-    // an explicit --cache still wins.
-    let env_off = std::env::var_os("RSBENCH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    // An explicit --cache wins over RSBENCH_NO_CACHE.
+    let env_off = cache_off_by_env();
     if !costly || args.no_cache || (env_off && args.cache.is_none()) {
         return Ok(scorer);
     }
@@ -493,8 +531,8 @@ fn run_shard(
         .out
         .clone()
         .context("--shard needs --out: the shards of one run share that directory")?;
-    if args.model.is_some() && args.dtype != DtypeArg::F32 {
-        anyhow::bail!("--shard runs models in fp32 only: the bf16 re-scoring of near-ties needs every candidate of a case in one process");
+    if args.model.is_some() && !matches!(args.dtype, DtypeArg::F32 | DtypeArg::Auto) {
+        anyhow::bail!("--shard runs models in fp32 only: the re-scoring of near-ties needs every candidate of a case in one process");
     }
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let target = Target::Fixed(out.join(shard::shard_file_name(shard, shards)));

@@ -20,5 +20,21 @@ pub(super) fn run() -> Result<()> {
         tch::get_num_threads(),
         bf16 / f32
     );
+    // What `eval --dtype auto` decides from, at BERT-base's layer shape.
+    let p = crate::scorer::model::precision::probe(crate::scorer::cache::default_cache_dir().as_deref(), 768, 3072);
+    println!("CPU: {}", p.cpu);
+    println!(
+        "--dtype auto probe (layer {}x{}x{}, {} threads): fp32 {:.0}, bf16 {:.0}, int8 {:.0} GFLOP/s; predicted run time vs fp32: bf16 {:.2}, int8 {:.2}; auto picks {}",
+        p.shape[0],
+        p.shape[1],
+        p.shape[2],
+        p.threads,
+        p.f32,
+        p.bf16,
+        p.int8,
+        p.predicted_share(tch::Kind::BFloat16),
+        p.predicted_share(tch::Kind::Int8),
+        crate::scorer::model::dtype_name(p.choice())
+    );
     Ok(())
 }

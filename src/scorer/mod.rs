@@ -18,10 +18,7 @@ pub(crate) use scores_file::score_lines;
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};
 pub use tokenize::lexical_terms;
-pub use torch_env::{
-    auto_cpu_dtype, cpu_gemm_gflops, cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime,
-    AUTO_BF16_MIN_SPEEDUP,
-};
+pub use torch_env::{cpu_gemm_gflops, cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime};
 
 /// The model-free scorers, selectable by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

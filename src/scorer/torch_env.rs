@@ -112,35 +112,9 @@ pub fn cpu_gemm_gflops(kind: tch::Kind) -> f64 {
     2.0 * (n * n * n) as f64 / best / 1e9
 }
 
-/// bf16 is chosen by `--dtype auto` only when its matrix products measure at
-/// least this many times fp32's. A judgement call, with margin for what the
-/// products do not show (the fp32 re-scoring of near-ties, conversions,
-/// attention): a BERT-base run took 1.84× fp32's time on a CPU whose bf16
-/// products measured 0.5× fp32's (issue 16), and 0.45× on one where they
-/// measured about 4× (docs/benchmarks.md).
-pub const AUTO_BF16_MIN_SPEEDUP: f64 = 1.5;
-
-/// The precision `--dtype auto` runs a model in on the CPU, from the GEMM
-/// probe's two figures: bf16 (with the exact re-scoring of near-ties) where
-/// it is clearly faster, fp32 otherwise.
-pub fn auto_cpu_dtype(f32_gflops: f64, bf16_gflops: f64) -> tch::Kind {
-    if bf16_gflops >= AUTO_BF16_MIN_SPEEDUP * f32_gflops {
-        tch::Kind::BFloat16
-    } else {
-        tch::Kind::Float
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn auto_picks_bf16_only_where_it_is_clearly_faster() {
-        assert_eq!(auto_cpu_dtype(315.0, 159.0), tch::Kind::Float);
-        assert_eq!(auto_cpu_dtype(311.0, 400.0), tch::Kind::Float);
-        assert_eq!(auto_cpu_dtype(401.0, 1253.0), tch::Kind::BFloat16);
-    }
 
     #[test]
     fn the_gemm_probe_measures_both_precisions() {

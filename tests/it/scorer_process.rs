@@ -43,7 +43,16 @@ fn the_example_transformers_scorer_matches_the_native_scorer() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = rsbench(
-        &["eval", "--model", model.to_str().unwrap(), "--out", "native", "-q"],
+        &[
+            "eval",
+            "--model",
+            model.to_str().unwrap(),
+            "--dtype",
+            "f32",
+            "--out",
+            "native",
+            "-q",
+        ],
         dir.path(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -178,6 +178,9 @@ fn model_shards_and_cached_model_runs_give_the_plain_runs_bytes() {
             k,
             "--batch-tokens",
             "512",
+            // Shards run fp32 (auto included): the unsharded run to equal is fp32's.
+            "--dtype",
+            "f32",
             "--out",
             "plain",
             "-q",

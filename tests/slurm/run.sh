@@ -81,7 +81,7 @@ done
 if [ ! -f "$run/report/summary.json" ]; then
   echo "the merge job wrote no report"; tail -n 30 "$work"/*.out "$work"/*.log; exit 1
 fi
-"$bin" eval --model "$MODEL" --dataset "$DATASET" --out "$work/plain" -q 2>/dev/null
+"$bin" eval --model "$MODEL" --dataset "$DATASET" --dtype f32 --out "$work/plain" -q 2>/dev/null
 diff -r -x timing.json "$run/report" "$work/plain"
 ls "$run" | grep -c '^shard-.-of-3.jsonl$' | grep -qx 3
 echo "slurm: 3 array tasks and the merge job gave the unsharded report byte for byte"

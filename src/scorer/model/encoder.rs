@@ -7,28 +7,79 @@ use super::config::{Activation, Family, Head, ModelConfig};
 use super::weights::Weights;
 use super::ModelError;
 
-struct Linear {
-    w: Tensor,
+/// A dense layer: in the weights' precision (fp32 or bf16), or with int8 weights.
+enum Linear {
+    Dense { w: Tensor, b: Tensor },
+    Int8(Int8Linear),
+}
+
+/// int8 weights, one symmetric scale per output channel (`w ≈ q · scale`), and
+/// activations quantised the same way per row at run time: the product runs on
+/// the CPU's int8 dot-product units (`_int_mm`, oneDNN: VNNI or AMX) with int32
+/// sums, which one multiplication by both scales brings back to fp32. Per-row and
+/// per-channel scales keep a row's outlier from costing other rows their
+/// resolution; the rounding left is what the near-tie re-scoring measures.
+struct Int8Linear {
+    /// `[in, out]`: the transposed view of the `[out, in]` int8 matrix.
+    q: Tensor,
+    /// `[out]` fp32.
+    scale: Tensor,
     b: Tensor,
+}
+
+/// The largest magnitude a symmetric int8 code takes (−127..127: −128 unused,
+/// so that negation stays in range).
+const INT8_MAX: f64 = 127.0;
+
+impl Int8Linear {
+    fn quantize(w: &Tensor, b: Tensor) -> Int8Linear {
+        let scale = w.abs().amax([1], true).clamp_min(1e-12) / INT8_MAX;
+        let q = (w / &scale).round().to_kind(Kind::Int8);
+        Int8Linear {
+            q: q.tr(),
+            scale: scale.squeeze_dim(1),
+            b,
+        }
+    }
+
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let mut shape = x.size();
+        let k = shape.last().copied().unwrap_or(0);
+        let rows = x.reshape([-1, k]);
+        let amax = rows.abs().amax([1], true).clamp_min(1e-12);
+        let xq = (&rows * (INT8_MAX / &amax)).round().to_kind(Kind::Int8);
+        let mut y = xq.internal_int_mm(&self.q).to_kind(Kind::Float);
+        let _ = y.g_mul_(&(amax / INT8_MAX)).g_mul_(&self.scale).g_add_(&self.b);
+        if let Some(last) = shape.last_mut() {
+            *last = self.b.size()[0];
+        }
+        y.view(shape.as_slice())
+    }
 }
 
 impl Linear {
     fn encoder(w: &mut Weights, name: &str, out: i64, inp: i64) -> Result<Self, ModelError> {
-        Ok(Linear {
-            w: w.encoder_compute(&format!("{name}.weight"), &[out, inp])?,
-            b: w.encoder_compute(&format!("{name}.bias"), &[out])?,
+        let weight = w.encoder_compute(&format!("{name}.weight"), &[out, inp])?;
+        let b = w.encoder_compute(&format!("{name}.bias"), &[out])?;
+        Ok(if w.compute_kind() == Kind::Int8 {
+            Linear::Int8(Int8Linear::quantize(&weight, b))
+        } else {
+            Linear::Dense { w: weight, b }
         })
     }
 
     fn head(w: &mut Weights, name: &str, out: i64, inp: i64) -> Result<Self, ModelError> {
-        Ok(Linear {
+        Ok(Linear::Dense {
             w: w.head(&format!("{name}.weight"), &[out, inp])?,
             b: w.head(&format!("{name}.bias"), &[out])?,
         })
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
-        x.linear(&self.w, Some(&self.b))
+        match self {
+            Linear::Dense { w, b } => x.linear(w, Some(b)),
+            Linear::Int8(q) => q.forward(x),
+        }
     }
 }
 
@@ -55,14 +106,58 @@ impl LayerNorm {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    qkv: Projections,
     attn_out: Linear,
     attn_norm: LayerNorm,
     intermediate: Linear,
     output: Linear,
     out_norm: LayerNorm,
+}
+
+/// The attention's query, key and value projections. Kept apart where each is
+/// transformers' own operation (fp32, bf16: the rounding stays theirs); one
+/// product for int8, whose three share one quantised input and whose int32
+/// sums do not depend on how the product is blocked.
+enum Projections {
+    Apart { query: Linear, key: Linear, value: Linear },
+    Fused(Int8Linear),
+}
+
+impl Projections {
+    fn load(w: &mut Weights, prefix: &str, h: i64) -> Result<Self, ModelError> {
+        let [query, key, value] = ["query", "key", "value"].map(|n| format!("{prefix}.attention.self.{n}"));
+        if w.compute_kind() != Kind::Int8 {
+            return Ok(Projections::Apart {
+                query: Linear::encoder(w, &query, h, h)?,
+                key: Linear::encoder(w, &key, h, h)?,
+                value: Linear::encoder(w, &value, h, h)?,
+            });
+        }
+        let mut weights = Vec::with_capacity(3);
+        let mut biases = Vec::with_capacity(3);
+        for name in [&query, &key, &value] {
+            weights.push(w.encoder_compute(&format!("{name}.weight"), &[h, h])?);
+            biases.push(w.encoder_compute(&format!("{name}.bias"), &[h])?);
+        }
+        Ok(Projections::Fused(Int8Linear::quantize(
+            &Tensor::cat(&weights, 0),
+            Tensor::cat(&biases, 0),
+        )))
+    }
+
+    /// Query, key and value `[B, L, H]` each.
+    fn forward(&self, x: &Tensor) -> (Tensor, Tensor, Tensor) {
+        match self {
+            Projections::Apart { query, key, value } => (query.forward(x), key.forward(x), value.forward(x)),
+            Projections::Fused(qkv) => {
+                let parts = qkv.forward(x).chunk(3, -1);
+                match <[Tensor; 3]>::try_from(parts) {
+                    Ok([q, k, v]) => (q, k, v),
+                    Err(_) => unreachable!("a [.., 3H] tensor splits in three"),
+                }
+            }
+        }
+    }
 }
 
 enum ClassifierHead {
@@ -78,7 +173,9 @@ enum ClassifierHead {
 
 /// Mixed precision as torch.autocast does it: the layers' matrix products and
 /// attention in the compute precision (bf16 or fp32); embeddings, residual
-/// sums, LayerNorms and the classification head in fp32.
+/// sums, LayerNorms and the classification head in fp32. With int8 the layers'
+/// matrix products run on int8 codes ([`Int8Linear`]) and everything else,
+/// attention included, in fp32.
 pub struct Encoder {
     pub config: ModelConfig,
     compute: Kind,
@@ -108,9 +205,7 @@ impl Encoder {
         for i in 0..c.layers {
             let p = format!("encoder.layer.{i}");
             layers.push(Layer {
-                query: Linear::encoder(w, &format!("{p}.attention.self.query"), h, h)?,
-                key: Linear::encoder(w, &format!("{p}.attention.self.key"), h, h)?,
-                value: Linear::encoder(w, &format!("{p}.attention.self.value"), h, h)?,
+                qkv: Projections::load(w, &p, h)?,
                 attn_out: Linear::encoder(w, &format!("{p}.attention.output.dense"), h, h)?,
                 attn_norm: LayerNorm::load(w, &format!("{p}.attention.output.LayerNorm"), h, eps)?,
                 intermediate: Linear::encoder(w, &format!("{p}.intermediate.dense"), c.intermediate_size, h)?,
@@ -121,7 +216,7 @@ impl Encoder {
         let classifier = match (c.head, c.family) {
             (Head::Encoder, _) => None,
             (Head::Classification, Family::Bert) => Some(ClassifierHead::Pooled {
-                pooler: Linear {
+                pooler: Linear::Dense {
                     w: w.encoder("pooler.dense.weight", &[h, h])?,
                     b: w.encoder("pooler.dense.bias", &[h])?,
                 },
@@ -135,7 +230,10 @@ impl Encoder {
         };
         Ok(Encoder {
             config,
-            compute: w.compute_kind(),
+            compute: match w.compute_kind() {
+                Kind::Int8 => Kind::Float,
+                kind => kind,
+            },
             word,
             position,
             token_type,
@@ -213,9 +311,8 @@ impl Encoder {
         for layer in &self.layers {
             let xc = x.to_kind(self.compute);
             let split = |t: Tensor| t.view([b, l, heads, dh]).transpose(1, 2);
-            let q = split(layer.query.forward(&xc));
-            let k = split(layer.key.forward(&xc));
-            let v = split(layer.value.forward(&xc));
+            let (q, k, v) = layer.qkv.forward(&xc);
+            let (q, k, v) = (split(q), split(k), split(v));
             let ctx = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&attend), 0.0, false, None, false);
             let ctx = ctx.transpose(1, 2).contiguous().view([b, l, heads * dh]);
             let a = layer
@@ -239,6 +336,113 @@ impl Encoder {
                 let x = if *gelu { x.gelu("none") } else { x.tanh() };
                 Some(out_proj.forward(&x))
             }
+        }
+    }
+}
+
+/// Seconds (best of five) that one `[rows, inp] → [rows, out]` layer takes in
+/// `kind` as the encoder runs it: fp32; bf16 with its casts in and out; int8
+/// with its quantising and rescaling. The `--dtype auto` probe.
+pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
+    let _guard = tch::no_grad_guard();
+    // Fixed values, not the global generator: speed does not depend on them.
+    let w = (Tensor::arange(out * inp, (Kind::Float, tch::Device::Cpu)).view([out, inp]) * 0.37).sin() * 0.05;
+    let b = Tensor::zeros([out], (Kind::Float, tch::Device::Cpu));
+    let x = (Tensor::arange(rows * inp, (Kind::Float, tch::Device::Cpu)).view([rows, inp]) * 0.11).cos();
+    let layer = match kind {
+        Kind::Int8 => Linear::Int8(Int8Linear::quantize(&w, b)),
+        Kind::BFloat16 => Linear::Dense {
+            w: w.to_kind(Kind::BFloat16),
+            b: b.to_kind(Kind::BFloat16),
+        },
+        _ => Linear::Dense { w, b },
+    };
+    let run = || match kind {
+        Kind::BFloat16 => layer.forward(&x.to_kind(Kind::BFloat16)).to_kind(Kind::Float),
+        _ => layer.forward(&x),
+    };
+    let _ = run();
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let y = run();
+        let _ = y.size();
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dense(x: &Tensor, w: &Tensor, b: &Tensor) -> Tensor {
+        x.linear(w, Some(b))
+    }
+
+    #[test]
+    fn int8_layers_stay_within_their_rounding_of_fp32() {
+        let (rows, inp, out) = (37i64, 96i64, 80i64);
+        let w = (Tensor::arange(out * inp, (Kind::Float, tch::Device::Cpu)).view([out, inp]) * 0.7).sin() * 0.1;
+        let b = (Tensor::arange(out, (Kind::Float, tch::Device::Cpu)) * 0.3).cos();
+        // A row with an outlier: per-row scales keep it from blurring the others.
+        let x = (Tensor::arange(rows * inp, (Kind::Float, tch::Device::Cpu)).view([rows, inp]) * 0.13).cos();
+        let _ = x.get(3).get(5).fill_(40.0);
+        let exact = dense(&x, &w, &b);
+        let q = Int8Linear::quantize(&w, b.shallow_clone());
+        let got = q.forward(&x);
+        assert_eq!(got.size(), exact.size());
+        let err = (&got - &exact).abs();
+        // Each product term carries at most half a step of both codes, so a row's
+        // error is bounded by its scale times the weights' and inputs' magnitudes.
+        let row_scale = x.abs().amax([1], true) / INT8_MAX;
+        let w_scale = w.abs().amax([1], false) / INT8_MAX;
+        let bound = (&row_scale * w.abs().sum_dim_intlist(1, false, Kind::Float) * 0.5
+            + x.abs().matmul(&w_scale.unsqueeze(1).expand([out, inp], false).tr()) * 0.5)
+            * 1.01
+            + 1e-5;
+        assert!(
+            err.le_tensor(&bound).all().int64_value(&[]) == 1,
+            "an int8 layer left its rounding bound"
+        );
+        // The outlier row is coarser than the others, which keep a fine grid.
+        let typical = err.narrow(0, 0, 3).max().double_value(&[]);
+        let outlier = err.get(3).max().double_value(&[]);
+        assert!(
+            typical < 0.01 && outlier > typical,
+            "typical {typical}, outlier row {outlier}"
+        );
+        // Rows are quantised on their own: a row's result does not depend on the batch.
+        let alone = q.forward(&x.narrow(0, 0, 1));
+        assert!(alone.eq_tensor(&got.narrow(0, 0, 1)).all().int64_value(&[]) == 1);
+    }
+
+    #[test]
+    fn fused_projections_split_as_the_three_products_would() {
+        let h = 24i64;
+        let ws: Vec<Tensor> = (0..3)
+            .map(|i| (Tensor::arange(h * h, (Kind::Float, tch::Device::Cpu)).view([h, h]) * (0.2 + i as f64)).sin())
+            .collect();
+        let bs: Vec<Tensor> = (0..3)
+            .map(|i| Tensor::full([h], i as f64, (Kind::Float, tch::Device::Cpu)))
+            .collect();
+        let fused = Projections::Fused(Int8Linear::quantize(&Tensor::cat(&ws, 0), Tensor::cat(&bs, 0)));
+        let x = (Tensor::arange(2 * 5 * h, (Kind::Float, tch::Device::Cpu)).view([2, 5, h]) * 0.3).cos();
+        let (q, k, v) = fused.forward(&x);
+        for (got, (w, b)) in [q, k, v].iter().zip(ws.iter().zip(&bs)) {
+            let alone = Int8Linear::quantize(w, b.shallow_clone()).forward(&x);
+            assert!(
+                got.eq_tensor(&alone).all().int64_value(&[]) == 1,
+                "fused and separate int8 products differ"
+            );
+        }
+    }
+
+    #[test]
+    fn the_layer_probe_times_every_precision() {
+        for kind in [Kind::Float, Kind::BFloat16, Kind::Int8] {
+            let t = time_layer(kind, 64, 32, 48);
+            assert!(t.is_finite() && t > 0.0, "{kind:?}: {t}");
         }
     }
 }

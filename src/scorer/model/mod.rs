@@ -9,6 +9,7 @@ mod device;
 mod encoder;
 mod error;
 mod inputs;
+pub mod precision;
 mod script;
 mod sidecar;
 mod template;
@@ -38,14 +39,17 @@ use script::{ScriptInput, ScriptModule, ScriptOutput};
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     pub device: Device,
-    /// `Kind::Float` or `Kind::BFloat16`.
+    /// `Kind::Float`, `Kind::BFloat16`, or `Kind::Int8` (int8 matrix products,
+    /// [`encoder::Encoder`]).
     pub dtype: Kind,
     /// Padded tokens per batch (batch size × longest sequence).
     pub batch_tokens: usize,
     /// Show a progress bar on stderr (hidden anyway when it is not a terminal).
     pub progress: bool,
-    /// With bf16: also load the model in fp32 to re-score near-ties.
+    /// With bf16 or int8: also load the model in fp32 to re-score near-ties.
     pub recheck: bool,
+    /// What `--dtype auto` measured to choose `dtype` (for timing.json).
+    pub dtype_probe: Option<precision::Probe>,
 }
 
 impl RunOptions {
@@ -53,9 +57,15 @@ impl RunOptions {
     /// forward barely moved between 2,048 and 32,768 tokens
     /// (docs/benchmarks.md), so larger batches there mean fewer host round
     /// trips; on the CPU smaller ones mean less padding.
-    pub fn default_batch_tokens(device: Device) -> usize {
+    /// int8 runs in smaller batches: its quantise and rescale passes over each
+    /// layer's activations cost less while they stay in the CPU's caches
+    /// (BERT-base on 2 cores: 4.2 s of forward at 512 tokens, 5.4 s at 1024,
+    /// where fp32 is the same at 512 and 2048; docs/benchmarks.md).
+    pub fn default_batch_tokens(device: Device, dtype: Kind) -> usize {
         if device.is_cuda() {
             8192
+        } else if dtype == Kind::Int8 {
+            512
         } else {
             2048
         }
@@ -67,9 +77,10 @@ impl Default for RunOptions {
         RunOptions {
             device: Device::Cpu,
             dtype: Kind::Float,
-            batch_tokens: RunOptions::default_batch_tokens(Device::Cpu),
+            batch_tokens: RunOptions::default_batch_tokens(Device::Cpu, Kind::Float),
             progress: false,
             recheck: true,
+            dtype_probe: None,
         }
     }
 }
@@ -125,6 +136,15 @@ pub struct RunStats {
 }
 
 /// `(file name, SHA-256)` of each weight file, for the run's metadata.
+/// The name `--dtype` and the run's metadata give a precision.
+pub fn dtype_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::BFloat16 => "bf16",
+        Kind::Int8 => "int8",
+        _ => "f32",
+    }
+}
+
 fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
     files
         .iter()
@@ -285,7 +305,7 @@ impl ModelScorer {
         // The fp32 twin shares everything but the weights (tokenizer, template,
         // checksums), so it costs one more read of the checkpoint.
         let twin_loading = std::time::Instant::now();
-        let twin_backend = if options.dtype == Kind::BFloat16 && options.recheck {
+        let twin_backend = if options.dtype != Kind::Float && options.recheck {
             Some(make_backend(Kind::Float, &files)?.0)
         } else {
             None
@@ -318,6 +338,7 @@ impl ModelScorer {
                     dtype: Kind::Float,
                     recheck: false,
                     progress: false,
+                    dtype_probe: None,
                     ..options.clone()
                 },
                 stats: std::sync::Mutex::new(RunStats::default()),
@@ -621,17 +642,10 @@ impl Scorer for ModelScorer {
             params.insert("input_names".into(), inputs.names.clone().into());
             params.insert("input_names_from".into(), inputs.decided_by.clone().into());
         }
-        params.insert(
-            "dtype".into(),
-            if self.options.dtype == Kind::BFloat16 {
-                "bf16"
-            } else {
-                "f32"
-            }
-            .into(),
-        );
-        if self.options.dtype == Kind::BFloat16 {
-            params.insert("bf16_recheck".into(), self.twin.is_some().into());
+        params.insert("dtype".into(), dtype_name(self.options.dtype).into());
+        if self.options.dtype != Kind::Float {
+            let key = format!("{}_recheck", dtype_name(self.options.dtype));
+            params.insert(key, self.twin.is_some().into());
         }
         let device = match self.options.device {
             Device::Cuda(n) => format!("cuda:{n}"),
@@ -662,6 +676,9 @@ impl Scorer for ModelScorer {
             let linear = 2.0 * layers * (4.0 * h * h + 2.0 * h * f) * s.padded_tokens as f64;
             let attention = 2.0 * layers * 2.0 * h * s.attention_positions as f64;
             map.insert("model_flops".into(), (linear + attention).into());
+        }
+        if let (Some(map), Some(probe)) = (v.as_object_mut(), &self.options.dtype_probe) {
+            map.insert("dtype_probe".into(), serde_json::to_value(probe).ok()?);
         }
         if let (Some(map), Some(twin)) = (v.as_object_mut(), &self.twin) {
             if let Some(t) = twin.stats() {

@@ -183,10 +183,16 @@ impl Weights {
         self.take_exact(&full, shape, Kind::Float)
     }
 
-    /// An encoder matrix or bias in the compute precision (bf16 or fp32).
+    /// An encoder matrix or bias in the compute precision (bf16 or fp32; fp32
+    /// for int8, which the layer quantises itself).
     pub fn encoder_compute(&mut self, name: &str, shape: &[i64]) -> Result<Tensor, ModelError> {
         let full = format!("{}{name}", self.prefix);
-        self.take_exact(&full, shape, self.kind)
+        let kind = if self.kind == Kind::Int8 {
+            Kind::Float
+        } else {
+            self.kind
+        };
+        self.take_exact(&full, shape, kind)
     }
 
     /// A head matrix or bias (outside the encoder prefix), in fp32: the head is
