@@ -113,6 +113,12 @@ fn main() {
         ("keyword_stuffing", "keyword-stuffing", RewriteSource::Reply),
         ("tense --from context", "tense", RewriteSource::Context),
         ("negation --from context", "negation", RewriteSource::Context),
+        ("subject-object", "subject-object", RewriteSource::Reply),
+        (
+            "subject-object --from context",
+            "subject-object",
+            RewriteSource::Context,
+        ),
     ] {
         let kind = PerturbType::parse(kind).expect("a registered type");
         let options = PerturbOptions {

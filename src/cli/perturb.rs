@@ -26,7 +26,7 @@ pub(crate) struct PerturbArgs {
     /// The tense to shift to [default: every tense but the reply's own].
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(TENSES))]
     tense_to: Option<String>,
-    /// What tense and negation rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
+    /// What tense, negation and subject-object rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
     #[arg(long, value_enum, default_value_t = RewriteFrom::Reply, conflicts_with = "text")]
     from: RewriteFrom,
     /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
@@ -76,14 +76,15 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         None
     };
     if let Some(text) = &args.text {
-        if let Some(t) = types.iter().find(|t| RewriteKind::of(**t).is_none()) {
+        let one_sentence = |t: &PerturbType| RewriteKind::of(*t).is_some() || t.name() == "subject-object";
+        if let Some(t) = types.iter().find(|t| !one_sentence(t)) {
             bail!(
-                "--text rewrites one reply with tense or negation; {} needs dialogues (--input)",
+                "--text rewrites one reply with tense, negation or subject-object; {} needs dialogues (--input)",
                 t.stem()
             );
         }
         let Some(rewriter) = &rewriter else {
-            bail!("--text needs --types tense and/or negation");
+            bail!("--text needs --types tense, negation and/or subject-object");
         };
         let text = data::nfc(text);
         let mut worker = rewriter.worker();
@@ -95,9 +96,21 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
                 eprintln!("reading: {r:?}");
             }
         }
-        for kind in types.iter().filter_map(|t| RewriteKind::of(*t)) {
-            for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
-                println!("{}", serde_json::to_string(&r)?);
+        for t in &types {
+            match RewriteKind::of(*t) {
+                Some(kind) => {
+                    for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
+                        println!("{}", serde_json::to_string(&r)?);
+                    }
+                }
+                None => {
+                    if let Some(r) = crate::perturb::persons::rules()?.swap(&mut worker, &text) {
+                        println!(
+                            "{}",
+                            serde_json::json!({"type": t.stem(), "text": r.text, "rule": r.rule})
+                        );
+                    }
+                }
             }
         }
         return Ok(());

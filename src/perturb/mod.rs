@@ -14,6 +14,7 @@ pub mod analyser;
 pub mod conjugate;
 pub mod input;
 pub mod output;
+pub mod persons;
 pub mod predicate;
 pub mod rewrite;
 mod rules;

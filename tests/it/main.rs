@@ -14,6 +14,7 @@ mod koradvmrs;
 mod loaders;
 mod metrics;
 mod model_parity;
+mod persons;
 mod perturb;
 mod perturb_rules;
 mod rerank;

@@ -731,3 +731,69 @@ fn excluded_rules_are_never_drawn() {
     );
     assert!(!tmp.path().join("x").exists());
 }
+
+#[test]
+fn subject_object_exchanges_speaker_and_listener_in_replies_and_echoes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = rsbench(
+        &["perturb", "--text", "나 어제 영화 봤어", "--types", "subject-object"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
+    assert_eq!(line["type"], "subject_object");
+    assert_eq!(line["text"], "너 어제 영화 봤어");
+    assert_eq!(line["rule"], "subject-object/person-swap/first-to-second");
+    // 존댓말: no output, and still success.
+    let o = rsbench(
+        &["perturb", "--text", "제가 갈게요", "--types", "subject-object"],
+        tmp.path(),
+    );
+    assert!(o.status.success() && o.stdout.is_empty(), "{}", text(&o.stdout));
+
+    let data = common::koradvmrs_dir();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            data.to_str().unwrap(),
+            "--types",
+            "subject-object",
+            "--from",
+            "both",
+            "--output",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let file = tmp.path().join("out/subject_object.jsonl");
+    let ds = load_path(&file).unwrap();
+    assert!(ds.cases.len() > 100, "{} cases", ds.cases.len());
+    let person = |w: &str| {
+        w.trim_start_matches(['나', '너', '내', '네', '날', '널', '난', '넌', '니'])
+            .to_owned()
+    };
+    for line in std::fs::read_to_string(&file).unwrap().lines() {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let cands = case["candidates"].as_array().unwrap();
+        let negative = &cands[1];
+        let p = &negative["provenance"];
+        assert!(
+            p["rule"].as_str().unwrap().starts_with("subject-object/person-swap/"),
+            "{p}"
+        );
+        // The negative is its source with pronouns exchanged: same words, pronouns aside.
+        let source = match p["utterance"].as_u64() {
+            Some(u) => case["context"][u as usize].as_str().unwrap().to_owned(),
+            None => cands[0]["text"].as_str().unwrap().to_owned(),
+        };
+        let out = negative["text"].as_str().unwrap();
+        assert_ne!(out, source);
+        let (a, b): (Vec<_>, Vec<_>) = (
+            source.split(' ').map(person).collect(),
+            out.split(' ').map(person).collect(),
+        );
+        assert_eq!(a, b, "{source} → {out}");
+    }
+}

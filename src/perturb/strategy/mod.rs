@@ -11,6 +11,7 @@ mod keyword_stuffing;
 mod negation;
 mod repetition;
 mod rewrites;
+mod subject_object;
 mod tense;
 
 use rand::seq::SliceRandom;
@@ -27,11 +28,12 @@ use super::{Dialogue, PerturbError};
 use crate::data::RuleId;
 
 /// Every strategy, in the order `--help` lists them.
-pub static REGISTRY: [&Entry; 4] = [
+pub static REGISTRY: [&Entry; 5] = [
     &repetition::ENTRY,
     &keyword_stuffing::ENTRY,
     &tense::ENTRY,
     &negation::ENTRY,
+    &subject_object::ENTRY,
 ];
 
 /// What a strategy builds itself from, once per run.
@@ -175,7 +177,7 @@ pub struct PerturbOptions {
     pub seed: u64,
     /// Tense rewrites only to this tense (past, present, future).
     pub tense_to: Option<String>,
-    /// What tense and negation rewrite.
+    /// What tense, negation and subject-object rewrite.
     pub from: RewriteSource,
     /// Rules never used: a whole rule (`negation/short-add/hae`), a family
     /// (`negation/short-add`) or a type (`negation`), e.g. those an audit found noisy.
@@ -252,7 +254,7 @@ pub(crate) mod tests {
         let err = PerturbType::parse("nope").unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation)"
+            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object)"
         );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());

@@ -1,0 +1,250 @@
+//! Speaker and listener exchanged (나 ↔ 너) in one sentence, every form at
+//! once, from the analyser's tokens and `perturbations/subject_object.toml`.
+//!
+//! Invariant: an output differs from its input only inside first- and
+//! second-person pronoun tokens the analyser tags NP, each replaced by its
+//! twin of the other person with its particle kept (내가 → 네가, 날 → 널);
+//! anything that would leave the speech level inconsistent or the sentence
+//! ill-formed (존댓말, a humble or plural pronoun, a first-person subject of a
+//! promise or intention) gives no output.
+
+use serde::Deserialize;
+
+use super::analyser::{Token, Worker};
+use super::PerturbError;
+
+const RULES: &str = include_str!("../../perturbations/subject_object.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PersonRules {
+    pub swap: Vec<Swap>,
+    pub blocking_pronouns: Vec<String>,
+    pub polite_endings: Vec<String>,
+    pub volitional_endings: Vec<String>,
+    pub feeling_stems: Vec<String>,
+    pub imperative_word_ends: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Swap {
+    pub form: String,
+    pub to: String,
+    pub person: u8,
+}
+
+pub fn rules() -> Result<PersonRules, PerturbError> {
+    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
+        file: "perturbations/subject_object.toml",
+        message: e.to_string(),
+    })
+}
+
+/// One exchange: the new text and its rule (`subject-object/person-swap/…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonSwap {
+    pub text: String,
+    pub rule: String,
+}
+
+/// Particles a pronoun takes inside its word (나도, 너한테, 내가); 나가 and 너가 are
+/// left out (나가 is mostly the verb 나가다).
+const PRONOUN_PARTICLES: [&str; 16] = [
+    "는", "도", "를", "랑", "하고", "한테", "에게", "의", "만", "까지", "보다", "처럼", "야", "이랑", "가", "네",
+];
+
+/// Word ends of 존댓말, read off the text (a word's decoration after them aside).
+const POLITE_WORD_ENDS: [&str; 4] = ["요", "니다", "니까", "십시오"];
+
+fn is_hangul(c: char) -> bool {
+    crate::hangul::decompose(c).is_some()
+}
+
+/// A word ending in -(으)ㄹ게/께, -(으)ㄹ래 or -(으)ㄹ까: the ㄹ on the syllable before
+/// (갈게, 잘게, 할래) or 을 (먹을게). The analyser misreads some (잘게 as 잘/VA + 게).
+fn volitional_word(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    let [.., before, last] = chars.as_slice() else {
+        return false;
+    };
+    if !matches!(last, '게' | '께' | '래' | '까') {
+        return false;
+    }
+    *before == '을' || crate::hangul::final_of(*before) == Some('ㄹ')
+}
+
+fn is_pronoun(t: &Token) -> bool {
+    t.tag == "NP" || t.tag.starts_with("NP+")
+}
+
+/// Whether the token after a pronoun makes it a subject or topic (가, 는, 도,
+/// or no particle at all).
+fn subject_like(pronoun: &Token, next: Option<&Token>) -> bool {
+    if pronoun.tag.contains('+') {
+        // 난/NP+JX is a topic; 날/NP+JKO and 내/NP+JKG are not subjects.
+        return pronoun.tag.ends_with("JX");
+    }
+    match next {
+        Some(n) if n.tag.starts_with('J') => n.tag == "JKS" || n.tag == "JX",
+        _ => true,
+    }
+}
+
+/// Whether the text's last sentence ends in a question mark (decoration aside).
+fn asks(text: &str) -> bool {
+    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^.".contains(c))
+        .ends_with('?')
+}
+
+impl PersonRules {
+    /// A feeling adjective or 싶 that is not the stem of an -어하다 verb.
+    fn has_feeling(&self, tokens: &[Token]) -> bool {
+        let morphemes: Vec<&(String, String)> = tokens.iter().flat_map(|t| t.morphemes.iter()).collect();
+        morphemes.iter().enumerate().any(|(i, (m, tag))| {
+            // 하다 adjectives come as a noun or root and 하/XSA (피곤 + 하).
+            let stem = match (tag.as_str(), i.checked_sub(1).and_then(|p| morphemes.get(p))) {
+                ("XSA", Some((noun, t))) if t == "NNG" || t == "XR" => format!("{noun}{m}"),
+                _ => m.clone(),
+            };
+            let predicate = matches!(tag.as_str(), "VA" | "VX" | "VV" | "XSA");
+            let feeling = predicate && self.feeling_stems.contains(&stem);
+            let eohada = matches!(morphemes.get(i + 1), Some((e, t)) if t == "EC" && (e == "아" || e == "어"))
+                && matches!(morphemes.get(i + 2), Some((h, t)) if (t == "VX" || t == "VV") && h == "하");
+            feeling && !eohada
+        })
+    }
+
+    /// The sentence with 나 and 너 exchanged, or None when it has neither or
+    /// the exchange would be unsafe (see the module's invariant).
+    pub fn swap(&self, worker: &mut Worker<'_>, text: &str) -> Option<PersonSwap> {
+        let tokens = worker.analyse(text);
+        let last_morpheme = |t: &Token| t.morphemes.last().map(|(m, _)| m.clone()).unwrap_or_default();
+        let endings: Vec<String> = tokens
+            .iter()
+            .filter(|t| t.tag.split('+').any(|p| p == "EF" || p == "EC"))
+            .map(last_morpheme)
+            .collect();
+        if endings.iter().any(|e| self.polite_endings.contains(e)) {
+            return None;
+        }
+        // 요 as a particle after a word (친구요, 나중에요) is 존댓말 too.
+        if tokens.iter().any(|t| t.tag == "JX" && t.surface == "요") {
+            return None;
+        }
+        let words: Vec<&str> = text
+            .split_whitespace()
+            .map(|w| w.trim_end_matches(|c: char| !is_hangul(c)))
+            .collect();
+        // The analyser reads some polite words as nouns (가요 as "songs"): the words' own
+        // endings decide too.
+        if words.iter().any(|w| POLITE_WORD_ENDS.iter().any(|e| w.ends_with(e))) {
+            return None;
+        }
+        // A particle that starts a word is a misread pronoun (너 때문에 나/JX 혼났잖아):
+        // the analysis cannot be trusted for this sentence.
+        if tokens.iter().any(|t| {
+            t.tag.starts_with('J')
+                && (t.start == 0 || text[..t.start].ends_with(char::is_whitespace))
+                && self.swap.iter().any(|s| s.form == t.surface)
+        }) {
+            return None;
+        }
+        // A word shaped like a pronoun and its particle that the analyser read as something
+        // else (너도 as 넣 + 어도) would be left behind by the swap: no output.
+        let mut at = 0;
+        for word in text.split_whitespace() {
+            let start = at + text[at..].find(word).unwrap_or(0);
+            at = start + word.len();
+            let bare = word.trim_end_matches(|c: char| !is_hangul(c));
+            let looks = self.swap.iter().any(|s| {
+                bare.strip_prefix(s.form.as_str())
+                    .is_some_and(|rest| rest.is_empty() || PRONOUN_PARTICLES.contains(&rest))
+            });
+            if looks && !tokens.iter().any(|t| t.start == start && is_pronoun(t)) {
+                return None;
+            }
+        }
+        // Only where a sentence ends: 빨래 (laundry) is not a promise.
+        let raw: Vec<&str> = text.split_whitespace().collect();
+        let sentence_ends: Vec<&str> = raw
+            .iter()
+            .zip(&words)
+            .enumerate()
+            .filter(|(i, (r, w))| i + 1 == raw.len() || r.len() != w.len())
+            .map(|(_, (_, w))| *w)
+            .collect();
+        let promises = sentence_ends.iter().any(|w| volitional_word(w));
+        let commands = sentence_ends
+            .iter()
+            .any(|w| self.imperative_word_ends.iter().any(|e| w.ends_with(e.as_str())));
+        let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+        let (mut first, mut second) = (false, false);
+        let (mut first_subject, mut second_subject) = (false, false);
+        for (i, t) in tokens.iter().enumerate() {
+            if !is_pronoun(t) {
+                continue;
+            }
+            if self.blocking_pronouns.iter().any(|b| t.surface.starts_with(b.as_str())) {
+                return None;
+            }
+            let Some(s) = self.swap.iter().find(|s| s.form == t.surface) else {
+                continue;
+            };
+            // A pronoun inside a word is an ending misread (바빴나 보다: 나/NP).
+            let word_start = text[..t.start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_hangul(c) && !c.is_alphanumeric());
+            if !word_start {
+                return None;
+            }
+            if let Some(next) = tokens.get(i + 1).filter(|n| n.start == t.end) {
+                // 너네/니네 (your family, your place) and 너희 have no first-person twin of
+                // that shape; 나/너 + 가 is 나가다 misread or the colloquial 너가, whose
+                // swap would spell the verb.
+                let plural = next.tag.starts_with("XSN");
+                let bare_ga = (t.surface == "나" || t.surface == "너") && next.tag == "JKS";
+                if plural || bare_ga {
+                    return None;
+                }
+            }
+            if s.person == 1 {
+                first = true;
+                first_subject |= subject_like(t, tokens.get(i + 1));
+            } else {
+                second = true;
+                second_subject |= subject_like(t, tokens.get(i + 1));
+            }
+            edits.push((t.start, t.end, s.to.as_str()));
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        if second_subject && commands {
+            return None;
+        }
+        if first_subject && !asks(text) && self.has_feeling(&tokens) {
+            return None;
+        }
+        // Any sentence of the text: a promise anywhere in it is a promise.
+        if first_subject && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))) {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end, to) in &edits {
+            out.push_str(&text[at..*start]);
+            out.push_str(to);
+            at = *end;
+        }
+        out.push_str(&text[at..]);
+        let which = match (first, second) {
+            (true, true) => "both",
+            (true, false) => "first-to-second",
+            _ => "second-to-first",
+        };
+        Some(PersonSwap {
+            text: out,
+            rule: format!("subject-object/person-swap/{which}"),
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! `subject-object`: who did what to whom, changed. Today one rule family:
+//! speaker and listener exchanged (나 ↔ 너, [`crate::perturb::persons`]) in
+//! the reply or in an echo of a context utterance (`--from`).
+
+use rand_chacha::ChaCha8Rng;
+
+use super::{Entry, Generated, PerturbOptions, Setup, Strategy};
+use crate::perturb::analyser::{self, Worker};
+use crate::perturb::persons::{self, PersonRules};
+use crate::perturb::{Dialogue, PerturbError};
+
+pub static ENTRY: Entry = Entry {
+    name: "subject-object",
+    stem: "subject_object",
+    needs_analyser: true,
+    build,
+};
+
+struct SubjectObject<'a> {
+    rules: PersonRules,
+    options: &'a PerturbOptions,
+}
+
+fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
+    if setup.rewriter.is_none() {
+        return Err(PerturbError::NoDictionary(analyser::dictionary_dir()));
+    }
+    Ok(Box::new(SubjectObject {
+        rules: persons::rules()?,
+        options: setup.options,
+    }))
+}
+
+impl Strategy for SubjectObject<'_> {
+    fn generate(&self, d: &Dialogue, worker: Option<&mut Worker<'_>>, _: &mut ChaCha8Rng) -> Vec<Generated> {
+        let Some(worker) = worker else {
+            return Vec::new();
+        };
+        let reply = self.options.from.reply().then_some((None, d.positive.as_str()));
+        let context: &[String] = if self.options.from.context() { &d.context } else { &[] };
+        let context = context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str()));
+        let mut out: Vec<Generated> = Vec::new();
+        for (utterance, text) in reply.into_iter().chain(context) {
+            let Some(g) = self.rules.swap(worker, text) else {
+                continue;
+            };
+            // The exchanged text may be what the other side said: a repetition, not this type.
+            let repeats = g.text == d.positive || d.context.contains(&g.text);
+            if !repeats && !out.iter().any(|o| o.text == g.text) {
+                out.push(Generated {
+                    text: g.text,
+                    rule: g.rule,
+                    utterance,
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,142 @@
+//! subject-object (speaker ↔ listener) against gold sentences
+//! (tests/gold/subject_object.toml), plus properties of every output. Needs
+//! the analyser's dictionary, which ./scripts/setup.sh installs.
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use rsbench::perturb::analyser::Analyser;
+use rsbench::perturb::persons::{self, PersonRules};
+use serde::Deserialize;
+
+use crate::common;
+
+fn analyser() -> &'static (Analyser, PersonRules) {
+    static A: OnceLock<(Analyser, PersonRules)> = OnceLock::new();
+    A.get_or_init(|| {
+        let dir = rsbench::perturb::analyser::dictionary_dir();
+        (
+            Analyser::load(&dir).unwrap_or_else(|e| panic!("{e}")),
+            persons::rules().unwrap(),
+        )
+    })
+}
+
+fn swap(text: &str) -> Option<String> {
+    let (a, rules) = analyser();
+    rules.swap(&mut a.worker(), text).map(|s| s.text)
+}
+
+#[derive(Deserialize)]
+struct Gold {
+    case: Vec<GoldCase>,
+}
+
+#[derive(Deserialize)]
+struct GoldCase {
+    text: String,
+    expect: Vec<String>,
+}
+
+#[test]
+fn gold_sentences() {
+    let gold: Gold = toml::from_str(include_str!("../gold/subject_object.toml")).unwrap();
+    assert!(gold.case.len() >= 60, "{} gold cases", gold.case.len());
+    let failures: Vec<String> = gold
+        .case
+        .iter()
+        .filter_map(|c| {
+            let got = swap(&c.text);
+            let ok = match &got {
+                None => c.expect.is_empty(),
+                Some(t) => c.expect.contains(t),
+            };
+            (!ok).then(|| format!("{} → {got:?}, want {:?}", c.text, c.expect))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} gold cases wrong:\n{}",
+        failures.len(),
+        gold.case.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_swap_is_named_by_whose_pronouns_moved() {
+    let (a, rules) = analyser();
+    let rule = |t: &str| rules.swap(&mut a.worker(), t).map(|s| s.rule);
+    assert_eq!(
+        rule("나 어제 영화 봤어").as_deref(),
+        Some("subject-object/person-swap/first-to-second")
+    );
+    assert_eq!(
+        rule("너 어디야?").as_deref(),
+        Some("subject-object/person-swap/second-to-first")
+    );
+    assert_eq!(rule("나 너 좋아해").as_deref(), Some("subject-object/person-swap/both"));
+}
+
+/// Text of everyday Korean around the pronouns, with punctuation and chat decorations.
+fn sentence() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "나",
+        "너",
+        "내가",
+        "네가",
+        "날",
+        "널",
+        "난",
+        "넌",
+        "나도",
+        "너도",
+        "나한테",
+        "너랑",
+        "내",
+        "오늘",
+        "진짜",
+        "밥",
+        "먹었어",
+        "가",
+        "좋아",
+        "영화",
+        "봤어?",
+        "ㅋㅋ",
+        "어디야?",
+        "학교",
+        "갈게",
+        "했어요",
+        "우리",
+        "저는",
+    ]);
+    prop::collection::vec(words, 1..7).prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #![proptest_config(common::proptest_config(256, "tests/it/persons.proptest-regressions"))]
+
+    #[test]
+    fn outputs_change_only_pronouns_and_keep_the_rest(text in sentence()) {
+        if let Some(out) = swap(&text) {
+            prop_assert_ne!(&out, &text);
+            // Each pronoun form has a twin of the same length: the words stay in place.
+            prop_assert_eq!(out.chars().count(), text.chars().count());
+            for (a, b) in text.split(' ').zip(out.split(' ')) {
+                if a != b {
+                    let first: &[char] = &['나', '너', '내', '네', '날', '널', '난', '넌', '니'];
+                    prop_assert!(a.starts_with(first) && b.starts_with(first), "{} → {}", a, b);
+                    let rest = |w: &str| w.chars().skip(1).collect::<String>();
+                    prop_assert_eq!(rest(a), rest(b));
+                }
+            }
+            prop_assert!(!out.contains("저는") && !out.contains("요"), "{}", out);
+            // Swapping back restores the text where the analyser reads the swap again
+            // (네 alone it may read as the interjection "yes").
+            if let Some(back) = swap(&out).filter(|_| !out.contains('네')) {
+                let normalised = text.replace('니', "네");
+                prop_assert!(back == text || back == normalised, "{} → {} → {}", text, out, back);
+            }
+        }
+    }
+}
