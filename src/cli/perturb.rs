@@ -10,7 +10,7 @@ use super::positive;
 use crate::data;
 use crate::eval::DEFAULT_SEED;
 use crate::perturb::rewrite::{RewriteKind, TENSES};
-use crate::perturb::{PerturbOptions, PerturbType, RewriteSource};
+use crate::perturb::{OutputFormat, PerturbOptions, PerturbType, RewriteSource};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct PerturbArgs {
@@ -40,11 +40,36 @@ pub(crate) struct PerturbArgs {
     /// Rules never used, comma-separated: a rule, a family or a type (`negation/lexical-add,tense/future-to-past`).
     #[arg(long, value_delimiter = ',', conflicts_with = "text")]
     exclude_rules: Vec<String>,
-    /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type.
+    /// A `.jsonl` file (all types), or a directory with one `<type>.jsonl` per type
+    /// (`<type>.tsv` + `<type>.tsv.provenance` with --format tsv, `<type>.pairs.jsonl` with pairs).
     #[arg(long, required_unless_present = "text")]
     output: Option<PathBuf>,
+    /// jsonl: KorAdvMRS cases for `eval`; tsv: the Ubuntu/Douban training layout (each dialogue's
+    /// positive, then its negatives); pairs: JSON lines of {context, response, label, provenance}.
+    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl, conflicts_with = "text")]
+    format: FormatArg,
+    /// With --format tsv|pairs: do not warn when the input is a known test set.
+    #[arg(long)]
+    allow_test_data: bool,
     #[arg(long)]
     overwrite: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Jsonl,
+    Tsv,
+    Pairs,
+}
+
+impl FormatArg {
+    fn format(self) -> OutputFormat {
+        match self {
+            FormatArg::Jsonl => OutputFormat::Jsonl,
+            FormatArg::Tsv => OutputFormat::Tsv,
+            FormatArg::Pairs => OutputFormat::Pairs,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,7 +88,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
     // The destination is checked before the analyser loads or any dialogue is read.
     let pending = match (&args.text, &args.output) {
         (None, Some(output)) => Some(
-            crate::perturb::begin_output(output, args.overwrite)
+            crate::perturb::begin_output(output, args.overwrite, args.format.format())
                 .with_context(|| format!("writing {}", output.display()))?,
         ),
         _ => None,
@@ -133,7 +158,29 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         exclude_rules,
     };
     let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
-    let written = crate::perturb::write_output(pending, output, &generated)
+    if args.format != FormatArg::Jsonl && !args.allow_test_data {
+        // Training on negatives made from a benchmark's own cases contaminates that benchmark.
+        let found = crate::data::manifest::test_set_files(input);
+        let mut datasets: Vec<&str> = found.iter().map(|(_, d)| d.as_str()).collect();
+        datasets.dedup();
+        for dataset in datasets {
+            let files: Vec<String> = found
+                .iter()
+                .filter(|(_, d)| d == dataset)
+                .map(|(f, _)| {
+                    f.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+            eprintln!(
+                "warning: {} holds {dataset}'s test set ({}): training on negatives generated from it contaminates that benchmark (--allow-test-data silences this)",
+                input.display(),
+                files.join(", ")
+            );
+        }
+    }
+    let written = crate::perturb::write_output(pending, output, &generated, args.format.format())
         .with_context(|| format!("writing {}", output.display()))?;
     for (kind, cases) in &generated {
         eprintln!(

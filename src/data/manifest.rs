@@ -19,6 +19,10 @@ pub struct Manifest {
     #[serde(default)]
     pub base_url: Option<String>,
     pub files: Vec<ManifestFile>,
+    /// A benchmark's test set: `perturb --format tsv|pairs` (training data)
+    /// warns when its input is one of these files.
+    #[serde(default)]
+    pub test_set: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -145,4 +149,32 @@ pub fn detect(dir: &Path) -> Result<Option<Manifest>, DataError> {
     Ok(known()?
         .into_iter()
         .find(|m| m.files.iter().all(|f| dir.join(&f.name).is_file())))
+}
+
+/// The files at `path` (a file, or a directory's files) whose SHA-256 is a
+/// known test set's file, with that dataset's name.
+pub fn test_set_files(path: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let Ok(known) = known() else {
+        return Vec::new();
+    };
+    let files: Vec<std::path::PathBuf> = if path.is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(path)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let digest = sha256_hex(&std::fs::read(&f).ok()?);
+            known
+                .iter()
+                .filter(|m| m.test_set)
+                .find(|m| m.files.iter().any(|mf| mf.sha256 == digest))
+                .map(|m| (f, m.name.clone()))
+        })
+        .collect()
 }

@@ -23,7 +23,7 @@ pub mod strategy;
 use std::path::PathBuf;
 
 pub use input::{read_dialogues, Dialogue};
-pub use output::{begin_output, write_output, OutputCase};
+pub use output::{begin_output, write_output, OutputCase, OutputFormat};
 pub use strategy::{parse_exclusions, perturb, Generated, PerturbOptions, PerturbType, RewriteSource};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,8 @@ pub enum PerturbError {
     UnknownRule { rule: String, known: String },
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error("--format tsv writes a directory (one <type>.tsv and its <type>.tsv.provenance per type): name one without .jsonl")]
+    TsvNeedsDirectory,
     #[error("{}: not written: no rule produced a negative (check --types and --exclude-rules)", .0.display())]
     NothingGenerated(PathBuf),
 }

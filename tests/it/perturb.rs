@@ -797,3 +797,155 @@ fn subject_object_exchanges_speaker_and_listener_in_replies_and_echoes() {
         assert_eq!(a, b, "{source} → {out}");
     }
 }
+
+#[test]
+fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = common::koradvmrs_dir();
+    let data = data.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "perturb",
+            "--input",
+            data,
+            "--types",
+            "negation,repetition",
+            "--per-case",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        rsbench(&args, tmp.path())
+    };
+    let o = run(&["--format", "tsv", "--output", "train"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // KorAdvMRS is a test set: training data made from it is flagged, once per dataset.
+    let warnings: Vec<String> = text(&o.stderr)
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("koradvmrs's test set (") && warnings[0].contains("negation.jsonl"),
+        "{warnings:?}"
+    );
+
+    let dir = tmp.path().join("train");
+    let tsv = std::fs::read_to_string(dir.join("negation.tsv")).unwrap();
+    let provenance = std::fs::read_to_string(dir.join("negation.tsv.provenance")).unwrap();
+    assert_eq!(tsv.lines().count(), provenance.lines().count());
+    let mut positives = 0;
+    for (line, p) in tsv.lines().zip(provenance.lines()) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        assert!(fields.len() >= 3, "{line}");
+        let p: serde_json::Value = serde_json::from_str(p).unwrap();
+        match fields[0] {
+            "1" => {
+                positives += 1;
+                assert!(p.is_null());
+            }
+            "0" => assert!(p["rule"].as_str().unwrap().starts_with("negation/"), "{p}"),
+            other => panic!("label {other}"),
+        }
+    }
+    // The jsonl output of the same run has one case per negative, each with the positive.
+    let o = run(&["--output", "cases"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stderr).contains("warning:"),
+        "evaluation cases are not training data"
+    );
+    let cases = std::fs::read_to_string(tmp.path().join("cases/negation.jsonl")).unwrap();
+    assert_eq!(tsv.lines().count(), positives + cases.lines().count());
+
+    // eval reads the TSV directory back as a TSV dataset: a case per dialogue.
+    let o = rsbench(
+        &[
+            "eval",
+            "--dataset",
+            "train",
+            "--split",
+            "adversarial",
+            "--bootstrap",
+            "0",
+            "-q",
+            "--out",
+            "ev",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("ev/summary.json")).unwrap()).unwrap();
+    let rows = summary.as_array().unwrap();
+    let negation = rows.iter().find(|r| r["type"] == "negation").expect("a negation row");
+    assert_eq!(negation["cases"].as_u64().unwrap() as usize, positives);
+
+    // --overwrite replaces the TSV directory rsbench wrote; a foreign file in it stops that.
+    let o = run(&[
+        "--format",
+        "tsv",
+        "--output",
+        "train",
+        "--overwrite",
+        "--allow-test-data",
+    ]);
+    assert!(
+        o.status.success() && !text(&o.stderr).contains("warning:"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let o = run(&[
+        "--format",
+        "tsv",
+        "--output",
+        "train",
+        "--overwrite",
+        "--allow-test-data",
+    ]);
+    assert!(!o.status.success());
+    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    // A TSV is a directory output.
+    let o = run(&["--format", "tsv", "--output", "train.jsonl", "--allow-test-data"]);
+    assert!(
+        text(&o.stderr).contains("--format tsv writes a directory"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    // Pairs: the positive first, label 1 and no provenance; then its negatives.
+    let o = run(&["--format", "pairs", "--output", "pairs.jsonl", "--allow-test-data"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(tmp.path().join("pairs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["label"], 1);
+    assert!(lines[0]["provenance"].is_null());
+    assert!(lines.iter().all(|l| (l["label"] == 1) == l["provenance"].is_null()));
+    // Each negative follows its dialogue's positive, with the same context.
+    let mut context = &lines[0]["context"];
+    for l in &lines {
+        if l["label"] == 1 {
+            context = &l["context"];
+        } else {
+            assert_eq!(&l["context"], context);
+        }
+    }
+    assert!(lines.iter().any(|l| l["label"] == 0));
+    let o = run(&[
+        "--format",
+        "pairs",
+        "--output",
+        "pairs.jsonl",
+        "--overwrite",
+        "--allow-test-data",
+    ]);
+    assert!(
+        o.status.success(),
+        "an rsbench pairs file is replaced: {}",
+        text(&o.stderr)
+    );
+}
