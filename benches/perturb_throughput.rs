@@ -119,6 +119,12 @@ fn main() {
             "subject-object",
             RewriteSource::Context,
         ),
+        ("lexical-contradiction", "lexical-contradiction", RewriteSource::Reply),
+        (
+            "lexical-contradiction --from context",
+            "lexical-contradiction",
+            RewriteSource::Context,
+        ),
     ] {
         let kind = PerturbType::parse(kind).expect("a registered type");
         let options = PerturbOptions {

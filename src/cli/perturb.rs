@@ -104,12 +104,12 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         let one_sentence = |t: &PerturbType| RewriteKind::of(*t).is_some() || t.name() == "subject-object";
         if let Some(t) = types.iter().find(|t| !one_sentence(t)) {
             bail!(
-                "--text rewrites one reply with tense, negation or subject-object; {} needs dialogues (--input)",
+                "--text rewrites one reply with tense, negation, subject-object or lexical-contradiction; {} needs dialogues (--input)",
                 t.stem()
             );
         }
         let Some(rewriter) = &rewriter else {
-            bail!("--text needs --types tense, negation and/or subject-object");
+            bail!("--text needs --types tense, negation, subject-object and/or lexical-contradiction");
         };
         let text = data::nfc(text);
         let mut worker = rewriter.worker();

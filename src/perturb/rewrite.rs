@@ -14,6 +14,8 @@ use super::PerturbError;
 pub enum RewriteKind {
     Tense,
     Negation,
+    /// A predicate replaced by its opposite (`lexical-contradiction`).
+    Lexical,
 }
 
 impl RewriteKind {
@@ -22,6 +24,7 @@ impl RewriteKind {
         match kind.name() {
             "tense" => Some(RewriteKind::Tense),
             "negation" => Some(RewriteKind::Negation),
+            "lexical-contradiction" => Some(RewriteKind::Lexical),
             _ => None,
         }
     }
@@ -33,12 +36,14 @@ pub const TENSES: [&str; 3] = ["past", "present", "future"];
 pub struct Rewriter {
     analyser: Analyser,
     rules: TenseNegationRules,
+    opposites: super::predicate::lexical::Opposites,
 }
 
 impl Rewriter {
     pub fn load(dictionary: &Path) -> Result<Rewriter, PerturbError> {
         Ok(Rewriter {
             rules: rules::tense_negation()?,
+            opposites: super::predicate::lexical::opposites()?,
             analyser: Analyser::load(dictionary)?,
         })
     }
@@ -120,6 +125,12 @@ impl Rewriter {
                 .collect(),
             RewriteKind::Negation => r
                 .rewrite(text, &readings, "negation", |p| r.flip_negation(p))
+                .into_iter()
+                .collect(),
+            RewriteKind::Lexical => r
+                .rewrite(text, &readings, "lexical_contradiction", |p| {
+                    r.contradict(text, p, &self.opposites)
+                })
                 .into_iter()
                 .collect(),
         }

@@ -8,6 +8,7 @@
 //! survive (노네: 노다 or 놀다?) and disagree on the output, there is none.
 
 mod change;
+pub mod lexical;
 mod read;
 mod write;
 

@@ -8,6 +8,7 @@
 //! input order: the same inputs and seed give the same bytes.
 
 mod keyword_stuffing;
+mod lexical_contradiction;
 mod negation;
 mod repetition;
 mod rewrites;
@@ -28,12 +29,13 @@ use super::{Dialogue, PerturbError};
 use crate::data::RuleId;
 
 /// Every strategy, in the order `--help` lists them.
-pub static REGISTRY: [&Entry; 5] = [
+pub static REGISTRY: [&Entry; 6] = [
     &repetition::ENTRY,
     &keyword_stuffing::ENTRY,
     &tense::ENTRY,
     &negation::ENTRY,
     &subject_object::ENTRY,
+    &lexical_contradiction::ENTRY,
 ];
 
 /// What a strategy builds itself from, once per run.
@@ -254,7 +256,7 @@ pub(crate) mod tests {
         let err = PerturbType::parse("nope").unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object)"
+            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction)"
         );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());

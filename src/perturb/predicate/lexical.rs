@@ -1,0 +1,101 @@
+//! A predicate replaced by its opposite (덥다 → 춥다, 이기다 → 지다), the
+//! ending, tense, polarity and honorific kept and the new stem conjugated by
+//! its own irregular class (더웠어 → 추웠어, 어려웠어 → 쉬웠어).
+//!
+//! Invariant: only a verb or adjective stem the analyser tags VV or VA, found
+//! in `perturbations/lexical_contradiction.toml`, is replaced; everything the
+//! other rewrites keep (the text around the span, its ending) is kept.
+
+use serde::Deserialize;
+
+use super::{Pos, Predicate};
+use crate::perturb::rules::TenseNegationRules;
+use crate::perturb::PerturbError;
+
+const LEXICON: &str = include_str!("../../../perturbations/lexical_contradiction.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Opposites {
+    pub pair: Vec<OppositePair>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OppositePair {
+    pub a: String,
+    pub b: String,
+    /// `verb`, `adjective`, or `exist` (있다, 없다 and their compounds).
+    pub pos: String,
+    /// Where the pair came from.
+    pub source: String,
+    /// Used only from `a` to `b`: `a` is a variant spelling (재밌 for 재미있), and `b`
+    /// goes back to the standard form through its own pair.
+    #[serde(default)]
+    pub one_way: bool,
+    /// Words that make the pair a set phrase wherever they appear in the text
+    /// (고생 많았다 is thanks, not an amount).
+    #[serde(default)]
+    pub not_with: Vec<String>,
+}
+
+pub fn opposites() -> Result<Opposites, PerturbError> {
+    toml::from_str(LEXICON).map_err(|e| PerturbError::Rules {
+        file: "perturbations/lexical_contradiction.toml",
+        message: e.to_string(),
+    })
+}
+
+impl Opposites {
+    /// The opposite of `stem`; None when no pair names it, or when two do: a
+    /// stem with two opposites has two senses (떨어지다: fail, against 붙다; fall,
+    /// against 오르다), and which one a sentence means is not read here.
+    pub fn of(&self, stem: &str, text: &str) -> Option<(&str, &str)> {
+        let mut found = self.pair.iter().filter_map(|p| {
+            if p.not_with.iter().any(|w| text.contains(w.as_str())) {
+                return None;
+            }
+            if p.a == stem {
+                Some((p.b.as_str(), p.pos.as_str()))
+            } else if p.b == stem && !p.one_way {
+                Some((p.a.as_str(), p.pos.as_str()))
+            } else {
+                None
+            }
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+}
+
+impl TenseNegationRules {
+    /// The reading with its predicate replaced by the opposite.
+    pub fn contradict(&self, text: &str, p: &Predicate, opposites: &Opposites) -> Option<(Predicate, String)> {
+        if !matches!(p.pos, Pos::Verb | Pos::Adjective | Pos::Exist) || !matches!(p.tag.as_str(), "VV" | "VA") {
+            return None;
+        }
+        // 계시다-type honorific words are their own stems; their opposites are not listed.
+        if p.lexical_hon {
+            return None;
+        }
+        // A word that needs this polarity (하나도, -밖에), and a wish (-면 좋겠다), keep the predicate.
+        if p.negative_polarity || (self.wish_stems.contains(&p.stem) && p.word_before.ends_with('면')) {
+            return None;
+        }
+        let (other, pos) = opposites.of(&p.stem, text)?;
+        // The pair's part of speech must be the reading's: 짜다 read as a verb is
+        // "squeeze", not "salty", and has no 싱겁다 for an opposite.
+        let pos = match pos {
+            "verb" => Pos::Verb,
+            "adjective" => Pos::Adjective,
+            "exist" => Pos::Exist,
+            _ => return None,
+        };
+        if pos != p.pos {
+            return None;
+        }
+        let e = self.ending.get(p.ending)?;
+        let mut q = p.clone();
+        q.class = self.class_of(other, p.pos);
+        q.stem = other.to_owned();
+        Some((q, format!("lexical-contradiction/predicate/{}", e.id)))
+    }
+}
