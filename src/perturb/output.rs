@@ -148,16 +148,21 @@ fn is_single_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "jsonl")
 }
 
-/// A file `perturb` wrote: its first case has a negative with a provenance
-/// rule (KorAdvMRS's own files have none).
-fn recognise_output_file(path: &Path) -> Result<(), String> {
+/// A file's first non-blank line ("" for none).
+fn first_line(path: &Path) -> Result<String, String> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| format!("it cannot be read ({e})"))?;
-    let first = std::io::BufReader::new(file)
+    Ok(std::io::BufReader::new(file)
         .lines()
         .map_while(Result::ok)
         .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
+        .unwrap_or_default())
+}
+
+/// A file `perturb` wrote: its first case has a negative with a provenance
+/// rule (KorAdvMRS's own files have none).
+fn recognise_output_file(path: &Path) -> Result<(), String> {
+    let first = first_line(path)?;
     let case: Option<Record> = serde_json::from_str(&first).ok();
     match case.and_then(|c| c.candidates) {
         Some(c) if c.iter().any(|c| c.provenance.is_some()) => Ok(()),
@@ -167,13 +172,7 @@ fn recognise_output_file(path: &Path) -> Result<(), String> {
 
 /// A pairs file `perturb` wrote: its first line is a labelled pair.
 fn recognise_pairs_file(path: &Path) -> Result<(), String> {
-    use std::io::BufRead;
-    let file = std::fs::File::open(path).map_err(|e| format!("it cannot be read ({e})"))?;
-    let first = std::io::BufReader::new(file)
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
+    let first = first_line(path)?;
     serde_json::from_str::<PairLine>(&first)
         .map(|_| ())
         .map_err(|_| "it is not a perturbation output (its first line is not a labelled pair)".into())

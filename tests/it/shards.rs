@@ -201,6 +201,8 @@ fn model_shards_and_cached_model_runs_give_the_plain_runs_bytes() {
                 k,
                 "--batch-tokens",
                 "512",
+                "--dtype",
+                "f32",
                 "--cache",
                 cache.to_str().unwrap(),
                 "--out",

@@ -140,6 +140,26 @@ pub fn parse_exclusions(patterns: &[String]) -> Result<Vec<String>, PerturbError
         .collect()
 }
 
+/// The texts a rewriting strategy starts from: the reply (utterance `None`)
+/// when `reply` is set, then each context utterance when `from` includes the
+/// context.
+fn sources(d: &Dialogue, from: RewriteSource, reply: bool) -> impl Iterator<Item = (Option<usize>, &str)> {
+    let reply = (from.reply() && reply).then_some((None, d.positive.as_str()));
+    let context: &[String] = if from.context() { &d.context } else { &[] };
+    reply
+        .into_iter()
+        .chain(context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str())))
+}
+
+/// Adds a rewrite unless it is the reply, a context utterance (a repetition,
+/// not this type) or an earlier output.
+fn push_new(out: &mut Vec<Generated>, d: &Dialogue, g: Generated) {
+    let repeats = g.text == d.positive || d.context.contains(&g.text);
+    if !repeats && !out.iter().any(|o| o.text == g.text) {
+        out.push(g);
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
     pub text: String,

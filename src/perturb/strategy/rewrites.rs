@@ -53,20 +53,15 @@ fn rewrites(
     kind: RewriteKind,
     options: &PerturbOptions,
 ) -> Vec<Generated> {
-    let reply = (options.from.reply() && !asks(&d.positive)).then_some((None, d.positive.as_str()));
-    let context: &[String] = if options.from.context() { &d.context } else { &[] };
-    let context = context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str()));
     let mut out: Vec<Generated> = Vec::new();
-    for (utterance, text) in reply.into_iter().chain(context) {
+    for (utterance, text) in super::sources(d, options.from, !asks(&d.positive)) {
         for g in rewriter.rewrite(worker, text, kind, options.tense_to.as_deref()) {
-            let repeats = g.text == d.positive || d.context.contains(&g.text);
-            if !repeats && !out.iter().any(|o| o.text == g.text) {
-                out.push(Generated {
-                    text: g.text,
-                    rule: g.rule,
-                    utterance,
-                });
-            }
+            let g = Generated {
+                text: g.text,
+                rule: g.rule,
+                utterance,
+            };
+            super::push_new(&mut out, d, g);
         }
     }
     out

@@ -36,22 +36,15 @@ impl Strategy for SubjectObject<'_> {
         let Some(worker) = worker else {
             return Vec::new();
         };
-        let reply = self.options.from.reply().then_some((None, d.positive.as_str()));
-        let context: &[String] = if self.options.from.context() { &d.context } else { &[] };
-        let context = context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str()));
         let mut out: Vec<Generated> = Vec::new();
-        for (utterance, text) in reply.into_iter().chain(context) {
-            let Some(g) = self.rules.swap(worker, text) else {
-                continue;
-            };
-            // The exchanged text may be what the other side said: a repetition, not this type.
-            let repeats = g.text == d.positive || d.context.contains(&g.text);
-            if !repeats && !out.iter().any(|o| o.text == g.text) {
-                out.push(Generated {
+        for (utterance, text) in super::sources(d, self.options.from, true) {
+            if let Some(g) = self.rules.swap(worker, text) {
+                let g = Generated {
                     text: g.text,
                     rule: g.rule,
                     utterance,
-                });
+                };
+                super::push_new(&mut out, d, g);
             }
         }
         out

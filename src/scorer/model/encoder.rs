@@ -340,7 +340,7 @@ impl Encoder {
     }
 }
 
-/// Seconds (best of five) that one `[rows, inp] → [rows, out]` layer takes in
+/// Seconds (best of five samples) that one `[rows, inp] → [rows, out]` layer takes in
 /// `kind` as the encoder runs it: fp32; bf16 with its casts in and out; int8
 /// with its quantising and rescaling. The `--dtype auto` probe.
 pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
@@ -362,12 +362,18 @@ pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
         _ => layer.forward(&x),
     };
     let _ = run();
+    // Each sample averages enough calls to last 2 ms: a small layer's single call
+    // is tens of microseconds, which one context switch on a busy machine dwarfs.
     let mut best = f64::INFINITY;
     for _ in 0..5 {
         let started = std::time::Instant::now();
-        let y = run();
-        let _ = y.size();
-        best = best.min(started.elapsed().as_secs_f64());
+        let mut calls = 0u32;
+        while calls == 0 || started.elapsed().as_secs_f64() < 2e-3 {
+            let y = run();
+            let _ = y.size();
+            calls += 1;
+        }
+        best = best.min(started.elapsed().as_secs_f64() / f64::from(calls));
     }
     best
 }
