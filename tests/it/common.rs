@@ -90,3 +90,29 @@ pub fn http_server(
     });
     (format!("http://127.0.0.1:{port}"), hits)
 }
+
+/// Checks every `[[case]]` of a gold file (`text`, `expect`: its acceptable
+/// outputs, or none where nothing may come out) with `judge`, which returns a
+/// description of a wrong case; fails once, listing every wrong case, and when
+/// the file has fewer than `min` cases.
+pub fn check_gold(gold: &str, min: usize, judge: impl Fn(&str, &[String]) -> Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Gold {
+        case: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        text: String,
+        expect: Vec<String>,
+    }
+    let gold: Gold = toml::from_str(gold).unwrap();
+    assert!(gold.case.len() >= min, "{} gold cases", gold.case.len());
+    let failures: Vec<String> = gold.case.iter().filter_map(|c| judge(&c.text, &c.expect)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} gold cases wrong:\n{}",
+        failures.len(),
+        gold.case.len(),
+        failures.join("\n")
+    );
+}

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use rsbench::perturb::analyser::Analyser;
 use rsbench::perturb::persons::{self, PersonRules};
-use serde::Deserialize;
 
 use crate::common;
 
@@ -27,40 +26,16 @@ fn swap(text: &str) -> Option<String> {
     rules.swap(&mut a.worker(), text).map(|s| s.text)
 }
 
-#[derive(Deserialize)]
-struct Gold {
-    case: Vec<GoldCase>,
-}
-
-#[derive(Deserialize)]
-struct GoldCase {
-    text: String,
-    expect: Vec<String>,
-}
-
 #[test]
 fn gold_sentences() {
-    let gold: Gold = toml::from_str(include_str!("../gold/subject_object.toml")).unwrap();
-    assert!(gold.case.len() >= 60, "{} gold cases", gold.case.len());
-    let failures: Vec<String> = gold
-        .case
-        .iter()
-        .filter_map(|c| {
-            let got = swap(&c.text);
-            let ok = match &got {
-                None => c.expect.is_empty(),
-                Some(t) => c.expect.contains(t),
-            };
-            (!ok).then(|| format!("{} → {got:?}, want {:?}", c.text, c.expect))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} gold cases wrong:\n{}",
-        failures.len(),
-        gold.case.len(),
-        failures.join("\n")
-    );
+    common::check_gold(include_str!("../gold/subject_object.toml"), 60, |text, expect| {
+        let got = swap(text);
+        let ok = match &got {
+            None => expect.is_empty(),
+            Some(t) => expect.contains(t),
+        };
+        (!ok).then(|| format!("{text} → {got:?}, want {expect:?}"))
+    });
 }
 
 #[test]

@@ -213,43 +213,23 @@ fn every_shift_and_flip_of_the_koradvmrs_positives_is_well_formed() {
     assert!(checked > 2000, "only {checked} rewrites");
 }
 
-#[derive(Deserialize)]
-struct LexicalGold {
-    case: Vec<LexicalCase>,
-}
-
-#[derive(Deserialize)]
-struct LexicalCase {
-    text: String,
-    expect: Vec<String>,
-}
-
 #[test]
 fn lexical_contradiction_gold_sentences() {
-    let gold: LexicalGold = toml::from_str(include_str!("../gold/lexical_contradiction.toml")).unwrap();
-    assert!(gold.case.len() >= 60, "{} gold cases", gold.case.len());
-    let failures: Vec<String> = gold
-        .case
-        .iter()
-        .filter_map(|c| {
-            let out = run(&c.text, RewriteKind::Lexical, None);
+    common::check_gold(
+        include_str!("../gold/lexical_contradiction.toml"),
+        60,
+        |text, expect| {
+            let out = run(text, RewriteKind::Lexical, None);
             let texts: Vec<&str> = out.iter().map(|r| r.text.as_str()).collect();
             let ok = match texts.as_slice() {
-                [] => c.expect.is_empty(),
-                [t] => c.expect.iter().any(|e| e == t),
+                [] => expect.is_empty(),
+                [t] => expect.iter().any(|e| e == t),
                 _ => false,
             };
             let rules_ok = out
                 .iter()
                 .all(|r| r.rule.starts_with("lexical-contradiction/predicate/"));
-            (!ok || !rules_ok).then(|| format!("{} → {texts:?}, want {:?}", c.text, c.expect))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} gold cases wrong:\n{}",
-        failures.len(),
-        gold.case.len(),
-        failures.join("\n")
+            (!ok || !rules_ok).then(|| format!("{text} → {texts:?}, want {expect:?}"))
+        },
     );
 }

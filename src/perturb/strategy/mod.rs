@@ -151,12 +151,12 @@ fn sources(d: &Dialogue, from: RewriteSource, reply: bool) -> impl Iterator<Item
         .chain(context.iter().enumerate().map(|(i, u)| (Some(i), u.as_str())))
 }
 
-/// Adds a rewrite unless it is the reply, a context utterance (a repetition,
-/// not this type) or an earlier output.
-fn push_new(out: &mut Vec<Generated>, d: &Dialogue, g: Generated) {
-    let repeats = g.text == d.positive || d.context.contains(&g.text);
-    if !repeats && !out.iter().any(|o| o.text == g.text) {
-        out.push(g);
+/// Adds a rewrite of `utterance` (None: the reply) unless it is the reply, a
+/// context utterance (a repetition, not this type) or an earlier output.
+fn push_new(out: &mut Vec<Generated>, d: &Dialogue, text: String, rule: String, utterance: Option<usize>) {
+    let repeats = text == d.positive || d.context.contains(&text);
+    if !repeats && !out.iter().any(|o| o.text == text) {
+        out.push(Generated { text, rule, utterance });
     }
 }
 

@@ -56,12 +56,7 @@ fn rewrites(
     let mut out: Vec<Generated> = Vec::new();
     for (utterance, text) in super::sources(d, options.from, !asks(&d.positive)) {
         for g in rewriter.rewrite(worker, text, kind, options.tense_to.as_deref()) {
-            let g = Generated {
-                text: g.text,
-                rule: g.rule,
-                utterance,
-            };
-            super::push_new(&mut out, d, g);
+            super::push_new(&mut out, d, g.text, g.rule, utterance);
         }
     }
     out

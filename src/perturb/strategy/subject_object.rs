@@ -39,12 +39,7 @@ impl Strategy for SubjectObject<'_> {
         let mut out: Vec<Generated> = Vec::new();
         for (utterance, text) in super::sources(d, self.options.from, true) {
             if let Some(g) = self.rules.swap(worker, text) {
-                let g = Generated {
-                    text: g.text,
-                    rule: g.rule,
-                    utterance,
-                };
-                super::push_new(&mut out, d, g);
+                super::push_new(&mut out, d, g.text, g.rule, utterance);
             }
         }
         out
