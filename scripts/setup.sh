@@ -23,6 +23,8 @@ fi
 # The sharded-run test starts a single-node Slurm cluster (tests/slurm/run.sh).
 command -v slurmctld >/dev/null 2>&1 || need_apt+=(slurm-wlm)
 command -v munged >/dev/null 2>&1 || need_apt+=(munge)
+# The HTML report tests open the pages in headless Chromium (tests/browser/cdp.py).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   apt-get update -qq

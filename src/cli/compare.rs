@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::{describe_target, resample_count, Outcome, ReportBy};
-use crate::eval::{BootstrapConfig, CompareConfig, Metric, RunInput, DEFAULT_LEVEL};
+use crate::eval::{BootstrapConfig, CompareConfig, GroupBy, Metric, RunInput, DEFAULT_LEVEL};
 use crate::output::Target;
 use crate::report::{self, CompareOutput, LoadedForCompare, TableStyle};
 
@@ -35,6 +35,10 @@ pub(crate) struct CompareArgs {
     /// Bootstrap resamples for intervals and paired tests (0, or at least 200).
     #[arg(long, default_value_t = 1000, value_parser = resample_count)]
     bootstrap: usize,
+    /// A run of a bias scorer on the same cases (BM25, TF-IDF, `eval --response-only`): adds
+    /// tables and paired tests on the cases it ranks right (bias-aligned) and on the rest.
+    #[arg(long, value_name = "RUN_DIR")]
+    bias_run: Option<PathBuf>,
     /// Compare runs whose dataset, seed or splits differ (recorded in the output).
     #[arg(long)]
     force: bool,
@@ -84,9 +88,34 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
     };
     let inputs: Vec<RunInput> = runs.iter().map(|r| r.input.clone()).collect();
     let comparison = crate::eval::compare(&inputs, &config).context("comparing runs")?;
+    let bias = match &args.bias_run {
+        Some(dir) => {
+            let bias = report::load_for_compare(dir).with_context(|| format!("reading bias run {}", dir.display()))?;
+            let groups = report::bias_groups(&runs[baseline], &bias).context("grouping by the bias run")?;
+            let regrouped: Vec<RunInput> = inputs
+                .iter()
+                .map(|r| RunInput {
+                    name: r.name.clone(),
+                    cases: groups.regroup(&r.cases),
+                })
+                .collect();
+            let config = CompareConfig {
+                group_by: GroupBy::Bias,
+                ..config
+            };
+            Some(report::BiasComparison {
+                comparison: crate::eval::compare(&regrouped, &config).context("comparing runs on the bias groups")?,
+                bias_run: bias.name.clone(),
+                bias_scorer: bias.metadata.scorer.kind.clone(),
+                ties: groups.ties,
+            })
+        }
+        None => None,
+    };
     let base_name = runs[baseline].name.clone();
     let output = CompareOutput {
         comparison: &comparison,
+        bias: bias.as_ref(),
         runs: &runs,
         baseline: &base_name,
         alpha: args.alpha,
@@ -101,6 +130,9 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
             "{}",
             report::render_comparison(&comparison, &base_name, args.alpha, &forced, TableStyle::Terminal)
         );
+        if let Some(b) = &bias {
+            print!("{}", report::render_bias(b, &base_name, TableStyle::Terminal));
+        }
     }
     eprintln!("wrote {}", dir.display());
     let failures = if args.fail_if_worse {

@@ -169,6 +169,10 @@ pub(crate) struct EvalArgs {
     /// With `--shard auto` and JOB_COMPLETION_INDEX: the number of shards.
     #[arg(long, requires = "shard")]
     shards: Option<usize>,
+    /// Score every candidate with the context left empty: how much the scorer decides from the
+    /// response alone (a bias run for `report --bias-run`); recorded in metadata.json.
+    #[arg(long)]
+    response_only: bool,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -387,7 +391,13 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
             args.seed,
         ),
     };
-    let config = eval_config(args.split, args.candidates, args.seed, args.bootstrap);
+    let config = eval_config(
+        args.split,
+        args.candidates,
+        args.seed,
+        args.bootstrap,
+        args.response_only,
+    );
     if let Some(shard) = &args.shard {
         let (shard, shards) = resolve_shard(shard, args.shards)?;
         return run_shard(&args, &dataset, &source, &config, shard, shards);
@@ -398,8 +408,15 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
     finish.run(pending, &target, &dataset, &source, scorer.as_ref(), &config)
 }
 
-pub(super) fn eval_config(split: SplitArg, candidates: Option<usize>, seed: u64, resamples: usize) -> EvalConfig {
+pub(super) fn eval_config(
+    split: SplitArg,
+    candidates: Option<usize>,
+    seed: u64,
+    resamples: usize,
+    response_only: bool,
+) -> EvalConfig {
     EvalConfig {
+        response_only,
         splits: split.splits(),
         split_options: SplitOptions { candidates, seed },
         bootstrap: BootstrapConfig {
@@ -540,7 +557,7 @@ fn run_shard(
         .with_context(|| describe_target("writing shard", &target))?;
     let scorer = with_cache(args, make_scorer(args, dataset)?)?;
     let built = build_splits(dataset, &config.splits, &config.split_options).context("building the splits")?;
-    let (pairs, _) = distinct_pairs(dataset, &built);
+    let (pairs, _) = distinct_pairs(dataset, &built, config.response_only);
     let plan = scorer.plan(&pairs).context("planning the batches")?;
     let owner = shard::assign(&pairs, plan.as_deref(), shards);
     // With a plan, each of this shard's groups is scored alone, as the
@@ -571,6 +588,7 @@ fn run_shard(
         candidates: args.candidates,
         seed: args.seed,
         bootstrap: args.bootstrap,
+        response_only: args.response_only,
         scorer: scorer.identity(),
         pairs_total: pairs.len(),
         pairs: mine.len(),

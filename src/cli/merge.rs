@@ -41,7 +41,13 @@ pub(super) fn run(args: MergeArgs) -> Result<Outcome> {
     }
     let split = SplitArg::from_str(&header.split, false)
         .map_err(|e| anyhow::anyhow!("merging shards: split `{}`: {e}", header.split))?;
-    let config = eval_config(split, header.candidates, header.seed, header.bootstrap);
+    let config = eval_config(
+        split,
+        header.candidates,
+        header.seed,
+        header.bootstrap,
+        header.response_only,
+    );
     let target = Target::Fixed(args.out.clone().unwrap_or_else(|| args.dir.join("report")));
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;

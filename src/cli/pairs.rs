@@ -30,6 +30,9 @@ pub(crate) struct PairsArgs {
     /// The JSONL file to write: one `{"id", "context": [turns], "response"}` per line.
     #[arg(long)]
     out: PathBuf,
+    /// Every context empty, for `eval --scores … --response-only`.
+    #[arg(long)]
+    response_only: bool,
     /// Replace the --out file if `rsbench pairs` wrote it.
     #[arg(long)]
     overwrite: bool,
@@ -71,7 +74,7 @@ pub(super) fn run(args: PairsArgs) -> Result<Outcome> {
         seed: args.seed,
     };
     let built = build_splits(&dataset, &args.split.splits(), &options).context("building the splits")?;
-    let (pairs, _) = distinct_pairs(&dataset, &built);
+    let (pairs, _) = distinct_pairs(&dataset, &built, args.response_only);
     let staged = pending.path();
     let write = || -> std::io::Result<()> {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&staged)?);

@@ -79,6 +79,10 @@ pub(crate) fn parse_jsonl_lines(file: &str, case_type: &str, bytes: &[u8]) -> Re
                     .map(|c| Candidate {
                         text: nfc(&c.text),
                         label: c.label,
+                        made_from: c.provenance.as_ref().map(|p| match p.utterance {
+                            Some(u) => format!("context {}", u + 1),
+                            None => "reply".to_owned(),
+                        }),
                         rule: c.provenance.map(|p| p.rule),
                     })
                     .collect(),

@@ -30,6 +30,9 @@ pub struct Candidate {
     /// The rule that wrote this negative (`provenance.rule` in `rsbench
     /// perturb`'s output), when the file records one.
     pub rule: Option<String>,
+    /// What the generated negative was made from: `reply`, or `context N`
+    /// (the Nth utterance, 1 = the oldest), from its `provenance.utterance`.
+    pub made_from: Option<String>,
 }
 
 /// One test case: a context, its candidates, and where it came from.

@@ -62,6 +62,8 @@ pub struct EvalCandidate {
     pub source: NegativeSource,
     /// The dataset's rule for a generated negative (see [`super::Candidate`]).
     pub rule: Option<String>,
+    /// What a generated negative was made from (see [`super::Candidate`]).
+    pub made_from: Option<String>,
 }
 
 /// A case as it is scored: an index into `Dataset::cases` plus its candidates.
@@ -163,6 +165,7 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
                 label: c.label,
                 source: NegativeSource::Given,
                 rule: c.rule.clone(),
+                made_from: c.made_from.clone(),
             })
             .collect();
         let wanted = target.unwrap_or(kept.len());
@@ -198,6 +201,7 @@ pub fn build_split(dataset: &Dataset, split: Split, options: &SplitOptions) -> R
                     label: 0,
                     source: NegativeSource::Random,
                     rule: None,
+                    made_from: None,
                 });
             }
         }

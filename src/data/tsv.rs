@@ -47,6 +47,7 @@ pub(crate) fn parse_tsv_lines(file: &str, case_type: &str, bytes: &[u8]) -> Resu
             text: nfc(fields[fields.len() - 1]),
             label,
             rule: None,
+            made_from: None,
         };
         match cases.last_mut() {
             Some((_, case)) if case.context == context => case.candidates.push(candidate),

@@ -169,7 +169,7 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
     }
     let splits = first_seen(base.cases.iter().map(|c| c.split.as_str()));
     let mut types = first_seen(base.cases.iter().map(|c| c.case_type.as_str()));
-    if config.group_by == GroupBy::Rule {
+    if config.group_by != GroupBy::Type {
         types.sort();
     }
     let metrics: Vec<HashMap<CaseKey, Option<CaseMetrics>>> = runs

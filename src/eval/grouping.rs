@@ -16,6 +16,9 @@ pub enum GroupBy {
     /// (`negation/short-add/hae` → `negation/short-add`): per ending, most
     /// groups would hold a case or two.
     Rule,
+    /// Bias-aligned or bias-conflicting, as [`crate::eval::bias::regroup`]
+    /// wrote into each case's type beforehand.
+    Bias,
 }
 
 impl GroupBy {
@@ -24,6 +27,7 @@ impl GroupBy {
         match self {
             GroupBy::Type => "type",
             GroupBy::Rule => "rule",
+            GroupBy::Bias => "bias",
         }
     }
 
@@ -31,7 +35,7 @@ impl GroupBy {
     /// `rules` (sorted, as `RunCase::rules` holds them).
     pub fn group_of<'a>(self, case_type: &'a str, rules: &[String]) -> Cow<'a, str> {
         match self {
-            GroupBy::Type => Cow::Borrowed(case_type),
+            GroupBy::Type | GroupBy::Bias => Cow::Borrowed(case_type),
             GroupBy::Rule if rules.is_empty() => Cow::Borrowed(NO_RULE),
             GroupBy::Rule => {
                 let mut families: Vec<&str> = rules.iter().map(|r| RuleId(r).family()).collect();

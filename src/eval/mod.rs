@@ -1,6 +1,7 @@
 //! Metrics and statistics: per-case ranking metrics with an explicit tie
 //! policy, per-type aggregation, and bootstrap intervals over source dialogues.
 
+pub mod bias;
 mod compare;
 mod gate;
 mod grouping;

@@ -22,6 +22,9 @@ pub struct EvalConfig {
     pub splits: Vec<Split>,
     pub split_options: SplitOptions,
     pub bootstrap: BootstrapConfig,
+    /// Score each candidate with an empty context: the hypothesis-only probe
+    /// of how much a scorer decides from the response alone.
+    pub response_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -125,9 +128,12 @@ pub fn build_splits(
 
 /// Each distinct (context, response) pair of the built splits once, in first
 /// appearance order, and per split, case and candidate the index of its pair.
+/// With `response_only` every context is empty (the splits are built from
+/// the real contexts all the same, so the candidates do not change).
 pub fn distinct_pairs<'a>(
     dataset: &'a Dataset,
     built: &'a [(Split, Vec<EvalCase>)],
+    response_only: bool,
 ) -> (Vec<Pair<'a>>, Vec<Vec<Vec<usize>>>) {
     // Many cases share a context and many candidates recur (KorAdvMRS: 4,440
     // adversarial slots, 1,510 distinct pairs), so each pair is scored once.
@@ -137,7 +143,11 @@ pub fn distinct_pairs<'a>(
     for (_, cases) in built {
         let mut split_slots = Vec::with_capacity(cases.len());
         for case in cases {
-            let context = dataset.cases[case.case_index].context.as_slice();
+            let context: &[String] = if response_only {
+                &[]
+            } else {
+                dataset.cases[case.case_index].context.as_slice()
+            };
             let ids = case
                 .candidates
                 .iter()
@@ -160,7 +170,7 @@ pub fn distinct_pairs<'a>(
 
 pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> Result<EvalResult, EvalError> {
     let built = build_splits(dataset, &config.splits, &config.split_options)?;
-    let (pairs, slots) = distinct_pairs(dataset, &built);
+    let (pairs, slots) = distinct_pairs(dataset, &built, config.response_only);
     let scoring = std::time::Instant::now();
     let mut unique_scores = score_checked(scorer, &pairs)?;
     let recheck = match scorer.exact_twin() {

@@ -30,6 +30,9 @@ pub struct ShardHeader {
     pub candidates: Option<usize>,
     pub seed: u64,
     pub bootstrap: usize,
+    /// `eval --response-only`: every context was scored empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub response_only: bool,
     pub scorer: ScorerIdentity,
     /// Distinct pairs of the whole evaluation, and of this shard.
     pub pairs_total: usize,

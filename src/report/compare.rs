@@ -207,16 +207,16 @@ fn first_seen<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     out
 }
 
-/// One table per split: types as rows; each run's value and interval, and
-/// for the others the difference to the baseline with its corrected p.
-fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
-    let mut out = String::new();
+/// One table per split as records (header first): types as rows; each run's
+/// value and interval, and for the others the difference to the baseline
+/// with its corrected p. Returns (split, metric label, records).
+pub(crate) fn split_records(cmp: &Comparison, baseline: &str) -> Vec<(String, &'static str, Vec<Vec<String>>)> {
+    let mut out = Vec::new();
     for split in first_seen(cmp.rows.iter().map(|r| r.split.as_str())) {
         let rows: Vec<&CompareRow> = cmp.rows.iter().filter(|r| r.split == split).collect();
         let runs = first_seen(rows.iter().map(|r| r.run.as_str()));
         let types = first_seen(rows.iter().map(|r| r.case_type.as_str()));
         let metric = rows.first().map(|r| r.metric.label()).unwrap_or("");
-        let mut b = Builder::default();
         let mut header = vec![cmp.group_by.label().to_owned(), "cases".to_owned()];
         for run in &runs {
             header.push(format!("{run} {metric} [95% CI]"));
@@ -225,7 +225,7 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
                 header.push(format!("p {run}"));
             }
         }
-        b.push_record(header);
+        let mut records = vec![header];
         for t in &types {
             let mut rec = vec![t.to_string()];
             let cases = rows.iter().find(|r| r.case_type == *t).map(|r| r.cases).unwrap_or(0);
@@ -245,6 +245,18 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
                     rec.push(p_text(r.p_holm));
                 }
             }
+            records.push(rec);
+        }
+        out.push((split.to_owned(), metric, records));
+    }
+    out
+}
+
+fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
+    let mut out = String::new();
+    for (split, metric, records) in split_records(cmp, baseline) {
+        let mut b = Builder::default();
+        for rec in records {
             b.push_record(rec);
         }
         let table = finish(b, style);
@@ -260,13 +272,13 @@ fn split_tables(cmp: &Comparison, baseline: &str, style: TableStyle) -> String {
     out
 }
 
-fn gap_table(gaps: &[GapRow], group: &str, style: TableStyle) -> String {
+/// The robustness gap as records (header first): types as rows, a column per run.
+pub(crate) fn gap_records(gaps: &[GapRow], group: &str) -> Vec<Vec<String>> {
     let runs = first_seen(gaps.iter().map(|g| g.run.as_str()));
     let types = first_seen(gaps.iter().map(|g| g.case_type.as_str()));
-    let mut b = Builder::default();
     let mut header = vec![group.to_owned()];
     header.extend(runs.iter().map(|r| format!("{r} clean − adv")));
-    b.push_record(header);
+    let mut records = vec![header];
     for t in &types {
         let mut rec = vec![t.to_string()];
         for run in &runs {
@@ -276,6 +288,14 @@ fn gap_table(gaps: &[GapRow], group: &str, style: TableStyle) -> String {
                 .and_then(|g| g.gap);
             rec.push(signed_pct(g));
         }
+        records.push(rec);
+    }
+    records
+}
+
+fn gap_table(gaps: &[GapRow], group: &str, style: TableStyle) -> String {
+    let mut b = Builder::default();
+    for rec in gap_records(gaps, group) {
         b.push_record(rec);
     }
     finish(b, style).to_string()
@@ -338,10 +358,27 @@ struct CompareMeta<'a> {
     bootstrap_resamples: usize,
     seed: u64,
     forced: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bias_run: Option<&'a str>,
+}
+
+/// The comparison on the bias groups of `compare --bias-run`.
+pub struct BiasComparison {
+    pub comparison: Comparison,
+    pub bias_run: String,
+    pub bias_scorer: String,
+    pub ties: usize,
+}
+
+impl BiasComparison {
+    pub fn note(&self) -> String {
+        super::bias::bias_note(&self.bias_run, &self.bias_scorer, self.ties)
+    }
 }
 
 pub struct CompareOutput<'a> {
     pub comparison: &'a Comparison,
+    pub bias: Option<&'a BiasComparison>,
     pub runs: &'a [LoadedForCompare],
     pub baseline: &'a str,
     pub alpha: f64,
@@ -352,8 +389,11 @@ pub struct CompareOutput<'a> {
 
 /// The files of a comparison directory, for `--overwrite`.
 fn comparison_file(name: &str) -> bool {
-    const FIXED: [&str; 7] = [
+    const FIXED: [&str; 10] = [
         "compare.csv",
+        "compare.html",
+        "bias.csv",
+        "bias.json",
         "compare.json",
         "compare.md",
         "gap.csv",
@@ -401,13 +441,16 @@ pub fn write_comparison(
                 message: e.to_string(),
             }
         };
-        let mut frames = [
+        let mut frames = vec![
             (
                 "compare",
                 compare_frame(&out.comparison.rows, out.comparison.group_by.label()),
             ),
             ("gap", gap_frame(&out.comparison.gaps, out.comparison.group_by.label())),
         ];
+        if let Some(b) = out.bias {
+            frames.push(("bias", compare_frame(&b.comparison.rows, "bias")));
+        }
         for (stem, frame) in frames.iter_mut() {
             let csv = staging.join(format!("{stem}.csv"));
             let df = frame.as_mut().map_err(|e| ReportError::Table {
@@ -456,13 +499,16 @@ pub fn write_comparison(
         all_charts.extend(run_charts.iter());
         super::write::write_json(&staging.join("chart_data.json"), &all_charts)?;
         let md = staging.join("compare.md");
-        let text = render_comparison(
+        let mut text = render_comparison(
             out.comparison,
             out.baseline,
             out.alpha,
             out.forced,
             TableStyle::Markdown,
         );
+        if let Some(b) = out.bias {
+            text.push_str(&render_bias(b, out.baseline, TableStyle::Markdown));
+        }
         std::fs::write(&md, text).map_err(io(&md))?;
         let meta = CompareMeta {
             rsbench_version: crate::VERSION,
@@ -472,6 +518,7 @@ pub fn write_comparison(
             bootstrap_resamples: out.resamples,
             seed: out.seed,
             forced: out.forced,
+            bias_run: out.bias.map(|b| b.bias_run.as_str()),
         };
         let path = staging.join("compare_meta.json");
         let mut text = serde_json::to_string_pretty(&meta).map_err(|e| ReportError::Metadata {
@@ -480,6 +527,69 @@ pub fn write_comparison(
         })?;
         text.push('\n');
         std::fs::write(&path, text).map_err(io(&path))?;
+        let meta = serde_json::to_value(&meta).map_err(|e| ReportError::Metadata {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        let html = staging.join("compare.html");
+        std::fs::write(&html, compare_html(out, staging, &meta)?).map_err(io(&html))?;
         Ok(())
     })
+}
+
+/// The bias groups' tables, each run tested against the baseline within a group.
+pub fn render_bias(b: &BiasComparison, baseline: &str, style: TableStyle) -> String {
+    let title = match style {
+        TableStyle::Markdown => "\n# bias-aligned and bias-conflicting cases\n",
+        TableStyle::Terminal => "\nbias-aligned and bias-conflicting cases",
+    };
+    format!(
+        "{title}\n{}; paired tests within each group, Holm-corrected across the two\n{}",
+        b.note(),
+        split_tables(&b.comparison, baseline, style)
+    )
+}
+
+fn compare_html(out: &CompareOutput<'_>, staging: &Path, meta: &serde_json::Value) -> Result<String, ReportError> {
+    // The baseline first: the page pairs every other run with it.
+    let mut order: Vec<&LoadedForCompare> = out.runs.iter().filter(|r| r.name == out.baseline).collect();
+    order.extend(out.runs.iter().filter(|r| r.name != out.baseline));
+    let views: Vec<Vec<super::write::CaseView>> = order
+        .iter()
+        .map(|r| super::write::load_case_views(&r.dir))
+        .collect::<Result<_, _>>()?;
+    let mut extra = Vec::new();
+    if let Some(b) = out.bias {
+        let mut body = format!(
+            "<p class=\"note\">{}; paired tests within each group, Holm-corrected across the two.</p>\n",
+            super::html::esc(&b.note())
+        );
+        for (split, metric, records) in split_records(&b.comparison, out.baseline) {
+            body.push_str(&format!(
+                "<h3>{} ({})</h3>\n",
+                super::html::esc(&split),
+                super::html::esc(metric)
+            ));
+            body.push_str(&super::html::table(&format!("bias-{split}"), 1, &records));
+        }
+        extra.push(super::html::Section {
+            id: "bias".into(),
+            title: "Bias-aligned and bias-conflicting cases".into(),
+            body,
+        });
+    }
+    Ok(super::html::compare_page(super::html::ComparePage {
+        comparison: out.comparison,
+        baseline: out.baseline,
+        alpha: out.alpha,
+        forced: out.forced,
+        runs: order
+            .iter()
+            .map(|r| r.name.as_str())
+            .zip(views.iter().map(Vec::as_slice))
+            .collect(),
+        staging,
+        meta,
+        extra,
+    }))
 }

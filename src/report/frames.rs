@@ -6,7 +6,7 @@ use crate::data::Dataset;
 use crate::eval::{fractional_ranks, Estimate, EvalResult, Metric, SummaryRow};
 
 /// Columns of `predictions.parquet`, one row per (case, split, candidate).
-pub const PREDICTION_COLUMNS: [&str; 11] = [
+pub const PREDICTION_COLUMNS: [&str; 13] = [
     "case_id",
     "type",
     "split",
@@ -15,9 +15,11 @@ pub const PREDICTION_COLUMNS: [&str; 11] = [
     "label",
     "origin",
     "rule",
+    "made_from",
     "score",
     "rank",
     "text",
+    "context",
 ];
 
 pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult<DataFrame> {
@@ -34,9 +36,11 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
     let mut label = Vec::with_capacity(rows);
     let mut origin = Vec::with_capacity(rows);
     let mut rule: Vec<Option<&str>> = Vec::with_capacity(rows);
+    let mut made_from: Vec<Option<&str>> = Vec::with_capacity(rows);
     let mut score = Vec::with_capacity(rows);
     let mut rank = Vec::with_capacity(rows);
     let mut text = Vec::with_capacity(rows);
+    let mut context: Vec<Series> = Vec::with_capacity(rows);
     for s in &result.splits {
         for (case, scores) in s.cases.iter().zip(&s.scores) {
             let source = &dataset.cases[case.case_index];
@@ -50,13 +54,18 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
                 label.push(i64::from(cand.label));
                 origin.push(cand.source.as_str());
                 rule.push(cand.rule.as_deref());
+                made_from.push(cand.made_from.as_deref());
                 score.push(scores[j]);
                 rank.push(ranks[j]);
                 text.push(cand.text.as_str());
+                context.push(Series::new(PlSmallStr::EMPTY, &source.context));
             }
         }
     }
-    let [c0, c1, c2, c3, c4, c5, c6, c_rule, c7, c8, c9] = PREDICTION_COLUMNS;
+    let [c0, c1, c2, c3, c4, c5, c6, c_rule, c_from, c7, c8, c9, c_context] = PREDICTION_COLUMNS;
+    // The case's turns on every row, so a reader needs no join to see a case whole.
+    let mut context: ListChunked = context.into_iter().map(Some).collect();
+    context.rename(c_context.into());
     DataFrame::new_infer_height(vec![
         Column::new(c0.into(), case_id),
         Column::new(c1.into(), case_type),
@@ -66,9 +75,11 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
         Column::new(c5.into(), label),
         Column::new(c6.into(), origin),
         Column::new(c_rule.into(), rule),
+        Column::new(c_from.into(), made_from),
         Column::new(c7.into(), score),
         Column::new(c8.into(), rank),
         Column::new(c9.into(), text),
+        context.into_series().into_column(),
     ])
 }
 

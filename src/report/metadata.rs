@@ -15,6 +15,10 @@ pub struct RunMetadata {
     pub tie_policy: String,
     pub recall_convention: String,
     pub distinct_pairs_scored: usize,
+    /// `eval --response-only`: the scorer saw every candidate with an empty
+    /// context (predictions still show the contexts the cases have).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub response_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +134,7 @@ impl RunMetadata {
             tie_policy: TIE_POLICY.to_owned(),
             recall_convention: RECALL_CONVENTION.to_owned(),
             distinct_pairs_scored: result.distinct_pairs,
+            response_only: config.response_only,
         }
     }
 }

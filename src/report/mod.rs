@@ -6,24 +6,29 @@
 //! `metadata.json` (all byte-identical for the same inputs and seed) and
 //! `timing.json` (wall time; the one file that differs run to run).
 
+mod bias;
 mod chart;
 mod compare;
 mod frames;
+pub mod html;
 mod metadata;
 mod render;
 mod write;
 
+pub use bias::{bias_groups, bias_note, bias_section, bias_summary, BiasSummary};
 pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
 pub use compare::{
     begin_comparison, check_comparable, check_distinct_names, comparison_kind, differences, load_for_compare,
-    render_comparison, run_name, write_comparison, CompareOutput, LoadedForCompare, TableStyle,
+    render_bias, render_comparison, run_name, write_comparison, BiasComparison, CompareOutput, LoadedForCompare,
+    TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use metadata::{FileInfo, RunMetadata, Timing};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
 pub use write::{
-    begin_run, default_run_target, load_cases, load_run, reports_target, run_kind, scorer_label, summary_grouped,
-    write_json_output, write_run, LoadedRun, RUN_FILES,
+    begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
+    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, CandidateView,
+    CaseView, LoadedRun, REPORT_HTML, RUN_FILES,
 };
 pub(crate) use write::{io, write_staged};
 
@@ -73,6 +78,8 @@ pub enum ReportError {
         second: std::path::PathBuf,
         name: String,
     },
+    #[error("{}: {message}", path.display())]
+    Bias { path: std::path::PathBuf, message: String },
     #[error("runs are not comparable (pass --force to compare anyway):\n  {0}")]
     Incomparable(String),
     #[error("{}: no such {what}", path.display())]

@@ -30,7 +30,7 @@ fn candidates(r: &SummaryRow) -> String {
     }
 }
 
-fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
+pub(crate) fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for r in rows {
         if !names.contains(&r.split.as_str()) {
@@ -40,8 +40,9 @@ fn split_names(rows: &[SummaryRow]) -> Vec<&str> {
     names
 }
 
-fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
-    let mut b = Builder::default();
+/// A split's table as records (header first): what the Markdown, terminal
+/// and HTML renderings all show.
+pub(crate) fn summary_records(rows: &[&SummaryRow], group: &str) -> Vec<Vec<String>> {
     let mut header = vec![
         group.to_owned(),
         "cases".to_owned(),
@@ -50,7 +51,7 @@ fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
     ];
     header.push(format!("{} [95% CI]", Metric::PairAcc.label()));
     header.extend(Metric::ALL[1..].iter().map(|m| m.label().to_owned()));
-    b.push_record(header);
+    let mut records = vec![header];
     for r in rows {
         let mut rec = vec![
             r.case_type.clone(),
@@ -60,6 +61,14 @@ fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
         ];
         rec.push(with_interval(r.get(Metric::PairAcc)));
         rec.extend(Metric::ALL[1..].iter().map(|&m| pct(r.get(m).value)));
+        records.push(rec);
+    }
+    records
+}
+
+fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
+    let mut b = Builder::default();
+    for rec in summary_records(rows, group) {
         b.push_record(rec);
     }
     b
@@ -67,7 +76,7 @@ fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
 
 /// The scorer and its scalar parameters (nested ones, such as a model's
 /// template or weight checksums, are in metadata.json).
-fn scorer_line(meta: &RunMetadata) -> String {
+pub(crate) fn scorer_line(meta: &RunMetadata) -> String {
     let params: Vec<String> = meta
         .scorer
         .params
@@ -85,7 +94,11 @@ fn scorer_line(meta: &RunMetadata) -> String {
     }
 }
 
-fn excluded_note(rows: &[&SummaryRow]) -> Option<String> {
+/// What a `--response-only` run's renderings say first.
+pub(crate) const RESPONSE_ONLY: &str =
+    "response-only: every candidate was scored with an empty context (eval --response-only)";
+
+pub(crate) fn excluded_note(rows: &[&SummaryRow]) -> Option<String> {
     let overall = rows.iter().find(|r| r.case_type == crate::eval::OVERALL)?;
     (overall.excluded > 0).then(|| format!("{} case(s) without a positive excluded", overall.excluded))
 }
@@ -107,6 +120,9 @@ pub fn render_markdown_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &
         meta.dataset.files.len()
     );
     let _ = writeln!(out, "- scorer: {}", scorer_line(meta));
+    if meta.response_only {
+        let _ = writeln!(out, "- {RESPONSE_ONLY}");
+    }
     let _ = writeln!(out, "- seed: {}", meta.seed);
     let _ = writeln!(
         out,
@@ -138,6 +154,9 @@ pub fn render_terminal(meta: &RunMetadata, rows: &[SummaryRow]) -> String {
 /// The terminal table with `group` naming the rows' first column.
 pub fn render_terminal_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &str) -> String {
     let mut out = String::new();
+    if meta.response_only {
+        let _ = writeln!(out, "{RESPONSE_ONLY}");
+    }
     let _ = writeln!(
         out,
         "{} on {} ({} cases), seed {}",

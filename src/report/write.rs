@@ -25,6 +25,7 @@ pub const TIMING: &str = "timing.json";
 pub const CHART_DATA: &str = "chart_data.json";
 pub const CHART_SVG: &str = "chart.svg";
 pub const CHART_PNG: &str = "chart.png";
+pub const REPORT_HTML: &str = "report.html";
 
 /// Charts are a view of the tables: without a Hangul font they are skipped
 /// with a warning; any other failure fails the write.
@@ -57,7 +58,7 @@ fn table(path: &Path) -> impl FnOnce(PolarsError) -> ReportError + '_ {
 }
 
 /// The files a run directory holds: what `--overwrite` may replace.
-pub const RUN_FILES: [&str; 9] = [
+pub const RUN_FILES: [&str; 10] = [
     PREDICTIONS,
     SUMMARY_CSV,
     SUMMARY_JSON,
@@ -67,6 +68,7 @@ pub const RUN_FILES: [&str; 9] = [
     CHART_DATA,
     CHART_SVG,
     CHART_PNG,
+    REPORT_HTML,
 ];
 
 /// A run directory: `metadata.json` with rsbench's version, and nothing but
@@ -195,8 +197,59 @@ pub fn write_run(
         let chart = run_chart(&title, &result.summary);
         write_json(&at(CHART_DATA), &chart)?;
         draw_or_warn(&chart, &at(CHART_SVG), &at(CHART_PNG))?;
+        // From the files just written, as `rsbench report --format html` reads them.
+        write_text(&at(REPORT_HTML), &run_html(staging, Vec::new())?)?;
         write_json(&at(TIMING), timing)
     })
+}
+
+/// A run directory's `report.html`, from its files; `extra`: sections to add.
+pub fn run_html(dir: &Path, extra: Vec<super::html::Section>) -> Result<String, ReportError> {
+    let run = load_run(dir)?;
+    let views = load_case_views(dir)?;
+    Ok(super::html::run_page(
+        &run.metadata,
+        &run.summary,
+        &views,
+        &dir.join(CHART_SVG),
+        extra,
+    ))
+}
+
+/// Summary rows as summary.json writes them (the column names as keys).
+pub fn summary_rows_json(rows: &[SummaryRow]) -> Result<serde_json::Value, ReportError> {
+    let here = Path::new(SUMMARY_JSON);
+    let mut frame = summary_frame(rows).map_err(table(here))?;
+    let mut bytes = Vec::new();
+    JsonWriter::new(&mut bytes)
+        .with_json_format(JsonFormat::Json)
+        .finish(&mut frame)
+        .map_err(table(here))?;
+    serde_json::from_slice(&bytes).map_err(|e| ReportError::Metadata {
+        path: here.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes an HTML page whole; an existing file is replaced only when
+/// rsbench wrote it (its generator tag says so).
+pub fn write_html(path: &Path, html: &str) -> Result<PathBuf, ReportError> {
+    let kind = Kind {
+        what: "HTML page",
+        shape: crate::output::Shape::File,
+        recognise: Box::new(|p| {
+            let mut head = Vec::new();
+            if let Ok(f) = File::open(p) {
+                let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 2000), &mut head);
+            }
+            if String::from_utf8_lossy(&head).contains("<meta name=\"generator\" content=\"rsbench ") {
+                Ok(())
+            } else {
+                Err("it is not a page rsbench wrote".into())
+            }
+        }),
+    };
+    Ok(crate::output::write_file(path, kind, html.as_bytes())?)
 }
 
 fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
@@ -243,6 +296,32 @@ pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
 
 /// Reads `predictions.parquet` back into cases, in file order.
 pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
+    Ok(load_case_views(dir)?.into_iter().map(|v| v.case).collect())
+}
+
+/// One candidate as a run's predictions record it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateView {
+    pub text: String,
+    pub origin: String,
+    pub rule: Option<String>,
+    pub made_from: Option<String>,
+    pub rank: f64,
+}
+
+/// A case with everything `predictions.parquet` holds about it: what the
+/// HTML views show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseView {
+    pub case: RunCase,
+    /// Empty for runs written before predictions recorded contexts.
+    pub context: Vec<String>,
+    /// In candidate order, beside `case.scores` and `case.labels`.
+    pub candidates: Vec<CandidateView>,
+}
+
+/// Reads `predictions.parquet` back into cases with their texts, in file order.
+pub fn load_case_views(dir: &Path) -> Result<Vec<CaseView>, ReportError> {
     let p = dir.join(PREDICTIONS);
     let file = File::open(&p).map_err(io(&p))?;
     let df = ParquetReader::new(file).finish().map_err(table(&p))?;
@@ -253,14 +332,25 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
     let case_id = get_str("case_id")?;
     let case_type = get_str("type")?;
     let dialogue = get_str("source_dialogue")?;
-    // Runs written before the column existed have no rules.
+    let text = get_str("text")?;
+    let origin = get_str("origin")?;
+    // Runs written before a column existed have no rules, no contexts.
     let rule = match df.column("rule") {
         Ok(c) => Some(c.str().map_err(table(&p))?.clone()),
         Err(_) => None,
     };
+    let made_from = match df.column("made_from") {
+        Ok(c) => Some(c.str().map_err(table(&p))?.clone()),
+        Err(_) => None,
+    };
+    let context = match df.column("context") {
+        Ok(c) => Some(c.list().map_err(table(&p))?.clone()),
+        Err(_) => None,
+    };
     let label = df.column("label").map_err(table(&p))?.i64().map_err(table(&p))?.clone();
     let score = df.column("score").map_err(table(&p))?.f64().map_err(table(&p))?.clone();
-    let mut cases: Vec<RunCase> = Vec::new();
+    let rank = df.column("rank").map_err(table(&p))?.f64().map_err(table(&p))?.clone();
+    let mut cases: Vec<CaseView> = Vec::new();
     for i in 0..df.height() {
         let (s, id) = (split.get(i).unwrap_or_default(), case_id.get(i).unwrap_or_default());
         let (Some(sc), Some(lb)) = (score.get(i), label.get(i)) else {
@@ -269,27 +359,49 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
                 message: format!("row {i}: null score or label"),
             });
         };
-        let same = cases.last().is_some_and(|c| c.split == s && c.case_id == id);
+        let same = cases.last().is_some_and(|c| c.case.split == s && c.case.case_id == id);
         if !same {
-            cases.push(RunCase {
-                split: s.to_owned(),
-                case_id: id.to_owned(),
-                case_type: case_type.get(i).unwrap_or_default().to_owned(),
-                dialogue: dialogue.get(i).unwrap_or_default().to_owned(),
-                scores: Vec::new(),
-                labels: Vec::new(),
-                rules: Vec::new(),
+            let turns = match context.as_ref().and_then(|c| c.get_as_series(i)) {
+                Some(series) => series
+                    .str()
+                    .map_err(table(&p))?
+                    .iter()
+                    .map(|t| t.unwrap_or_default().to_owned())
+                    .collect(),
+                None => Vec::new(),
+            };
+            cases.push(CaseView {
+                case: RunCase {
+                    split: s.to_owned(),
+                    case_id: id.to_owned(),
+                    case_type: case_type.get(i).unwrap_or_default().to_owned(),
+                    dialogue: dialogue.get(i).unwrap_or_default().to_owned(),
+                    scores: Vec::new(),
+                    labels: Vec::new(),
+                    rules: Vec::new(),
+                },
+                context: turns,
+                candidates: Vec::new(),
             });
         }
-        if let Some(c) = cases.last_mut() {
+        if let Some(v) = cases.last_mut() {
+            let c = &mut v.case;
             c.scores.push(sc);
             c.labels.push(u8::from(lb == 1));
-            if let Some(r) = rule.as_ref().and_then(|r| r.get(i)) {
+            let r = rule.as_ref().and_then(|r| r.get(i));
+            if let Some(r) = r {
                 if !c.rules.iter().any(|x| x == r) {
                     c.rules.push(r.to_owned());
                     c.rules.sort_unstable();
                 }
             }
+            v.candidates.push(CandidateView {
+                text: text.get(i).unwrap_or_default().to_owned(),
+                origin: origin.get(i).unwrap_or_default().to_owned(),
+                rule: r.map(str::to_owned),
+                made_from: made_from.as_ref().and_then(|m| m.get(i)).map(str::to_owned),
+                rank: rank.get(i).unwrap_or(f64::NAN),
+            });
         }
     }
     Ok(cases)
@@ -300,7 +412,23 @@ pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
 /// numbers of its own summary).
 pub fn summary_grouped(dir: &Path, metadata: &RunMetadata, by: GroupBy) -> Result<Vec<SummaryRow>, ReportError> {
     let cases = load_cases(dir)?;
-    let groups: Vec<Cow<'_, str>> = cases.iter().map(|c| by.group_of(&c.case_type, &c.rules)).collect();
+    Ok(summary_of_groups(
+        metadata,
+        &cases,
+        |c| by.group_of(&c.case_type, &c.rules),
+        by == GroupBy::Rule,
+    ))
+}
+
+/// Per split, one row per group `group_of` gives (first-seen order, or
+/// sorted), plus `overall`, with the run's bootstrap settings.
+pub(crate) fn summary_of_groups<'a>(
+    metadata: &RunMetadata,
+    cases: &'a [RunCase],
+    group_of: impl Fn(&'a RunCase) -> Cow<'a, str>,
+    sorted: bool,
+) -> Vec<SummaryRow> {
+    let groups: Vec<Cow<'_, str>> = cases.iter().map(group_of).collect();
     let bootstrap = BootstrapConfig {
         resamples: metadata.bootstrap.resamples,
         level: metadata.bootstrap.level,
@@ -325,12 +453,12 @@ pub fn summary_grouped(dir: &Path, metadata: &RunMetadata, by: GroupBy) -> Resul
                 names.push(o.case_type.to_owned());
             }
         }
-        if by == GroupBy::Rule {
+        if sorted {
             names.sort();
         }
         rows.extend(summarize(split, &names, &outcomes, &bootstrap));
     }
-    Ok(rows)
+    rows
 }
 
 #[cfg(test)]

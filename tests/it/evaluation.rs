@@ -45,6 +45,7 @@ impl Scorer for Broken {
 
 fn config(splits: Vec<Split>) -> EvalConfig {
     EvalConfig {
+        response_only: false,
         splits,
         split_options: SplitOptions {
             candidates: None,

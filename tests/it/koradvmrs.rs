@@ -73,6 +73,7 @@ fn bm25_scores_1510_distinct_pairs_and_prefers_repetition() {
     let ds = load_path(&common::koradvmrs_dir()).unwrap();
     let bm25 = Bm25::new(ds.texts());
     let config = EvalConfig {
+        response_only: false,
         splits: vec![Split::Adversarial],
         split_options: SplitOptions {
             candidates: None,

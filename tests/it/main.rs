@@ -10,6 +10,7 @@ mod compare;
 mod evaluation;
 mod fetch;
 mod hangul_props;
+mod html;
 mod koradvmrs;
 mod loaders;
 mod metrics;

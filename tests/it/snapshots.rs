@@ -10,6 +10,7 @@ fn run(baseline: Baseline) -> (String, String) {
     let ds = sample::load().unwrap();
     let scorer = baseline.build(&ds, 42);
     let config = EvalConfig {
+        response_only: false,
         splits: vec![Split::Adversarial, Split::Clean],
         split_options: SplitOptions {
             candidates: None,
