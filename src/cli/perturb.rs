@@ -101,15 +101,19 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         None
     };
     if let Some(text) = &args.text {
-        let one_sentence = |t: &PerturbType| RewriteKind::of(*t).is_some() || t.name() == "subject-object";
+        let one_sentence = |t: &PerturbType| {
+            RewriteKind::of(*t).is_some() || matches!(t.name(), "subject-object" | "interrogative-word")
+        };
         if let Some(t) = types.iter().find(|t| !one_sentence(t)) {
             bail!(
-                "--text rewrites one reply with tense, negation, subject-object or lexical-contradiction; {} needs dialogues (--input)",
+                "--text rewrites one sentence with tense, negation, subject-object, lexical-contradiction or interrogative-word; {} needs dialogues (--input)",
                 t.stem()
             );
         }
         let Some(rewriter) = &rewriter else {
-            bail!("--text needs --types tense, negation, subject-object and/or lexical-contradiction");
+            bail!(
+                "--text needs --types tense, negation, subject-object, lexical-contradiction and/or interrogative-word"
+            );
         };
         let text = data::nfc(text);
         let mut worker = rewriter.worker();
@@ -126,6 +130,20 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
                 Some(kind) => {
                     for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
                         println!("{}", serde_json::to_string(&r)?);
+                    }
+                }
+                // The text as the other speaker's turn: asked back on each argument, or,
+                // a wh-question, asked again.
+                None if t.name() == "interrogative-word" => {
+                    let rules = crate::perturb::interrogative::rules()?;
+                    let persons = crate::perturb::persons::rules()?;
+                    let asked = rules.questions(&persons, &mut worker, &text);
+                    let again = rules.re_ask(&mut worker, &text);
+                    for q in asked.into_iter().chain(again) {
+                        println!(
+                            "{}",
+                            serde_json::json!({"type": t.stem(), "text": q.text, "rule": q.rule})
+                        );
                     }
                 }
                 None => {

@@ -13,6 +13,7 @@
 pub mod analyser;
 pub mod conjugate;
 pub mod input;
+pub mod interrogative;
 pub mod output;
 pub mod persons;
 pub mod predicate;

@@ -11,6 +11,7 @@ mod evaluation;
 mod fetch;
 mod hangul_props;
 mod html;
+mod interrogative;
 mod koradvmrs;
 mod loaders;
 mod metrics;

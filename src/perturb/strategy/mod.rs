@@ -7,6 +7,7 @@
 //! options and the dialogue's own seeded stream, never on thread count or
 //! input order: the same inputs and seed give the same bytes.
 
+mod interrogative_word;
 mod keyword_stuffing;
 mod lexical_contradiction;
 mod negation;
@@ -29,13 +30,14 @@ use super::{Dialogue, PerturbError};
 use crate::data::RuleId;
 
 /// Every strategy, in the order `--help` lists them.
-pub static REGISTRY: [&Entry; 6] = [
+pub static REGISTRY: [&Entry; 7] = [
     &repetition::ENTRY,
     &keyword_stuffing::ENTRY,
     &tense::ENTRY,
     &negation::ENTRY,
     &subject_object::ENTRY,
     &lexical_contradiction::ENTRY,
+    &interrogative_word::ENTRY,
 ];
 
 /// What a strategy builds itself from, once per run.
@@ -276,7 +278,7 @@ pub(crate) mod tests {
         let err = PerturbType::parse("nope").unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction)"
+            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word)"
         );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());

@@ -1,0 +1,540 @@
+//! Questions whose answer the context already holds, from the analyser's
+//! tokens and `perturbations/interrogative_word.toml`.
+//!
+//! Invariant: an argument question differs from its statement only in one
+//! argument replaced by its wh-phrase (부산에 → 어디에, 세 시에 → 몇 시에), a
+//! leading interjection dropped, the pronouns exchanged as a reply to that
+//! speaker needs (나 → 너) and the ending made a question at the same speech
+//! level (가 → 가?, 가요 → 가요?, 갑니다 → 갑니까?). Whatever is not in the
+//! lists, or not read as one plain declarative sentence, gives no output.
+
+use serde::Deserialize;
+
+use super::analyser::{Token, Worker};
+use super::persons::PersonRules;
+use super::PerturbError;
+use crate::hangul;
+
+const RULES: &str = include_str!("../../perturbations/interrogative_word.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WhRules {
+    pub person_nouns: Vec<String>,
+    pub place_nouns: Vec<String>,
+    pub time_nouns: Vec<String>,
+    pub time_adverbs: Vec<String>,
+    pub counters: Vec<String>,
+    pub numerals: Vec<String>,
+    pub activity_nouns: Vec<String>,
+    pub motion_stems: Vec<String>,
+    pub wh_words: Vec<String>,
+    pub interjections: Vec<String>,
+    pub degree_adverbs: Vec<String>,
+}
+
+pub fn rules() -> Result<WhRules, PerturbError> {
+    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
+        file: "perturbations/interrogative_word.toml",
+        message: e.to_string(),
+    })
+}
+
+/// One question and its rule (`interrogative-word/where/hae`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub text: String,
+    pub rule: String,
+}
+
+/// The speech level of a statement's final word, and how its question reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// 해체: 가 → 가?
+    Hae,
+    /// 해요체: 가요 → 가요?
+    Haeyo,
+    /// 합쇼체: 갑니다 → 갑니까?
+    Hapsyo,
+    /// A past plain -다 of chat (시켰다, 바꿨다): asked in 해체 (시켰어?), as
+    /// friends who write -다 ask.
+    Da,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Hae => "hae",
+            Level::Haeyo => "haeyo",
+            Level::Hapsyo => "hapsyo",
+            Level::Da => "da",
+        }
+    }
+}
+
+/// Final syllables that end in a vowel of -어/-아 and are no such ending:
+/// will (갈래, 갈게), hearsay (간대), plain 다, propositive 자, command 라,
+/// connectives (가서, 보러), 네, 데, 세.
+const NOT_DECLARATIVE: [char; 14] = [
+    '래', '게', '께', '대', '다', '자', '라', '서', '러', '네', '데', '세', '거', '까',
+];
+
+fn level_of(word: &str) -> Option<Level> {
+    if word.ends_with("니다") {
+        return Some(Level::Hapsyo);
+    }
+    let chars: Vec<char> = word.chars().collect();
+    // -었다/-았다: the syllable before 다 holds the past ㅆ.
+    if let [.., past, '다'] = chars.as_slice() {
+        return (hangul::final_of(*past) == Some('ㅆ')).then_some(Level::Da);
+    }
+    let (level, syllable) = match chars.as_slice() {
+        [.., s, '요'] => (Level::Haeyo, *s),
+        [.., s] => (Level::Hae, *s),
+        [] => return None,
+    };
+    if NOT_DECLARATIVE.contains(&syllable) {
+        return None;
+    }
+    let (_, vowel, tail) = hangul::decompose(syllable)?;
+    let vowel = hangul::to_compatibility_jamo(&vowel.to_string());
+    let a_or_eo = matches!(vowel.as_str(), "ㅓ" | "ㅏ" | "ㅕ" | "ㅐ" | "ㅘ" | "ㅝ" | "ㅙ" | "ㅑ")
+        || (level == Level::Haeyo && matches!(vowel.as_str(), "ㅔ" | "ㅖ"));
+    (tail.is_none() && a_or_eo).then_some(level)
+}
+
+fn tag_has(t: &Token, parts: &[&str]) -> bool {
+    t.tag.split('+').any(|p| parts.contains(&p))
+}
+
+fn starts_word(text: &str, t: &Token) -> bool {
+    t.start == 0 || text[..t.start].ends_with(char::is_whitespace)
+}
+
+fn ends_word(text: &str, t: &Token) -> bool {
+    t.end == text.len() || text[t.end..].starts_with(char::is_whitespace)
+}
+
+/// Laughter, crying and such (ㅋㅋ, ㅎㅎ, ㅠㅠ) the analyser leaves as tokens.
+fn is_jamo_token(t: &Token) -> bool {
+    t.surface.chars().all(hangul::is_compatibility_jamo)
+}
+
+/// One plain declarative sentence: where its predicate's final word ends,
+/// with its speech level; `None` for a question, several sentences, or an
+/// ending of another kind.
+fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)> {
+    if text.contains('?') {
+        return None;
+    }
+    let last = tokens
+        .iter()
+        .rposition(|t| !(t.tag.starts_with('S') || is_jamo_token(t)))?;
+    // Sentence marks before the end: more than one sentence.
+    if tokens[..last].iter().any(|t| t.tag == "SF") {
+        return None;
+    }
+    let end = tokens[last].end;
+    let word_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word = &text[word_start..end];
+    let in_word: Vec<&Token> = tokens[..=last].iter().filter(|t| t.start >= word_start).collect();
+    let predicate = in_word
+        .iter()
+        .any(|t| tag_has(t, &["VV", "VA", "VX", "VCP", "XSV", "XSA", "EP"]));
+    let ending = tag_has(&tokens[last], &["EF", "EC"]);
+    if !(predicate && ending) {
+        return None;
+    }
+    // A clause before the main one (생일이라서, 가려고): the question would
+    // keep it and read oddly, so only simple sentences are asked about. A
+    // connective right before an auxiliary (사 줬어, 먹어 봤어) is one predicate.
+    let clause = tokens[..last].iter().enumerate().any(|(i, t)| {
+        t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
+    });
+    // A negated statement (안 갔어, 못 먹었어) asks oddly for what did not happen.
+    let negated = tokens[..last]
+        .iter()
+        .any(|t| t.tag == "MAG" && matches!(t.surface.as_str(), "안" | "못"))
+        || tokens[..=last].iter().any(|t| {
+            t.morphemes
+                .iter()
+                .any(|(m, tag)| tag == "VX" && (m == "않" || m == "못하"))
+        });
+    // A relative clause before the last word (시험있는 거 까먹었어): a time or
+    // place in it is not the main verb's. Its noun starting the last word
+    // (가는 중이야, 갈 거야) makes one predicate.
+    let relative = tokens[..last].iter().enumerate().any(|(i, t)| {
+        t.tag.ends_with("ETM")
+            && t.end <= word_start
+            && !tokens
+                .get(i + 1)
+                .is_some_and(|n| n.start >= word_start && n.tag == "NNB")
+    });
+    // 야 first calls the listener: what follows is mostly a request (야 게임 들어와).
+    let calling = tokens.first().is_some_and(|t| t.tag == "IC" && t.surface == "야");
+    if clause || negated || relative || calling {
+        return None;
+    }
+    Some((word_start, end, level_of(word)?))
+}
+
+/// An argument and the wh-phrase that asks for it.
+struct Argument {
+    start: usize,
+    end: usize,
+    phrase: &'static str,
+    wh: &'static str,
+    /// A time expression (언제, and 몇 시).
+    time: bool,
+}
+
+impl WhRules {
+    fn has(list: &[String], s: &str) -> bool {
+        list.iter().any(|x| x == s)
+    }
+
+    /// The arguments a wh-question can ask for, in sentence order.
+    fn arguments(&self, text: &str, tokens: &[Token], predicate_end: usize) -> Vec<Argument> {
+        let motion = tokens
+            .iter()
+            .filter(|t| t.end <= predicate_end)
+            .flat_map(|t| t.morphemes.iter())
+            .rfind(|(_, tag)| tag == "VV")
+            .is_some_and(|(stem, _)| Self::has(&self.motion_stems, stem));
+        // A state (추워, 바빠) holds at a time rather than happening at one:
+        // *언제 날씨 추워? Times are not asked of an adjective.
+        let state = tokens
+            .iter()
+            .filter(|t| t.end <= predicate_end)
+            .flat_map(|t| t.morphemes.iter())
+            .rfind(|(_, tag)| matches!(tag.as_str(), "VV" | "VA" | "VCP" | "XSV" | "XSA"))
+            .is_some_and(|(_, tag)| tag == "VA" || tag == "XSA")
+            // The analyser reads some adjectives as verbs (피곤해); a degree
+            // adverb (너무, 진짜) gives them away.
+            || tokens.iter().any(|t| t.tag == "MAG" && Self::has(&self.degree_adverbs, &t.surface));
+        let mut out: Vec<Argument> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if t.end > predicate_end || !starts_word(text, t) {
+                continue;
+            }
+            // A noun right after a noun or a modifier is part of a longer
+            // phrase (회사 앞에서, 예쁜 카페에): asking for it alone misleads.
+            let modified = i > 0 && {
+                let p = &tokens[i - 1];
+                tag_has(p, &["NNG", "NNP", "NNB", "MM", "ETM", "XPN", "SN"]) || p.tag.ends_with("ETM")
+            };
+            let next = tokens.get(i + 1);
+            if (self.numerals.contains(&t.surface) && t.tag == "MM") || t.tag == "SN" {
+                let Some(n) = next.filter(|n| n.tag == "NNBC" && Self::has(&self.counters, &n.surface)) else {
+                    continue;
+                };
+                // 세 시에 → 몇 시에, 3시에 → 몇 시에: the numeral alone is replaced.
+                let phrase = if n.start == t.end { "몇 " } else { "몇" };
+                out.push(Argument {
+                    start: t.start,
+                    end: t.end,
+                    phrase,
+                    wh: "how-many",
+                    time: n.surface == "시",
+                });
+                continue;
+            }
+            if modified {
+                continue;
+            }
+            if t.tag == "MAG" && Self::has(&self.time_adverbs, &t.surface) && ends_word(text, t) {
+                out.push(Argument {
+                    start: t.start,
+                    end: t.end,
+                    phrase: "언제",
+                    wh: "when",
+                    time: true,
+                });
+                continue;
+            }
+            if !(t.tag == "NNG" || t.tag == "NNP") {
+                continue;
+            }
+            // A place with its particle dropped, right before a verb of motion
+            // (치과 가고 있어, 병원 가는 중이야): 어디 가고 있어?
+            let bare_place = (Self::has(&self.place_nouns, &t.surface) || t.tag == "NNP") && ends_word(text, t);
+            if bare_place
+                && next.is_some_and(|v| {
+                    starts_word(text, v)
+                        && v.morphemes
+                            .first()
+                            .is_some_and(|(m, tag)| tag == "VV" && Self::has(&self.motion_stems, m))
+                })
+            {
+                out.push(Argument {
+                    start: t.start,
+                    end: t.end,
+                    phrase: "어디",
+                    wh: "where",
+                    time: false,
+                });
+                continue;
+            }
+            // The noun and one particle make the whole word.
+            let Some(p) = next.filter(|p| p.start == t.end && p.tag.starts_with('J') && ends_word(text, p)) else {
+                continue;
+            };
+            let particle = p.surface.as_str();
+            // 한테 and 에게 take only the living: a name before them is a person.
+            let animate_particle = matches!(particle, "한테" | "에게" | "한테서" | "에게서");
+            let person = Self::has(&self.person_nouns, &t.surface) || (t.tag == "NNP" && animate_particle);
+            let place = Self::has(&self.place_nouns, &t.surface) || t.tag == "NNP";
+            let time = Self::has(&self.time_nouns, &t.surface);
+            let asked: Option<(&'static str, &'static str)> = match particle {
+                "한테" | "에게" | "한테서" | "에게서" if person => Some((
+                    match particle {
+                        "한테" => "누구한테",
+                        "에게" => "누구에게",
+                        "한테서" => "누구한테서",
+                        _ => "누구에게서",
+                    },
+                    "who",
+                )),
+                "랑" | "이랑" if person => Some(("누구랑", "who")),
+                "하고" if person => Some(("누구하고", "who")),
+                "가" | "이" if person && p.tag == "JKS" => Some(("누가", "who")),
+                "를" | "을" if person => Some(("누구를", "who")),
+                // Not before a floating quantifier (책을 세 권): *뭘 세 권.
+                "를" | "을"
+                    if !motion
+                        && !time
+                        && !Self::has(&self.activity_nouns, &t.surface)
+                        && !tokens.get(i + 2).is_some_and(|q| q.tag == "MM" || q.tag == "SN") =>
+                {
+                    Some(("뭘", "what"))
+                }
+                "에" if time => Some(("언제", "when")),
+                "에" if place && !person => Some(("어디에", "where")),
+                "에서" if place && !person => Some(("어디서", "where")),
+                "로" | "으로" if place && !person => Some(("어디로", "where")),
+                _ => None,
+            };
+            if let Some((phrase, wh)) = asked {
+                out.push(Argument {
+                    start: t.start,
+                    end: p.end,
+                    phrase,
+                    wh,
+                    time: wh == "when",
+                });
+            }
+        }
+        // Two times (오늘 점심에, 내일 세 시에): asking for one leaves the
+        // other (*언제 점심에).
+        if out.iter().filter(|a| a.time).count() > 1 || state {
+            out.retain(|a| !a.time);
+        }
+        out
+    }
+
+    /// Every wh-question on one argument of `statement`, said by the other
+    /// speaker, as the responder would ask it back.
+    pub fn questions(&self, persons: &PersonRules, worker: &mut Worker<'_>, statement: &str) -> Vec<Question> {
+        let text = statement.trim();
+        let tokens = worker.analyse(text);
+        let Some((word_start, end, level)) = declarative_end(text, &tokens) else {
+            return Vec::new();
+        };
+        // A leading interjection (응, 헐, 와) answers the previous turn, not this question.
+        let from = self.after_interjection(text, &tokens);
+        let mut out: Vec<Question> = Vec::new();
+        let mut asked: Vec<(String, &'static str)> = Vec::new();
+        // A place as the predicate (지금 카페야, 응급실이에요): the place is asked for.
+        if let Some(whole) = self.place_predicate(text, &tokens, word_start, level) {
+            asked.push((format!("{}{whole}?", &text[from..word_start]), "where"));
+        }
+        for arg in self.arguments(text, &tokens, end) {
+            if arg.start < from || arg.end > word_start {
+                continue;
+            }
+            let ending = &text[word_start..end];
+            let ending = match level {
+                Level::Hapsyo => format!("{}니까", &ending[..ending.len() - "니다".len()]),
+                Level::Da => format!("{}어", &ending[..ending.len() - "다".len()]),
+                Level::Hae | Level::Haeyo => ending.to_owned(),
+            };
+            let question = format!(
+                "{}{}{}{}?",
+                &text[from..arg.start],
+                arg.phrase,
+                &text[arg.end..word_start],
+                ending
+            );
+            asked.push((question, arg.wh));
+        }
+        for (question, wh) in asked {
+            let Some(question) = self.exchange_persons(persons, worker, &question) else {
+                continue;
+            };
+            if !out.iter().any(|q| q.text == question) {
+                out.push(Question {
+                    text: question,
+                    rule: format!("interrogative-word/{wh}/{}", level.name()),
+                });
+            }
+        }
+        out
+    }
+
+    /// Where the text starts after a leading interjection of the list (응,
+    /// 헐, 와): it answers the previous turn, not the question. 저 is not one
+    /// (the analyser reads humble 저 as an interjection too).
+    fn after_interjection(&self, text: &str, tokens: &[Token]) -> usize {
+        // The analyser may split a doubled one (응응 → 응 응) inside its word.
+        // Laughter before it goes too (ㅋㅋ뭐 봤어?).
+        let lead = tokens
+            .iter()
+            .take_while(|t| {
+                ((t.tag == "IC" || t.tag == "MAG") && Self::has(&self.interjections, &t.surface))
+                    || is_jamo_token(t)
+                    || (t.tag.starts_with('S') && t.start > 0)
+            })
+            .filter(|t| !t.tag.starts_with('S'))
+            .last();
+        let word_ends = |t: &Token| {
+            text[t.end..]
+                .chars()
+                .next()
+                .is_none_or(|c| hangul::decompose(c).is_none())
+        };
+        match lead {
+            Some(t) if is_jamo_token(t) || word_ends(t) => text[t.end..]
+                .find(|c: char| !(c.is_whitespace() || c.is_ascii_punctuation() || c == '~'))
+                .map_or(text.len(), |i| t.end + i),
+            _ => 0,
+        }
+    }
+
+    /// `어디야` / `어디예요` for a final word that is a place and the copula
+    /// (카페야, 응급실이야, 병원이에요); `None` otherwise (합쇼체 included:
+    /// 어딥니까 is rarely said).
+    fn place_predicate(&self, text: &str, tokens: &[Token], word_start: usize, level: Level) -> Option<&'static str> {
+        let word: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.start >= word_start && !(t.tag.starts_with('S') || is_jamo_token(t)))
+            .collect();
+        let (noun, rest) = word.split_first()?;
+        let place = (noun.tag == "NNG" && Self::has(&self.place_nouns, &noun.surface)) || noun.tag == "NNP";
+        let copula = !rest.is_empty() && rest.iter().all(|t| tag_has(t, &["VCP", "EF"])) && tag_has(rest[0], &["VCP"]);
+        if !(place && copula && starts_word(text, noun)) {
+            return None;
+        }
+        match level {
+            Level::Hae => Some("어디야"),
+            Level::Haeyo => Some("어디예요"),
+            Level::Hapsyo | Level::Da => None,
+        }
+    }
+
+    /// The question with 나 and 너 exchanged when it has such a pronoun;
+    /// `None` when it has one that cannot be exchanged (저, 우리, 존댓말).
+    fn exchange_persons(&self, persons: &PersonRules, worker: &mut Worker<'_>, question: &str) -> Option<String> {
+        let tokens = worker.analyse(question);
+        // Humble 저 is read as an interjection as often as a pronoun: either way it blocks.
+        let blocked = tokens.iter().any(|t| {
+            (t.tag == "NP" || t.tag.starts_with("NP+") || t.tag == "IC")
+                && persons
+                    .blocking_pronouns
+                    .iter()
+                    .any(|b| t.surface.starts_with(b.as_str()))
+        });
+        if blocked {
+            return None;
+        }
+        let pronoun = tokens
+            .iter()
+            .any(|t| (t.tag == "NP" || t.tag.starts_with("NP+")) && persons.swap.iter().any(|s| t.surface == s.form));
+        if !pronoun {
+            return Some(question.to_owned());
+        }
+        persons.swap(worker, question).map(|s| s.text)
+    }
+
+    /// The responder's own wh-question asked again after its answer
+    /// (`근데 누구랑 갔어?`); `None` unless `question` is one wh-question.
+    pub fn re_ask(&self, worker: &mut Worker<'_>, question: &str) -> Option<Question> {
+        let text = question.trim();
+        if !text.ends_with('?') || text.matches('?').count() > 1 {
+            return None;
+        }
+        let tokens = worker.analyse(text);
+        if tokens.iter().filter(|t| t.tag == "SF").count() > 1 {
+            return None;
+        }
+        // 뭐야, … is surprise, not a question: a wh-word whose word a comma
+        // ends does not ask.
+        let wh = tokens.iter().find_map(|t| {
+            let first = &t.morphemes.first()?.0;
+            let exclaimed = text[t.end..]
+                .trim_start_matches(|c: char| hangul::decompose(c).is_some())
+                .starts_with(',');
+            (Self::has(&self.wh_words, first) && !exclaimed).then(|| wh_name(first))
+        })?;
+        let from = self.after_interjection(text, &tokens);
+        let rest = &text[from..];
+        let body = rest.strip_prefix("근데").map_or(rest, str::trim_start);
+        if body.is_empty() || body == "?" {
+            return None;
+        }
+        Some(Question {
+            text: format!("근데 {body}"),
+            rule: format!("interrogative-word/re-ask/{wh}"),
+        })
+    }
+}
+
+fn wh_name(word: &str) -> &'static str {
+    match word {
+        "어디" => "where",
+        "언제" => "when",
+        "누구" | "누가" => "who",
+        "왜" => "why",
+        "몇" | "얼마나" => "how-many",
+        "어떻게" | "어떤" | "어느" => "how",
+        _ => "what",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speech_levels_come_from_the_final_word() {
+        assert_eq!(level_of("탔어"), Some(Level::Hae));
+        assert_eq!(level_of("가"), Some(Level::Hae));
+        assert_eq!(level_of("응급실이야"), Some(Level::Hae));
+        assert_eq!(level_of("먹었어요"), Some(Level::Haeyo));
+        assert_eq!(level_of("학생이에요"), Some(Level::Haeyo));
+        assert_eq!(level_of("보냈습니다"), Some(Level::Hapsyo));
+        assert_eq!(level_of("시켰다"), Some(Level::Da));
+        assert_eq!(level_of("먹었다"), Some(Level::Da));
+        for not in [
+            "갈래",
+            "갈게",
+            "간다",
+            "좋다",
+            "가자",
+            "가라",
+            "갔지",
+            "가서",
+            "갈게요",
+            "간대요",
+            "먹었네",
+            "가세요",
+        ] {
+            assert_eq!(level_of(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn the_lists_parse() {
+        let r = rules().unwrap();
+        assert!(r.person_nouns.contains(&"엄마".to_owned()));
+        assert!(r.counters.contains(&"시".to_owned()));
+    }
+}

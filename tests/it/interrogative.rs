@@ -1,0 +1,187 @@
+//! interrogative-word (questions whose answer the context holds) against
+//! gold sentences (tests/gold/interrogative_word.toml), properties of every
+//! question over KorAdvMRS's contexts, and the strategy end to end. Needs the
+//! analyser's dictionary, which ./scripts/setup.sh installs.
+
+use std::sync::OnceLock;
+
+use rsbench::perturb::analyser::Analyser;
+use rsbench::perturb::interrogative::{self, WhRules};
+use rsbench::perturb::persons::{self, PersonRules};
+
+use crate::common::{self, rsbench, text};
+
+fn engine() -> &'static (Analyser, WhRules, PersonRules) {
+    static A: OnceLock<(Analyser, WhRules, PersonRules)> = OnceLock::new();
+    A.get_or_init(|| {
+        let dir = rsbench::perturb::analyser::dictionary_dir();
+        (
+            Analyser::load(&dir).unwrap_or_else(|e| panic!("{e}")),
+            interrogative::rules().unwrap(),
+            persons::rules().unwrap(),
+        )
+    })
+}
+
+fn questions(text: &str) -> Vec<String> {
+    let (a, rules, persons) = engine();
+    rules
+        .questions(persons, &mut a.worker(), text)
+        .into_iter()
+        .map(|q| q.text)
+        .collect()
+}
+
+#[test]
+fn gold_sentences() {
+    common::check_gold(include_str!("../gold/interrogative_word.toml"), 80, |text, expect| {
+        let mut got = questions(text);
+        let mut want = expect.to_vec();
+        got.sort();
+        want.sort();
+        (got != want).then(|| format!("{text} → {got:?}, want {want:?}"))
+    });
+}
+
+#[test]
+fn an_answered_question_is_asked_again() {
+    let (a, rules, _) = engine();
+    let mut w = a.worker();
+    let re = |t: &str| rules.re_ask(&mut a.worker(), t).map(|q| (q.text, q.rule));
+    assert_eq!(
+        re("오 누구랑 갔어?"),
+        Some(("근데 누구랑 갔어?".into(), "interrogative-word/re-ask/who".into()))
+    );
+    assert_eq!(
+        re("여행 어디로 간다고 했지?"),
+        Some((
+            "근데 여행 어디로 간다고 했지?".into(),
+            "interrogative-word/re-ask/where".into()
+        ))
+    );
+    assert_eq!(re("근데 몇 시에 만나?").map(|q| q.0), Some("근데 몇 시에 만나?".into()));
+    assert_eq!(
+        re("헐 뭐 시켰어?").map(|q| q.1),
+        Some("interrogative-word/re-ask/what".into())
+    );
+    // Laughter and an interjection before it answer the previous turn.
+    assert_eq!(re("ㅋㅋ뭐 봤어?").map(|q| q.0), Some("근데 뭐 봤어?".into()));
+    assert_eq!(re("오, 뭘로?").map(|q| q.0), Some("근데 뭘로?".into()));
+    assert_eq!(re("아니요, 왜요?").map(|q| q.0), Some("근데 왜요?".into()));
+    // Surprise (뭐야, …) is no wh-question.
+    assert_eq!(re("뭐야, 쟤네 이제 다 전역했어?"), None);
+    // Not a wh-question, or not one question.
+    assert_eq!(re("밥 먹었어?"), None);
+    assert_eq!(re("오 진짜? 언제부터?"), None);
+    assert_eq!(re("언제 와"), None);
+    assert!(rules.re_ask(&mut w, "왜 안 왔어?").is_some());
+}
+
+#[test]
+fn every_question_over_koradvmrs_asks_with_one_wh_phrase_at_the_statements_level() {
+    let ds = rsbench::data::load_path(&common::koradvmrs_dir()).unwrap();
+    let (a, rules, persons) = engine();
+    let mut w = a.worker();
+    let mut utterances: Vec<&str> = ds
+        .cases
+        .iter()
+        .flat_map(|c| c.context.iter().map(String::as_str))
+        .collect();
+    utterances.sort_unstable();
+    utterances.dedup();
+    let mut asked = 0;
+    for u in &utterances {
+        let qs = rules.questions(persons, &mut w, u);
+        asked += usize::from(!qs.is_empty());
+        for q in qs {
+            assert!(
+                q.text.ends_with('?') && q.text.matches('?').count() == 1,
+                "{u} → {}",
+                q.text
+            );
+            let phrases = ["어디", "누구", "누가", "뭘", "언제", "몇"];
+            let found: usize = phrases.iter().map(|p| q.text.matches(p).count()).sum();
+            assert_eq!(found, 1, "{u} → {}: one wh-phrase", q.text);
+            let level = q.rule.rsplit('/').next().unwrap();
+            let polite = u.trim_end_matches(|c: char| rsbench::hangul::decompose(c).is_none());
+            match level {
+                "hapsyo" => assert!(
+                    polite.ends_with("니다") && q.text.ends_with("니까?"),
+                    "{u} → {}",
+                    q.text
+                ),
+                "haeyo" => assert!(polite.ends_with('요') && q.text.ends_with("요?"), "{u} → {}", q.text),
+                "hae" => assert!(!polite.ends_with('요') && !polite.ends_with("니다"), "{u} → {}", q.text),
+                "da" => assert!(polite.ends_with('다') && q.text.ends_with("어?"), "{u} → {}", q.text),
+                other => panic!("{other}"),
+            }
+        }
+    }
+    eprintln!(
+        "interrogative-word: {asked} of {} distinct KorAdvMRS context utterances give a question",
+        utterances.len()
+    );
+    assert!(asked > 0);
+}
+
+#[test]
+fn perturb_writes_questions_from_the_other_speakers_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let dialogues = [
+        r#"{"context": ["나 어제 친구랑 떡볶이 먹었어", "오 맛있었겠다"], "response": "응 진짜 맛있었어"}"#,
+        r#"{"context": ["오늘 도서관에서 책 빌렸어", "무슨 책?", "소설책 두 권"], "response": "재밌겠다"}"#,
+        r#"{"context": ["나 주말에 한강 갔어", "누구랑 갔어?", "동생이랑 갔지"], "response": "좋았겠다"}"#,
+    ];
+    std::fs::write(&input, dialogues.join("\n") + "\n").unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--input",
+            "in.jsonl",
+            "--types",
+            "interrogative-word",
+            "--per-case",
+            "9",
+            "--output",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = std::fs::read_to_string(dir.path().join("out/interrogative_word.jsonl")).unwrap();
+    let mut seen: Vec<(String, String, u64)> = Vec::new();
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let neg = &v["candidates"][1];
+        let p = &neg["provenance"];
+        seen.push((
+            neg["text"].as_str().unwrap().to_owned(),
+            p["rule"].as_str().unwrap().to_owned(),
+            p["utterance"].as_u64().unwrap(),
+        ));
+    }
+    seen.sort();
+    // Turns alternate and the reply follows the last one, so the other speaker said the
+    // utterances n-1, n-3, …: dialogue 1's first utterance is the responder's own (not asked
+    // back); dialogue 2's and 3's first are the other speaker's. The responder's own
+    // wh-questions (무슨 책?, 누구랑 갔어?) were answered after them, so they are asked again.
+    let mut want: Vec<(String, String, u64)> = vec![
+        ("근데 누구랑 갔어?".into(), "interrogative-word/re-ask/who".into(), 1),
+        ("근데 무슨 책?".into(), "interrogative-word/re-ask/what".into(), 1),
+        ("너 언제 한강 갔어?".into(), "interrogative-word/when/hae".into(), 0),
+        ("너 주말에 어디 갔어?".into(), "interrogative-word/where/hae".into(), 0),
+        (
+            "언제 도서관에서 책 빌렸어?".into(),
+            "interrogative-word/when/hae".into(),
+            0,
+        ),
+        (
+            "오늘 어디서 책 빌렸어?".into(),
+            "interrogative-word/where/hae".into(),
+            0,
+        ),
+    ];
+    want.sort();
+    assert_eq!(seen, want);
+}
