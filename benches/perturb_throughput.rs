@@ -125,6 +125,10 @@ fn main() {
             "lexical-contradiction",
             RewriteSource::Context,
         ),
+        // Reads every context utterance of a case, whatever --from says.
+        ("interrogative-word", "interrogative-word", RewriteSource::Reply),
+        ("topic", "topic", RewriteSource::Reply),
+        ("topic --from context", "topic", RewriteSource::Context),
     ] {
         let kind = PerturbType::parse(kind).expect("a registered type");
         let options = PerturbOptions {

@@ -26,7 +26,7 @@ pub(crate) struct PerturbArgs {
     /// The tense to shift to [default: every tense but the reply's own].
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(TENSES))]
     tense_to: Option<String>,
-    /// What tense, negation and subject-object rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
+    /// What tense, negation, subject-object, lexical-contradiction and topic rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
     #[arg(long, value_enum, default_value_t = RewriteFrom::Reply, conflicts_with = "text")]
     from: RewriteFrom,
     /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.

@@ -18,6 +18,12 @@ pub enum Particle {
     IyaYa,
     /// 이에요 / 예요 (copula, polite)
     IeyoYeyo,
+    /// 이랑 / 랑 (and, with; spoken)
+    IrangRang,
+    /// 이나 / 나 (or, as much as)
+    InaNa,
+    /// 이라도 / 라도 (even, at least)
+    IradoRado,
 }
 
 impl Particle {
@@ -31,7 +37,32 @@ impl Particle {
             Particle::EuroRo => ("으로", "로"),
             Particle::IyaYa => ("이야", "야"),
             Particle::IeyoYeyo => ("이에요", "예요"),
+            Particle::IrangRang => ("이랑", "랑"),
+            Particle::InaNa => ("이나", "나"),
+            Particle::IradoRado => ("이라도", "라도"),
         }
+    }
+
+    const ALL: [Particle; 10] = [
+        Particle::IGa,
+        Particle::EunNeun,
+        Particle::EulReul,
+        Particle::GwaWa,
+        Particle::EuroRo,
+        Particle::IyaYa,
+        Particle::IeyoYeyo,
+        Particle::IrangRang,
+        Particle::InaNa,
+        Particle::IradoRado,
+    ];
+
+    /// The particle one of whose forms `form` is (를 → 을/를); `None` for a
+    /// particle with one form (도, 에, 한테) or none at all.
+    pub fn of_form(form: &str) -> Option<Particle> {
+        Particle::ALL.into_iter().find(|p| {
+            let (a, b) = p.forms();
+            form == a || form == b
+        })
     }
 }
 
@@ -73,6 +104,14 @@ mod tests {
         assert_eq!(attach("주말", Particle::IyaYa), "주말이야");
         assert_eq!(attach("학생", Particle::IeyoYeyo), "학생이에요");
         assert_eq!(attach("의사", Particle::IeyoYeyo), "의사예요");
+        assert_eq!(attach("떡볶이", Particle::IrangRang), "떡볶이랑");
+        assert_eq!(attach("삼겹살", Particle::IrangRang), "삼겹살이랑");
+        assert_eq!(attach("커피", Particle::InaNa), "커피나");
+        assert_eq!(attach("맥주", Particle::IradoRado), "맥주라도");
+        assert_eq!(attach("냉면", Particle::IradoRado), "냉면이라도");
+        assert_eq!(Particle::of_form("를"), Some(Particle::EulReul));
+        assert_eq!(Particle::of_form("이랑"), Some(Particle::IrangRang));
+        assert_eq!(Particle::of_form("도"), None);
         assert_eq!(attach("3", Particle::EunNeun), "3은");
         assert_eq!(attach("2", Particle::EunNeun), "2는");
         assert_eq!(attach("7", Particle::EuroRo), "7로");

@@ -20,6 +20,7 @@ pub mod predicate;
 pub mod rewrite;
 mod rules;
 pub mod strategy;
+pub mod topic;
 
 use std::path::PathBuf;
 

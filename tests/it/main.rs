@@ -27,3 +27,4 @@ mod shards;
 mod snapshots;
 mod splits;
 mod tokenizer_parity;
+mod topic;

@@ -630,7 +630,7 @@ fn input_errors_name_files_and_lines() {
     let o = rsbench(&["perturb", "--text", "가", "--types", "nope"], tmp.path());
     assert_eq!(
         text(&o.stderr),
-        "error: unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word)\n"
+        "error: unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic)\n"
     );
     let o = rsbench(&["compare", "a", "b", "--metric", "acc"], tmp.path());
     assert_eq!(o.status.code(), Some(2));

@@ -15,6 +15,7 @@ mod repetition;
 mod rewrites;
 mod subject_object;
 mod tense;
+mod topic;
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -30,7 +31,7 @@ use super::{Dialogue, PerturbError};
 use crate::data::RuleId;
 
 /// Every strategy, in the order `--help` lists them.
-pub static REGISTRY: [&Entry; 7] = [
+pub static REGISTRY: [&Entry; 8] = [
     &repetition::ENTRY,
     &keyword_stuffing::ENTRY,
     &tense::ENTRY,
@@ -38,6 +39,7 @@ pub static REGISTRY: [&Entry; 7] = [
     &subject_object::ENTRY,
     &lexical_contradiction::ENTRY,
     &interrogative_word::ENTRY,
+    &topic::ENTRY,
 ];
 
 /// What a strategy builds itself from, once per run.
@@ -201,7 +203,7 @@ pub struct PerturbOptions {
     pub seed: u64,
     /// Tense rewrites only to this tense (past, present, future).
     pub tense_to: Option<String>,
-    /// What tense, negation and subject-object rewrite.
+    /// What tense, negation, subject-object, lexical-contradiction and topic rewrite.
     pub from: RewriteSource,
     /// Rules never used: a whole rule (`negation/short-add/hae`), a family
     /// (`negation/short-add`) or a type (`negation`), e.g. those an audit found noisy.
@@ -278,7 +280,7 @@ pub(crate) mod tests {
         let err = PerturbType::parse("nope").unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word)"
+            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic)"
         );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());

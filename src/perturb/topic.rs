@@ -1,0 +1,173 @@
+//! Replies on the dialogue's topic that do not fit its context: the reply's
+//! key noun, one the context mentions, replaced by a sibling from the same
+//! cluster of `perturbations/topic.toml` that neither the context nor the
+//! reply mentions (떡볶이 맛있었겠다 → 짜장면 맛있었겠다 after a turn about 떡볶이).
+//!
+//! Invariant: an output differs from the reply only in one noun token the
+//! analyser tags NNG or NNP, starting its word, and the particle right after
+//! it re-chosen for the new final sound (떡볶이를 → 삼겹살을); the noun is in
+//! the context, so the reply was about it and the new one is not; anything
+//! else after the noun in its word (a verb, a suffix, a particle the analyser
+//! does not give) means no output.
+
+use serde::Deserialize;
+
+use super::analyser::Token;
+use super::analyser::Worker;
+use super::PerturbError;
+use crate::hangul::{self, Particle};
+
+const RULES: &str = include_str!("../../perturbations/topic.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TopicRules {
+    pub cluster: Vec<Cluster>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Cluster {
+    pub name: String,
+    pub source: String,
+    /// The verbs every noun of the cluster takes (documentation).
+    pub verbs: String,
+    pub nouns: Vec<String>,
+}
+
+pub fn rules() -> Result<TopicRules, PerturbError> {
+    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
+        file: "perturbations/topic.toml",
+        message: e.to_string(),
+    })
+}
+
+/// One replacement and its rule (`topic/sibling/food`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSwap {
+    pub text: String,
+    pub rule: String,
+}
+
+fn is_hangul(c: char) -> bool {
+    hangul::decompose(c).is_some()
+}
+
+/// What follows the noun in its word, as it must be rewritten for another
+/// noun: nothing, a particle with two forms (its other particles and marks
+/// kept as they are), a particle of one form, or the copula 이야/이에요.
+enum After {
+    Same,
+    Particle(Particle, usize),
+}
+
+fn after_noun(text: &str, tokens: &[Token], i: usize) -> Option<After> {
+    let noun = &tokens[i];
+    let word_end = text[noun.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |k| noun.end + k);
+    let rest = &text[noun.end..word_end];
+    if !rest.chars().any(is_hangul) {
+        return Some(After::Same);
+    }
+    let next = tokens.get(i + 1).filter(|t| t.start == noun.end)?;
+    // The copula, however the analyser splits it (카페야, 응급실이야, 학생이에요).
+    let hangul_rest: String = rest.chars().take_while(|&c| is_hangul(c)).collect();
+    let copula = match hangul_rest.as_str() {
+        "이야" | "야" => Some(Particle::IyaYa),
+        "이에요" | "예요" => Some(Particle::IeyoYeyo),
+        _ => None,
+    };
+    if let (Some(p), true) = (
+        copula,
+        next.tag.contains("VCP") || next.tag == "JKV" || next.tag.starts_with('J'),
+    ) {
+        let form_len = hangul_rest.len();
+        return Some(After::Particle(p, form_len));
+    }
+    if !next.tag.starts_with('J') {
+        return None;
+    }
+    // After the particle, only more particles and marks (떡볶이도!, 커피만요 is not: 요 is JX too).
+    let trailing_ok = tokens[i + 2..].iter().take_while(|t| t.start < word_end).all(|t| {
+        t.tag.starts_with('J') || t.tag.starts_with('S') || t.surface.chars().all(hangul::is_compatibility_jamo)
+    });
+    if !trailing_ok {
+        return None;
+    }
+    Some(match Particle::of_form(&next.surface) {
+        Some(p) => After::Particle(p, next.surface.len()),
+        None => After::Same,
+    })
+}
+
+impl TopicRules {
+    fn cluster_of(&self, noun: &str) -> Option<&Cluster> {
+        self.cluster.iter().find(|c| c.nouns.iter().any(|n| n == noun))
+    }
+
+    /// Every reply with one mentioned noun replaced by an unmentioned sibling,
+    /// in cluster order.
+    pub fn siblings(&self, worker: &mut Worker<'_>, reply: &str, context: &[String]) -> Vec<TopicSwap> {
+        let text = reply.trim();
+        let tokens = worker.analyse(text);
+        let mentioned = |w: &str| context.iter().any(|u| u.contains(w)) || text.contains(w);
+        // The context's nouns as the analyser reads them (비 in 비 오니까, not in 비빔밥).
+        let context_nouns: Vec<String> = context
+            .iter()
+            .flat_map(|u| worker.analyse(u))
+            .filter(|t| t.tag == "NNG" || t.tag == "NNP")
+            .map(|t| t.surface)
+            .collect();
+        let mut out: Vec<TopicSwap> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if !(t.tag == "NNG" || t.tag == "NNP") {
+                continue;
+            }
+            let starts = t.start == 0 || text[..t.start].ends_with(|c: char| !is_hangul(c));
+            // The reply is about it only if the context names it too.
+            let in_context = context_nouns.contains(&t.surface);
+            let Some(cluster) = self.cluster_of(&t.surface).filter(|_| starts && in_context) else {
+                continue;
+            };
+            let Some(after) = after_noun(text, &tokens, i) else {
+                continue;
+            };
+            for sibling in cluster.nouns.iter().filter(|n| !mentioned(n)) {
+                let (new, rest_from) = match after {
+                    After::Same => (sibling.clone(), t.end),
+                    After::Particle(p, len) => (hangul::attach(sibling, p), t.end + len),
+                };
+                let replaced = format!("{}{new}{}", &text[..t.start], &text[rest_from..]);
+                if !out.iter().any(|o| o.text == replaced) {
+                    out.push(TopicSwap {
+                        text: replaced,
+                        rule: format!("topic/sibling/{}", cluster.name),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_are_disjoint_and_hold_no_homonym() {
+        let r = rules().unwrap();
+        let mut all: Vec<&str> = r
+            .cluster
+            .iter()
+            .flat_map(|c| c.nouns.iter().map(String::as_str))
+            .collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "a noun in two clusters");
+        for homonym in ["눈", "배", "차", "밤", "병", "말", "김", "감", "다리", "방"] {
+            assert!(!all.contains(&homonym), "{homonym}");
+        }
+        assert!(r.cluster.iter().all(|c| !c.source.is_empty() && c.nouns.len() >= 4));
+    }
+}

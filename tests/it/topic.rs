@@ -1,0 +1,117 @@
+//! topic (a reply's noun replaced by an unmentioned sibling of its topic)
+//! against gold cases (tests/gold/topic.toml), and properties of every
+//! output over KorAdvMRS. Needs the analyser's dictionary.
+
+use std::sync::OnceLock;
+
+use rsbench::perturb::analyser::Analyser;
+use rsbench::perturb::topic::{self, TopicRules};
+
+use crate::common;
+
+fn engine() -> &'static (Analyser, TopicRules) {
+    static A: OnceLock<(Analyser, TopicRules)> = OnceLock::new();
+    A.get_or_init(|| {
+        let dir = rsbench::perturb::analyser::dictionary_dir();
+        (
+            Analyser::load(&dir).unwrap_or_else(|e| panic!("{e}")),
+            topic::rules().unwrap(),
+        )
+    })
+}
+
+#[test]
+fn gold_replacements() {
+    #[derive(serde::Deserialize)]
+    struct Gold {
+        case: Vec<Case>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Case {
+        context: Vec<String>,
+        reply: String,
+        sibling: String,
+        expect: String,
+    }
+    let gold: Gold = toml::from_str(include_str!("../gold/topic.toml")).unwrap();
+    assert!(gold.case.len() >= 30, "{} gold cases", gold.case.len());
+    let (a, rules) = engine();
+    let mut w = a.worker();
+    let mut wrong = Vec::new();
+    for c in &gold.case {
+        let outs: Vec<String> = rules
+            .siblings(&mut w, &c.reply, &c.context)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        let ok = if c.expect.is_empty() {
+            outs.is_empty()
+        } else {
+            // The sibling's output is exact; it differs from the reply in the noun and particle only.
+            outs.contains(&c.expect) && outs.iter().all(|o| o != &c.reply)
+        };
+        if !ok {
+            wrong.push(format!(
+                "{} (sibling {}) → {:?}, want {:?}",
+                c.reply, c.sibling, outs, c.expect
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong:\n{}",
+        wrong.len(),
+        gold.case.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn every_koradvmrs_replacement_keeps_the_rest_of_the_reply() {
+    let ds = rsbench::data::load_path(&common::koradvmrs_dir()).unwrap();
+    let (a, rules) = engine();
+    let mut w = a.worker();
+    let nouns: Vec<&str> = rules
+        .cluster
+        .iter()
+        .flat_map(|c| c.nouns.iter().map(String::as_str))
+        .collect();
+    let mut replied = 0;
+    for case in &ds.cases {
+        let reply = &case.candidates[0].text;
+        let outs = rules.siblings(&mut w, reply, &case.context);
+        replied += usize::from(!outs.is_empty());
+        for o in outs {
+            // Exactly one word differs: the reply's starts with a cluster noun the
+            // context has, the output's with another one the context lacks.
+            let (rw, ow): (Vec<&str>, Vec<&str>) =
+                (reply.split_whitespace().collect(), o.text.split_whitespace().collect());
+            assert_eq!(rw.len(), ow.len(), "{reply} → {}", o.text);
+            let diff: Vec<usize> = (0..rw.len()).filter(|&i| rw[i] != ow[i]).collect();
+            assert_eq!(diff.len(), 1, "{reply} → {}", o.text);
+            let (old, new) = (rw[diff[0]], ow[diff[0]]);
+            let old_noun = nouns.iter().filter(|n| old.starts_with(*n)).max_by_key(|n| n.len());
+            let new_noun = nouns.iter().filter(|n| new.starts_with(*n)).max_by_key(|n| n.len());
+            let (Some(old_noun), Some(new_noun)) = (old_noun, new_noun) else {
+                panic!("{reply} → {}: `{old}` → `{new}`", o.text)
+            };
+            assert!(
+                case.context.iter().any(|u| u.contains(*old_noun)),
+                "{reply} → {}",
+                o.text
+            );
+            assert!(
+                case.context.iter().all(|u| !u.contains(*new_noun)),
+                "{reply} → {}",
+                o.text
+            );
+            let cluster_of = |n: &str| rules.cluster.iter().position(|c| c.nouns.iter().any(|x| x == n));
+            assert_eq!(cluster_of(old_noun), cluster_of(new_noun), "{reply} → {}", o.text);
+        }
+    }
+    eprintln!(
+        "topic: {replied} of {} KorAdvMRS cases' replies give a replacement",
+        ds.cases.len()
+    );
+    assert!(replied > 0);
+}
