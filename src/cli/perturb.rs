@@ -131,6 +131,14 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
                     for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
                         println!("{}", serde_json::to_string(&r)?);
                     }
+                    if kind == RewriteKind::Lexical {
+                        for s in crate::perturb::opposite_words::opposites()?.swaps(&mut worker, &text) {
+                            println!(
+                                "{}",
+                                serde_json::json!({"type": t.stem(), "rule": s.rule, "text": s.text})
+                            );
+                        }
+                    }
                 }
                 // The text as the other speaker's turn: asked back on each argument, or,
                 // a wh-question, asked again.

@@ -14,6 +14,8 @@ pub mod analyser;
 pub mod conjugate;
 pub mod input;
 pub mod interrogative;
+mod noun_swap;
+pub mod opposite_words;
 pub mod output;
 pub mod persons;
 pub mod predicate;

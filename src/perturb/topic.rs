@@ -12,10 +12,8 @@
 
 use serde::Deserialize;
 
-use super::analyser::Token;
 use super::analyser::Worker;
-use super::PerturbError;
-use crate::hangul::{self, Particle};
+use super::{noun_swap, PerturbError};
 
 const RULES: &str = include_str!("../../perturbations/topic.toml");
 
@@ -47,58 +45,6 @@ pub struct TopicSwap {
     pub rule: String,
 }
 
-fn is_hangul(c: char) -> bool {
-    hangul::decompose(c).is_some()
-}
-
-/// What follows the noun in its word, as it must be rewritten for another
-/// noun: nothing, a particle with two forms (its other particles and marks
-/// kept as they are), a particle of one form, or the copula 이야/이에요.
-enum After {
-    Same,
-    Particle(Particle, usize),
-}
-
-fn after_noun(text: &str, tokens: &[Token], i: usize) -> Option<After> {
-    let noun = &tokens[i];
-    let word_end = text[noun.end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |k| noun.end + k);
-    let rest = &text[noun.end..word_end];
-    if !rest.chars().any(is_hangul) {
-        return Some(After::Same);
-    }
-    let next = tokens.get(i + 1).filter(|t| t.start == noun.end)?;
-    // The copula, however the analyser splits it (카페야, 응급실이야, 학생이에요).
-    let hangul_rest: String = rest.chars().take_while(|&c| is_hangul(c)).collect();
-    let copula = match hangul_rest.as_str() {
-        "이야" | "야" => Some(Particle::IyaYa),
-        "이에요" | "예요" => Some(Particle::IeyoYeyo),
-        _ => None,
-    };
-    if let (Some(p), true) = (
-        copula,
-        next.tag.contains("VCP") || next.tag == "JKV" || next.tag.starts_with('J'),
-    ) {
-        let form_len = hangul_rest.len();
-        return Some(After::Particle(p, form_len));
-    }
-    if !next.tag.starts_with('J') {
-        return None;
-    }
-    // After the particle, only more particles and marks (떡볶이도!, 커피만요 is not: 요 is JX too).
-    let trailing_ok = tokens[i + 2..].iter().take_while(|t| t.start < word_end).all(|t| {
-        t.tag.starts_with('J') || t.tag.starts_with('S') || t.surface.chars().all(hangul::is_compatibility_jamo)
-    });
-    if !trailing_ok {
-        return None;
-    }
-    Some(match Particle::of_form(&next.surface) {
-        Some(p) => After::Particle(p, next.surface.len()),
-        None => After::Same,
-    })
-}
-
 impl TopicRules {
     fn cluster_of(&self, noun: &str) -> Option<&Cluster> {
         self.cluster.iter().find(|c| c.nouns.iter().any(|n| n == noun))
@@ -122,21 +68,16 @@ impl TopicRules {
             if !(t.tag == "NNG" || t.tag == "NNP") {
                 continue;
             }
-            let starts = t.start == 0 || text[..t.start].ends_with(|c: char| !is_hangul(c));
+            let starts = noun_swap::starts_word(text, t);
             // The reply is about it only if the context names it too.
             let in_context = context_nouns.contains(&t.surface);
             let Some(cluster) = self.cluster_of(&t.surface).filter(|_| starts && in_context) else {
                 continue;
             };
-            let Some(after) = after_noun(text, &tokens, i) else {
-                continue;
-            };
             for sibling in cluster.nouns.iter().filter(|n| !mentioned(n)) {
-                let (new, rest_from) = match after {
-                    After::Same => (sibling.clone(), t.end),
-                    After::Particle(p, len) => (hangul::attach(sibling, p), t.end + len),
+                let Some(replaced) = noun_swap::replace(text, &tokens, i, sibling, false) else {
+                    break;
                 };
-                let replaced = format!("{}{new}{}", &text[..t.start], &text[rest_from..]);
                 if !out.iter().any(|o| o.text == replaced) {
                     out.push(TopicSwap {
                         text: replaced,

@@ -214,6 +214,22 @@ fn every_shift_and_flip_of_the_koradvmrs_positives_is_well_formed() {
 }
 
 #[test]
+fn noun_and_adverb_opposites_gold_sentences() {
+    let words = rsbench::perturb::opposite_words::opposites().unwrap();
+    common::check_gold(include_str!("../gold/lexical_words.toml"), 25, |text, expect| {
+        let out = words.swaps(&mut rewriter().worker(), text);
+        let mut got: Vec<String> = out.iter().map(|s| s.text.clone()).collect();
+        let mut want = expect.to_vec();
+        got.sort();
+        want.sort();
+        let rules_ok = out.iter().all(|s| {
+            s.rule.starts_with("lexical-contradiction/noun/") || s.rule == "lexical-contradiction/adverb/word"
+        });
+        (got != want || !rules_ok).then(|| format!("{text} → {got:?}, want {want:?}"))
+    });
+}
+
+#[test]
 fn lexical_contradiction_gold_sentences() {
     common::check_gold(
         include_str!("../gold/lexical_contradiction.toml"),

@@ -35,7 +35,7 @@ impl Strategy for Rewrites<'_> {
 }
 
 /// Whether a reply ends in a question (decoration after the `?` aside).
-fn asks(text: &str) -> bool {
+pub(super) fn asks(text: &str) -> bool {
     text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^".contains(c))
         .ends_with('?')
 }
@@ -46,7 +46,7 @@ fn asks(text: &str) -> bool {
 /// question with its polarity or tense flipped is mostly still a fine reply
 /// (재밌었어? → 안 재밌었어?, 언제 갈 거야? → 언제 가?). An echo of a
 /// context question is kept: it repeats what the other side asked.
-fn rewrites(
+pub(super) fn rewrites(
     rewriter: &rewrite::Rewriter,
     worker: &mut analyser::Worker<'_>,
     d: &Dialogue,

@@ -1,0 +1,132 @@
+//! Nouns and adverbs replaced by their opposite or by an incompatible word
+//! of one set (아침 → 저녁, 합격 → 불합격, 일찍 → 늦게), from the `[[noun]]` and
+//! `[[adverb]]` tables of `perturbations/lexical_contradiction.toml`.
+//!
+//! Invariant: an output differs from its input in one word only: a noun
+//! token (NNG/NNP) starting its word, replaced with its particle re-chosen
+//! (crate::perturb::noun_swap; with 하다 only for a pair marked `hada`), or
+//! an adverb token (MAG) that is a word of its own, replaced whole. A word
+//! named by two pairs, or in a text with a pair's `not_with` word, is left
+//! alone.
+
+use serde::Deserialize;
+
+use super::analyser::{Token, Worker};
+use super::{noun_swap, PerturbError};
+
+const LEXICON: &str = include_str!("../../perturbations/lexical_contradiction.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WordOpposites {
+    pub noun: Vec<WordPair>,
+    pub adverb: Vec<WordPair>,
+    /// An adverb right after one of these is left alone (*좀 더 잠깐).
+    pub degree_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WordPair {
+    pub a: String,
+    pub b: String,
+    pub source: String,
+    /// Both nouns take 하다 in one word (합격했어 → 불합격했어).
+    #[serde(default)]
+    pub hada: bool,
+    #[serde(default)]
+    pub not_with: Vec<String>,
+}
+
+pub fn opposites() -> Result<WordOpposites, PerturbError> {
+    toml::from_str(LEXICON).map_err(|e| PerturbError::Rules {
+        file: "perturbations/lexical_contradiction.toml",
+        message: e.to_string(),
+    })
+}
+
+/// One replacement and its rule (`lexical-contradiction/noun/particle`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordSwap {
+    pub text: String,
+    pub rule: String,
+}
+
+/// The other word of the one pair naming `word`; `None` for none or two.
+fn other<'a>(pairs: &'a [WordPair], word: &str, text: &str) -> Option<&'a WordPair> {
+    let mut found = pairs
+        .iter()
+        .filter(|p| (p.a == word || p.b == word) && !p.not_with.iter().any(|w| text.contains(w.as_str())));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+fn ends_word(text: &str, t: &Token) -> bool {
+    text[t.end..]
+        .chars()
+        .next()
+        .is_none_or(|c| crate::hangul::decompose(c).is_none())
+}
+
+impl WordOpposites {
+    fn after_degree_word(&self, tokens: &[Token], i: usize) -> bool {
+        i > 0 && self.degree_words.contains(&tokens[i - 1].surface)
+    }
+
+    /// Every text with one noun or adverb replaced by its opposite, in
+    /// sentence order.
+    pub fn swaps(&self, worker: &mut Worker<'_>, text: &str) -> Vec<WordSwap> {
+        let text = text.trim();
+        let tokens = worker.analyse(text);
+        let mut out: Vec<WordSwap> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if !noun_swap::starts_word(text, t) {
+                continue;
+            }
+            let swap = match t.tag.as_str() {
+                "NNG" | "NNP" => other(&self.noun, &t.surface, text).and_then(|p| {
+                    let new = if p.a == t.surface { &p.b } else { &p.a };
+                    let replaced = noun_swap::replace(text, &tokens, i, new, p.hada)?;
+                    let how = match tokens.get(i + 1).filter(|n| n.start == t.end) {
+                        Some(n) if n.tag.starts_with("XS") => "hada",
+                        Some(n) if n.tag.starts_with('J') || n.tag.contains("VCP") => "particle",
+                        _ => "bare",
+                    };
+                    Some((replaced, format!("lexical-contradiction/noun/{how}")))
+                }),
+                "MAG" if ends_word(text, t) && !self.after_degree_word(&tokens, i) => {
+                    other(&self.adverb, &t.surface, text).map(|p| {
+                        let new = if p.a == t.surface { &p.b } else { &p.a };
+                        (
+                            format!("{}{new}{}", &text[..t.start], &text[t.end..]),
+                            "lexical-contradiction/adverb/word".to_owned(),
+                        )
+                    })
+                }
+                _ => None,
+            };
+            if let Some((text, rule)) = swap {
+                if !out.iter().any(|o| o.text == text) {
+                    out.push(WordSwap { text, rule });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lexicon_has_300_pairs_each_with_its_source() {
+        let words = opposites().unwrap();
+        let predicates = crate::perturb::predicate::lexical::opposites().unwrap();
+        let total = words.noun.len() + words.adverb.len() + predicates.pair.len();
+        assert!(total >= 300, "{total} pairs");
+        assert!(words
+            .noun
+            .iter()
+            .chain(&words.adverb)
+            .all(|p| !p.source.is_empty() && p.a != p.b));
+    }
+}
