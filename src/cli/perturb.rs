@@ -20,6 +20,10 @@ pub(crate) struct PerturbArgs {
     /// One reply to rewrite (tense, negation): prints one JSON line per output, nothing when no rule applies.
     #[arg(long)]
     text: Option<String>,
+    /// With --text: a context utterance before the reply (repeatable, oldest first); the types
+    /// then run on that one dialogue as on an --input one (topic and interrogative-word need it).
+    #[arg(long = "context", requires = "text", value_name = "UTTERANCE")]
+    context: Vec<String>,
     /// Comma-separated perturbation types (see `rsbench perturb --help` for the list).
     #[arg(long, value_delimiter = ',', required = true)]
     types: Vec<String>,
@@ -27,7 +31,8 @@ pub(crate) struct PerturbArgs {
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(TENSES))]
     tense_to: Option<String>,
     /// What tense, negation, subject-object, lexical-contradiction and topic rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
-    #[arg(long, value_enum, default_value_t = RewriteFrom::Reply, conflicts_with = "text")]
+    /// With --text, only together with --context.
+    #[arg(long, value_enum, default_value_t = RewriteFrom::Reply)]
     from: RewriteFrom,
     /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
     #[arg(long, requires = "text")]
@@ -100,13 +105,19 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
     } else {
         None
     };
+    if let (Some(text), false) = (&args.text, args.context.is_empty()) {
+        return one_dialogue(&args, text, &types, rewriter.as_ref());
+    }
     if let Some(text) = &args.text {
+        if args.from != RewriteFrom::Reply {
+            bail!("--from with --text needs --context: alone, --text is the one sentence rewritten");
+        }
         let one_sentence = |t: &PerturbType| {
             RewriteKind::of(*t).is_some() || matches!(t.name(), "subject-object" | "interrogative-word")
         };
         if let Some(t) = types.iter().find(|t| !one_sentence(t)) {
             bail!(
-                "--text rewrites one sentence with tense, negation, subject-object, lexical-contradiction or interrogative-word; {} needs dialogues (--input)",
+                "--text alone rewrites one sentence with tense, negation, subject-object, lexical-contradiction or interrogative-word; {} needs a context (--context, repeatable) or dialogues (--input)",
                 t.stem()
             );
         }
@@ -155,7 +166,14 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
                     }
                 }
                 None => {
-                    if let Some(r) = crate::perturb::persons::rules()?.swap(&mut worker, &text) {
+                    let persons = crate::perturb::persons::rules()?;
+                    if let Some(r) = persons.swap(&mut worker, &text) {
+                        println!(
+                            "{}",
+                            serde_json::json!({"type": t.stem(), "text": r.text, "rule": r.rule})
+                        );
+                    }
+                    for r in persons.argument_swaps(&mut worker, &text) {
                         println!(
                             "{}",
                             serde_json::json!({"type": t.stem(), "text": r.text, "rule": r.rule})
@@ -176,11 +194,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         per_case: args.per_case,
         seed: args.seed,
         tense_to: args.tense_to.clone(),
-        from: match args.from {
-            RewriteFrom::Reply => RewriteSource::Reply,
-            RewriteFrom::Context => RewriteSource::Context,
-            RewriteFrom::Both => RewriteSource::Both,
-        },
+        from: args.from.source(),
         exclude_rules,
     };
     let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
@@ -221,4 +235,56 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         eprintln!("wrote {}", w.display());
     }
     Ok(())
+}
+
+/// `--text` with `--context`: the types run on that one dialogue as they run
+/// on an `--input` one; every negative is printed as a JSON line (type, text,
+/// rule, and the context utterance it was made from, if any).
+fn one_dialogue(
+    args: &PerturbArgs,
+    text: &str,
+    types: &[PerturbType],
+    rewriter: Option<&crate::perturb::rewrite::Rewriter>,
+) -> Result<()> {
+    let dialogue = crate::perturb::Dialogue {
+        id: "text".into(),
+        source_dialogue: "text".into(),
+        context: args.context.iter().map(|u| data::nfc(u)).collect(),
+        positive: data::nfc(text),
+    };
+    let options = PerturbOptions {
+        per_case: usize::MAX,
+        seed: args.seed,
+        tense_to: args.tense_to.clone(),
+        from: args.from.source(),
+        exclude_rules: Vec::new(),
+    };
+    for (kind, cases) in crate::perturb::perturb(std::slice::from_ref(&dialogue), types, options, rewriter)? {
+        for case in cases {
+            let Some(negative) = case.candidates.as_ref().and_then(|c| c.get(1)) else {
+                continue;
+            };
+            let provenance = negative.provenance.as_ref();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "type": kind.stem(),
+                    "text": negative.text,
+                    "rule": provenance.map(|p| p.rule.as_str()),
+                    "utterance": provenance.and_then(|p| p.utterance),
+                })
+            );
+        }
+    }
+    Ok(())
+}
+
+impl RewriteFrom {
+    fn source(self) -> RewriteSource {
+        match self {
+            RewriteFrom::Reply => RewriteSource::Reply,
+            RewriteFrom::Context => RewriteSource::Context,
+            RewriteFrom::Both => RewriteSource::Both,
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! Rules live in `perturbations/*.toml`.
 
 pub mod analyser;
+pub mod arguments;
 pub mod conjugate;
 pub mod input;
 pub mod interrogative;

@@ -23,6 +23,8 @@ pub struct PersonRules {
     pub volitional_endings: Vec<String>,
     pub feeling_stems: Vec<String>,
     pub imperative_word_ends: Vec<String>,
+    /// People and animals whose places in a clause [`crate::perturb::arguments`] exchanges.
+    pub animate_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -185,3 +185,74 @@ fn perturb_writes_questions_from_the_other_speakers_statements() {
     want.sort();
     assert_eq!(seen, want);
 }
+
+#[test]
+fn text_with_context_runs_the_types_on_that_one_dialogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--context",
+            "나 주말에 한강 갔어",
+            "--context",
+            "누구랑 갔어?",
+            "--context",
+            "동생이랑 갔지",
+            "--text",
+            "좋았겠다",
+            "--types",
+            "interrogative-word",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut got: Vec<(String, Option<u64>)> = text(&o.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["text"].as_str().unwrap().to_owned(), v["utterance"].as_u64())
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("근데 누구랑 갔어?".to_owned(), Some(1)),
+            ("너 언제 한강 갔어?".to_owned(), Some(0)),
+            ("너 주말에 어디 갔어?".to_owned(), Some(0)),
+        ]
+    );
+    let o = rsbench(
+        &[
+            "perturb",
+            "--context",
+            "넌 커피 좋아해?",
+            "--text",
+            "나도 커피 좋아해",
+            "--types",
+            "topic",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let outs: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        outs.len() > 5 && outs.iter().all(|v| v["rule"] == "topic/sibling/drink"),
+        "{outs:?}"
+    );
+    assert!(outs.iter().any(|v| v["text"] == "나도 와인 좋아해"));
+    // Without a context, topic has nothing to stay on topic with.
+    let o = rsbench(
+        &["perturb", "--text", "나도 커피 좋아해", "--types", "topic"],
+        dir.path(),
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("topic needs a context (--context"),
+        "{}",
+        text(&o.stderr)
+    );
+}

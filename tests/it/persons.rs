@@ -27,6 +27,22 @@ fn swap(text: &str) -> Option<String> {
 }
 
 #[test]
+fn argument_swap_gold_sentences() {
+    common::check_gold(include_str!("../gold/argument_swap.toml"), 15, |text, expect| {
+        let (a, rules) = analyser();
+        let out = rules.argument_swaps(&mut a.worker(), text);
+        let got: Vec<&str> = out.iter().map(|s| s.text.as_str()).collect();
+        let ok = match got.as_slice() {
+            [] => expect.is_empty(),
+            [t] => expect.iter().any(|e| e == t),
+            _ => false,
+        };
+        let rules_ok = out.iter().all(|s| s.rule.starts_with("subject-object/argument-swap/"));
+        (!ok || !rules_ok).then(|| format!("{text} → {got:?}, want {expect:?}"))
+    });
+}
+
+#[test]
 fn gold_sentences() {
     common::check_gold(include_str!("../gold/subject_object.toml"), 60, |text, expect| {
         let got = swap(text);

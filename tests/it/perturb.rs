@@ -267,7 +267,7 @@ fn text_mode_prints_one_json_line_per_rewrite() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        text(&o.stderr).contains("repetition needs dialogues"),
+        text(&o.stderr).contains("repetition needs a context (--context, repeatable) or dialogues (--input)"),
         "{}",
         text(&o.stderr)
     );
@@ -495,7 +495,12 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
         ],
         tmp.path(),
     );
-    assert_eq!(o.status.code(), Some(2), "--from names dialogues' texts, not --text's");
+    assert_eq!(o.status.code(), Some(1), "--from names dialogues' texts, not --text's");
+    assert!(
+        text(&o.stderr).contains("--from with --text needs --context"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

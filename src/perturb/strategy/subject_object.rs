@@ -1,6 +1,7 @@
-//! `subject-object`: who did what to whom, changed. Today one rule family:
-//! speaker and listener exchanged (나 ↔ 너, [`crate::perturb::persons`]) in
-//! the reply or in an echo of a context utterance (`--from`).
+//! `subject-object`: who did what to whom, changed: speaker and listener
+//! exchanged (나 ↔ 너, [`crate::perturb::persons`]), or two animate arguments
+//! of a clause exchanged ([`crate::perturb::arguments`]), in the reply or in
+//! an echo of a context utterance (`--from`).
 
 use rand_chacha::ChaCha8Rng;
 
@@ -39,6 +40,12 @@ impl Strategy for SubjectObject<'_> {
         let mut out: Vec<Generated> = Vec::new();
         for (utterance, text) in super::sources(d, self.options.from, true) {
             if let Some(g) = self.rules.swap(worker, text) {
+                super::push_new(&mut out, d, g.text, g.rule, utterance);
+            }
+        }
+        // The argument exchanges after the pronoun swaps, so those keep their order.
+        for (utterance, text) in super::sources(d, self.options.from, true) {
+            for g in self.rules.argument_swaps(worker, text) {
                 super::push_new(&mut out, d, g.text, g.rule, utterance);
             }
         }
