@@ -308,6 +308,8 @@ impl WhRules {
                     Some(("뭘", "what"))
                 }
                 "에" if time => Some(("언제", "when")),
+                // 부산에 가 → 어디 가?: with a verb of motion the particle drops, as people ask.
+                "에" if place && !person && motion => Some(("어디", "where")),
                 "에" if place && !person => Some(("어디에", "where")),
                 "에서" if place && !person => Some(("어디서", "where")),
                 "로" | "으로" if place && !person => Some(("어디로", "where")),

@@ -20,6 +20,16 @@ const RULES: &str = include_str!("../../perturbations/topic.toml");
 #[derive(Debug, Clone, Deserialize)]
 pub struct TopicRules {
     pub cluster: Vec<Cluster>,
+    pub template: Vec<Template>,
+}
+
+/// Replies that presuppose the opposite of a state a context utterance states.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub source: String,
+    pub context_has: Vec<String>,
+    pub replies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -46,6 +56,46 @@ pub struct TopicSwap {
 }
 
 impl TopicRules {
+    /// Every template reply a context utterance calls for, with the index of
+    /// that utterance: one that states the template's state plainly (no
+    /// question, no negation, as the analyser reads it).
+    pub fn templates(&self, worker: &mut Worker<'_>, context: &[String]) -> Vec<(usize, TopicSwap)> {
+        let mut out: Vec<(usize, TopicSwap)> = Vec::new();
+        for (i, u) in context.iter().enumerate() {
+            let matching: Vec<&Template> = self
+                .template
+                .iter()
+                .filter(|t| t.context_has.iter().any(|k| u.contains(k.as_str())))
+                .collect();
+            if matching.is_empty() || u.contains('?') {
+                continue;
+            }
+            let negated = worker.analyse(u).iter().any(|t| {
+                (t.tag == "MAG" && matches!(t.surface.as_str(), "안" | "못"))
+                    || t.morphemes
+                        .iter()
+                        .any(|(m, tag)| tag == "VX" && (m == "않" || m == "못하"))
+            });
+            if negated {
+                continue;
+            }
+            for t in matching {
+                for reply in &t.replies {
+                    if !out.iter().any(|(_, o)| &o.text == reply) {
+                        out.push((
+                            i,
+                            TopicSwap {
+                                text: reply.clone(),
+                                rule: format!("topic/template/{}", t.name),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn cluster_of(&self, noun: &str) -> Option<&Cluster> {
         self.cluster.iter().find(|c| c.nouns.iter().any(|n| n == noun))
     }

@@ -16,6 +16,7 @@ mod koradvmrs;
 mod loaders;
 mod metrics;
 mod model_parity;
+mod new_types_props;
 mod persons;
 mod perturb;
 mod perturb_rules;

@@ -115,3 +115,39 @@ fn every_koradvmrs_replacement_keeps_the_rest_of_the_reply() {
     );
     assert!(replied > 0);
 }
+
+#[test]
+fn templates_presuppose_the_opposite_of_a_plainly_stated_state() {
+    let (a, rules) = engine();
+    let mut w = a.worker();
+    let mut ask = |context: &[&str]| -> Vec<(usize, String, String)> {
+        let context: Vec<String> = context.iter().map(|s| s.to_string()).collect();
+        rules
+            .templates(&mut w, &context)
+            .into_iter()
+            .map(|(i, s)| (i, s.text, s.rule))
+            .collect()
+    };
+    let got = ask(&["오늘 날씨 어때?", "하루종일 맑았어"]);
+    assert!(
+        !got.is_empty() && got.iter().all(|(i, _, r)| *i == 1 && r == "topic/template/clear-sky"),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|(_, t, _)| t == "우산 꼭 챙겨"));
+    let got = ask(&["드디어 시험이 끝났거든."]);
+    assert!(
+        got.iter()
+            .any(|(_, t, r)| t == "시험 잘 봐!" && r == "topic/template/exam-over"),
+        "{got:?}"
+    );
+    // A question or a negation states nothing: 시험 잘 봐 would fit after 시험 안 끝났어.
+    assert!(ask(&["시험 끝났어?"]).is_empty());
+    assert!(ask(&["시험 아직 안 끝났어"]).is_empty());
+    assert!(ask(&["비가 오지 않아"]).is_empty());
+    assert!(ask(&["오늘 뭐 했어?", "그냥 집에 있었어"]).is_empty());
+    // Every template says where it came from.
+    assert!(rules
+        .template
+        .iter()
+        .all(|t| !t.source.is_empty() && !t.replies.is_empty()));
+}

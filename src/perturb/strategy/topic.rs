@@ -44,6 +44,13 @@ impl Strategy for Topic<'_> {
                 super::push_new(&mut out, d, s.text, s.rule, utterance);
             }
         }
+        // Templates are new replies: with the reply's sources only; their
+        // utterance is the one whose state they presuppose the opposite of.
+        if self.options.from != super::RewriteSource::Context {
+            for (i, s) in self.rules.templates(worker, &d.context) {
+                super::push_new(&mut out, d, s.text, s.rule, Some(i));
+            }
+        }
         out
     }
 }
