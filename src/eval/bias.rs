@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::compare::RunCase;
-use super::metrics::{case_metrics, Metric};
+use super::outcome::Outcome;
 
 pub const ALIGNED: &str = "bias-aligned";
 pub const CONFLICTING: &str = "bias-conflicting";
@@ -58,15 +58,13 @@ impl BiasGroups {
                     case: c.case_id.clone(),
                 });
             }
-            // P@1 is the share of positives among the top-scored candidates.
-            let top = case_metrics(&b.scores, &b.labels).and_then(|m| m.get(Metric::P1));
-            let g = match top {
-                Some(1.0) => ALIGNED,
-                Some(p) => {
-                    ties += usize::from(p > 0.0);
+            let g = match Outcome::of(&b.scores, &b.labels) {
+                Outcome::Right => ALIGNED,
+                Outcome::Tied => {
+                    ties += 1;
                     CONFLICTING
                 }
-                None => CONFLICTING,
+                Outcome::Wrong | Outcome::Excluded => CONFLICTING,
             };
             group.insert((c.split.clone(), c.case_id.clone()), g);
         }

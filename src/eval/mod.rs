@@ -6,6 +6,7 @@ mod compare;
 mod gate;
 mod grouping;
 mod metrics;
+mod outcome;
 mod runner;
 mod summary;
 
@@ -41,6 +42,7 @@ pub use compare::{
 pub use gate::{check_min, regressions, MinRule, UnknownGateTarget};
 pub use grouping::{GroupBy, NO_RULE};
 pub use metrics::{case_metrics, fractional_ranks, CaseMetrics, Metric};
+pub use outcome::Outcome;
 pub mod shard;
 pub use runner::{
     build_splits, distinct_pairs, evaluate, recheck_near_ties, EvalConfig, EvalError, EvalResult, Recheck, SplitResult,

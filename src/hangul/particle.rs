@@ -43,7 +43,8 @@ impl Particle {
         }
     }
 
-    const ALL: [Particle; 10] = [
+    /// Every particle, for tests and for [`Particle::of_form`].
+    pub const ALL: [Particle; 10] = [
         Particle::IGa,
         Particle::EunNeun,
         Particle::EulReul,

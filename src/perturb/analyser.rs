@@ -77,6 +77,16 @@ impl Token {
     }
 }
 
+/// Whether the tokens negate their predicate: short 안/못, or long -지 않다/-지 못하다.
+pub fn negates(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| {
+        (t.tag == "MAG" && matches!(t.surface.as_str(), "안" | "못"))
+            || t.morphemes
+                .iter()
+                .any(|(m, tag)| tag == "VX" && (m == "않" || m == "못하"))
+    })
+}
+
 /// A loaded analyser; cheap to share between threads (each needs a [`Worker`]).
 pub struct Analyser {
     tokenizer: Tokenizer,

@@ -151,14 +151,7 @@ fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)
         t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
     });
     // A negated statement (안 갔어, 못 먹었어) asks oddly for what did not happen.
-    let negated = tokens[..last]
-        .iter()
-        .any(|t| t.tag == "MAG" && matches!(t.surface.as_str(), "안" | "못"))
-        || tokens[..=last].iter().any(|t| {
-            t.morphemes
-                .iter()
-                .any(|(m, tag)| tag == "VX" && (m == "않" || m == "못하"))
-        });
+    let negated = super::analyser::negates(&tokens[..=last]);
     // A relative clause before the last word (시험있는 거 까먹었어): a time or
     // place in it is not the main verb's. Its noun starting the last word
     // (가는 중이야, 갈 거야) makes one predicate.

@@ -70,13 +70,7 @@ impl TopicRules {
             if matching.is_empty() || u.contains('?') {
                 continue;
             }
-            let negated = worker.analyse(u).iter().any(|t| {
-                (t.tag == "MAG" && matches!(t.surface.as_str(), "안" | "못"))
-                    || t.morphemes
-                        .iter()
-                        .any(|(m, tag)| tag == "VX" && (m == "않" || m == "못하"))
-            });
-            if negated {
+            if super::analyser::negates(&worker.analyse(u)) {
                 continue;
             }
             for t in matching {

@@ -197,7 +197,7 @@ fn p_text(p: Option<f64>) -> String {
     }
 }
 
-fn first_seen<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn first_seen<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for i in items {
         if !out.contains(&i) {

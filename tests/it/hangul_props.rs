@@ -6,15 +6,7 @@ use crate::common;
 use proptest::prelude::*;
 use rsbench::hangul::{attach, compose, decompose, ends_in_consonant, ends_in_rieul, Particle, Syllable};
 
-const PARTICLES: [Particle; 7] = [
-    Particle::IGa,
-    Particle::EunNeun,
-    Particle::EulReul,
-    Particle::GwaWa,
-    Particle::EuroRo,
-    Particle::IyaYa,
-    Particle::IeyoYeyo,
-];
+const PARTICLES: [Particle; 10] = Particle::ALL;
 
 proptest! {
     #![proptest_config(common::proptest_config(256, "tests/it/hangul_props.proptest-regressions"))]
@@ -40,7 +32,7 @@ proptest! {
     }
 
     #[test]
-    fn particles_never_panic_and_keep_the_word(word in any::<String>(), which in 0usize..7) {
+    fn particles_never_panic_and_keep_the_word(word in any::<String>(), which in 0usize..PARTICLES.len()) {
         let out = attach(&word, PARTICLES[which]);
         prop_assert!(out.starts_with(&word));
         prop_assert!(out.len() > word.len());
@@ -49,7 +41,7 @@ proptest! {
     }
 
     #[test]
-    fn hangul_words_get_exactly_one_form(word in "[가-힣]{1,6}", which in 0usize..7) {
+    fn hangul_words_get_exactly_one_form(word in "[가-힣]{1,6}", which in 0usize..PARTICLES.len()) {
         let out = attach(&word, PARTICLES[which]);
         prop_assert!(!out.contains('('), "{}", out);
     }

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::write::CaseView;
-use crate::eval::{case_metrics, Metric, RunCase};
+use crate::eval::{Outcome, RunCase};
 
 mod pages;
 
@@ -25,34 +25,6 @@ pub use pages::{compare_page, run_page, ComparePage};
 
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("browser.js");
-
-/// How a case went for one scorer, by where its positive(s) ranked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Outcome {
-    /// Only positives share the top score.
-    #[serde(rename = "right")]
-    Right,
-    /// No positive has the top score.
-    #[serde(rename = "wrong")]
-    Wrong,
-    /// A positive and a negative share the top score.
-    #[serde(rename = "tied")]
-    Tied,
-    /// No positive: the case counts in no metric.
-    #[serde(rename = "none")]
-    Excluded,
-}
-
-impl Outcome {
-    pub fn of(case: &RunCase) -> Outcome {
-        match case_metrics(&case.scores, &case.labels).and_then(|m| m.get(Metric::P1)) {
-            None => Outcome::Excluded,
-            Some(1.0) => Outcome::Right,
-            Some(0.0) => Outcome::Wrong,
-            Some(_) => Outcome::Tied,
-        }
-    }
-}
 
 /// The best positive's score less the best negative's; `None` without both.
 pub fn margin(case: &RunCase) -> Option<f64> {
@@ -186,7 +158,10 @@ fn page_data<'a>(kind: &'static str, aligned: &'a Aligned<'a>) -> PageData<'a> {
                     .iter()
                     .map(|v| v.candidates.iter().map(|c| c.rank).collect())
                     .collect(),
-                outcome: row.iter().map(|v| Outcome::of(&v.case)).collect(),
+                outcome: row
+                    .iter()
+                    .map(|v| Outcome::of(&v.case.scores, &v.case.labels))
+                    .collect(),
                 margin: row.iter().map(|v| margin(&v.case)).collect(),
             }
         })
@@ -329,12 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_never_break_ties_by_position() {
-        assert_eq!(Outcome::of(&case(&[2.0, 1.0], &[1, 0])), Outcome::Right);
-        assert_eq!(Outcome::of(&case(&[1.0, 2.0], &[1, 0])), Outcome::Wrong);
-        // The positive first and tied with a negative is a tie, not a win.
-        assert_eq!(Outcome::of(&case(&[1.0, 1.0], &[1, 0])), Outcome::Tied);
-        assert_eq!(Outcome::of(&case(&[1.0, 1.0], &[0, 0])), Outcome::Excluded);
+    fn the_margin_is_the_best_positive_less_the_best_negative() {
         assert_eq!(margin(&case(&[0.5, 2.0, 1.0], &[1, 0, 0])), Some(-1.5));
         assert_eq!(margin(&case(&[0.5], &[1])), None);
     }

@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{esc, inline_svg, metadata_block, page, table, Aligned, Outcome, Section};
-use crate::eval::{Comparison, SummaryRow};
-use crate::report::compare::{gap_records, split_records};
+use super::{esc, inline_svg, metadata_block, page, table, Aligned, Section};
+use crate::eval::{Comparison, Outcome, SummaryRow};
+use crate::report::compare::{first_seen, gap_records, split_records};
 use crate::report::metadata::RunMetadata;
 use crate::report::render::{excluded_note, scorer_line, split_names, summary_records, RESPONSE_ONLY};
 use crate::report::write::CaseView;
@@ -83,7 +83,8 @@ fn discordant_records(aligned: &Aligned<'_>) -> Vec<Vec<String>> {
     for (r, name) in aligned.names.iter().enumerate().skip(1) {
         let mut groups: Vec<((String, String), [usize; 4])> = Vec::new();
         for row in &aligned.rows {
-            let (base, other) = (Outcome::of(&row[0].case), Outcome::of(&row[r].case));
+            let outcome = |v: &CaseView| Outcome::of(&v.case.scores, &v.case.labels);
+            let (base, other) = (outcome(row[0]), outcome(row[r]));
             let c = &row[0].case;
             for t in [c.case_type.as_str(), crate::eval::OVERALL] {
                 let k = (c.split.clone(), t.to_owned());
@@ -165,7 +166,7 @@ pub fn compare_page(p: ComparePage<'_>) -> String {
         body.push_str(&table("gap", 1, &gap_records(&cmp.gaps, cmp.group_by.label())));
     }
     let mut charts = String::new();
-    for split in split_names_of(cmp) {
+    for split in first_seen(cmp.rows.iter().map(|r| r.split.as_str())) {
         charts.push_str(&inline_svg(&p.staging.join(format!("chart_{split}.svg"))));
     }
     body.push_str(&charts);
@@ -189,14 +190,4 @@ pub fn compare_page(p: ComparePage<'_>) -> String {
     let names: Vec<&str> = p.runs.iter().map(|(n, _)| *n).collect();
     let title = format!("rsbench compare: {}", names.join(" vs "));
     page(&title, &sections, "compare", &aligned)
-}
-
-fn split_names_of(cmp: &Comparison) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for r in &cmp.rows {
-        if !out.contains(&r.split.as_str()) {
-            out.push(&r.split);
-        }
-    }
-    out
 }
