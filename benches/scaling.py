@@ -1,5 +1,5 @@
 """Cost that grows with the work: BM25 eval (both splits), a fixture-model eval and `perturb`
-of every type on synthetic KorAdvMRS-format sets of growing size, with seconds and peak memory
+of every type (all eight, as `perturb --help` lists them) on synthetic KorAdvMRS-format sets of growing size, with seconds and peak memory
 per size and the ratio to the previous size (close to 10x for linear steps at 10x the cases).
 
     python3 benches/scaling.py [--sizes 10000,100000,1000000] [--model-up-to 100000]
@@ -48,6 +48,13 @@ def synthesize(cases, out: Path):
         f.close()
 
 
+def perturb_types():
+    """Every type the binary has, as `perturb --help` lists them."""
+    text = subprocess.run([BIN, "perturb", "--help"], capture_output=True, text=True, check=True).stdout
+    listed = text.split("Types (--types):\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split()[0] for line in listed.splitlines()]
+
+
 def measure(args):
     """(seconds, peak MiB) of one command."""
     t0 = time.perf_counter()
@@ -75,8 +82,8 @@ def main():
             steps = [
                 ("bm25 eval, both splits", [BIN, "eval", "--scorer", "bm25", "--dataset", data, "--split", "both",
                                              "--out", work / f"bm25-{n}", "-q"]),
-                ("perturb, every type", [BIN, "perturb", "--input", data, "--types",
-                                         "repetition,keyword-stuffing,tense,negation", "--output", work / f"gen-{n}"]),
+                ("perturb, every type", [BIN, "perturb", "--input", data, "--types", ",".join(perturb_types()),
+                                         "--output", work / f"gen-{n}", "-q"]),
             ]
             if n <= args.model_up_to:
                 steps.insert(1, ("fixture-model eval, adversarial", [BIN, "eval", "--model", MODEL, "--dataset", data,

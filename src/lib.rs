@@ -14,6 +14,7 @@ pub mod eval;
 pub mod hangul;
 pub mod output;
 pub mod perturb;
+pub mod progress;
 pub mod report;
 pub mod scorer;
 pub mod stats;

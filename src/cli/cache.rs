@@ -33,6 +33,7 @@ fn open(dir: Option<PathBuf>) -> Result<ScoreCache> {
 }
 
 pub(super) fn run(command: CacheCommand) -> Result<Outcome> {
+    crate::progress::enable(true);
     match command {
         CacheCommand::Info { cache } => {
             let c = open(cache)?;

@@ -48,9 +48,14 @@ pub(crate) struct CompareArgs {
     /// Do not print the tables.
     #[arg(long, short)]
     quiet: bool,
+    /// Cases the compare.html's case browser may embed (all splits together), or `all`; over it the
+    /// page keeps its tables and says how to write the browser.
+    #[arg(long, value_name = "N|all", default_value = "20000")]
+    page_cases: crate::report::html::PageCases,
 }
 
 pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
+    crate::progress::enable(!args.quiet);
     report::check_distinct_names(&args.runs)?;
     let runs: Vec<LoadedForCompare> = args
         .runs
@@ -122,6 +127,7 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
         resamples: args.bootstrap,
         seed,
         forced: &forced,
+        page_cases: args.page_cases,
     };
     let dir =
         report::write_comparison(pending, &output).with_context(|| describe_target("writing comparison", &target))?;

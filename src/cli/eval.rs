@@ -176,6 +176,10 @@ pub(crate) struct EvalArgs {
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Cases the HTML page's case browser may embed (all splits together), or `all`; over it the
+    /// page keeps its tables and says how to write the browser.
+    #[arg(long, value_name = "N|all", default_value = "20000")]
+    page_cases: crate::report::html::PageCases,
 }
 
 /// How a run's metadata (and a shard's header) names the embedded sample set.
@@ -358,7 +362,8 @@ fn baseline(kind: Option<ScorerKind>) -> Baseline {
 }
 
 pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
-    let finish = Finish::start(args.quiet, &args.min);
+    crate::progress::enable(!args.quiet);
+    let finish = Finish::start(args.quiet, &args.min, args.page_cases);
     if let Some(n) = args.threads {
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         if n > cores {
@@ -435,13 +440,15 @@ pub(super) struct Finish<'a> {
     quiet: bool,
     /// The `--min` gates checked at the end.
     min: &'a [MinRule],
+    page_cases: crate::report::html::PageCases,
 }
 
 impl<'a> Finish<'a> {
     /// Starts the clock of a run's timing.json.
-    pub(super) fn start(quiet: bool, min: &'a [MinRule]) -> Finish<'a> {
+    pub(super) fn start(quiet: bool, min: &'a [MinRule], page_cases: crate::report::html::PageCases) -> Finish<'a> {
         Finish {
             min,
+            page_cases,
             started: Instant::now(),
             started_unix: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -471,7 +478,7 @@ impl<'a> Finish<'a> {
             scorer: scorer.stats(),
             recheck: result.recheck.clone(),
         };
-        let dir = report::write_run(pending, dataset, &result, &metadata, &timing)
+        let dir = report::write_run(pending, dataset, &result, &metadata, &timing, self.page_cases)
             .with_context(|| describe_target("writing report", target))?;
         if !self.quiet {
             print!("{}", report::render_terminal(&metadata, &result.summary));

@@ -25,10 +25,15 @@ pub(crate) struct MergeArgs {
     /// Do not print the summary table.
     #[arg(long, short)]
     quiet: bool,
+    /// Cases the HTML page's case browser may embed (all splits together), or `all`; over it the
+    /// page keeps its tables and says how to write the browser.
+    #[arg(long, value_name = "N|all", default_value = "20000")]
+    page_cases: crate::report::html::PageCases,
 }
 
 pub(super) fn run(args: MergeArgs) -> Result<Outcome> {
-    let finish = Finish::start(args.quiet, &[]);
+    crate::progress::enable(!args.quiet);
+    let finish = Finish::start(args.quiet, &[], args.page_cases);
     let shards = ShardFile::read_set(&args.dir).context("merging shards")?;
     let header = shards[0].header.clone();
     let dataset_path = (header.dataset != EMBEDDED_SOURCE).then(|| PathBuf::from(&header.dataset));

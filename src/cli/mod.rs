@@ -69,7 +69,7 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Write new adversarial candidates for dialogues (KorAdvMRS format out).
     #[command(
-        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types tense,negation,repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n  rsbench perturb --text \"어제 학교에 갔어\" --types tense --tense-to future\n\ntense and negation use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
+        after_help = "Examples:\n  rsbench perturb --input ../shared/datasets/koradvmrs --types tense,negation,repetition,keyword-stuffing --output adv/\n  rsbench eval --dataset adv/\n  rsbench perturb --text \"어제 학교에 갔어\" --types tense --tense-to future"
     )]
     Perturb(perturb::PerturbArgs),
     /// Have people judge generated negatives: a blind sheet per rule family, then rates with intervals.
@@ -122,11 +122,30 @@ fn describe_target(doing: &str, target: &Target) -> String {
     }
 }
 
+/// The command line, with `perturb --help` listing the registry's types.
+fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let types = crate::perturb::PerturbType::all()
+        .map(|t| {
+            let analyser = if t.needs_analyser() { " (analyser)" } else { "" };
+            format!("  {}{analyser}", t.name())
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let command = Cli::command().mut_subcommand("perturb", |c| {
+        let examples = c.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+        c.after_help(format!(
+            "{examples}\n\nTypes (--types):\n{types}\n\nThe types marked (analyser) use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
+        ))
+    });
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
+}
+
 /// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
 pub const GATE_FAILED: u8 = 3;
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     crate::output::install_interrupt_cleanup();
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

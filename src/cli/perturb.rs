@@ -17,14 +17,14 @@ pub(crate) struct PerturbArgs {
     /// Dialogues: KorAdvMRS JSONL (file or directory) or JSONL of {"context": [...], "response": "..."}.
     #[arg(long, required_unless_present = "text", conflicts_with = "text")]
     input: Option<PathBuf>,
-    /// One reply to rewrite (tense, negation): prints one JSON line per output, nothing when no rule applies.
+    /// One reply to rewrite with the --types (add --context for the types that need a dialogue): prints one JSON line per output, nothing when no rule applies.
     #[arg(long)]
     text: Option<String>,
     /// With --text: a context utterance before the reply (repeatable, oldest first); the types
     /// then run on that one dialogue as on an --input one (topic and interrogative-word need it).
     #[arg(long = "context", requires = "text", value_name = "UTTERANCE")]
     context: Vec<String>,
-    /// Comma-separated perturbation types (see `rsbench perturb --help` for the list).
+    /// Comma-separated perturbation types (listed at the end of `rsbench perturb --help`).
     #[arg(long, value_delimiter = ',', required = true)]
     types: Vec<String>,
     /// The tense to shift to [default: every tense but the reply's own].
@@ -58,6 +58,9 @@ pub(crate) struct PerturbArgs {
     allow_test_data: bool,
     #[arg(long)]
     overwrite: bool,
+    /// No progress bar (it is drawn only when stderr is a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +88,7 @@ enum RewriteFrom {
 }
 
 pub(super) fn run(args: PerturbArgs) -> Result<()> {
+    crate::progress::enable(!args.quiet);
     let types: Vec<PerturbType> = args
         .types
         .iter()

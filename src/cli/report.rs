@@ -27,6 +27,10 @@ pub(crate) struct ReportArgs {
     /// With --format html: the file to write [default: RUN_DIR/report.html].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Cases with --format html: the page's case browser may embed (all splits together), or `all`; over it the
+    /// page keeps its tables and says how to write the browser.
+    #[arg(long, value_name = "N|all", default_value = "20000")]
+    page_cases: crate::report::html::PageCases,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,12 +42,14 @@ enum ReportFormat {
 }
 
 pub(super) fn run(args: ReportArgs) -> Result<()> {
+    crate::progress::enable(true);
     let ReportArgs {
         run_dir,
         format,
         by,
         bias_run,
         out,
+        page_cases,
     } = args;
     if out.is_some() && format != ReportFormat::Html {
         anyhow::bail!("--out names the file of --format html");
@@ -60,7 +66,7 @@ pub(super) fn run(args: ReportArgs) -> Result<()> {
     };
     if format == ReportFormat::Html {
         let extra = bias.iter().map(report::bias_section).collect();
-        let html = report::run_html(&run_dir, extra).with_context(reading)?;
+        let html = report::run_html(&run_dir, extra, page_cases).with_context(reading)?;
         let path = out.unwrap_or_else(|| run_dir.join(report::REPORT_HTML));
         let written = report::write_html(&path, &html).context("writing the HTML report")?;
         eprintln!("wrote {}", written.display());

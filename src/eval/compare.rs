@@ -204,6 +204,13 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
             let summary = summarize(split, &types, &outcomes, &config.bootstrap);
             // Each row's test draws its own named stream, so running them in
             // parallel gives the bytes a sequential run gives.
+            let progress = (r != config.baseline).then(|| {
+                crate::progress::bar(
+                    summary.len() as u64,
+                    &format!("paired tests {split} {}", run.name),
+                    "groups",
+                )
+            });
             let tests: Vec<_> = summary
                 .par_iter()
                 .map(|row| {
@@ -219,9 +226,16 @@ pub fn compare(runs: &[RunInput], config: &CompareConfig) -> Result<Comparison, 
                         base_metrics: &metrics[config.baseline],
                     };
                     let stream = format!("{split}\0{}\0{}\0{}", row.case_type, run.name, metric.column());
-                    pair.test(&members, metric, config, &stream)
+                    let test = pair.test(&members, metric, config, &stream);
+                    if let Some(p) = &progress {
+                        p.inc(1);
+                    }
+                    test
                 })
                 .collect();
+            if let Some(p) = progress {
+                p.finish_and_clear();
+            }
             let mut split_rows: Vec<CompareRow> = Vec::new();
             for (row, (delta, test, p)) in summary.into_iter().zip(tests) {
                 split_rows.push(CompareRow {

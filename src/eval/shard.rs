@@ -165,7 +165,16 @@ impl ShardFile {
         if names.is_empty() {
             return Err(set("has no shard files (shard-I-of-N.jsonl)".into()));
         }
-        let files: Vec<ShardFile> = names.iter().map(|p| ShardFile::read(p)).collect::<Result<_, _>>()?;
+        let progress = crate::progress::bar(names.len() as u64, "reading shards", "files");
+        let files: Vec<ShardFile> = names
+            .iter()
+            .map(|p| {
+                let f = ShardFile::read(p);
+                progress.inc(1);
+                f
+            })
+            .collect::<Result<_, _>>()?;
+        progress.finish_and_clear();
         let first = &files[0].header;
         let same = |h: &ShardHeader| ShardHeader {
             shard: first.shard,

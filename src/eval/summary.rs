@@ -61,10 +61,17 @@ pub fn summarize(
         .filter(|(_, v): &(String, Vec<_>)| !v.is_empty())
         .collect();
     groups.push((OVERALL.to_owned(), outcomes.iter().collect()));
-    groups
+    let progress = crate::progress::bar(
+        (groups.len() * bootstrap.resamples) as u64,
+        &format!("bootstrap {split}"),
+        "resamples",
+    );
+    let rows = groups
         .par_iter()
-        .map(|(case_type, members)| summarize_group(split, case_type, members, bootstrap))
-        .collect()
+        .map(|(case_type, members)| summarize_group(split, case_type, members, bootstrap, &progress))
+        .collect();
+    progress.finish_and_clear();
+    rows
 }
 
 fn summarize_group(
@@ -72,6 +79,7 @@ fn summarize_group(
     case_type: &str,
     members: &[&CaseOutcome<'_>],
     bootstrap: &BootstrapConfig,
+    progress: &indicatif::ProgressBar,
 ) -> SummaryRow {
     let m = Metric::ALL.len();
     // BTreeMap: cluster order must not depend on hashing for reproducible draws.
@@ -94,7 +102,7 @@ fn summarize_group(
         }
     }
     let clusters: Vec<Cluster> = clusters.into_values().collect();
-    let intervals = interval(&clusters, m, bootstrap, &format!("{split}\0{case_type}"));
+    let intervals = interval(&clusters, m, bootstrap, &format!("{split}\0{case_type}"), progress);
     let metrics = (0..m)
         .map(|i| {
             let sum: f64 = clusters.iter().map(|c| c.sums[i]).sum();

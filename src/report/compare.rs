@@ -385,6 +385,8 @@ pub struct CompareOutput<'a> {
     pub resamples: usize,
     pub seed: u64,
     pub forced: &'a [String],
+    /// How many cases compare.html's browser may embed.
+    pub page_cases: super::html::PageCases,
 }
 
 /// The files of a comparison directory, for `--overwrite`.
@@ -554,10 +556,32 @@ fn compare_html(out: &CompareOutput<'_>, staging: &Path, meta: &serde_json::Valu
     // The baseline first: the page pairs every other run with it.
     let mut order: Vec<&LoadedForCompare> = out.runs.iter().filter(|r| r.name == out.baseline).collect();
     order.extend(out.runs.iter().filter(|r| r.name != out.baseline));
-    let views: Vec<Vec<super::write::CaseView>> = order
-        .iter()
-        .map(|r| super::write::load_case_views(&r.dir))
-        .collect::<Result<_, _>>()?;
+    let cases = order.first().map_or(0, |r| r.metadata.cases());
+    let left_out = super::html::LeftOut::check(cases, out.page_cases, || {
+        "rsbench compare … --page-cases all".to_owned()
+    });
+    // Over the budget the discordant counts still need every case, but not
+    // their texts: the cases compare has already read serve.
+    let views: Vec<Vec<super::write::CaseView>> = match left_out {
+        Some(_) => order
+            .iter()
+            .map(|r| {
+                r.input
+                    .cases
+                    .iter()
+                    .map(|c| super::write::CaseView {
+                        case: c.clone(),
+                        context: Vec::new(),
+                        candidates: Vec::new(),
+                    })
+                    .collect()
+            })
+            .collect(),
+        None => order
+            .iter()
+            .map(|r| super::write::load_case_views(&r.dir))
+            .collect::<Result<_, _>>()?,
+    };
     let mut extra = Vec::new();
     if let Some(b) = out.bias {
         let mut body = format!(
@@ -591,5 +615,6 @@ fn compare_html(out: &CompareOutput<'_>, staging: &Path, meta: &serde_json::Valu
         staging,
         meta,
         extra,
+        left_out,
     }))
 }

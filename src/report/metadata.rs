@@ -98,6 +98,11 @@ pub const TIE_POLICY: &str = "tied candidates are ordered uniformly at random; e
 pub const RECALL_CONVENTION: &str = "R@k = fraction of the case's positives ranked in the top k; defined only when the case has more than k candidates; cases without a positive are excluded";
 
 impl RunMetadata {
+    /// The run's cases, every split counted: what a page would embed.
+    pub fn cases(&self) -> usize {
+        self.splits.iter().map(|s| s.cases).sum()
+    }
+
     /// Describes a finished evaluation; `source` is how the dataset was named.
     pub fn describe(
         dataset: &crate::data::Dataset,

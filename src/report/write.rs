@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use super::chart::run_chart;
 use super::frames::{predictions_frame, summary_frame, summary_from_frame, summary_schema};
+use super::html::{LeftOut, PageCases};
 use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
 use super::ReportError;
@@ -162,6 +163,7 @@ pub fn write_run(
     result: &EvalResult,
     metadata: &RunMetadata,
     timing: &Timing,
+    page_cases: PageCases,
 ) -> Result<PathBuf, ReportError> {
     write_staged(pending, |staging| {
         let at = |f: &str| staging.join(f);
@@ -198,19 +200,27 @@ pub fn write_run(
         write_json(&at(CHART_DATA), &chart)?;
         draw_or_warn(&chart, &at(CHART_SVG), &at(CHART_PNG))?;
         // From the files just written, as `rsbench report --format html` reads them.
-        write_text(&at(REPORT_HTML), &run_html(staging, Vec::new())?)?;
+        write_text(&at(REPORT_HTML), &run_html(staging, Vec::new(), page_cases)?)?;
         write_json(&at(TIMING), timing)
     })
 }
 
 /// A run directory's `report.html`, from its files; `extra`: sections to add.
-pub fn run_html(dir: &Path, extra: Vec<super::html::Section>) -> Result<String, ReportError> {
+/// Over the `page_cases` budget the cases are not even read.
+pub fn run_html(dir: &Path, extra: Vec<super::html::Section>, page_cases: PageCases) -> Result<String, ReportError> {
     let run = load_run(dir)?;
-    let views = load_case_views(dir)?;
+    let left_out = LeftOut::check(run.metadata.cases(), page_cases, || {
+        "rsbench report RUN_DIR --format html --page-cases all".to_owned()
+    });
+    let views = match left_out {
+        Some(_) => Vec::new(),
+        None => load_case_views(dir)?,
+    };
     Ok(super::html::run_page(
         &run.metadata,
         &run.summary,
         &views,
+        left_out.as_ref(),
         &dir.join(CHART_SVG),
         extra,
     ))
@@ -296,7 +306,7 @@ pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
 
 /// Reads `predictions.parquet` back into cases, in file order.
 pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
-    Ok(load_case_views(dir)?.into_iter().map(|v| v.case).collect())
+    Ok(read_case_views(dir, false)?.into_iter().map(|v| v.case).collect())
 }
 
 /// One candidate as a run's predictions record it.
@@ -322,27 +332,64 @@ pub struct CaseView {
 
 /// Reads `predictions.parquet` back into cases with their texts, in file order.
 pub fn load_case_views(dir: &Path) -> Result<Vec<CaseView>, ReportError> {
+    read_case_views(dir, true)
+}
+
+/// The cases of `predictions.parquet`; without `texts`, the views' contexts
+/// and candidate texts are empty and those columns are never read (at a
+/// million cases they are most of the file's memory).
+fn read_case_views(dir: &Path, texts: bool) -> Result<Vec<CaseView>, ReportError> {
     let p = dir.join(PREDICTIONS);
     let file = File::open(&p).map_err(io(&p))?;
-    let df = ParquetReader::new(file).finish().map_err(table(&p))?;
+    let mut reader = ParquetReader::new(file);
+    let present: Vec<String> = reader
+        .schema()
+        .map_err(table(&p))?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    let mut wanted = vec![
+        "split",
+        "case_id",
+        "type",
+        "source_dialogue",
+        "label",
+        "score",
+        "rank",
+        "rule",
+    ];
+    if texts {
+        wanted.extend(["text", "origin", "made_from", "context"]);
+    }
+    // A column the file lacks is reported below by name, or (for the ones
+    // added later) read as absent.
+    let columns = wanted
+        .into_iter()
+        .filter(|w| present.iter().any(|n| n == w))
+        .map(str::to_owned)
+        .collect();
+    let df = reader.with_columns(Some(columns)).finish().map_err(table(&p))?;
     let get_str = |name: &str| -> Result<StringChunked, ReportError> {
         Ok(df.column(name).map_err(table(&p))?.str().map_err(table(&p))?.clone())
+    };
+    let optional_str = |name: &str| -> Result<Option<StringChunked>, ReportError> {
+        match df.column(name) {
+            Ok(c) => Ok(Some(c.str().map_err(table(&p))?.clone())),
+            Err(_) => Ok(None),
+        }
     };
     let split = get_str("split")?;
     let case_id = get_str("case_id")?;
     let case_type = get_str("type")?;
     let dialogue = get_str("source_dialogue")?;
-    let text = get_str("text")?;
-    let origin = get_str("origin")?;
+    let (text, origin) = if texts {
+        (Some(get_str("text")?), Some(get_str("origin")?))
+    } else {
+        (None, None)
+    };
     // Runs written before a column existed have no rules, no contexts.
-    let rule = match df.column("rule") {
-        Ok(c) => Some(c.str().map_err(table(&p))?.clone()),
-        Err(_) => None,
-    };
-    let made_from = match df.column("made_from") {
-        Ok(c) => Some(c.str().map_err(table(&p))?.clone()),
-        Err(_) => None,
-    };
+    let rule = optional_str("rule")?;
+    let made_from = optional_str("made_from")?;
     let context = match df.column("context") {
         Ok(c) => Some(c.list().map_err(table(&p))?.clone()),
         Err(_) => None,
@@ -395,13 +442,15 @@ pub fn load_case_views(dir: &Path) -> Result<Vec<CaseView>, ReportError> {
                     c.rules.sort_unstable();
                 }
             }
-            v.candidates.push(CandidateView {
-                text: text.get(i).unwrap_or_default().to_owned(),
-                origin: origin.get(i).unwrap_or_default().to_owned(),
-                rule: r.map(str::to_owned),
-                made_from: made_from.as_ref().and_then(|m| m.get(i)).map(str::to_owned),
-                rank: rank.get(i).unwrap_or(f64::NAN),
-            });
+            if let (Some(text), Some(origin)) = (&text, &origin) {
+                v.candidates.push(CandidateView {
+                    text: text.get(i).unwrap_or_default().to_owned(),
+                    origin: origin.get(i).unwrap_or_default().to_owned(),
+                    rule: r.map(str::to_owned),
+                    made_from: made_from.as_ref().and_then(|m| m.get(i)).map(str::to_owned),
+                    rank: rank.get(i).unwrap_or(f64::NAN),
+                });
+            }
         }
     }
     Ok(cases)

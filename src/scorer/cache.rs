@@ -279,7 +279,9 @@ impl ScoreCache {
                 .map(|(k, _)| k.value().to_vec())
                 .collect();
             let mut t = w.open_table(SCORES).map_err(|e| self.store_error(e))?;
+            let progress = crate::progress::bar(old.len() as u64, "pruning the score cache", "scorers");
             for prefix in &old {
+                progress.inc(1);
                 let before = t.len().map_err(|e| self.store_error(e))?;
                 let mut end = prefix.clone();
                 end.extend([0xff; 16]);
@@ -289,6 +291,7 @@ impl ScoreCache {
                 s.remove(&prefix[..]).map_err(|e| self.store_error(e))?;
                 removed.0 += 1;
             }
+            progress.finish_and_clear();
         }
         w.commit().map_err(|e| self.store_error(e))?;
         Ok(removed)

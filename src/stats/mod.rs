@@ -28,6 +28,42 @@ pub fn stream(seed: u64, parts: &[&[u8]]) -> ChaCha8Rng {
     ChaCha8Rng::from_seed(hasher.finalize().into())
 }
 
+/// `resample` applied to each of `resamples` draws of `n` indices with
+/// replacement. The indices come from `rng` in one sequence, resample after
+/// resample, exactly as a sequential loop draws them; only the work on them
+/// runs in parallel, a block of resamples at a time. The results, in
+/// resample order, are then the same on any number of threads. `progress`
+/// counts the resamples done.
+pub(crate) fn resample_in_parallel<T: Send>(
+    rng: &mut ChaCha8Rng,
+    n: usize,
+    resamples: usize,
+    progress: &indicatif::ProgressBar,
+    resample: impl Fn(&[usize]) -> T + Sync,
+) -> Vec<T> {
+    use rand::Rng;
+    use rayon::prelude::*;
+    if n == 0 {
+        return (0..resamples).map(|_| resample(&[])).collect();
+    }
+    // About 16 MB of indices per block: enough resamples to share out, little memory.
+    let block = ((1usize << 21) / n).clamp(1, resamples.max(1));
+    let mut indices = vec![0usize; block * n];
+    let mut out = Vec::with_capacity(resamples);
+    let mut done = 0;
+    while done < resamples {
+        let b = block.min(resamples - done);
+        let drawn = &mut indices[..b * n];
+        for i in drawn.iter_mut() {
+            *i = rng.random_range(0..n);
+        }
+        out.par_extend(drawn.par_chunks(n).map(&resample).collect::<Vec<T>>());
+        done += b;
+        progress.inc(b as u64);
+    }
+    out
+}
+
 /// Linear-interpolation percentile (Hyndman–Fan type 7, NumPy's default) of
 /// sorted data; `q` in [0, 1].
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {

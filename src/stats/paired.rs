@@ -1,8 +1,6 @@
 //! Paired significance tests between two scorers on the same cases, and
 //! Holm's correction for testing several types at once.
 
-use rand::Rng;
-
 /// Exact two-sided McNemar test: `b` cases only the first system gets right,
 /// `c` only the second. Binomial(b + c, ½) tail, doubled, capped at 1.
 pub fn mcnemar_exact(b: u64, c: u64) -> f64 {
@@ -100,19 +98,18 @@ pub fn paired_bootstrap_p(clusters: &[PairedCluster], resamples: usize, seed: u6
     }
     let observed: f64 = clusters.iter().map(|c| c.diff_sum).sum::<f64>() / f64::from(total);
     let mut rng = super::stream(seed, &[b"paired\0", stream.as_bytes()]);
-    let (mut at_or_below, mut at_or_above, mut valid) = (0usize, 0usize, 0usize);
-    for _ in 0..resamples {
+    let hidden = indicatif::ProgressBar::hidden();
+    let means = super::resample_in_parallel(&mut rng, clusters.len(), resamples, &hidden, |drawn| {
         let (mut sum, mut count) = (0.0, 0u64);
-        for _ in 0..clusters.len() {
-            let c = &clusters[rng.random_range(0..clusters.len())];
-            sum += c.diff_sum;
-            count += u64::from(c.count);
+        for &i in drawn {
+            sum += clusters[i].diff_sum;
+            count += u64::from(clusters[i].count);
         }
-        if count == 0 {
-            continue;
-        }
+        (count > 0).then(|| sum / count as f64)
+    });
+    let (mut at_or_below, mut at_or_above, mut valid) = (0usize, 0usize, 0usize);
+    for d in means.into_iter().flatten() {
         valid += 1;
-        let d = sum / count as f64;
         at_or_below += usize::from(d <= 0.0);
         at_or_above += usize::from(d >= 0.0);
     }

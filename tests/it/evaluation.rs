@@ -100,7 +100,7 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("run");
     let pending = begin_run(Target::Fixed(dir.clone()), false).unwrap();
-    write_run(pending, &ds, &result, &meta, &Timing::default()).unwrap();
+    write_run(pending, &ds, &result, &meta, &Timing::default(), Default::default()).unwrap();
 
     let file = std::fs::File::open(dir.join("predictions.parquet")).unwrap();
     let df = ParquetReader::new(file).finish().unwrap();

@@ -444,3 +444,78 @@ fn response_only_scores_every_candidate_without_its_context() {
     let o = rsbench(&["report", "hidden"], dir.path());
     assert!(text(&o.stdout).starts_with("response-only:"), "{}", text(&o.stdout));
 }
+
+/// The `<table id=…>` element of a page, whole.
+fn table_html<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<table id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let end = page[start..].find("</table>").unwrap() + start;
+    &page[start..end]
+}
+
+#[test]
+fn pages_over_their_case_budget_keep_every_table_and_say_how_to_get_the_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = eval(dir.path(), "bm25", &["--page-cases", "10"]);
+    let cases = load_case_views(&run).unwrap().len();
+    assert!(cases > 10);
+    let small = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(small.contains("id=\"left-out\""), "{small}");
+    assert!(small.contains(&format!("{cases} cases are more than the 10")));
+    assert!(small.contains("--page-cases all"));
+    assert!(!small.contains("id=\"data\"") && !small.contains("<script>"));
+    // The same run's page with every case: the same tables, and the browser.
+    let o = rsbench(
+        &[
+            "report",
+            "bm25",
+            "--format",
+            "html",
+            "--page-cases",
+            "all",
+            "--out",
+            "full.html",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let full = std::fs::read_to_string(dir.path().join("full.html")).unwrap();
+    assert!(full.contains("id=\"data\"") && !full.contains("id=\"left-out\""));
+    let head = |p: &str| p[..p.find("<section id=\"browser\">").unwrap()].to_owned();
+    assert_eq!(head(&small), head(&full));
+    // The default budget holds this run: eval's page equals report's.
+    let o = rsbench(
+        &["report", "bm25", "--format", "html", "--out", "default.html"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(dir.path().join("default.html")).unwrap(), full);
+
+    // compare.html over its budget: the discordant counts are those of the full page.
+    eval(dir.path(), "rand", &["--scorer", "random"]);
+    for (out, budget) in [("cmp-small", "10"), ("cmp-full", "all")] {
+        let o = rsbench(
+            &["compare", "bm25", "rand", "--out", out, "-q", "--page-cases", budget],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let small = std::fs::read_to_string(dir.path().join("cmp-small/compare.html")).unwrap();
+    let full = std::fs::read_to_string(dir.path().join("cmp-full/compare.html")).unwrap();
+    assert!(small.contains("id=\"left-out\"") && !small.contains("id=\"data\""));
+    assert!(full.contains("id=\"data\""));
+    let discordant = table_html(&small, "discordant-table");
+    assert!(discordant.contains("<td>overall</td>"), "{discordant}");
+    assert_eq!(discordant, table_html(&full, "discordant-table"));
+    let o = rsbench(
+        &["report", "bm25", "--format", "html", "--page-cases", "many"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("neither a number of cases nor `all`"),
+        "{}",
+        text(&o.stderr)
+    );
+}

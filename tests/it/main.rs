@@ -20,6 +20,7 @@ mod new_types_props;
 mod persons;
 mod perturb;
 mod perturb_rules;
+mod progress;
 mod rerank;
 mod safety;
 mod scorer_process;

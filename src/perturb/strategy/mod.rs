@@ -229,6 +229,7 @@ pub fn perturb(
         options: &options,
     };
     let mut out = Vec::new();
+    let progress = crate::progress::bar((dialogues.len() * types.len()) as u64, "perturbing", "dialogue × type");
     for &kind in types {
         let strategy = (kind.0.build)(&setup)?;
         let cases: Vec<Vec<OutputCase>> = dialogues
@@ -240,17 +241,20 @@ pub fn perturb(
                     let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
                     generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
                     generated.shuffle(&mut rng);
-                    generated
+                    let written = generated
                         .into_iter()
                         .take(options.per_case)
                         .enumerate()
                         .map(|(k, g)| output_case(d, kind, k, g, options.seed))
-                        .collect()
+                        .collect::<Vec<_>>();
+                    progress.inc(1);
+                    written
                 },
             )
             .collect();
         out.push((kind, cases.into_iter().flatten().collect()));
     }
+    progress.finish_and_clear();
     Ok(out)
 }
 

@@ -207,6 +207,70 @@ pub(crate) fn table(id: &str, text_cols: usize, records: &[Vec<String>]) -> Stri
     out
 }
 
+/// How many cases a page's browser embeds. Each case costs about 1 KB of
+/// page and several of memory while the page is built: 4,440 KorAdvMRS
+/// cases make a 4.2 MB page, a million would make a page no browser opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageCases {
+    /// At most this many cases (all splits together); above it the browser
+    /// is left out and the page says how to get it.
+    UpTo(usize),
+    All,
+}
+
+impl PageCases {
+    pub const DEFAULT: PageCases = PageCases::UpTo(20_000);
+}
+
+impl Default for PageCases {
+    fn default() -> Self {
+        PageCases::DEFAULT
+    }
+}
+
+impl std::str::FromStr for PageCases {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "all" {
+            return Ok(PageCases::All);
+        }
+        s.parse::<usize>()
+            .map(PageCases::UpTo)
+            .map_err(|_| format!("`{s}` is neither a number of cases nor `all`"))
+    }
+}
+
+/// A page's cases were over its budget: a note takes the browser's place,
+/// with no data and no script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub cases: usize,
+    pub limit: usize,
+    /// The command that writes the page with every case.
+    pub command: String,
+}
+
+impl LeftOut {
+    /// `Some` when `cases` are over `budget`.
+    pub fn check(cases: usize, budget: PageCases, command: impl FnOnce() -> String) -> Option<LeftOut> {
+        match budget {
+            PageCases::UpTo(limit) if cases > limit => Some(LeftOut {
+                cases,
+                limit,
+                command: command(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What a page shows below its sections.
+pub(crate) enum Browser<'a> {
+    Cases(&'a Aligned<'a>),
+    LeftOut(&'a LeftOut),
+}
+
 /// A titled section of a page, its body already HTML.
 pub struct Section {
     pub id: String,
@@ -216,11 +280,7 @@ pub struct Section {
 
 /// The whole page: head with the policy and style, the sections, the case
 /// browser and its data.
-pub(crate) fn page(title: &str, sections: &[Section], kind: &'static str, aligned: &Aligned<'_>) -> String {
-    let data = serde_json::to_string(&page_data(kind, aligned)).unwrap_or_else(|_| "null".into());
-    // `<` only occurs inside JSON strings, where \u003c reads the same; the
-    // script element can then never be closed by the data.
-    let data = data.replace('<', "\\u003c");
+pub(crate) fn page(title: &str, sections: &[Section], kind: &'static str, browser: Browser<'_>) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -241,11 +301,26 @@ pub(crate) fn page(title: &str, sections: &[Section], kind: &'static str, aligne
             s.body
         );
     }
-    out.push_str(BROWSER_HTML);
-    let _ = write!(
-        out,
-        "</main>\n<script type=\"application/json\" id=\"data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
-    );
+    match browser {
+        Browser::Cases(aligned) => {
+            let data = serde_json::to_string(&page_data(kind, aligned)).unwrap_or_else(|_| "null".into());
+            // `<` only occurs inside JSON strings, where \u003c reads the same; the
+            // script element can then never be closed by the data.
+            let data = data.replace('<', "\\u003c");
+            out.push_str(BROWSER_HTML);
+            let _ = write!(
+                out,
+                "</main>\n<script type=\"application/json\" id=\"data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
+            );
+        }
+        Browser::LeftOut(LeftOut { cases, limit, command }) => {
+            let _ = write!(
+                out,
+                "<section id=\"browser\"><h2>Cases</h2>\n<p class=\"note\" id=\"left-out\">{cases} cases are more than the {limit} this page may embed, so this page has no case browser; every table above counts all of them. <code>{}</code> writes a page with every case.</p>\n</section>\n</main>\n</body>\n</html>\n",
+                esc(command)
+            );
+        }
+    }
     out
 }
 
@@ -332,7 +407,8 @@ mod tests {
             ],
         };
         let views = [view];
-        let html = page("t<", &[], "run", &Aligned::one("r", &views));
+        let aligned = Aligned::one("r", &views);
+        let html = page("t<", &[], "run", Browser::Cases(&aligned));
         assert_eq!(
             html.matches("</script>").count(),
             2,

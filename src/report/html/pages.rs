@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{esc, inline_svg, metadata_block, page, table, Aligned, Section};
+use super::{esc, inline_svg, metadata_block, page, table, Aligned, Browser, LeftOut, Section};
 use crate::eval::{Comparison, Outcome, SummaryRow};
 use crate::report::compare::{first_seen, gap_records, split_records};
 use crate::report::metadata::RunMetadata;
@@ -32,11 +32,12 @@ pub(crate) fn summary_tables(id: &str, rows: &[SummaryRow], group: &str) -> Stri
 const VALUES_NOTE: &str = "<p class=\"note\">Values are percentages. Acc: pairwise accuracy (R2@1 when N = 2); 95 % percentile bootstrap over source dialogues. R@k is shown only where cases have more than k candidates. Ties are never broken by position: a case whose positive ties a negative is <i>tied</i>.</p>\n";
 
 /// `report.html`: the run's tables, chart and metadata, `extra` sections
-/// (the bias analysis), then every case.
+/// (the bias analysis), then every case (or, over the budget, a note).
 pub fn run_page(
     meta: &RunMetadata,
     summary: &[SummaryRow],
     views: &[CaseView],
+    left_out: Option<&LeftOut>,
     chart_svg: &Path,
     extra: Vec<Section>,
 ) -> String {
@@ -65,7 +66,12 @@ pub fn run_page(
         body,
     }];
     sections.extend(extra);
-    page(&title, &sections, "run", &Aligned::one("run", views))
+    let aligned = Aligned::one("run", views);
+    let browser = match left_out {
+        Some(l) => Browser::LeftOut(l),
+        None => Browser::Cases(&aligned),
+    };
+    page(&title, &sections, "run", browser)
 }
 
 /// Discordant cases of each run against the baseline, per split and type:
@@ -137,6 +143,9 @@ pub struct ComparePage<'a> {
     pub staging: &'a Path,
     pub meta: &'a serde_json::Value,
     pub extra: Vec<Section>,
+    /// Set when the cases are over the page's budget: `runs` then holds
+    /// the cases without their texts, enough for the discordant counts.
+    pub left_out: Option<LeftOut>,
 }
 
 /// `compare.html`: the tables, the discordant cases per type, the charts,
@@ -181,7 +190,8 @@ pub fn compare_page(p: ComparePage<'_>) -> String {
             id: "discordant".into(),
             title: "Discordant cases".into(),
             body: format!(
-                "<p class=\"note\">Cases one run gets right (its positive alone on top) and the other wrong (a negative alone on top): the cases behind the McNemar tests. A tie on top is neither; cases discordant through a tie enter the sign-flip test with half weight. Browse them below (outcome filter).</p>\n{}",
+                "<p class=\"note\">Cases one run gets right (its positive alone on top) and the other wrong (a negative alone on top): the cases behind the McNemar tests. A tie on top is neither; cases discordant through a tie enter the sign-flip test with half weight.{}</p>\n{}",
+                if p.left_out.is_none() { " Browse them below (outcome filter)." } else { "" },
                 table("discordant-table", 3, &discordant_records(&aligned))
             ),
         },
@@ -189,5 +199,9 @@ pub fn compare_page(p: ComparePage<'_>) -> String {
     sections.extend(p.extra);
     let names: Vec<&str> = p.runs.iter().map(|(n, _)| *n).collect();
     let title = format!("rsbench compare: {}", names.join(" vs "));
-    page(&title, &sections, "compare", &aligned)
+    let browser = match &p.left_out {
+        Some(l) => Browser::LeftOut(l),
+        None => Browser::Cases(&aligned),
+    };
+    page(&title, &sections, "compare", browser)
 }

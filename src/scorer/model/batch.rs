@@ -1,6 +1,6 @@
 //! Length-sorted batches under a padded-token budget (dynamic padding).
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use tch::{Device, Kind, Tensor};
 
 use super::template::Encoded;
@@ -60,15 +60,7 @@ pub fn pad(
 }
 
 pub fn progress(enabled: bool, total: u64, unit: &str) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{per_sec}}, eta {{eta}})");
-    if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style);
-    }
-    bar
+    crate::progress::bar_if(enabled, total, "scoring", unit)
 }
 
 #[cfg(test)]
