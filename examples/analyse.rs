@@ -11,7 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let tokens: Vec<String> = worker
             .analyse(&line)
             .iter()
-            .map(|t| format!("{}/{}", t.surface, t.tag))
+            .map(|t| match t.class.as_str() {
+                "*" => format!("{}/{}", t.surface, t.tag),
+                class => format!("{}/{}({class})", t.surface, t.tag),
+            })
             .collect();
         println!("{line}\t{}", tokens.join(" "));
     }

@@ -44,6 +44,9 @@ pub struct Token {
     /// The morphemes the token stands for, from the expression field
     /// (`가/VV/*+았/EP/*`); a single (surface, tag) when there is none.
     pub morphemes: Vec<(String, String)>,
+    /// mecab-ko-dic's semantic class (`인명` for a person's name, `지명` for a
+    /// place), `*` when it gives none.
+    pub class: String,
 }
 
 impl Token {
@@ -73,6 +76,7 @@ impl Token {
             end,
             tag,
             morphemes,
+            class: fields.get(1).copied().unwrap_or("*").to_owned(),
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct PersonRules {
     pub imperative_word_ends: Vec<String>,
     /// People and animals whose places in a clause [`crate::perturb::arguments`] exchanges.
     pub animate_nouns: Vec<String>,
+    /// Given names, exchanged as people whatever the analyser tags them.
+    pub given_names: Vec<String>,
+    /// Predicate stems that say the same with their arguments exchanged.
+    pub symmetric_predicates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,8 +52,8 @@ pub struct PersonSwap {
     pub rule: String,
 }
 
-/// Particles a pronoun takes inside its word (나도, 너한테, 내가); 나가 and 너가 are
-/// left out (나가 is mostly the verb 나가다).
+/// Particles a pronoun takes inside its word (나도, 너한테, 내가, and the colloquial 너가);
+/// 나 + 가 is refused where it occurs (mostly the verb 나가다 misread).
 const PRONOUN_PARTICLES: [&str; 16] = [
     "는", "도", "를", "랑", "하고", "한테", "에게", "의", "만", "까지", "보다", "처럼", "야", "이랑", "가", "네",
 ];
@@ -199,14 +203,20 @@ impl PersonRules {
             if !word_start {
                 return None;
             }
+            let mut end = t.end;
+            let mut to = s.to.as_str();
             if let Some(next) = tokens.get(i + 1).filter(|n| n.start == t.end) {
                 // 너네/니네 (your family, your place) and 너희 have no first-person twin of
-                // that shape; 나/너 + 가 is 나가다 misread or the colloquial 너가, whose
-                // swap would spell the verb.
+                // that shape; 나 + 가 is mostly 나가다 misread. The colloquial 너가 is the
+                // subject 네가, and becomes 내가 (*나가 would spell the verb).
                 let plural = next.tag.starts_with("XSN");
-                let bare_ga = (t.surface == "나" || t.surface == "너") && next.tag == "JKS";
-                if plural || bare_ga {
+                let ga = next.tag == "JKS" && next.surface == "가";
+                if plural || (ga && t.surface == "나") {
                     return None;
+                }
+                if ga && t.surface == "너" {
+                    end = next.end;
+                    to = "내가";
                 }
             }
             if s.person == 1 {
@@ -216,7 +226,7 @@ impl PersonRules {
                 second = true;
                 second_subject |= subject_like(t, tokens.get(i + 1));
             }
-            edits.push((t.start, t.end, s.to.as_str()));
+            edits.push((t.start, end, to));
         }
         if edits.is_empty() {
             return None;
