@@ -30,6 +30,10 @@ pub struct WhRules {
     pub wh_words: Vec<String>,
     pub interjections: Vec<String>,
     pub degree_adverbs: Vec<String>,
+    pub time_determiners: Vec<String>,
+    pub time_units: Vec<String>,
+    pub object_verbs: Vec<String>,
+    pub idiom_objects: Vec<String>,
 }
 
 pub fn rules() -> Result<WhRules, PerturbError> {
@@ -164,7 +168,12 @@ fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)
     });
     // 야 first calls the listener: what follows is mostly a request (야 게임 들어와).
     let calling = tokens.first().is_some_and(|t| t.tag == "IC" && t.surface == "야");
-    if clause || negated || relative || calling {
+    // -어 줘 in the present asks for something (인형 사줘, 같이 가 줘요): no statement.
+    let bare = word.trim_end_matches(|c: char| hangul::decompose(c).is_none());
+    let request = ["줘", "줘요", "주세요", "주라", "줄래", "줄래요", "주십시오"]
+        .iter()
+        .any(|e| bare.ends_with(e));
+    if clause || negated || relative || calling || request {
         return None;
     }
     Some((word_start, end, level_of(word)?))
@@ -216,7 +225,27 @@ impl WhRules {
                 tag_has(p, &["NNG", "NNP", "NNB", "MM", "ETM", "XPN", "SN"]) || p.tag.ends_with("ETM")
             };
             let next = tokens.get(i + 1);
-            if (self.numerals.contains(&t.surface) && t.tag == "MM") || t.tag == "SN" {
+            // 다음 주에, 이번 주말에, 지난달에: the whole phrase is the time.
+            if Self::has(&self.time_determiners, &t.surface) && !modified {
+                let unit = next.filter(|u| {
+                    starts_word(text, u)
+                        && (u.tag == "NNG" || u.tag == "NNBC")
+                        && Self::has(&self.time_units, &u.surface)
+                });
+                let particle = unit.and_then(|u| tokens.get(i + 2).filter(|p| p.start == u.end));
+                if let Some(p) = particle.filter(|p| p.surface == "에" && p.tag == "JKB" && ends_word(text, p)) {
+                    out.push(Argument {
+                        start: t.start,
+                        end: p.end,
+                        phrase: "언제",
+                        wh: "when",
+                        time: true,
+                    });
+                    continue;
+                }
+            }
+            let numeral = self.numerals.contains(&t.surface) && (t.tag == "MM" || t.tag == "NR");
+            if numeral || t.tag == "SN" {
                 let Some(n) = next.filter(|n| n.tag == "NNBC" && Self::has(&self.counters, &n.surface)) else {
                     continue;
                 };
@@ -263,6 +292,30 @@ impl WhRules {
                     end: t.end,
                     phrase: "어디",
                     wh: "where",
+                    time: false,
+                });
+                continue;
+            }
+            // An object with its particle dropped, right before a verb that takes
+            // one (떡볶이 먹었어 → 뭐 먹었어?, 친구 만났어 → 누구 만났어?).
+            let bare_object = ends_word(text, t)
+                && !Self::has(&self.idiom_objects, &t.surface)
+                && !Self::has(&self.time_nouns, &t.surface)
+                && !Self::has(&self.place_nouns, &t.surface)
+                && !Self::has(&self.activity_nouns, &t.surface)
+                && next.is_some_and(|v| {
+                    starts_word(text, v)
+                        && v.morphemes
+                            .first()
+                            .is_some_and(|(m, tag)| tag == "VV" && Self::has(&self.object_verbs, m))
+                });
+            if bare_object && t.tag == "NNG" {
+                let person = Self::has(&self.person_nouns, &t.surface);
+                out.push(Argument {
+                    start: t.start,
+                    end: t.end,
+                    phrase: if person { "누구" } else { "뭐" },
+                    wh: if person { "who" } else { "what" },
                     time: false,
                 });
                 continue;
@@ -335,7 +388,19 @@ impl WhRules {
             return Vec::new();
         };
         // A leading interjection (응, 헐, 와) answers the previous turn, not this question.
-        let from = self.after_interjection(text, &tokens);
+        let mut from = self.after_interjection(text, &tokens);
+        // A polite speaker's own 저는/전/제가 is not asked back: the question
+        // goes without it (저는 내일 회의가 있습니다 → 언제 회의가 있습니까?).
+        if matches!(level, Level::Haeyo | Level::Hapsyo) {
+            let word_end = text[from..].find(char::is_whitespace).map_or(text.len(), |k| from + k);
+            let first = text[from..word_end].trim_end_matches(|c: char| c == ',');
+            let pronoun = tokens
+                .iter()
+                .any(|t| t.start == from && (t.tag == "NP" || t.tag.starts_with("NP+")));
+            if pronoun && matches!(first, "저는" | "전" | "제가" | "저") && word_end < text.len() {
+                from = word_end + text[word_end..].len() - text[word_end..].trim_start().len();
+            }
+        }
         let mut out: Vec<Question> = Vec::new();
         let mut asked: Vec<(String, &'static str)> = Vec::new();
         // A place as the predicate (지금 카페야, 응급실이에요): the place is asked for.

@@ -99,7 +99,7 @@ fn every_question_over_koradvmrs_asks_with_one_wh_phrase_at_the_statements_level
                 "{u} → {}",
                 q.text
             );
-            let phrases = ["어디", "누구", "누가", "뭘", "언제", "몇"];
+            let phrases = ["어디", "누구", "누가", "뭘", "뭐", "언제", "몇"];
             let found: usize = phrases.iter().map(|p| q.text.matches(p).count()).sum();
             assert_eq!(found, 1, "{u} → {}: one wh-phrase", q.text);
             let level = q.rule.rsplit('/').next().unwrap();
@@ -179,6 +179,11 @@ fn perturb_writes_questions_from_the_other_speakers_statements() {
         (
             "오늘 어디서 책 빌렸어?".into(),
             "interrogative-word/where/hae".into(),
+            0,
+        ),
+        (
+            "오늘 도서관에서 뭐 빌렸어?".into(),
+            "interrogative-word/what/hae".into(),
             0,
         ),
     ];
