@@ -393,7 +393,7 @@ impl WhRules {
         // goes without it (저는 내일 회의가 있습니다 → 언제 회의가 있습니까?).
         if matches!(level, Level::Haeyo | Level::Hapsyo) {
             let word_end = text[from..].find(char::is_whitespace).map_or(text.len(), |k| from + k);
-            let first = text[from..word_end].trim_end_matches(|c: char| c == ',');
+            let first = text[from..word_end].trim_end_matches(',');
             let pronoun = tokens
                 .iter()
                 .any(|t| t.start == from && (t.tag == "NP" || t.tag.starts_with("NP+")));
