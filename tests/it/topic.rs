@@ -140,6 +140,17 @@ fn templates_presuppose_the_opposite_of_a_plainly_stated_state() {
             .any(|(_, t, r)| t == "시험 잘 봐!" && r == "topic/template/exam-over"),
         "{got:?}"
     );
+    for (context, rule, reply) in [
+        ("오늘 비 온대", "topic/template/rainy", "오늘 날씨 진짜 맑다"),
+        ("오늘 너무 더워", "topic/template/hot", "오늘 진짜 춥다"),
+        ("아 진짜 춥다", "topic/template/cold", "오늘 진짜 덥다"),
+        ("나 감기 걸렸어", "topic/template/sick", "다 나아서 다행이다"),
+    ] {
+        let got = ask(&[context]);
+        assert!(got.iter().any(|(_, t, r)| t == reply && r == rule), "{context}: {got:?}");
+    }
+    assert!(ask(&["오늘 안 더워"]).is_empty());
+    assert!(ask(&["감기 걸렸어?"]).is_empty());
     // A question or a negation states nothing: 시험 잘 봐 would fit after 시험 안 끝났어.
     assert!(ask(&["시험 끝났어?"]).is_empty());
     assert!(ask(&["시험 아직 안 끝났어"]).is_empty());
