@@ -133,7 +133,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         let text = data::nfc(text);
         let mut worker = rewriter.worker();
         if args.explain {
-            for t in worker.analyse(&text) {
+            for t in worker.analyse(&text).iter() {
                 eprintln!("{}\t{}\t{:?}", t.surface, t.tag, t.morphemes);
             }
             for r in rewriter.readings(&mut worker, &text) {

@@ -1,7 +1,9 @@
 //! Tense and negation rewrites of whole replies: analyse, read the final
 //! predicate, change it, write it back.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use super::analyser::{Analyser, Token, Worker};
 use super::predicate::{Lexicon, Predicate, Rewrite};
@@ -10,7 +12,7 @@ use super::PerturbError;
 
 /// The tenses `--tense-to` accepts.
 /// What the rewriter changes in a predicate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RewriteKind {
     Tense,
     Negation,
@@ -37,7 +39,18 @@ pub struct Rewriter {
     analyser: Analyser,
     rules: TenseNegationRules,
     opposites: super::predicate::lexical::Opposites,
+    /// Rewrites already made, by (kind, target tense, text). A rewrite is a
+    /// pure function of those, and one utterance is rewritten in every case
+    /// of its dialogue (KorAdvMRS: 6,438 context utterances over its cases,
+    /// about 1,300 distinct), so `--from context` makes each once. Bounded
+    /// like the worker's analyses; shared by the threads.
+    memo: Mutex<HashMap<MemoKey, Vec<Rewrite>>>,
 }
+
+type MemoKey = (RewriteKind, Option<String>, String);
+
+/// Texts whose rewrites are kept before the memo starts afresh.
+const MEMO: usize = 16_384;
 
 impl Rewriter {
     pub fn load(dictionary: &Path) -> Result<Rewriter, PerturbError> {
@@ -45,6 +58,7 @@ impl Rewriter {
             rules: rules::tense_negation()?,
             opposites: super::predicate::lexical::opposites()?,
             analyser: Analyser::load(dictionary)?,
+            memo: Mutex::new(HashMap::new()),
         })
     }
 
@@ -73,9 +87,10 @@ impl Rewriter {
         let Some(tail) = last_words_start(text, 2) else {
             return found;
         };
-        let mut retried: Vec<Token> = tokens.into_iter().filter(|t| t.end <= tail).collect();
+        let mut retried: Vec<Token> = tokens.iter().filter(|t| t.end <= tail).cloned().collect();
         let before = retried.len();
-        retried.extend(worker.analyse(&text[tail..]).into_iter().map(|mut t| {
+        retried.extend(worker.analyse(&text[tail..]).iter().map(|t| {
+            let mut t = t.clone();
             t.start += tail;
             t.end += tail;
             t
@@ -105,6 +120,34 @@ impl Rewriter {
     /// (`tense_to`, or all but the current one); for negation, the flip.
     /// Empty when no rule applies.
     pub fn rewrite(
+        &self,
+        worker: &mut Worker<'_>,
+        text: &str,
+        kind: RewriteKind,
+        tense_to: Option<&str>,
+    ) -> Vec<Rewrite> {
+        let key: MemoKey = (kind, tense_to.map(str::to_owned), text.to_owned());
+        if let Some(done) = self.memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return done;
+        }
+        let made = self.rewrite_afresh(worker, text, kind, tense_to);
+        if let Ok(mut m) = self.memo.lock() {
+            if m.len() >= MEMO {
+                m.clear();
+            }
+            m.insert(key, made.clone());
+        }
+        made
+    }
+
+    /// Forgets every rewrite made: a benchmark round then starts as a run does.
+    pub fn forget(&self) {
+        if let Ok(mut m) = self.memo.lock() {
+            m.clear();
+        }
+    }
+
+    fn rewrite_afresh(
         &self,
         worker: &mut Worker<'_>,
         text: &str,
@@ -158,7 +201,7 @@ impl Lexicon for Dictionary<'_, '_> {
     /// The analyser reads `noun + 하다` as that noun, then the adjective 하다.
     fn ha_adjective(&mut self, noun: &str) -> bool {
         let t = self.0.analyse(&format!("{noun}하다"));
-        matches!(t.as_slice(), [n, ha, ..] if n.surface == noun
+        matches!(&t[..], [n, ha, ..] if n.surface == noun
             && matches!(n.tag.as_str(), "NNG" | "XR")
             && ha.morphemes.first().is_some_and(|(m, tag)| m == "하" && tag == "XSA"))
     }

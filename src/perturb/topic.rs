@@ -103,7 +103,7 @@ impl TopicRules {
         // The context's nouns as the analyser reads them (비 in 비 오니까, not in 비빔밥).
         let context_nouns: Vec<String> = context
             .iter()
-            .flat_map(|u| worker.analyse(u))
+            .flat_map(|u| worker.analyse(u).to_vec())
             .filter(|t| t.tag == "NNG" || t.tag == "NNP")
             .map(|t| t.surface)
             .collect();

@@ -147,7 +147,10 @@ fn templates_presuppose_the_opposite_of_a_plainly_stated_state() {
         ("나 감기 걸렸어", "topic/template/sick", "다 나아서 다행이다"),
     ] {
         let got = ask(&[context]);
-        assert!(got.iter().any(|(_, t, r)| t == reply && r == rule), "{context}: {got:?}");
+        assert!(
+            got.iter().any(|(_, t, r)| t == reply && r == rule),
+            "{context}: {got:?}"
+        );
     }
     assert!(ask(&["오늘 안 더워"]).is_empty());
     assert!(ask(&["감기 걸렸어?"]).is_empty());
