@@ -27,6 +27,15 @@ fn best_of<T>(mut f: impl FnMut() -> T) -> (f64, T) {
     (best, out.expect("ROUNDS > 0"))
 }
 
+/// One row of the table: the rate against the goal, and the analyser's share when known.
+fn row(label: &str, rate: f64, outputs: impl std::fmt::Display, share: Option<f64>) {
+    let share = share.map_or("—".to_owned(), |p| format!("{p:.0}%"));
+    println!(
+        "{label:<34} {rate:>12.0} {outputs:>10} {:>9.2}× {share:>8}",
+        rate / GOAL
+    );
+}
+
 fn main() {
     let dir = std::env::var_os("RSBENCH_KORADVMRS_DIR")
         .map(std::path::PathBuf::from)
@@ -76,14 +85,7 @@ fn main() {
             .sum::<usize>()
     });
     let analyse_rate = n / analyse_s;
-    println!(
-        "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
-        "analyser alone (vibrato)",
-        analyse_rate,
-        format!("{tokens} tok"),
-        analyse_rate / GOAL,
-        "—"
-    );
+    row("analyser alone (vibrato)", analyse_rate, format!("{tokens} tok"), None);
     for (label, kind, to) in [
         ("tense (every other tense)", RewriteKind::Tense, None),
         ("tense --tense-to past", RewriteKind::Tense, Some("past")),
@@ -97,14 +99,7 @@ fn main() {
                 .sum::<usize>()
         });
         let rate = n / s;
-        println!(
-            "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
-            label,
-            rate,
-            outputs,
-            rate / GOAL,
-            "—"
-        );
+        row(label, rate, outputs, None);
     }
     // The same rewrites over each distinct reply once: the engine's own speed,
     // with nothing for the memo of repeated texts to save (KorAdvMRS repeats a
@@ -140,14 +135,7 @@ fn main() {
         });
         let rate = distinct.len() as f64 / s;
         let analysis = distinct.len() as f64 / analyse_rate;
-        println!(
-            "{:<34} {:>12.0} {:>10} {:>9.2}× {:>7.0}%",
-            label,
-            rate,
-            outputs,
-            rate / GOAL,
-            100.0 * analysis / s
-        );
+        row(label, rate, outputs, Some(100.0 * analysis / s));
     }
     // Whole-dialogue types run through `perturb`. --from context rewrites every
     // context utterance of each case (2.9 on average) rather than its reply:
@@ -192,14 +180,7 @@ fn main() {
         });
         let outputs: usize = out.iter().map(|(_, c)| c.len()).sum();
         let rate = n / s;
-        println!(
-            "{:<34} {:>12.0} {:>10} {:>9.2}× {:>8}",
-            label,
-            rate,
-            outputs,
-            rate / GOAL,
-            "—"
-        );
+        row(label, rate, outputs, None);
     }
     println!("share = one analysis per text as a part of the time (distinct rows only); vs goal = replies/s ÷ 50,000");
     println!("Rows over KorAdvMRS as it is rewrite each repeated text once per run (the rewriter's memo, cleared each round).");
