@@ -87,7 +87,7 @@ def main():
             ]
             if n <= args.model_up_to:
                 steps.insert(1, ("fixture-model eval, adversarial", [BIN, "eval", "--model", MODEL, "--dataset", data,
-                                                                      "--split", "adversarial", "--bootstrap", "0",
+                                                                      "--split", "adversarial", "--bootstrap", "0", "--no-cache",
                                                                       "--out", work / f"model-{n}", "-q"]))
             for name, cmd in steps:
                 seconds, mib = measure(cmd)

@@ -23,11 +23,53 @@ pub const PREDICTION_COLUMNS: [&str; 13] = [
 ];
 
 pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult<DataFrame> {
-    let rows: usize = result
+    let all: Vec<(usize, usize)> = result
         .splits
         .iter()
-        .flat_map(|s| s.cases.iter().map(|c| c.candidates.len()))
-        .sum();
+        .enumerate()
+        .flat_map(|(s, split)| (0..split.cases.len()).map(move |c| (s, c)))
+        .collect();
+    frame_of(dataset, result, &all)
+}
+
+/// Rows a row group of `predictions.parquet` holds (polars' own default).
+pub const ROW_GROUP: usize = 512 * 512;
+
+/// The predictions as frames of whole cases, each of at least [`ROW_GROUP`]
+/// rows but the last, in file order: written one at a time, a run of a
+/// million cases never holds its 12 million rows at once. A run of fewer
+/// rows is one frame, the one [`predictions_frame`] builds.
+pub fn predictions_frames<'a>(
+    dataset: &'a Dataset,
+    result: &'a EvalResult,
+) -> impl Iterator<Item = PolarsResult<DataFrame>> + 'a {
+    let mut batches: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    let mut rows = 0;
+    for (s, split) in result.splits.iter().enumerate() {
+        for (c, case) in split.cases.iter().enumerate() {
+            if rows >= ROW_GROUP {
+                batches.push(Vec::new());
+                rows = 0;
+            }
+            rows += case.candidates.len();
+            if let Some(b) = batches.last_mut() {
+                b.push((s, c));
+            }
+        }
+    }
+    batches.into_iter().map(move |b| frame_of(dataset, result, &b))
+}
+
+/// The rows of the cases `which` ((split, case) indices), in that order.
+fn frame_of(dataset: &Dataset, result: &EvalResult, which: &[(usize, usize)]) -> PolarsResult<DataFrame> {
+    let case_at = |&(s, c): &(usize, usize)| {
+        (
+            &result.splits[s],
+            &result.splits[s].cases[c],
+            &result.splits[s].scores[c],
+        )
+    };
+    let rows: usize = which.iter().map(|w| case_at(w).1.candidates.len()).sum();
     let mut case_id = Vec::with_capacity(rows);
     let mut case_type = Vec::with_capacity(rows);
     let mut split = Vec::with_capacity(rows);
@@ -43,35 +85,32 @@ pub fn predictions_frame(dataset: &Dataset, result: &EvalResult) -> PolarsResult
     let [c0, c1, c2, c3, c4, c5, c6, c_rule, c_from, c7, c8, c9, c_context] = PREDICTION_COLUMNS;
     // The case's turns on every row, so a reader needs no join to see a case
     // whole; built in one buffer, where a Series per row cost ~5 KB a row.
-    let turns: usize = result
-        .splits
+    let turns: usize = which
         .iter()
-        .flat_map(|s| {
-            s.cases
-                .iter()
-                .map(|c| c.candidates.len() * dataset.cases[c.case_index].context.len())
+        .map(|w| {
+            let (_, case, _) = case_at(w);
+            case.candidates.len() * dataset.cases[case.case_index].context.len()
         })
         .sum();
     let mut context = ListStringChunkedBuilder::new(c_context.into(), rows, turns);
-    for s in &result.splits {
-        for (case, scores) in s.cases.iter().zip(&s.scores) {
-            let source = &dataset.cases[case.case_index];
-            let ranks = fractional_ranks(scores);
-            for (j, cand) in case.candidates.iter().enumerate() {
-                case_id.push(source.id.as_str());
-                case_type.push(source.case_type.as_str());
-                split.push(s.split.as_str());
-                dialogue.push(source.source_dialogue.as_str());
-                candidate.push(j as i64);
-                label.push(i64::from(cand.label));
-                origin.push(cand.source.as_str());
-                rule.push(cand.rule.as_deref());
-                made_from.push(cand.made_from.as_deref());
-                score.push(scores[j]);
-                rank.push(ranks[j]);
-                text.push(cand.text.as_str());
-                context.append_values_iter(source.context.iter().map(String::as_str));
-            }
+    for w in which {
+        let (s, case, scores) = case_at(w);
+        let source = &dataset.cases[case.case_index];
+        let ranks = fractional_ranks(scores);
+        for (j, cand) in case.candidates.iter().enumerate() {
+            case_id.push(source.id.as_str());
+            case_type.push(source.case_type.as_str());
+            split.push(s.split.as_str());
+            dialogue.push(source.source_dialogue.as_str());
+            candidate.push(j as i64);
+            label.push(i64::from(cand.label));
+            origin.push(cand.source.as_str());
+            rule.push(cand.rule.as_deref());
+            made_from.push(cand.made_from.as_deref());
+            score.push(scores[j]);
+            rank.push(ranks[j]);
+            text.push(cand.text.as_str());
+            context.append_values_iter(source.context.iter().map(String::as_str));
         }
     }
     let context = context.finish();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::chart::run_chart;
-use super::frames::{predictions_frame, summary_frame, summary_from_frame, summary_schema};
+use super::frames::{predictions_frames, summary_frame, summary_from_frame, summary_schema};
 use super::html::{LeftOut, PageCases};
 use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
@@ -168,13 +168,31 @@ pub fn write_run(
     write_staged(pending, |staging| {
         let at = |f: &str| staging.join(f);
 
+        // Frame by frame, a row group each: memory holds one group's rows, not
+        // the run's. A run of one frame writes the bytes `finish` wrote.
         let p = at(PREDICTIONS);
-        let mut predictions = predictions_frame(dataset, result).map_err(table(&p))?;
-        let file = File::create(&p).map_err(io(&p))?;
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(&mut predictions)
-            .map_err(table(&p))?;
+        let mut file = Some(File::create(&p).map_err(io(&p))?);
+        let mut writer = None;
+        for frame in predictions_frames(dataset, result) {
+            let mut frame = frame.map_err(table(&p))?;
+            frame.align_chunks_par();
+            if writer.is_none() {
+                if let Some(f) = file.take() {
+                    writer = Some(
+                        ParquetWriter::new(f)
+                            .with_compression(ParquetCompression::Zstd(None))
+                            .batched(frame.schema())
+                            .map_err(table(&p))?,
+                    );
+                }
+            }
+            if let Some(w) = writer.as_mut() {
+                w.write_batch(&frame).map_err(table(&p))?;
+            }
+        }
+        if let Some(w) = writer {
+            w.finish().map_err(table(&p))?;
+        }
 
         let mut summary = summary_frame(&result.summary).map_err(table(&p))?;
         let p = at(SUMMARY_CSV);
