@@ -37,10 +37,7 @@ pub struct WhRules {
 }
 
 pub fn rules() -> Result<WhRules, PerturbError> {
-    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
-        file: "perturbations/interrogative_word.toml",
-        message: e.to_string(),
-    })
+    crate::perturb::rules::parse("perturbations/interrogative_word.toml", RULES)
 }
 
 /// One question and its rule (`interrogative-word/where/hae`).

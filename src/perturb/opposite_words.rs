@@ -45,10 +45,7 @@ pub struct WordPair {
 }
 
 pub fn opposites() -> Result<WordOpposites, PerturbError> {
-    toml::from_str(LEXICON).map_err(|e| PerturbError::Rules {
-        file: "perturbations/lexical_contradiction.toml",
-        message: e.to_string(),
-    })
+    crate::perturb::rules::parse("perturbations/lexical_contradiction.toml", LEXICON)
 }
 
 /// One replacement and its rule (`lexical-contradiction/noun/particle`).

@@ -39,10 +39,7 @@ pub struct Swap {
 }
 
 pub fn rules() -> Result<PersonRules, PerturbError> {
-    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
-        file: "perturbations/subject_object.toml",
-        message: e.to_string(),
-    })
+    crate::perturb::rules::parse("perturbations/subject_object.toml", RULES)
 }
 
 /// One exchange: the new text and its rule (`subject-object/person-swap/…`).

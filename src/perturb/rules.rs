@@ -37,7 +37,7 @@ const REPETITION: &str = include_str!("../../perturbations/repetition.toml");
 const KEYWORDS: &str = include_str!("../../perturbations/keyword_stuffing.toml");
 
 /// Parses an embedded rule file; errors name it.
-fn parse<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, PerturbError> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, PerturbError> {
     toml::from_str(text).map_err(|e| PerturbError::Rules {
         file,
         message: e.to_string(),

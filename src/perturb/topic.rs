@@ -42,10 +42,7 @@ pub struct Cluster {
 }
 
 pub fn rules() -> Result<TopicRules, PerturbError> {
-    toml::from_str(RULES).map_err(|e| PerturbError::Rules {
-        file: "perturbations/topic.toml",
-        message: e.to_string(),
-    })
+    crate::perturb::rules::parse("perturbations/topic.toml", RULES)
 }
 
 /// One replacement and its rule (`topic/sibling/food`).

@@ -38,10 +38,7 @@ pub struct OppositePair {
 }
 
 pub fn opposites() -> Result<Opposites, PerturbError> {
-    toml::from_str(LEXICON).map_err(|e| PerturbError::Rules {
-        file: "perturbations/lexical_contradiction.toml",
-        message: e.to_string(),
-    })
+    crate::perturb::rules::parse("perturbations/lexical_contradiction.toml", LEXICON)
 }
 
 impl Opposites {

@@ -1,6 +1,5 @@
 //! Length-sorted batches under a padded-token budget (dynamic padding).
 
-use indicatif::ProgressBar;
 use tch::{Device, Kind, Tensor};
 
 use super::template::Encoded;
@@ -57,10 +56,6 @@ pub fn pad(
             .f_to_device(device)?)
     };
     Ok((t(ids)?, t(types)?, t(mask)?))
-}
-
-pub fn progress(enabled: bool, total: u64, unit: &str) -> ProgressBar {
-    crate::progress::bar_if(enabled, total, "scoring", unit)
 }
 
 #[cfg(test)]

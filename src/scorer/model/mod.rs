@@ -440,7 +440,7 @@ impl ModelScorer {
     fn run(&self, inputs: &[Encoded], what: &str) -> Result<Vec<Tensor>, ModelError> {
         let lengths: Vec<usize> = inputs.iter().map(|e| e.ids.len()).collect();
         let plan = batch::plan(&lengths, self.options.batch_tokens);
-        let bar = batch::progress(self.options.progress, inputs.len() as u64, what);
+        let bar = crate::progress::bar_if(self.options.progress, inputs.len() as u64, "scoring", what);
         let mut out: Vec<Option<Tensor>> = (0..inputs.len()).map(|_| None).collect();
         let _guard = tch::no_grad_guard();
         let backend = self.backend.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
