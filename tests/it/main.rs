@@ -25,6 +25,7 @@ mod rerank;
 mod safety;
 mod scorer_process;
 mod scores_file;
+mod serving;
 mod shards;
 mod snapshots;
 mod splits;
