@@ -201,7 +201,6 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         from: args.from.source(),
         exclude_rules,
     };
-    let generated = crate::perturb::perturb(&dialogues, &types, options, rewriter.as_ref())?;
     if args.format != FormatArg::Jsonl && !args.allow_test_data {
         // Training on negatives made from a benchmark's own cases contaminates that benchmark.
         let found = crate::data::manifest::test_set_files(input);
@@ -224,15 +223,22 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
             );
         }
     }
-    let written = crate::perturb::write_output(pending, output, &generated, args.format.format())
+    // Written as generated, a chunk of dialogues at a time: a run holds one
+    // chunk's outputs, not all of them.
+    let mut writer = crate::perturb::OutputWriter::new(pending, output, args.format.format(), types.len());
+    crate::perturb::perturb_each(&dialogues, &types, &options, rewriter.as_ref(), |index, kind, cases| {
+        writer.append(index, kind, cases)
+    })?;
+    let (written, counts) = writer
+        .finish()
         .with_context(|| format!("writing {}", output.display()))?;
-    for (kind, cases) in &generated {
+    for (kind, n) in types.iter().zip(counts) {
         eprintln!(
             "{}: {} cases from {} dialogues{}",
             kind.stem(),
-            cases.len(),
+            n,
             dialogues.len(),
-            if cases.is_empty() { " (no file written)" } else { "" }
+            if n == 0 { " (no file written)" } else { "" }
         );
     }
     for w in written {

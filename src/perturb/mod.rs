@@ -28,8 +28,8 @@ pub mod topic;
 use std::path::PathBuf;
 
 pub use input::{read_dialogues, Dialogue};
-pub use output::{begin_output, write_output, OutputCase, OutputFormat};
-pub use strategy::{parse_exclusions, perturb, Generated, PerturbOptions, PerturbType, RewriteSource};
+pub use output::{begin_output, OutputCase, OutputFormat, OutputWriter};
+pub use strategy::{parse_exclusions, perturb, perturb_each, Generated, PerturbOptions, PerturbType, RewriteSource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PerturbError {

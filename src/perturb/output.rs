@@ -248,53 +248,146 @@ pub fn begin_output(output: &Path, overwrite: bool, format: OutputFormat) -> Res
     )?)
 }
 
-/// Writes one JSONL file (all types) or, for a path without `.jsonl`, a
-/// directory with one file per type; staged and moved into place, all or
-/// nothing. Returns the files written.
-pub fn write_output(
-    pending: Pending,
-    output: &Path,
-    generated: &[(PerturbType, Vec<OutputCase>)],
-    format: OutputFormat,
-) -> Result<Vec<PathBuf>, PerturbError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| PerturbError::Io { path: p, source }
-    };
-    if generated.iter().all(|(_, cases)| cases.is_empty()) {
-        return Err(PerturbError::NothingGenerated(output.to_path_buf()));
+/// One dialogue's output in `format`: the main file's text and, for TSV, its
+/// provenance file's.
+fn render(format: OutputFormat, cases: &[OutputCase]) -> (String, String) {
+    match format {
+        OutputFormat::Jsonl => (to_jsonl(cases), String::new()),
+        OutputFormat::Pairs => (to_pairs(cases), String::new()),
+        OutputFormat::Tsv => to_tsv(cases),
     }
-    let staging = pending.path();
-    let mut written = Vec::new();
-    if is_single_file(output) {
-        let all: Vec<OutputCase> = generated.iter().flat_map(|(_, c)| c.clone()).collect();
-        let text = match format {
-            OutputFormat::Pairs => to_pairs(&all),
-            _ => to_jsonl(&all),
-        };
-        std::fs::write(&staging, text).map_err(io(output))?;
-        written.push(output.to_path_buf());
-    } else {
-        // A type without cases gets no file: `eval` refuses an empty one.
-        for (kind, cases) in generated.iter().filter(|(_, cases)| !cases.is_empty()) {
-            let mut files: Vec<(String, String)> = Vec::new();
-            match format {
-                OutputFormat::Jsonl => files.push((format!("{}.jsonl", kind.stem()), to_jsonl(cases))),
-                OutputFormat::Pairs => files.push((format!("{}.pairs.jsonl", kind.stem()), to_pairs(cases))),
-                OutputFormat::Tsv => {
-                    let (tsv, provenance) = to_tsv(cases);
-                    files.push((format!("{}.tsv", kind.stem()), tsv));
-                    files.push((format!("{}.tsv.provenance", kind.stem()), provenance));
-                }
-            }
-            for (name, text) in files {
-                std::fs::write(staging.join(&name), text).map_err(io(&output.join(&name)))?;
-                written.push(output.join(name));
-            }
+}
+
+/// A file being written in the staging area, and the path the user will see.
+struct OpenFile {
+    file: std::io::BufWriter<std::fs::File>,
+    shown: PathBuf,
+}
+
+impl OpenFile {
+    fn create(staged: &Path, shown: PathBuf) -> Result<OpenFile, PerturbError> {
+        let file = std::fs::File::create(staged).map_err(|source| PerturbError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Ok(OpenFile {
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            shown,
+        })
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), PerturbError> {
+        use std::io::Write;
+        self.file.write_all(text.as_bytes()).map_err(|source| PerturbError::Io {
+            path: self.shown.clone(),
+            source,
+        })
+    }
+
+    fn close(mut self) -> Result<PathBuf, PerturbError> {
+        use std::io::Write;
+        self.file.flush().map_err(|source| PerturbError::Io {
+            path: self.shown.clone(),
+            source,
+        })?;
+        Ok(self.shown)
+    }
+}
+
+/// Writes `perturb`'s output as it is generated, a chunk of dialogues at a
+/// time, into the staging area [`begin_output`] made: one JSONL file (all
+/// types, a path ending in `.jsonl`) or a directory with one file per type
+/// (two for TSV). [`OutputWriter::finish`] moves it into place; dropped
+/// before that, it leaves nothing. The bytes are those of the whole output
+/// rendered at once: every format renders dialogue by dialogue.
+pub struct OutputWriter {
+    pending: Pending,
+    output: PathBuf,
+    format: OutputFormat,
+    /// The one file, or the current type's files (a type without cases gets
+    /// none: `eval` refuses an empty file).
+    open: Vec<OpenFile>,
+    /// The type `open` belongs to, in directory mode.
+    open_for: Option<usize>,
+    written: Vec<PathBuf>,
+    counts: Vec<usize>,
+}
+
+impl OutputWriter {
+    pub fn new(pending: Pending, output: &Path, format: OutputFormat, types: usize) -> OutputWriter {
+        OutputWriter {
+            pending,
+            output: output.to_path_buf(),
+            format,
+            open: Vec::new(),
+            open_for: None,
+            written: Vec::new(),
+            counts: vec![0; types],
         }
     }
-    pending.commit()?;
-    Ok(written)
+
+    /// Appends the cases of type `index` (`kind`), each dialogue's own, in order.
+    pub fn append(
+        &mut self,
+        index: usize,
+        kind: PerturbType,
+        dialogues: Vec<Vec<OutputCase>>,
+    ) -> Result<(), PerturbError> {
+        use rayon::prelude::*;
+        let n: usize = dialogues.iter().map(Vec::len).sum();
+        if n == 0 {
+            return Ok(());
+        }
+        self.counts[index] += n;
+        let staging = self.pending.path();
+        if is_single_file(&self.output) {
+            if self.open.is_empty() {
+                self.open.push(OpenFile::create(&staging, self.output.clone())?);
+            }
+        } else if self.open_for != Some(index) {
+            self.close_open()?;
+            let names = match self.format {
+                OutputFormat::Jsonl => vec![format!("{}.jsonl", kind.stem())],
+                OutputFormat::Pairs => vec![format!("{}.pairs.jsonl", kind.stem())],
+                OutputFormat::Tsv => vec![
+                    format!("{}.tsv", kind.stem()),
+                    format!("{}.tsv.provenance", kind.stem()),
+                ],
+            };
+            for name in names {
+                self.open
+                    .push(OpenFile::create(&staging.join(&name), self.output.join(&name))?);
+            }
+            self.open_for = Some(index);
+        }
+        let format = self.format;
+        let rendered: Vec<(String, String)> = dialogues.par_iter().map(|cases| render(format, cases)).collect();
+        for (main, provenance) in rendered {
+            self.open[0].write(&main)?;
+            if let Some(second) = self.open.get_mut(1) {
+                second.write(&provenance)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn close_open(&mut self) -> Result<(), PerturbError> {
+        for f in self.open.drain(..) {
+            self.written.push(f.close()?);
+        }
+        Ok(())
+    }
+
+    /// Moves the output into place; returns the files written and the cases
+    /// of each type. Nothing generated at all is an error, and leaves nothing.
+    pub fn finish(mut self) -> Result<(Vec<PathBuf>, Vec<usize>), PerturbError> {
+        self.close_open()?;
+        if self.counts.iter().all(|&n| n == 0) {
+            return Err(PerturbError::NothingGenerated(self.output));
+        }
+        self.pending.commit()?;
+        Ok((self.written, self.counts))
+    }
 }
 
 #[cfg(test)]
@@ -354,5 +447,109 @@ mod format_tests {
             })
             .collect();
         assert_eq!(labels, [1, 0, 0, 1, 0]);
+    }
+}
+
+#[cfg(test)]
+mod streaming_tests {
+    use super::*;
+    use crate::perturb::strategy::{perturb, perturb_in_chunks, PerturbOptions};
+
+    /// The output rendered whole, as `perturb` wrote it before it streamed.
+    fn whole(format: OutputFormat, generated: &[(PerturbType, Vec<OutputCase>)]) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for (kind, cases) in generated.iter().filter(|(_, c)| !c.is_empty()) {
+            match format {
+                OutputFormat::Jsonl => files.push((format!("{}.jsonl", kind.stem()), to_jsonl(cases))),
+                OutputFormat::Pairs => files.push((format!("{}.pairs.jsonl", kind.stem()), to_pairs(cases))),
+                OutputFormat::Tsv => {
+                    let (tsv, provenance) = to_tsv(cases);
+                    files.push((format!("{}.tsv", kind.stem()), tsv));
+                    files.push((format!("{}.tsv.provenance", kind.stem()), provenance));
+                }
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn a_stream_of_small_chunks_writes_the_bytes_of_the_whole_output() {
+        let data = tempfile::tempdir().unwrap();
+        let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/sample");
+        let dialogues = crate::perturb::read_dialogues(Path::new(sample)).unwrap();
+        assert!(dialogues.len() > 20);
+        let types: Vec<PerturbType> = ["repetition", "keyword-stuffing"]
+            .iter()
+            .map(|t| PerturbType::parse(t).unwrap())
+            .collect();
+        let options = PerturbOptions {
+            per_case: 2,
+            seed: 7,
+            tense_to: None,
+            from: Default::default(),
+            exclude_rules: Vec::new(),
+        };
+        let generated = perturb(&dialogues, &types, options.clone(), None).unwrap();
+        for format in [OutputFormat::Jsonl, OutputFormat::Pairs, OutputFormat::Tsv] {
+            let out = data.path().join(format!("{format:?}"));
+            let pending = begin_output(&out, false, format).unwrap();
+            let mut writer = OutputWriter::new(pending, &out, format, types.len());
+            // Chunks of 3 dialogues: many boundaries, one inside every type.
+            perturb_in_chunks(&dialogues, &types, &options, None, 3, |i, kind, cases| {
+                writer.append(i, kind, cases)
+            })
+            .unwrap();
+            let (written, counts) = writer.finish().unwrap();
+            let expected = whole(format, &generated);
+            assert_eq!(written.len(), expected.len(), "{format:?}");
+            for (name, text) in &expected {
+                assert_eq!(
+                    &std::fs::read_to_string(out.join(name)).unwrap(),
+                    text,
+                    "{format:?} {name}"
+                );
+            }
+            let want: Vec<usize> = generated.iter().map(|(_, c)| c.len()).collect();
+            assert_eq!(counts, want);
+            assert!(counts.iter().all(|&n| n > 0));
+        }
+        // One file for every type: the types one after another.
+        let one = data.path().join("all.jsonl");
+        let mut writer = OutputWriter::new(
+            begin_output(&one, false, OutputFormat::Jsonl).unwrap(),
+            &one,
+            OutputFormat::Jsonl,
+            2,
+        );
+        perturb_in_chunks(&dialogues, &types, &options, None, 5, |i, kind, cases| {
+            writer.append(i, kind, cases)
+        })
+        .unwrap();
+        writer.finish().unwrap();
+        let all: Vec<OutputCase> = generated.iter().flat_map(|(_, c)| c.clone()).collect();
+        assert_eq!(std::fs::read_to_string(&one).unwrap(), to_jsonl(&all));
+    }
+
+    #[test]
+    fn a_writer_dropped_before_it_finishes_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let writer = OutputWriter::new(
+            begin_output(&out, false, OutputFormat::Jsonl).unwrap(),
+            &out,
+            OutputFormat::Jsonl,
+            1,
+        );
+        drop(writer);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        // Nothing generated at all is an error, and leaves nothing either.
+        let writer = OutputWriter::new(
+            begin_output(&out, false, OutputFormat::Jsonl).unwrap(),
+            &out,
+            OutputFormat::Jsonl,
+            2,
+        );
+        assert!(matches!(writer.finish(), Err(PerturbError::NothingGenerated(_))));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

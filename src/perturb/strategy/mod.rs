@@ -214,47 +214,81 @@ pub(crate) fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
     crate::stats::stream(seed, &[kind.stem().as_bytes(), &[0], id.as_bytes()])
 }
 
+/// Dialogues generated at a time by [`perturb_each`]: what a run holds at once
+/// is one chunk's outputs, not the whole output.
+const CHUNK: usize = 16_384;
+
 /// Generates up to `per_case` negatives per dialogue and type, chosen by a
-/// seeded shuffle per (seed, type, dialogue): the same on every run and
-/// thread count.
+/// seeded shuffle per (seed, type, dialogue): the same on every run, thread
+/// count and chunking. Hands them to `sink` type by type (the index into
+/// `types`), [`CHUNK`] dialogues at a time, in order, each dialogue's own.
+pub fn perturb_each(
+    dialogues: &[Dialogue],
+    types: &[PerturbType],
+    options: &PerturbOptions,
+    rewriter: Option<&Rewriter>,
+    sink: impl FnMut(usize, PerturbType, Vec<Vec<OutputCase>>) -> Result<(), PerturbError>,
+) -> Result<(), PerturbError> {
+    perturb_in_chunks(dialogues, types, options, rewriter, CHUNK, sink)
+}
+
+/// [`perturb_each`] with `chunk` dialogues at a time.
+pub(crate) fn perturb_in_chunks(
+    dialogues: &[Dialogue],
+    types: &[PerturbType],
+    options: &PerturbOptions,
+    rewriter: Option<&Rewriter>,
+    chunk: usize,
+    mut sink: impl FnMut(usize, PerturbType, Vec<Vec<OutputCase>>) -> Result<(), PerturbError>,
+) -> Result<(), PerturbError> {
+    let setup = Setup {
+        dialogues,
+        rewriter,
+        options,
+    };
+    let progress = crate::progress::bar((dialogues.len() * types.len()) as u64, "perturbing", "dialogue × type");
+    for (index, &kind) in types.iter().enumerate() {
+        let strategy = (kind.0.build)(&setup)?;
+        for chunk in dialogues.chunks(chunk.max(1)) {
+            let cases: Vec<Vec<OutputCase>> = chunk
+                .par_iter()
+                .map_init(
+                    || rewriter.map(|r| r.worker()),
+                    |worker, d| {
+                        let mut rng = case_rng(options.seed, kind, &d.id);
+                        let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
+                        generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
+                        generated.shuffle(&mut rng);
+                        let written = generated
+                            .into_iter()
+                            .take(options.per_case)
+                            .enumerate()
+                            .map(|(k, g)| output_case(d, kind, k, g, options.seed))
+                            .collect::<Vec<_>>();
+                        progress.inc(1);
+                        written
+                    },
+                )
+                .collect();
+            sink(index, kind, cases)?;
+        }
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+/// [`perturb_each`]'s output whole: per type, its cases in dialogue order.
 pub fn perturb(
     dialogues: &[Dialogue],
     types: &[PerturbType],
     options: PerturbOptions,
     rewriter: Option<&Rewriter>,
 ) -> Result<Vec<(PerturbType, Vec<OutputCase>)>, PerturbError> {
-    let setup = Setup {
-        dialogues,
-        rewriter,
-        options: &options,
-    };
-    let mut out = Vec::new();
-    let progress = crate::progress::bar((dialogues.len() * types.len()) as u64, "perturbing", "dialogue × type");
-    for &kind in types {
-        let strategy = (kind.0.build)(&setup)?;
-        let cases: Vec<Vec<OutputCase>> = dialogues
-            .par_iter()
-            .map_init(
-                || rewriter.map(|r| r.worker()),
-                |worker, d| {
-                    let mut rng = case_rng(options.seed, kind, &d.id);
-                    let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
-                    generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
-                    generated.shuffle(&mut rng);
-                    let written = generated
-                        .into_iter()
-                        .take(options.per_case)
-                        .enumerate()
-                        .map(|(k, g)| output_case(d, kind, k, g, options.seed))
-                        .collect::<Vec<_>>();
-                    progress.inc(1);
-                    written
-                },
-            )
-            .collect();
-        out.push((kind, cases.into_iter().flatten().collect()));
-    }
-    progress.finish_and_clear();
+    let mut out: Vec<(PerturbType, Vec<OutputCase>)> = types.iter().map(|&t| (t, Vec::new())).collect();
+    perturb_each(dialogues, types, &options, rewriter, |index, _, cases| {
+        out[index].1.extend(cases.into_iter().flatten());
+        Ok(())
+    })?;
     Ok(out)
 }
 
