@@ -72,8 +72,12 @@ fi
 SERVING_VENV=".venv-serving"
 SERVING_PACKAGES=("infinity-emb[server,torch]==0.0.78" "numpy==1.26.4" "sentence-transformers==3.4.1"
                   "transformers==4.57.6")
-# `complete` is written last: an interrupted install is started again.
-if [ ! -f "$SERVING_VENV/complete" ]; then
+# The versions it was tested with, transitive ones included (a new fastapi or
+# starlette could break Infinity 0.0.78).
+SERVING_CONSTRAINTS="scripts/serving-constraints.txt"
+serving_want=$(printf '%s\n' "${SERVING_PACKAGES[@]}"; sha256sum "$SERVING_CONSTRAINTS" | cut -d' ' -f1)
+# `complete` is written last: an interrupted or outdated install is made again.
+if [ "$(cat "$SERVING_VENV/complete" 2>/dev/null)" != "$serving_want" ]; then
   echo "setup: creating $SERVING_VENV (${SERVING_PACKAGES[*]})"
   rm -rf "$SERVING_VENV"
   "$VENV/bin/python" -m venv "$SERVING_VENV"
@@ -81,9 +85,9 @@ if [ ! -f "$SERVING_VENV/complete" ]; then
   serving_site=$("$SERVING_VENV/bin/python" -c "import site; print(site.getsitepackages()[0])")
   realpath "$main_site" > "$serving_site/zz_rsbench_main_venv.pth"
   # pip warns that .venv's ml-dtypes wants numpy 2; nothing here imports it.
-  "$SERVING_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${SERVING_PACKAGES[@]}" 2>&1 \
-    | { grep -v "dependency resolver\|ml-dtypes" || true; }
-  printf '%s\n' "${SERVING_PACKAGES[@]}" > "$SERVING_VENV/complete"
+  "$SERVING_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c "$SERVING_CONSTRAINTS" \
+    "${SERVING_PACKAGES[@]}" 2>&1 | { grep -v "dependency resolver\|ml-dtypes" || true; }
+  echo "$serving_want" > "$SERVING_VENV/complete"
 else
   echo "setup: $SERVING_VENV already there"
 fi
