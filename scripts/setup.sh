@@ -68,7 +68,7 @@ fi
 # numpy < 2, sentence-transformers < 4 and so transformers < 5, which the
 # parity tests' pins exclude. So they live in a second venv that reads .venv's
 # site-packages after its own (a .pth file): torch is installed once, and .venv
-# is not touched. About 20 s, 60 MB.
+# is not touched. 20–30 s, 60 MB.
 SERVING_VENV=".venv-serving"
 SERVING_PACKAGES=("infinity-emb[server,torch]==0.0.78" "numpy==1.26.4" "sentence-transformers==3.4.1"
                   "transformers==4.57.6")
