@@ -29,6 +29,13 @@ pub fn rsbench(args: &[&str], cwd: &Path) -> Output {
         .expect("rsbench runs")
 }
 
+/// A run's `predictions.parquet`.
+pub fn predictions(run: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::{ParquetReader, SerReader};
+    let file = std::fs::File::open(run.join("predictions.parquet")).unwrap();
+    ParquetReader::new(file).finish().unwrap()
+}
+
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

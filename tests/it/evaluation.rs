@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use polars::prelude::*;
 use rsbench::data::{load_path, sample, Split, SplitOptions};
 use rsbench::eval::{evaluate, BootstrapConfig, EvalConfig, Metric, OVERALL};
 use rsbench::output::Target;
@@ -102,8 +101,7 @@ fn predictions_parquet_has_documented_columns_and_fair_ranks() {
     let pending = begin_run(Target::Fixed(dir.clone()), false).unwrap();
     write_run(pending, &ds, &result, &meta, &Timing::default(), Default::default()).unwrap();
 
-    let file = std::fs::File::open(dir.join("predictions.parquet")).unwrap();
-    let df = ParquetReader::new(file).finish().unwrap();
+    let df = crate::common::predictions(&dir);
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     assert_eq!(names, PREDICTION_COLUMNS);
     assert_eq!(df.height(), 70 * 2 + 70 * 10);

@@ -504,10 +504,7 @@ fn a_model_run_records_its_weights_checksums_and_where_its_time_went() {
 
 /// Per (split, case): the candidate with the highest score in a run's predictions.
 fn decisions(run: &std::path::Path) -> std::collections::BTreeMap<(String, String), (i64, f64)> {
-    use polars::prelude::*;
-    let df = ParquetReader::new(std::fs::File::open(run.join("predictions.parquet")).unwrap())
-        .finish()
-        .unwrap();
+    let df = crate::common::predictions(run);
     let split = df.column("split").unwrap().str().unwrap().clone();
     let case = df.column("case_id").unwrap().str().unwrap().clone();
     let cand = df.column("candidate").unwrap().i64().unwrap().clone();

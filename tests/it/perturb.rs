@@ -526,11 +526,7 @@ fn report_and_compare_break_a_run_down_by_rule() {
     }
     // The predictions name the rule behind each generated negative, so a run
     // can be sliced by rule; positives have none.
-    let file = std::fs::File::open(tmp.path().join("r/predictions.parquet")).unwrap();
-    let df = {
-        use polars::prelude::{ParquetReader, SerReader};
-        ParquetReader::new(file).finish().unwrap()
-    };
+    let df = crate::common::predictions(&tmp.path().join("r"));
     let (rule, label, case_type) = (
         df.column("rule").unwrap().str().unwrap(),
         df.column("label").unwrap().i64().unwrap(),

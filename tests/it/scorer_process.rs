@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::common::{rsbench, text};
+use crate::common::{predictions, rsbench, text};
 
 fn venv_python() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -15,10 +15,13 @@ fn venv_python() -> String {
 }
 
 fn scores(run: &std::path::Path) -> Vec<f64> {
-    let df = polars::prelude::ParquetReader::new(std::fs::File::open(run.join("predictions.parquet")).unwrap());
-    use polars::prelude::SerReader;
-    let df = df.finish().unwrap();
-    df.column("score").unwrap().f64().unwrap().into_no_null_iter().collect()
+    predictions(run)
+        .column("score")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect()
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{rsbench, text};
+use crate::common::{predictions, rsbench, text};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -71,12 +71,9 @@ fn short_dataset(dir: &Path) -> PathBuf {
     data
 }
 
-/// `(case_id, candidate) → (score, rank)` of a run.
-fn predictions(run: &Path) -> std::collections::BTreeMap<(String, String, i64), (f64, f64)> {
-    use polars::prelude::{ParquetReader, SerReader};
-    let df = ParquetReader::new(std::fs::File::open(run.join("predictions.parquet")).unwrap())
-        .finish()
-        .unwrap();
+/// `(split, case_id, candidate) → (score, rank)` of a run.
+fn scored(run: &Path) -> std::collections::BTreeMap<(String, String, i64), (f64, f64)> {
+    let df = predictions(run);
     let split = df.column("split").unwrap().str().unwrap().clone();
     let case = df.column("case_id").unwrap().str().unwrap().clone();
     let cand = df.column("candidate").unwrap().i64().unwrap().clone();
@@ -96,26 +93,26 @@ fn predictions(run: &Path) -> std::collections::BTreeMap<(String, String, i64), 
         .collect()
 }
 
+/// `rsbench eval` with `scorer` options on the short dialogues, four
+/// candidates a case (the score cache is off unless `scorer` names one).
+fn eval_short(dir: &Path, data: &Path, scorer: &[&str], out: &str) -> std::process::Output {
+    let mut args = vec!["eval"];
+    args.extend_from_slice(scorer);
+    args.extend([
+        "--dataset",
+        data.to_str().unwrap(),
+        "--candidates",
+        "4",
+        "--out",
+        out,
+        "-q",
+    ]);
+    rsbench(&args, dir)
+}
+
 fn native_run(dir: &Path, data: &Path, model: &str, out: &str) {
     let model = root().join("tests/fixtures/models").join(model);
-    let o = rsbench(
-        &[
-            "eval",
-            "--model",
-            model.to_str().unwrap(),
-            "--dtype",
-            "f32",
-            "--dataset",
-            data.to_str().unwrap(),
-            "--candidates",
-            "4",
-            "--no-cache",
-            "--out",
-            out,
-            "-q",
-        ],
-        dir,
-    );
+    let o = eval_short(dir, data, &["--model", model.to_str().unwrap(), "--dtype", "f32"], out);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
@@ -213,8 +210,7 @@ fn infinity_serving_a_fixture_gives_the_native_scorers_numbers() {
     // unless the request asks for raw scores (the shared API has no such field).
     native_run(d, &data, "electra-cls1", "native");
     let (server, url) = infinity(d, "electra-cls1");
-    let args = vec![
-        "eval",
+    let server_args = [
         "--scorer-url",
         &url,
         "--scorer-name",
@@ -224,19 +220,12 @@ fn infinity_serving_a_fixture_gives_the_native_scorers_numbers() {
         // The native layout: turns joined by the separator token.
         "--query-joiner",
         " [SEP] ",
-        "--dataset",
-        data.to_str().unwrap(),
-        "--candidates",
-        "4",
         "--cache",
         "cache",
-        "--out",
-        "served",
-        "-q",
     ];
-    let o = rsbench(&args, d);
+    let o = eval_short(d, &data, &server_args, "served");
     assert!(o.status.success(), "{}\n{}", text(&o.stderr), server.log());
-    let (native, served) = (predictions(&d.join("native")), predictions(&d.join("served")));
+    let (native, served) = (scored(&d.join("native")), scored(&d.join("served")));
     assert_eq!(native.len(), served.len());
     assert_eq!(native.len(), 2 * 8 * 4, "both splits of 8 cases, 4 candidates each");
     // Compared as logits, with the tolerance of the scorer-process parity test:
@@ -258,9 +247,7 @@ fn infinity_serving_a_fixture_gives_the_native_scorers_numbers() {
 
     // With the server gone, the same command is answered from the score cache.
     drop(server);
-    let mut again: Vec<&str> = args.clone();
-    *again.iter_mut().find(|a| **a == "served").unwrap() = "again";
-    let o = rsbench(&again, d);
+    let o = eval_short(d, &data, &server_args, "again");
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(requests("again"), 0);
     assert_eq!(
@@ -282,24 +269,9 @@ fn the_cross_encoder_example_scorer_gives_the_native_scorers_numbers() {
         root().join("scripts/scorers/cross_encoder.py").display(),
         model.display()
     );
-    let o = rsbench(
-        &[
-            "eval",
-            "--scorer-cmd",
-            &cmd,
-            "--dataset",
-            data.to_str().unwrap(),
-            "--candidates",
-            "4",
-            "--no-cache",
-            "--out",
-            "process",
-            "-q",
-        ],
-        d,
-    );
+    let o = eval_short(d, &data, &["--scorer-cmd", &cmd], "process");
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let (native, process) = (predictions(&d.join("native")), predictions(&d.join("process")));
+    let (native, process) = (scored(&d.join("native")), scored(&d.join("process")));
     assert_eq!(native.len(), process.len());
     let worst = native
         .iter()
