@@ -258,6 +258,17 @@ fn render(format: OutputFormat, cases: &[OutputCase]) -> (String, String) {
     }
 }
 
+/// The files a directory output of `format` holds for one type: the main
+/// file, then (TSV) its provenance file.
+fn type_files(format: OutputFormat, kind: PerturbType) -> Vec<String> {
+    let stem = kind.stem();
+    match format {
+        OutputFormat::Jsonl => vec![format!("{stem}.jsonl")],
+        OutputFormat::Pairs => vec![format!("{stem}.pairs.jsonl")],
+        OutputFormat::Tsv => vec![format!("{stem}.tsv"), format!("{stem}.tsv.provenance")],
+    }
+}
+
 /// A file being written in the staging area, and the path the user will see.
 struct OpenFile {
     file: std::io::BufWriter<std::fs::File>,
@@ -346,15 +357,7 @@ impl OutputWriter {
             }
         } else if self.open_for != Some(index) {
             self.close_open()?;
-            let names = match self.format {
-                OutputFormat::Jsonl => vec![format!("{}.jsonl", kind.stem())],
-                OutputFormat::Pairs => vec![format!("{}.pairs.jsonl", kind.stem())],
-                OutputFormat::Tsv => vec![
-                    format!("{}.tsv", kind.stem()),
-                    format!("{}.tsv.provenance", kind.stem()),
-                ],
-            };
-            for name in names {
+            for name in type_files(self.format, kind) {
                 self.open
                     .push(OpenFile::create(&staging.join(&name), self.output.join(&name))?);
             }
@@ -455,19 +458,13 @@ mod streaming_tests {
     use super::*;
     use crate::perturb::strategy::{perturb, perturb_in_chunks, PerturbOptions};
 
-    /// The output rendered whole, as `perturb` wrote it before it streamed.
+    /// The output rendered whole, each type's cases at once, as `perturb`
+    /// wrote it before it streamed.
     fn whole(format: OutputFormat, generated: &[(PerturbType, Vec<OutputCase>)]) -> Vec<(String, String)> {
         let mut files = Vec::new();
         for (kind, cases) in generated.iter().filter(|(_, c)| !c.is_empty()) {
-            match format {
-                OutputFormat::Jsonl => files.push((format!("{}.jsonl", kind.stem()), to_jsonl(cases))),
-                OutputFormat::Pairs => files.push((format!("{}.pairs.jsonl", kind.stem()), to_pairs(cases))),
-                OutputFormat::Tsv => {
-                    let (tsv, provenance) = to_tsv(cases);
-                    files.push((format!("{}.tsv", kind.stem()), tsv));
-                    files.push((format!("{}.tsv.provenance", kind.stem()), provenance));
-                }
-            }
+            let (main, provenance) = render(format, cases);
+            files.extend(type_files(format, *kind).into_iter().zip([main, provenance]));
         }
         files
     }

@@ -13,7 +13,7 @@ mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
-pub use rerank::{rerank_query, RerankApi, RerankOptions, RerankScorer, DEFAULT_QUERY_JOINER};
+pub use rerank::{RerankApi, RerankOptions, RerankScorer, DEFAULT_QUERY_JOINER};
 pub(crate) use scores_file::score_lines;
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};

@@ -245,17 +245,12 @@ impl RerankScorer {
         by_context
             .iter()
             .flat_map(|(context, ids)| {
-                let query = rerank_query(context, &self.options.query_joiner);
+                let query = context.join(&self.options.query_joiner);
                 ids.chunks(self.options.batch.max(1))
                     .map(move |chunk| (query.clone(), chunk.to_vec()))
             })
             .collect()
     }
-}
-
-/// The query a context becomes: its turns joined by `joiner`.
-pub fn rerank_query(context: &[String], joiner: &str) -> String {
-    context.join(joiner)
 }
 
 impl Scorer for RerankScorer {
