@@ -137,9 +137,8 @@ pub struct RunStats {
 
 /// Padded tokens per batch of the fp32 re-scoring on the CPU. Its inputs are
 /// a few near-ties of every length, so the main run's 2,048-token batches
-/// were up to 45 % padding: on the BERT-base benchmark model (2 cores, AMX)
-/// 512 cut the re-scoring's forward from 2.40 s to 1.63 s on the all-distinct
-/// pairs and from 4.17 s to 3.71 s on KorAdvMRS (256: 1.63 s and 3.91 s).
+/// were up to 45 % padding; 512 was the fastest of 2,048, 512 and 256 on the
+/// BERT-base benchmark model (docs/scorers.md has the figures and the CPU).
 const RECHECK_BATCH_TOKENS: usize = 512;
 
 fn recheck_batch_tokens(options: &RunOptions) -> usize {
