@@ -177,6 +177,7 @@ pub fn evaluate(dataset: &Dataset, scorer: &dyn Scorer, config: &EvalConfig) -> 
         Some(exact) => Some(recheck_near_ties(exact, &pairs, &slots, &mut unique_scores)?),
         None => None,
     };
+    scorer.finish()?;
     let scoring_seconds = scoring.elapsed().as_secs_f64();
     let distinct_pairs = pairs.len();
 

@@ -22,7 +22,7 @@ mod stale;
 
 use std::path::{Path, PathBuf};
 
-pub use interrupt::install_interrupt_cleanup;
+pub use interrupt::{install_interrupt_cleanup, interrupted, register_group, unregister_group};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -241,9 +241,37 @@ impl Pending {
         }
     }
 
+    /// Where `path` (inside the staging directory) will be once the output is
+    /// in place: what a message should name, not the hidden staging path. A
+    /// numbered target is named by its base (`reports/run`, before `-2`…).
+    pub fn public_path(&self, path: &Path) -> PathBuf {
+        let dest = match &self.target {
+            Target::Fixed(dest) => dest.clone(),
+            Target::Numbered { root, base } => root.join(base),
+        };
+        let inner = match self.kind.shape {
+            Shape::Dir => path.strip_prefix(&self.staging).ok(),
+            Shape::File => path.strip_prefix(self.staging.join(&self.file_name)).ok(),
+        };
+        match inner {
+            Some(rest) if rest.as_os_str().is_empty() => dest,
+            Some(rest) => dest.join(rest),
+            None if path == self.staging => dest,
+            None => path.to_path_buf(),
+        }
+    }
+
     /// Syncs what was written and moves it into place; returns where it went.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        sync_tree(&self.staging)?;
+        if let Err(e) = sync_tree(&self.staging) {
+            return Err(match e {
+                OutputError::Io { path, cause } => OutputError::Io {
+                    path: self.public_path(&path),
+                    cause,
+                },
+                other => other,
+            });
+        }
         let payload = self.path();
         let dest = match self.target.clone() {
             Target::Fixed(dest) => {

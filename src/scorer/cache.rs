@@ -403,4 +403,8 @@ impl Scorer for CachedScorer {
     fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
         self.inner.plan(pairs)
     }
+
+    fn finish(&self) -> Result<(), ScoreError> {
+        self.inner.finish()
+    }
 }

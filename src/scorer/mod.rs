@@ -13,7 +13,7 @@ mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
-pub use rerank::{RerankApi, RerankOptions, RerankScorer, DEFAULT_QUERY_JOINER};
+pub use rerank::{parse_header, redact_url, RerankApi, RerankOptions, RerankScorer, DEFAULT_QUERY_JOINER};
 pub(crate) use scores_file::score_lines;
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};
@@ -104,6 +104,14 @@ pub trait Scorer: Send + Sync {
     /// cut work along these groups.
     fn plan(&self, _pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
         Ok(None)
+    }
+
+    /// Called once when a run has every score it needs, before anything is
+    /// written: a scorer that drives another program ends it here and checks
+    /// it said nothing more than its answers (a stray answer line would have
+    /// shifted every later score).
+    fn finish(&self) -> Result<(), ScoreError> {
+        Ok(())
     }
 }
 

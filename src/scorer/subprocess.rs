@@ -2,25 +2,43 @@
 //! batch on stdin, answering each with one line on stdout.
 //!
 //! Protocol (docs/scorers.md, "A scorer process"): unless `--scorer-name` is
-//! given, the program's first line is `{"name": …, "version": …}`; then for
-//! each request `{"pairs": [{"id", "context", "response"}, …]}` it writes
-//! `{"scores": [s1, s2, …]}` in the same order.
+//! given, the program's first line is `{"name": …, "version": …}`, optionally
+//! with `"identity"` (a digest of its model files: part of the cache key);
+//! then for each request `{"pairs": [{"id", "context", "response"}, …]}` it
+//! writes `{"scores": [s1, s2, …]}` in the same order, optionally with
+//! `"ids"` echoing the request's ids (then checked answer by answer).
 //!
-//! Invariant: every score comes from the program's answer to the batch that
+//! Invariants: every score comes from the program's answer to the batch that
 //! holds its pair, one per pair and finite; a crash, a closed pipe, an answer
-//! that is not that (or none within the timeout) is an error that quotes the
-//! end of the program's stderr, and the program is stopped.
+//! that is not that (or none within the timeout), a line more than the
+//! answers it owes (seen before the next request, or at the end) is an error
+//! that quotes the end of the program's stderr. The program runs in a process
+//! group of its own, and that whole group is ended: on an error, on SIGINT or
+//! SIGTERM of rsbench, and after the last answer once it has had
+//! [`LINGER`] to exit by itself.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{pair_id, Pair, ScoreError, Scorer, ScorerIdentity};
 
 /// How much of the program's stderr an error quotes.
 const STDERR_TAIL: usize = 2000;
+
+/// How long a program may take to exit after its input ends (capped by
+/// `--scorer-timeout`); then its process group is ended.
+pub const LINGER: Duration = Duration::from_secs(5);
+
+/// Between SIGTERM and SIGKILL when a program's group is ended.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// The longest identity a handshake may declare.
+const MAX_IDENTITY: usize = 1000;
 
 pub struct SubprocessOptions {
     /// A shell command line (`sh -c`).
@@ -37,6 +55,8 @@ pub struct SubprocessScorer {
     command: String,
     name: String,
     version: String,
+    /// What the handshake declared: a digest of the program's model files.
+    declared: Option<String>,
     batch: usize,
     timeout: Duration,
     inner: Mutex<Process>,
@@ -45,20 +65,32 @@ pub struct SubprocessScorer {
 struct Process {
     command: String,
     child: Child,
+    /// The program's process group: `sh` leads it.
+    group: i32,
     stdin: Option<ChildStdin>,
     lines: Receiver<std::io::Result<String>>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// Set when the stderr reader has seen the pipe close.
+    stderr_done: Arc<AtomicBool>,
+    /// Whether answers echo ids: decided by the first answer.
+    ids: Option<bool>,
+    /// Answer lines read so far.
+    answered: usize,
+    /// The leader's exit status once the group has been ended and reaped.
+    ended: Option<Option<ExitStatus>>,
 }
 
 #[derive(serde::Deserialize)]
 struct Handshake {
     name: String,
     version: Option<String>,
+    identity: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
 struct Answer {
     scores: Vec<Option<f64>>,
+    ids: Option<Vec<String>>,
 }
 
 #[derive(serde::Serialize)]
@@ -73,6 +105,11 @@ struct RequestPair<'a> {
     response: &'a str,
 }
 
+/// The first characters of a line, for a message.
+fn shown(line: &str) -> String {
+    line.chars().take(200).collect()
+}
+
 impl SubprocessScorer {
     pub fn start(options: SubprocessOptions) -> Result<SubprocessScorer, ScoreError> {
         let fail = |reason: String| ScoreError::Failed {
@@ -85,11 +122,22 @@ impl SubprocessScorer {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            // A group of its own: whatever the program starts is ended with it.
+            .process_group(0)
             .spawn()
             .map_err(|e| fail(format!("could not be started ({e})")))?;
+        let group = i32::try_from(child.id()).map_err(|_| fail("has a process id out of range".into()))?;
+        crate::output::register_group(group);
         let stdin = child.stdin.take();
-        let stdout = child.stdout.take().ok_or_else(|| fail("has no stdout".into()))?;
-        let mut err_pipe = child.stderr.take().ok_or_else(|| fail("has no stderr".into()))?;
+        let stdout = child.stdout.take();
+        let err_pipe = child.stderr.take();
+        let (Some(stdout), Some(mut err_pipe)) = (stdout, err_pipe) else {
+            // SAFETY: kill(2) on the group of the child just started, not yet reaped.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+            let _ = child.wait();
+            crate::output::unregister_group(group);
+            return Err(fail("has no stdout or stderr".into()));
+        };
         let (send, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -100,7 +148,8 @@ impl SubprocessScorer {
             }
         });
         let stderr = Arc::new(Mutex::new(Vec::new()));
-        let tail = Arc::clone(&stderr);
+        let stderr_done = Arc::new(AtomicBool::new(false));
+        let (tail, done) = (Arc::clone(&stderr), Arc::clone(&stderr_done));
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = std::io::Read::read(&mut err_pipe, &mut buf) {
@@ -113,18 +162,24 @@ impl SubprocessScorer {
                     t.drain(..excess);
                 }
             }
+            done.store(true, Ordering::SeqCst);
         });
         let mut process = Process {
             command: options.command.clone(),
             child,
+            group,
             stdin,
             lines,
             stderr,
+            stderr_done,
+            ids: None,
+            answered: 0,
+            ended: None,
         };
-        let (name, version) = match &options.name {
+        let (name, version, declared) = match &options.name {
             Some(given) => match given.split_once('@') {
-                Some((n, v)) => (n.to_owned(), v.to_owned()),
-                None => (given.clone(), String::new()),
+                Some((n, v)) => (n.to_owned(), v.to_owned(), None),
+                None => (given.clone(), String::new(), None),
             },
             None => {
                 let line = process.read_line(options.timeout, "its handshake line")?;
@@ -133,16 +188,37 @@ impl SubprocessScorer {
                         "its first line is not a handshake {{\"name\": …, \"version\": …}} ({e}); pass --scorer-name if it sends none"
                     ))
                 })?;
-                (hs.name, hs.version.unwrap_or_default())
+                if let Some(id) = &hs.identity {
+                    if id.trim().is_empty() || id.chars().count() > MAX_IDENTITY {
+                        return Err(process.fail(format!(
+                            "its handshake's \"identity\" must be a non-empty string of at most {MAX_IDENTITY} characters (a digest of its model files)"
+                        )));
+                    }
+                }
+                (hs.name, hs.version.unwrap_or_default(), hs.identity)
             }
         };
+        if declared.is_none() {
+            eprintln!(
+                "warning: scorer program `{}` declares no identity (\"identity\" in its handshake, e.g. a digest of its model files): the score cache knows it only by its command, name and version, so scores cached before its model changed would be reused (docs/scorers.md)",
+                options.command
+            );
+        }
         Ok(SubprocessScorer {
             command: options.command,
             name,
             version,
+            declared,
             batch: options.batch.max(1),
             timeout: options.timeout,
             inner: Mutex::new(process),
+        })
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Process>, ScoreError> {
+        self.inner.lock().map_err(|_| ScoreError::Failed {
+            scorer: format!("process `{}`", self.command),
+            reason: "an earlier batch panicked".into(),
         })
     }
 }
@@ -162,13 +238,71 @@ impl Process {
         }
     }
 
+    fn signal_group(&self, signal: i32) {
+        // SAFETY: kill(2) on the group this process created; its leader is not
+        // reaped yet (`end` reaps it last), so the id cannot name another group.
+        unsafe { libc::kill(-self.group, signal) };
+    }
+
+    /// Whether the leader has exited, without reaping it (WNOWAIT): while it
+    /// is unreaped its id still names this group.
+    fn leader_exited(&self) -> bool {
+        // SAFETY: a zeroed siginfo_t is a valid buffer for waitid(2).
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid(2) on our own child, leaving it waitable.
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                self.child.id() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is set by a successful waitid (0 when nothing exited).
+        rc == 0 && unsafe { info.si_pid() } != 0
+    }
+
+    /// Closes the program's stdin, gives it `linger` to exit, then ends its
+    /// whole group (SIGTERM, then SIGKILL after [`GRACE`]) and reaps it.
+    /// Returns whether it was still running when `linger` ran out.
+    fn end(&mut self, linger: Duration) -> bool {
+        if self.ended.is_some() {
+            return false;
+        }
+        self.stdin.take();
+        let deadline = Instant::now() + linger;
+        while !self.leader_exited() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let lingered = !self.leader_exited();
+        // What the program left in the background goes too.
+        self.signal_group(libc::SIGTERM);
+        let grace = Instant::now() + GRACE;
+        while !self.leader_exited() && Instant::now() < grace {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.signal_group(libc::SIGKILL);
+        // Unregistered before the leader is reaped: from then on its id may be reused.
+        crate::output::unregister_group(self.group);
+        let status = self.child.wait().ok();
+        self.ended = Some(status);
+        lingered
+    }
+
     /// Stops the program and describes what went wrong with its stderr tail.
     fn fail(&mut self, what: String) -> ScoreError {
-        let _ = self.child.kill();
-        let status = self.child.wait().ok();
+        // Ended by rsbench's own SIGINT/SIGTERM handler, which exits with 130:
+        // no error of the program's to report, and none to race that exit.
+        while crate::output::interrupted() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.end(Duration::ZERO);
         // Give the stderr reader a moment to take the last bytes.
-        std::thread::sleep(Duration::from_millis(50));
-        let exited = match status.and_then(|s| s.code()) {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !self.stderr_done.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let exited = match self.ended.flatten().and_then(|s| s.code()) {
             Some(code) => format!(" (it exited with status {code})"),
             None => String::new(),
         };
@@ -189,6 +323,77 @@ impl Process {
             Err(RecvTimeoutError::Disconnected) => Err(self.fail(format!("closed its stdout before {what}"))),
         }
     }
+
+    /// A line the program printed before it was sent the next request: more
+    /// lines than answers, which would shift every later score.
+    fn check_no_leftover(&mut self, batch: usize) -> Result<(), ScoreError> {
+        loop {
+            match self.lines.try_recv() {
+                Ok(Ok(line)) if line.trim().is_empty() => continue,
+                Ok(Ok(line)) => {
+                    return Err(self.fail(format!(
+                        "batch {batch}: printed a line more than its answer before it was sent batch {} ({}); every later score would be shifted",
+                        batch + 1,
+                        shown(&line)
+                    )))
+                }
+                Ok(Err(e)) => return Err(self.fail(format!("reading its output failed ({e})"))),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return Ok(()),
+            }
+        }
+    }
+
+    /// Ends the program after its last answer: its input closed, `linger` to
+    /// exit, then its group ended. Any line it printed after its last answer
+    /// is an error: one answer line too many somewhere shifted every score
+    /// after it.
+    fn finish(&mut self, linger: Duration) -> Result<(), ScoreError> {
+        let answered = self.answered;
+        if self.ended.is_some() {
+            return Ok(());
+        }
+        let mut extra: Vec<String> = Vec::new();
+        let take = |r: Result<std::io::Result<String>, RecvTimeoutError>, extra: &mut Vec<String>| {
+            if let Ok(Ok(line)) = r {
+                if !line.trim().is_empty() {
+                    extra.push(line);
+                }
+            }
+        };
+        self.stdin.take();
+        let deadline = Instant::now() + linger;
+        while !self.leader_exited() && Instant::now() < deadline {
+            take(self.lines.recv_timeout(Duration::from_millis(20)), &mut extra);
+        }
+        let lingered = self.end(Duration::ZERO);
+        // The group is gone, so its stdout closes: read what is left.
+        let drain = Instant::now() + Duration::from_secs(1);
+        loop {
+            match self.lines.recv_timeout(drain.saturating_duration_since(Instant::now())) {
+                Err(RecvTimeoutError::Disconnected | RecvTimeoutError::Timeout) => break,
+                r => take(r, &mut extra),
+            }
+        }
+        if lingered {
+            eprintln!(
+                "warning: scorer program `{}` was still running {} s after its input ended; its process group was stopped",
+                self.command,
+                linger.as_secs_f64()
+            );
+        }
+        if let Some(first) = extra.first() {
+            return Err(ScoreError::Failed {
+                scorer: format!("process `{}`", self.command),
+                reason: format!(
+                    "printed {} line(s) more than the {answered} answers it owed (the first extra: {}): an answer line too many shifts every later score, so the run stops (scores it already stored in the score cache may be shifted too: `rsbench cache prune --older-than 0` or --no-cache); answers that echo the request's \"ids\" are checked batch by batch (docs/scorers.md); {}",
+                    extra.len(),
+                    shown(first),
+                    self.stderr_tail()
+                ),
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Scorer for SubprocessScorer {
@@ -197,6 +402,10 @@ impl Scorer for SubprocessScorer {
         params.insert("command".into(), self.command.clone().into());
         params.insert("name".into(), self.name.clone().into());
         params.insert("version".into(), self.version.clone().into());
+        // Only when declared: runs of programs that declare none keep their key.
+        if let Some(id) = &self.declared {
+            params.insert("identity".into(), id.clone().into());
+        }
         ScorerIdentity {
             kind: "subprocess".into(),
             params,
@@ -215,17 +424,20 @@ impl Scorer for SubprocessScorer {
     }
 
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
-        let mut p = self.inner.lock().map_err(|_| ScoreError::Failed {
-            scorer: format!("process `{}`", self.command),
-            reason: "an earlier batch panicked".into(),
-        })?;
+        let mut p = self.lock()?;
         let mut out = Vec::with_capacity(pairs.len());
-        for (b, chunk) in pairs.chunks(self.batch).enumerate() {
+        for chunk in pairs.chunks(self.batch) {
+            let b = p.answered;
+            if b > 0 {
+                p.check_no_leftover(b - 1)?;
+            }
+            let ids: Vec<String> = chunk.iter().map(|pair| pair_id(pair.context, pair.response)).collect();
             let request = Request {
                 pairs: chunk
                     .iter()
-                    .map(|pair| RequestPair {
-                        id: pair_id(pair.context, pair.response),
+                    .zip(&ids)
+                    .map(|(pair, id)| RequestPair {
+                        id: id.clone(),
                         context: pair.context,
                         response: pair.response,
                     })
@@ -242,15 +454,33 @@ impl Scorer for SubprocessScorer {
             }
             let what = format!("an answer to batch {b}");
             let answer = p.read_line(self.timeout, &what)?;
+            p.answered += 1;
             let parsed: Answer = match serde_json::from_str(&answer) {
                 Ok(a) => a,
                 Err(e) => {
-                    let shown: String = answer.chars().take(200).collect();
                     return Err(p.fail(format!(
-                        "batch {b}: the answer is not {{\"scores\": [numbers]}} ({e}): {shown}"
+                        "batch {b}: the answer is not {{\"scores\": [numbers]}} ({e}): {}",
+                        shown(&answer)
                     )));
                 }
             };
+            // The first answer decides whether answers echo ids; then every one must.
+            let echoes = *p.ids.get_or_insert(parsed.ids.is_some());
+            match (&parsed.ids, echoes) {
+                (Some(got), _) if *got != ids => {
+                    return Err(p.fail(format!(
+                        "batch {b}: the answer's ids are not the request's (an answer line too many or too few before it?): {}",
+                        shown(&answer)
+                    )));
+                }
+                (None, true) => {
+                    return Err(p.fail(format!(
+                        "batch {b}: the answer has no \"ids\" where the earlier ones had: {}",
+                        shown(&answer)
+                    )));
+                }
+                _ => {}
+            }
             if parsed.scores.len() != chunk.len() {
                 return Err(p.fail(format!(
                     "batch {b}: {} scores for {} pairs",
@@ -267,21 +497,16 @@ impl Scorer for SubprocessScorer {
         }
         Ok(out)
     }
+
+    fn finish(&self) -> Result<(), ScoreError> {
+        self.lock()?.finish(LINGER.min(self.timeout))
+    }
 }
 
-impl Drop for SubprocessScorer {
+impl Drop for Process {
     fn drop(&mut self) {
-        if let Ok(mut p) = self.inner.lock() {
-            // Closing stdin asks the program to finish; one that does not is stopped.
-            p.stdin.take();
-            for _ in 0..20 {
-                if matches!(p.child.try_wait(), Ok(Some(_))) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = p.child.kill();
-            let _ = p.child.wait();
-        }
+        // A run that failed elsewhere (or a handshake that did): the program
+        // gets a second to exit, then its group is ended.
+        self.end(Duration::from_secs(1));
     }
 }
