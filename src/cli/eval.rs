@@ -98,6 +98,10 @@ pub(crate) struct EvalArgs {
     /// With --scorer-url: attempts per request when the server is busy or unreachable (429, 5xx, dropped).
     #[arg(long, requires = "scorer_url", default_value_t = 4, value_parser = positive)]
     scorer_attempts: usize,
+    /// With --scorer-url: a header sent with every request and never written anywhere, e.g.
+    /// 'Authorization: Bearer $TOKEN' ($VAR and ${VAR} read from the environment, $$ a dollar sign).
+    #[arg(long, requires = "scorer_url", value_name = "NAME: VALUE")]
+    scorer_header: Vec<String>,
     /// A scorer that is another program, e.g. `python my_scorer.py`: one JSON request line per
     /// batch on its stdin, one answer line on its stdout (docs/scorers.md, "A scorer process").
     #[arg(long, conflicts_with_all = ["scorer", "scores"])]
@@ -168,7 +172,7 @@ pub(crate) struct EvalArgs {
     /// Score only shard I of N of the distinct pairs and write `--out/shard-I-of-N.jsonl`
     /// (`rsbench merge` then writes the report); `auto` reads Slurm's array task or
     /// Kubernetes' JOB_COMPLETION_INDEX.
-    #[arg(long, value_name = "I/N|auto")]
+    #[arg(long, value_name = "I/N|auto", value_parser = shard_arg)]
     shard: Option<String>,
     /// With `--shard auto` and JOB_COMPLETION_INDEX: the number of shards.
     #[arg(long, requires = "shard")]
@@ -210,6 +214,12 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
         anyhow::bail!("--scorer-timeout must be a positive number of seconds");
     }
     if let Some(url) = &args.scorer_url {
+        let headers = args
+            .scorer_header
+            .iter()
+            .map(|h| crate::scorer::parse_header(h, |v| std::env::var(v).ok()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("--scorer-header {e}"))?;
         return Ok(Box::new(RerankScorer::new(RerankOptions {
             url: url.clone(),
             api: match args.rerank_api {
@@ -226,7 +236,8 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
                 .query_joiner
                 .clone()
                 .unwrap_or_else(|| crate::scorer::DEFAULT_QUERY_JOINER.to_owned()),
-        })));
+            headers,
+        })?));
     }
     if let Some(command) = &args.scorer_cmd {
         let options = SubprocessOptions {
@@ -307,6 +318,9 @@ fn resolve_dtype(
                     p.bf16,
                     p.int8
                 );
+                for (name, why) in &p.skipped {
+                    eprintln!("  {name}: {why}");
+                }
             }
             return Ok((chosen, Some(p)));
         }
@@ -501,6 +515,15 @@ impl<'a> Finish<'a> {
     }
 }
 
+/// `--shard`'s value checked when the command line is read: a bad `I/N` is a
+/// usage error (exit 2).
+fn shard_arg(s: &str) -> Result<String, String> {
+    if s != "auto" {
+        shard::parse_shard(s)?;
+    }
+    Ok(s.to_owned())
+}
+
 /// `I/N`, or `auto`: Slurm's array task (`SLURM_ARRAY_TASK_ID` less
 /// `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), else Kubernetes'
 /// `JOB_COMPLETION_INDEX` of `--shards N`.
@@ -592,6 +615,7 @@ fn run_shard(
         scores.extend(crate::scorer::score_checked(scorer.as_ref(), &batch).context("scoring")?);
         mine.extend(batch);
     }
+    scorer.finish().context("scoring")?;
     let header = shard::ShardHeader {
         rsbench_shard: 1,
         rsbench_version: crate::VERSION.to_owned(),

@@ -223,3 +223,249 @@ fn a_server_that_keeps_failing_stalls_or_miscounts_stops_the_run() {
         text(&out.stderr)
     );
 }
+
+/// A raw server on 127.0.0.1 that announces a body of 10⁹ bytes and sends
+/// one byte a second.
+fn trickling_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n",
+                );
+                for _ in 0..120 {
+                    if stream.write_all(b" ").and_then(|()| stream.flush()).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Runs rsbench with `env`, killed after `limit` if it has not ended.
+fn run_bounded(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path, limit: u64) -> (std::process::Output, f64) {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"));
+    c.args(args)
+        .current_dir(cwd)
+        .env("RSBENCH_NO_CACHE", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let started = std::time::Instant::now();
+    let child = c.spawn().unwrap();
+    let pid = child.id();
+    let watchdog = std::thread::spawn(move || {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(limit);
+        while std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            // SAFETY: signal 0 asks whether the rsbench this test started still runs.
+            if unsafe { libc::kill(pid as i32, 0) } != 0 {
+                return;
+            }
+        }
+        // SAFETY: as above.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = watchdog.join();
+    (out, started.elapsed().as_secs_f64())
+}
+
+#[test]
+fn a_trickled_answer_fails_at_the_scorer_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = trickling_server();
+    let (out, seconds) = run_bounded(
+        &[
+            "eval",
+            "--scorer-url",
+            &url,
+            "--scorer-timeout",
+            "2",
+            "--scorer-attempts",
+            "1",
+            "--scorer-concurrency",
+            "1",
+            "--out",
+            "trickle",
+            "-q",
+        ],
+        &[],
+        dir.path(),
+        60,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "after {seconds:.1} s: {err}");
+    assert!(err.contains("no whole answer within 2 s (--scorer-timeout)"), "{err}");
+    assert!(seconds < 20.0, "the request outlived its deadline: {seconds:.1} s");
+}
+
+#[test]
+fn credentials_are_sent_but_never_written_and_query_strings_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // What each request carried: path and query, Authorization, X-Token.
+    let seen: Arc<std::sync::Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let log = seen.clone();
+    fn header(r: &tiny_http::Request, name: &'static str) -> String {
+        r.headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_owned())
+            .unwrap_or_default()
+    }
+    let (base, _) = bm25_server(false, |_| None);
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    // A proxy in front of the BM25 server that records what arrives.
+    let (front, _) = crate::common::http_server(move |mut request| {
+        log.lock().unwrap().push((
+            request.url().to_owned(),
+            header(&request, "Authorization"),
+            header(&request, "X-Token"),
+        ));
+        let mut body = String::new();
+        request.as_reader().read_to_string(&mut body).unwrap();
+        let answer = ureq::post(format!("http://127.0.0.1:{port}/v1/rerank"))
+            .send(body)
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let _ = request.respond(tiny_http::Response::from_string(answer));
+    });
+    let front_port = front.rsplit(':').next().unwrap().to_owned();
+    let url = |password: &str| format!("http://alice:{password}@127.0.0.1:{front_port}/?api_key=KEY4567");
+    let cache = d.join("cache");
+    let cache = cache.to_str().unwrap();
+    let env = [("RSB_TEST_TOKEN", "TOK7890")];
+    let eval = |password: &str, out: &str| {
+        let u = url(password);
+        run_bounded(
+            &[
+                "eval",
+                "--scorer-url",
+                &u,
+                "--scorer-header",
+                "X-Token: $RSB_TEST_TOKEN",
+                "--cache",
+                cache,
+                "--out",
+                out,
+            ],
+            &env,
+            d,
+            120,
+        )
+        .0
+    };
+    let out = eval("PASS1234", "first");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    {
+        let seen = seen.lock().unwrap();
+        assert!(!seen.is_empty());
+        for (path, auth, token) in seen.iter() {
+            assert_eq!(path, "/v1/rerank?api_key=KEY4567");
+            // base64("alice:PASS1234")
+            assert_eq!(auth, "Basic YWxpY2U6UEFTUzEyMzQ=");
+            assert_eq!(token, "TOK7890");
+        }
+    }
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("first/metadata.json")).unwrap()).unwrap();
+    assert_eq!(
+        meta["scorer"]["params"]["url"],
+        format!("http://***@127.0.0.1:{front_port}/?api_key=***")
+    );
+    // Another password for the same server: the same cache key.
+    let again = eval("OTHER999", "second");
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let timing: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("second/timing.json")).unwrap()).unwrap();
+    assert_eq!(timing["scorer"]["cache"]["misses"], 0, "{timing}");
+    // A server that is gone: the error names the URL without its secrets.
+    let gone = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let p = l.local_addr().unwrap().port();
+        drop(l);
+        format!("http://alice:PASS1234@127.0.0.1:{p}/?api_key=KEY4567")
+    };
+    let (failed, _) = run_bounded(
+        &[
+            "eval",
+            "--scorer-url",
+            &gone,
+            "--scorer-header",
+            "X-Token: $RSB_TEST_TOKEN",
+            "--scorer-attempts",
+            "1",
+            "--out",
+            "gone",
+        ],
+        &env,
+        d,
+        60,
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let info = run_bounded(&["cache", "info", "--cache", cache], &[], d, 60).0;
+    assert!(info.status.success(), "{}", text(&info.stderr));
+    // Nothing rsbench wrote or printed holds a secret.
+    let mut written: Vec<(String, Vec<u8>)> = Vec::new();
+    for o in [&out, &again, &failed, &info] {
+        written.push(("stdout".into(), o.stdout.clone()));
+        written.push(("stderr".into(), o.stderr.clone()));
+    }
+    for sub in ["first", "second", "cache"] {
+        for e in std::fs::read_dir(d.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                written.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    for (what, bytes) in &written {
+        for secret in ["PASS1234", "OTHER999", "KEY4567", "TOK7890", "YWxpY2U6UEFTUzEyMzQ="] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{what} holds {secret}"
+            );
+        }
+    }
+    assert!(
+        text(&failed.stderr).contains("gave up after 1 attempts"),
+        "{}",
+        text(&failed.stderr)
+    );
+}
+
+#[test]
+fn a_header_naming_an_unset_variable_is_refused_without_showing_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = run_bounded(
+        &[
+            "eval",
+            "--scorer-url",
+            "http://127.0.0.1:9",
+            "--scorer-header",
+            "Authorization: Bearer $RSB_SURELY_UNSET_VAR",
+            "--out",
+            "x",
+        ],
+        &[],
+        dir.path(),
+        60,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("RSB_SURELY_UNSET_VAR is not set"), "{err}");
+}
