@@ -30,6 +30,9 @@ pub(crate) enum DatasetsCommand {
         /// Seconds to wait to connect, for a response, or for each read of a body.
         #[arg(long, default_value_t = 30, value_parser = positive)]
         timeout: usize,
+        /// Seconds one file's whole download may take (a body that trickles in stops then).
+        #[arg(long, default_value_t = 1800, value_parser = positive)]
+        deadline: usize,
     },
 }
 
@@ -85,12 +88,14 @@ pub(super) fn run(cmd: DatasetsCommand) -> Result<()> {
             to,
             base_url,
             timeout,
+            deadline,
         } => {
             let m = manifest::find(&name)?;
             let to = to.unwrap_or_else(|| Path::new("datasets/downloads").join(&m.name));
             let options = data::fetch::FetchOptions {
                 base_url,
                 timeout: std::time::Duration::from_secs(timeout as u64),
+                deadline: std::time::Duration::from_secs(deadline as u64),
                 progress: true,
                 ..data::fetch::FetchOptions::default()
             };

@@ -42,4 +42,7 @@ pub enum DataError {
     },
     #[error("{url}: download failed: {reason}")]
     Download { url: String, reason: String },
+    /// A body past its size cap or its deadline: not tried again.
+    #[error("{url}: download stopped: {reason}")]
+    Bounded { url: String, reason: String },
 }

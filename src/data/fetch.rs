@@ -5,8 +5,11 @@
 //! staged by [`crate::output`]); a verified file stays when a later one fails,
 //! so fetching again resumes; an existing file is never replaced (one that
 //! differs from the manifest is an error that says so); no request waits
-//! longer than the timeout for a byte; a target directory this call created
-//! is removed again when it fails with nothing in it.
+//! longer than the timeout for a byte, nor longer than the deadline in all,
+//! and no body is read past the file's size in the manifest (else
+//! [`DEFAULT_MAX_BYTES`]): an endless or trickled body stops with an error and
+//! leaves nothing; a target directory this call created is removed again
+//! when it fails with nothing in it.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,17 +37,30 @@ pub struct FetchOptions {
     pub base_url: Option<String>,
     /// Longest wait to connect, for the response, or for each read of the body.
     pub timeout: Duration,
+    /// Longest time for one file's download, from connecting to its last byte.
+    pub deadline: Duration,
+    /// Most bytes read for a file whose size the manifest does not give.
+    pub max_bytes: u64,
     /// Tries per file (a failed download or checksum is tried again once by default).
     pub attempts: usize,
     /// One line per file on stderr.
     pub progress: bool,
 }
 
+/// One file's whole download at most (KorAdvMRS's largest file is 130 kB).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
+/// The size cap of a file whose size the manifest does not give: far above
+/// any dataset rsbench knows, far below a full disk.
+pub const DEFAULT_MAX_BYTES: u64 = 4 << 30;
+
 impl Default for FetchOptions {
     fn default() -> FetchOptions {
         FetchOptions {
             base_url: None,
             timeout: Duration::from_secs(30),
+            deadline: DEFAULT_DEADLINE,
+            max_bytes: DEFAULT_MAX_BYTES,
             attempts: 2,
             progress: false,
         }
@@ -117,6 +133,7 @@ fn fetch_into(
         .timeout_connect(Some(options.timeout))
         .timeout_recv_response(Some(options.timeout))
         .timeout_per_read(Some(options.timeout))
+        .timeout_global(Some(options.deadline))
         .build();
     let agent = ureq::Agent::new_with_config(config);
     let total = manifest.files.len();
@@ -150,7 +167,12 @@ fn fetch_into(
                 let again = if tries > 1 { ", again" } else { "" };
                 eprintln!("fetching {} ({}/{total}{again}) from {url}", file.name, i + 1);
             }
-            match download_verified(&agent, &url, &dest, &file.sha256) {
+            let limits = Limits {
+                max_bytes: file.bytes.unwrap_or(options.max_bytes),
+                from_manifest: file.bytes.is_some(),
+                deadline: options.deadline,
+            };
+            match download_verified(&agent, &url, &dest, &file.sha256, &limits) {
                 Ok(bytes) => break bytes,
                 Err(e) if tries < options.attempts.max(1) && retryable(&e) => {
                     if options.progress {
@@ -179,9 +201,23 @@ fn download_kind() -> Kind {
     }
 }
 
-fn download_verified(agent: &ureq::Agent, url: &str, dest: &Path, sha256: &str) -> Result<u64, DataError> {
+/// How much and how long one file's download may take.
+struct Limits {
+    max_bytes: u64,
+    /// Whether `max_bytes` is the manifest's size of the file.
+    from_manifest: bool,
+    deadline: Duration,
+}
+
+fn download_verified(
+    agent: &ureq::Agent,
+    url: &str,
+    dest: &Path,
+    sha256: &str,
+    limits: &Limits,
+) -> Result<u64, DataError> {
     let pending = Pending::begin(Target::Fixed(dest.to_path_buf()), download_kind(), false)?;
-    let (bytes, actual) = download(agent, url, &pending.path(), dest)?;
+    let (bytes, actual) = download(agent, url, &pending.path(), dest, limits)?;
     if actual != sha256 {
         return Err(DataError::Checksum {
             file: url.to_owned(),
@@ -193,26 +229,78 @@ fn download_verified(agent: &ureq::Agent, url: &str, dest: &Path, sha256: &str) 
     Ok(bytes)
 }
 
-/// Streams `url` into `part`, hashing as it goes; `dest` names the file in errors.
-fn download(agent: &ureq::Agent, url: &str, part: &Path, dest: &Path) -> Result<(u64, String), DataError> {
+/// Streams `url` into `part`, hashing as it goes, within `limits`; `dest`
+/// names the file in errors.
+fn download(
+    agent: &ureq::Agent,
+    url: &str,
+    part: &Path,
+    dest: &Path,
+    limits: &Limits,
+) -> Result<(u64, String), DataError> {
+    let started = std::time::Instant::now();
     let fail = |reason: String| DataError::Download {
         url: url.to_owned(),
         reason,
     };
-    let mut response = agent.get(url).call().map_err(|e| fail(e.to_string()))?;
+    let stopped = |reason: String| DataError::Bounded {
+        url: url.to_owned(),
+        reason,
+    };
+    let cap = || {
+        if limits.from_manifest {
+            format!(
+                "the {} bytes the manifest gives for {}",
+                limits.max_bytes,
+                dest.display()
+            )
+        } else {
+            format!("the {} byte cap of a file of unknown size", limits.max_bytes)
+        }
+    };
+    let late = || {
+        stopped(format!(
+            "{} was not whole within {} s (the download deadline)",
+            dest.display(),
+            limits.deadline.as_secs()
+        ))
+    };
+    let mut response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::Timeout(ureq::Timeout::Global) => late(),
+        e => fail(e.to_string()),
+    })?;
+    let announced = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(n) = announced.filter(|&n| n > limits.max_bytes) {
+        return Err(stopped(format!("the server announces {n} bytes, more than {}", cap())));
+    }
+    // ureq's reader has no limit of its own: this loop keeps the cap.
     let mut reader = response.body_mut().as_reader();
     let mut out = std::fs::File::create(part).map_err(io_err(dest))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
-        let n = reader.read(&mut buf).map_err(|e| fail(e.to_string()))?;
+        if started.elapsed() > limits.deadline {
+            return Err(late());
+        }
+        let n = match reader.read(&mut buf) {
+            Ok(n) => n,
+            Err(_) if started.elapsed() >= limits.deadline => return Err(late()),
+            Err(e) => return Err(fail(e.to_string())),
+        };
         if n == 0 {
             break;
         }
+        total += n as u64;
+        if total > limits.max_bytes {
+            return Err(stopped(format!("the body is longer than {}", cap())));
+        }
         hasher.update(&buf[..n]);
         out.write_all(&buf[..n]).map_err(io_err(dest))?;
-        total += n as u64;
     }
     Ok((total, super::hex(&hasher.finalize())))
 }

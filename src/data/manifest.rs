@@ -34,6 +34,9 @@ pub struct ManifestFile {
     /// Number of cases in the file, where known; checked by `datasets verify`.
     #[serde(default)]
     pub cases: Option<usize>,
+    /// The file's size in bytes, where known: `datasets fetch` reads no more.
+    #[serde(default)]
+    pub bytes: Option<u64>,
 }
 
 impl Manifest {

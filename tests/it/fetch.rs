@@ -238,3 +238,111 @@ fn cli_fetch_then_verify() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown dataset"));
 }
+
+/// A body that never ends: `chunk` bytes at a time, `pause` between them.
+struct Endless {
+    pause: std::time::Duration,
+    chunk: usize,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        thread::sleep(self.pause);
+        let n = buf.len().min(self.chunk);
+        buf[..n].fill(b'x');
+        Ok(n)
+    }
+}
+
+/// A manifest of one file that gives no size.
+fn unsized_manifest() -> manifest::Manifest {
+    manifest::Manifest::parse(
+        "test",
+        "name = \"endless\"\ndescription = \"d\"\nlicense = \"l\"\ncitation = \"c\"\n\n[[files]]\nname = \"big.jsonl\"\nsha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_endless_body_stops_at_the_size_cap_and_leaves_nothing() {
+    let (base, _) = common::http_server(|request| {
+        let body = Endless {
+            pause: std::time::Duration::ZERO,
+            chunk: 64 * 1024,
+        };
+        thread::spawn(move || {
+            let _ = request.respond(tiny_http::Response::new(200.into(), vec![], body, None, None));
+        });
+    });
+    let to = tempfile::tempdir().unwrap();
+    let options = FetchOptions {
+        base_url: Some(base),
+        max_bytes: 1 << 20,
+        ..FetchOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let err = fetch_with(&unsized_manifest(), to.path(), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("big.jsonl: download stopped: the body is longer than the 1048576 byte cap"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    assert!(common::names(to.path()).is_empty(), "{:?}", common::names(to.path()));
+
+    // With the manifest's size: a body longer than the file stops there.
+    let m = manifest::find("koradvmrs").unwrap();
+    let first = m.files[0].clone();
+    let size = first.bytes.unwrap();
+    let (long, _) = common::http_server(move |request| {
+        let name = request.url().trim_start_matches('/').to_owned();
+        let mut bytes = std::fs::read(common::koradvmrs_dir().join(&name)).unwrap_or_default();
+        bytes.extend_from_slice(b"{}\n");
+        let _ = request.respond(tiny_http::Response::from_data(bytes));
+    });
+    let err = fetch(&m, to.path(), Some(&long)).unwrap_err().to_string();
+    // Stopped at the announced length, or at the cap if the length comes unannounced.
+    assert!(
+        err.contains("download stopped") && err.contains(&format!("the {size} bytes the manifest gives")),
+        "{err}"
+    );
+    assert!(common::names(to.path()).is_empty(), "{:?}", common::names(to.path()));
+}
+
+#[test]
+fn a_trickled_body_stops_at_the_deadline_and_leaves_nothing() {
+    let (base, hits) = common::http_server(|request| {
+        let body = Endless {
+            pause: std::time::Duration::from_millis(200),
+            chunk: 1,
+        };
+        thread::spawn(move || {
+            let _ = request.respond(tiny_http::Response::new(
+                200.into(),
+                vec![],
+                body,
+                Some(1_000_000_000),
+                None,
+            ));
+        });
+    });
+    let to = tempfile::tempdir().unwrap();
+    let options = FetchOptions {
+        base_url: Some(base),
+        timeout: std::time::Duration::from_secs(5),
+        deadline: std::time::Duration::from_secs(2),
+        ..FetchOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let err = fetch_with(&unsized_manifest(), to.path(), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("download stopped") && err.contains("was not whole within 2 s"),
+        "{err}"
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "a deadline is not tried again");
+    assert!(common::names(to.path()).is_empty(), "{:?}", common::names(to.path()));
+}
