@@ -19,6 +19,10 @@ Runs in one process tree on the same machine, same torch 2.13, same thread count
 Each timed rsbench run gets an empty score cache of its own holding this machine's `--dtype
 auto` probe (measured once per model shape before the timings): what a user's first run of a
 model on a dataset meets, where the probe was measured by an earlier run (0.34 s once).
+A precision the probe rules out for a model on this machine (no bf16 or int8 units in the CPU's
+flags, or stopped as clearly slower than fp32: `skipped` in its dtype-probe.json entry) gets no
+rsbench rows for that model, only a line saying why; the bf16 GEMM peak and `--batch-tokens`
+sweep rows are left out where the CPU's flags rule bf16 out (RSBENCH_CPU_FLAGS as in rsbench).
 
 `--every K` keeps every K-th case of each KorAdvMRS file (default 10: a BERT-base forward over
 all 26,640 candidate slots takes about an hour of the Python loop on 2 cores; `--every 1` runs it
@@ -77,6 +81,38 @@ def cpu_name():
     flags = next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), [])
     wanted = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8"]
     return f"{model} [{' '.join(f for f in wanted if f in flags) or 'no AVX2'}]"
+
+
+def cpu_flags():
+    """The CPU's flags as rsbench's probe reads them (RSBENCH_CPU_FLAGS first)."""
+    if "RSBENCH_CPU_FLAGS" in os.environ:
+        return os.environ["RSBENCH_CPU_FLAGS"].split()
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return next((l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags")), [])
+
+
+def flags_rule_out(name):
+    """Why the CPU's flags rule a rounding precision out, as rsbench's probe decides
+    (src/scorer/model/precision.rs), or None."""
+    flags = cpu_flags()
+    if DEVICE != "cpu" or "sse2" not in flags:
+        return None
+    needs = {"bf16": ["avx512_bf16", "amx_bf16"], "int8": ["avx512_vnni", "avx_vnni", "amx_int8"]}[name]
+    return None if any(f in flags for f in needs) else f"the CPU has none of {', '.join(needs)}"
+
+
+def probe_skips(model):
+    """The rounding precisions rsbench's probe ruled out for `model`'s layer shape on this
+    machine ({name: why}, from the dtype-probe.json `warm_probe` filled), else the flags' verdict."""
+    skips = {n: why for n in ("bf16", "int8") if (why := flags_rule_out(n))}
+    path = PROBE_DIR / "dtype-probe.json" if PROBE_DIR else None
+    if path and path.exists() and (model / "config.json").exists():
+        cfg = json.loads((model / "config.json").read_text())
+        shape = [512, cfg.get("hidden_size"), cfg.get("intermediate_size")]
+        for entry in json.loads(path.read_text()).values():
+            if entry.get("shape") == shape:
+                skips.update(entry.get("skipped", {}))
+    return skips
 
 
 def subset(src, dest, every):
@@ -168,7 +204,12 @@ def precision_lines(model, dataset, split, tmp, threads, wall, rows, case_map, b
         print(f"{label:<34} {slots:>6} {seconds:10.1f} {slots / seconds:9.1f} {'':>26}{wall / seconds:5.2f}x "
               f"fp32; {100 * same:.2f}% of decisions as fp32{note}")
 
+    skips = probe_skips(model)
+    for name in sorted(skips):
+        print(f"  rsbench --dtype {name}: not run, the probe ruled it out ({skips[name]})")
     for dtype, extra in [("bf16", ()), ("int8", ()), ("int8", ("--no-recheck",)), ("auto", ())]:
+        if dtype in skips:
+            continue
         out = tmp / f"rs-{dtype}-{'bare-' if extra else ''}{model.name}-{split}"
         w, timing, r = run_rsbench(model, dataset, split, out, threads, dtype, extra)
         note = ""
@@ -294,10 +335,13 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 
     fp32_peak = gemm_peak(torch.float32, threads)
-    bf16_peak = gemm_peak(torch.bfloat16, threads)
+    # Emulated bf16 products take minutes at 2048³ (0.3 GFLOP/s on an AVX2-only EPYC).
+    no_bf16 = flags_rule_out("bf16")
+    bf16_peak = None if no_bf16 else gemm_peak(torch.bfloat16, threads)
     where = torch.cuda.get_device_name() if DEVICE != "cpu" else f"{cpu_name()}, {threads} threads"
+    bf16_text = f"{bf16_peak / 1e9:.1f} GFLOP/s" if bf16_peak else f"not measured ({no_bf16})"
     print(f"machine: {where}, torch {torch.__version__}; GEMM peak fp32 {fp32_peak / 1e9:.1f} GFLOP/s, "
-          f"bf16 {bf16_peak / 1e9:.1f} GFLOP/s")
+          f"bf16 {bf16_text}")
     if DEVICE == "cpu":
         info = subprocess.run([str(BIN), "info"], capture_output=True, text=True).stdout
         print("\n".join(l for l in info.splitlines() if l.startswith("--dtype auto probe")))
@@ -353,7 +397,8 @@ def main():
             # On a GPU, also the libtorch default rsbench overrides: cuDNN attention first
             # (it plans every new batch shape anew).
             runs = [(n, dtype, extra, None) for n in sweep
-                    for dtype, extra in [("f32", ()), ("bf16", ("--no-bf16-recheck",))]]
+                    for dtype, extra in [("f32", ()), ("bf16", ("--no-bf16-recheck",))]
+                    if dtype not in probe_skips(model)]
             if DEVICE != "cpu":
                 runs += [(n, "bf16", ("--no-bf16-recheck",), {"TORCH_CUDNN_SDPA_DEPRIORITIZED": "0"}) for n in sweep]
             for n, dtype, extra, env in runs:
@@ -368,6 +413,8 @@ def main():
             if not args.skip_python:
                 pairs = pairs_in_order(both_rows, cases)
                 for name, dt in [("f32", torch.float32), ("bf16", torch.bfloat16)]:
+                    if name in probe_skips(model):
+                        continue
                     py_wall, _ = python_cross(model, pairs, threads, dtype=dt)
                     print(f"  HF loop {name:<4}     wall {py_wall:6.2f}s  (model load included, no deduplication)")
 

@@ -340,10 +340,12 @@ impl Encoder {
     }
 }
 
-/// Seconds (best of five samples) that one `[rows, inp] → [rows, out]` layer takes in
-/// `kind` as the encoder runs it: fp32; bf16 with its casts in and out; int8
-/// with its quantising and rescaling. The `--dtype auto` probe.
-pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
+/// Seconds (best of `samples` samples) that one `[rows, inp] → [rows, out]` layer
+/// takes in `kind` as the encoder runs it: fp32; bf16 with its casts in and out;
+/// int8 with its quantising and rescaling. The `--dtype auto` probe. `None` when
+/// the first call took longer than `give_up` seconds: the probe's early stop for
+/// a precision clearly slower than fp32.
+pub fn time_layer_within(kind: Kind, rows: i64, inp: i64, out: i64, samples: usize, give_up: f64) -> Option<f64> {
     let _guard = tch::no_grad_guard();
     // Fixed values, not the global generator: speed does not depend on them.
     let w = (Tensor::arange(out * inp, (Kind::Float, tch::Device::Cpu)).view([out, inp]) * 0.37).sin() * 0.05;
@@ -361,11 +363,15 @@ pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
         Kind::BFloat16 => layer.forward(&x.to_kind(Kind::BFloat16)).to_kind(Kind::Float),
         _ => layer.forward(&x),
     };
-    let _ = run();
+    let first = std::time::Instant::now();
+    let _ = run().size();
+    if first.elapsed().as_secs_f64() > give_up {
+        return None;
+    }
     // Each sample averages enough calls to last 2 ms: a small layer's single call
     // is tens of microseconds, which one context switch on a busy machine dwarfs.
     let mut best = f64::INFINITY;
-    for _ in 0..5 {
+    for _ in 0..samples.max(1) {
         let started = std::time::Instant::now();
         let mut calls = 0u32;
         while calls == 0 || started.elapsed().as_secs_f64() < 2e-3 {
@@ -375,7 +381,7 @@ pub fn time_layer(kind: Kind, rows: i64, inp: i64, out: i64) -> f64 {
         }
         best = best.min(started.elapsed().as_secs_f64() / f64::from(calls));
     }
-    best
+    Some(best)
 }
 
 #[cfg(test)]
@@ -447,7 +453,7 @@ mod tests {
     #[test]
     fn the_layer_probe_times_every_precision() {
         for kind in [Kind::Float, Kind::BFloat16, Kind::Int8] {
-            let t = time_layer(kind, 64, 32, 48);
+            let t = time_layer_within(kind, 64, 32, 48, 5, f64::INFINITY).unwrap_or(f64::INFINITY);
             assert!(t.is_finite() && t > 0.0, "{kind:?}: {t}");
         }
     }

@@ -35,6 +35,29 @@ const MAX_PREDICTED_SHARE: f64 = 0.8;
 /// BERT-base is 768 × 3072, MiniLM-style e5-small 384 × 1536.
 const MIN_ROUNDED_LAYER: i64 = 256 * 1024;
 
+/// Samples of each precision's layer (each averaging at least 2 ms of calls).
+const SAMPLES: usize = 3;
+
+/// Rows of a rounding precision's first, small call, made where fp32's full
+/// call is not cheap ([`SCOUT_WORTH`]): a precision the CPU runs far slower
+/// than fp32 costs little to find out.
+const SCOUT_ROWS: i64 = 16;
+
+/// fp32's full call above which the small call is worth making, seconds.
+const SCOUT_WORTH: f64 = 5e-3;
+
+/// A rounding precision is dropped when its small call runs below fp32's
+/// speed at the same rows divided by this. Generous: at few rows bf16's casts
+/// weigh more (measured here, AMD EPYC: bf16 a third of fp32 at 32 rows, twice
+/// it at 512), and the choice needs the full-size speed.
+const SCOUT_MARGIN: f64 = 8.0;
+
+/// A rounding precision is dropped when the first call at full size (its
+/// one-off setup included) takes longer than this many times fp32's call,
+/// and at least [`MIN_GIVE_UP`] s: choosing it needs ≥ 1.6× fp32's speed.
+const CLEARLY_SLOWER: f64 = 2.0;
+const MIN_GIVE_UP: f64 = 0.05;
+
 /// One machine's measured layer speeds, GFLOP/s (2·rows·in·out per layer).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Probe {
@@ -45,29 +68,119 @@ pub struct Probe {
     pub f32: f64,
     pub bf16: f64,
     pub int8: f64,
+    /// The rounding precisions not timed to the end, and why: ruled out by
+    /// the CPU's flags, or stopped once clearly slower than fp32. Their figure
+    /// is 0: auto never picks them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped: BTreeMap<String, String>,
 }
 
+/// The CPU flag that says a precision has units of its own (x86: /proc/cpuinfo's
+/// names), or `None` where the flags do not rule it out. Without AVX512-BF16 or
+/// AMX, bf16 products are emulated (measured 0.3–20 GFLOP/s against fp32's
+/// 68–184 on an AVX2-only EPYC, issue 25); without VNNI or AMX, int8 (5).
+fn ruled_out_by_flags(flags: &str, kind: Kind) -> Option<String> {
+    // Only where the flags are x86's: elsewhere they say nothing of these units.
+    if !flags.split_whitespace().any(|f| f == "sse2") {
+        return None;
+    }
+    let needs: &[&str] = match kind {
+        Kind::BFloat16 => &["avx512_bf16", "amx_bf16"],
+        Kind::Int8 => &["avx512_vnni", "avx_vnni", "amx_int8"],
+        _ => return None,
+    };
+    let has = |want: &str| flags.split_whitespace().any(|f| f == want);
+    (!needs.iter().any(|w| has(w))).then(|| format!("the CPU has none of {}", needs.join(", ")))
+}
+
+/// The CPU's flags: /proc/cpuinfo's, or RSBENCH_CPU_FLAGS where set (to see
+/// what the probe does on another CPU; the tests set it).
+pub fn cpu_flags() -> String {
+    if let Some(v) = std::env::var_os("RSBENCH_CPU_FLAGS") {
+        return v.to_string_lossy().into_owned();
+    }
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    info.lines()
+        .find(|l| l.split(':').next().is_some_and(|k| k.trim() == "flags"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Times `kind`'s layer: `(kind, rows, samples, give_up)` → seconds, `None`
+/// when the first call took longer than `give_up` seconds.
+type Timer<'a> = dyn FnMut(Kind, i64, usize, f64) -> Option<f64> + 'a;
+
 impl Probe {
-    /// Times the three precisions at `[PROBE_ROWS, inp, out]` here, now.
+    /// Times the precisions at `[PROBE_ROWS, inp, out]` here, now: fp32, then
+    /// each rounding precision the CPU's flags allow, stopped as soon as it is
+    /// clearly slower than fp32.
     pub fn measure(inp: i64, out: i64) -> Probe {
-        let flops = 2.0 * (PROBE_ROWS * inp * out) as f64;
-        // Rounds in turn, the best of each precision: a burst of other work on the
-        // machine then slows every precision alike, not the one timed during it.
-        let kinds = [Kind::Float, Kind::BFloat16, Kind::Int8];
-        let mut best = [f64::INFINITY; 3];
-        for _ in 0..3 {
-            for (b, &kind) in best.iter_mut().zip(&kinds) {
-                *b = b.min(super::encoder::time_layer(kind, PROBE_ROWS, inp, out));
+        let mut time = |kind: Kind, rows: i64, samples: usize, give_up: f64| {
+            super::encoder::time_layer_within(kind, rows, inp, out, samples, give_up)
+        };
+        let mut probe = Probe::measure_with(&cpu_flags(), inp, out, &mut time);
+        probe.cpu = cpu_name();
+        probe.threads = tch::get_num_threads();
+        probe
+    }
+
+    fn measure_with(flags: &str, inp: i64, out: i64, time: &mut Timer<'_>) -> Probe {
+        let speed = |rows: i64, seconds: f64| 2.0 * (rows * inp * out) as f64 / seconds / 1e9;
+        let full32 = time(Kind::Float, PROBE_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY);
+        let mut small32: Option<f64> = None;
+        let mut skipped = BTreeMap::new();
+        let mut figures = [0.0f64; 2];
+        let mut timed_any = false;
+        for (slot, kind, name) in [(0, Kind::BFloat16, "bf16"), (1, Kind::Int8, "int8")] {
+            if let Some(why) = ruled_out_by_flags(flags, kind) {
+                skipped.insert(name.to_owned(), format!("not timed: {why}"));
+                continue;
+            }
+            if full32 > SCOUT_WORTH {
+                let base = *small32.get_or_insert_with(|| {
+                    time(Kind::Float, SCOUT_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY)
+                });
+                let limit = base * SCOUT_MARGIN;
+                // The first call carries the one-off setup: it gets four times the margin.
+                let scout = time(kind, SCOUT_ROWS, 1, (limit * 4.0).max(1e-3));
+                if scout.is_none_or(|t| t > limit) {
+                    skipped.insert(
+                        name.to_owned(),
+                        format!(
+                            "stopped: at {SCOUT_ROWS} rows under 1/{SCOUT_MARGIN:.0} of fp32's {:.1} GFLOP/s",
+                            speed(SCOUT_ROWS, base)
+                        ),
+                    );
+                    continue;
+                }
+            }
+            timed_any = true;
+            match time(kind, PROBE_ROWS, SAMPLES, (full32 * CLEARLY_SLOWER).max(MIN_GIVE_UP)) {
+                Some(t) => figures[slot] = speed(PROBE_ROWS, t),
+                None => {
+                    skipped.insert(
+                        name.to_owned(),
+                        format!("stopped: its first call took over {CLEARLY_SLOWER:.0}× fp32's"),
+                    );
+                }
             }
         }
-        let speed = |seconds: f64| flops / seconds / 1e9;
+        // fp32 once more after the others, the better kept: a burst of other work
+        // during its first timing would otherwise favour a rounding precision.
+        let f32_time = if timed_any {
+            full32.min(time(Kind::Float, PROBE_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY))
+        } else {
+            full32
+        };
         Probe {
-            cpu: cpu_name(),
-            threads: tch::get_num_threads(),
+            cpu: String::new(),
+            threads: 0,
             shape: [PROBE_ROWS, inp, out],
-            f32: speed(best[0]),
-            bf16: speed(best[1]),
-            int8: speed(best[2]),
+            f32: speed(PROBE_ROWS, f32_time),
+            bf16: figures[0],
+            int8: figures[1],
+            skipped,
         }
     }
 
@@ -108,7 +221,7 @@ pub fn cpu_name() -> String {
             .map(|(_, v)| v.trim().to_owned())
     };
     let model = field("model name").unwrap_or_else(|| std::env::consts::ARCH.to_owned());
-    let flags = field("flags").unwrap_or_default();
+    let flags = cpu_flags();
     let digest = Sha256::digest(flags.as_bytes());
     format!(
         "{model} (flags {:02x}{:02x}{:02x}{:02x})",
@@ -208,7 +321,62 @@ mod tests {
             f32,
             bf16,
             int8,
+            skipped: BTreeMap::new(),
         }
+    }
+
+    const AVX2: &str = "fpu sse sse2 avx avx2 fma";
+    const ZEN4: &str = "fpu sse sse2 avx avx2 fma avx512f avx512_bf16 avx512_vnni";
+
+    /// A fake clock: each precision's seconds per call at full size (a 16-row
+    /// call takes 16/512 of it, plus 0.1 ms); records every call asked for.
+    fn timed(flags: &str, per_call: [f64; 3]) -> (Probe, Vec<(Kind, i64)>, f64) {
+        let mut calls = Vec::new();
+        let mut spent = 0.0;
+        let mut time = |kind: Kind, rows: i64, samples: usize, give_up: f64| {
+            calls.push((kind, rows));
+            let i = match kind {
+                Kind::Float => 0,
+                Kind::BFloat16 => 1,
+                _ => 2,
+            };
+            let t = per_call[i] * rows as f64 / 512.0 + 1e-4;
+            spent += t;
+            if t > give_up {
+                return None;
+            }
+            spent += t * samples as f64;
+            Some(t)
+        };
+        let p = Probe::measure_with(flags, 768, 3072, &mut time);
+        (p, calls, spent)
+    }
+
+    #[test]
+    fn the_probe_skips_what_the_flags_rule_out_and_stops_what_is_clearly_slower() {
+        // AVX2 only: fp32 is the one precision timed.
+        let (p, calls, _) = timed(AVX2, [0.03, 8.0, 0.5]);
+        assert_eq!(calls, vec![(Kind::Float, 512)]);
+        assert_eq!((p.bf16, p.int8), (0.0, 0.0));
+        assert!(p.skipped["bf16"].contains("avx512_bf16"), "{:?}", p.skipped);
+        assert!(p.skipped["int8"].contains("avx512_vnni"), "{:?}", p.skipped);
+        assert_eq!(p.choice(), Kind::Float);
+        // Units present but bf16 400× slower (the issue's 0.3 GFLOP/s): stopped at
+        // its small call, never run at full size; int8 fast and timed.
+        let (p, calls, spent) = timed(ZEN4, [0.03, 12.0, 0.01]);
+        assert!(!calls.contains(&(Kind::BFloat16, 512)), "{calls:?}");
+        assert!(p.skipped["bf16"].starts_with("stopped"), "{:?}", p.skipped);
+        assert!(p.int8 > 2.0 * p.f32);
+        assert!(spent < 1.0, "the fake clock ran {spent} s");
+        // Slower only at full size: stopped after its first full call.
+        let (p, _, spent) = timed(ZEN4, [0.03, 0.2, 0.02]);
+        assert!(p.skipped["bf16"].contains("first call"), "{:?}", p.skipped);
+        assert!(spent < 1.0, "the fake clock ran {spent} s");
+        // Both faster: both timed, nothing skipped.
+        let (p, _, _) = timed(ZEN4, [0.03, 0.015, 0.012]);
+        assert!(p.skipped.is_empty() && p.bf16 > p.f32 && p.int8 > p.f32);
+        // Non-x86 flags say nothing: every precision is timed.
+        assert_eq!(ruled_out_by_flags("fp asimd", Kind::BFloat16), None);
     }
 
     #[test]
@@ -239,7 +407,10 @@ mod tests {
     fn the_probe_is_measured_once_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let first = super::probe(Some(dir.path()), 32, 48);
-        assert!(first.f32 > 0.0 && first.bf16 > 0.0 && first.int8 > 0.0);
+        // A precision is timed unless the probe says why not.
+        assert!(first.f32 > 0.0);
+        assert!(first.bf16 > 0.0 || first.skipped.contains_key("bf16"), "{first:?}");
+        assert!(first.int8 > 0.0 || first.skipped.contains_key("int8"), "{first:?}");
         let again = super::probe(Some(dir.path()), 32, 48);
         assert_eq!(first, again, "the second call reads the stored probe");
         let other = super::probe(Some(dir.path()), 48, 32);
