@@ -190,9 +190,22 @@ impl ShardFile {
                 )));
             }
         }
+        // A file is the shard its header says, and its name must say the same:
+        // a renamed or copied file would otherwise stand in for another shard.
         let mut present = vec![false; first.shards];
-        for f in &files {
-            present[f.header.shard] = true;
+        for (f, path) in files.iter().zip(&names) {
+            let (shard, shards) = (f.header.shard, f.header.shards);
+            let named = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if shard >= shards || named != shard_file_name(shard, shards) {
+                return Err(set(format!(
+                    "{}: its header says shard {shard} of {shards} (file {}): the name and the header do not match",
+                    path.display(),
+                    shard_file_name(shard, shards)
+                )));
+            }
+            if std::mem::replace(&mut present[shard], true) {
+                return Err(set(format!("{}: shard {shard} appears twice", path.display())));
+            }
         }
         let missing: Vec<String> = (0..first.shards)
             .filter(|&s| !present[s])

@@ -74,6 +74,12 @@ fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
     b
 }
 
+/// A table cell's text for Markdown: a `|` (a type named `a|b`) would end
+/// the cell, a line break the row.
+fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
 /// The scorer and its scalar parameters (nested ones, such as a model's
 /// template or weight checksums, are in metadata.json).
 pub(crate) fn scorer_line(meta: &RunMetadata) -> String {
@@ -135,7 +141,11 @@ pub fn render_markdown_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &
     for split in split_names(rows) {
         let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
         let _ = writeln!(out, "\n## {split}\n");
-        let mut table = table_builder(&split_rows, group).build();
+        let mut b = Builder::default();
+        for rec in summary_records(&split_rows, group) {
+            b.push_record(rec.iter().map(|cell| markdown_cell(cell)));
+        }
+        let mut table = b.build();
         table.with(Style::markdown());
         table.modify(Columns::new(1..), Alignment::right());
         let _ = writeln!(out, "{table}");

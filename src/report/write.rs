@@ -152,7 +152,22 @@ pub(crate) fn write_staged(
     pending: Pending,
     fill: impl FnOnce(&Path) -> Result<(), ReportError>,
 ) -> Result<PathBuf, ReportError> {
-    fill(&pending.path())?;
+    // Errors name where the file was going, not the hidden staging directory.
+    fill(&pending.path()).map_err(|e| match e {
+        ReportError::Io { path, source } => ReportError::Io {
+            path: pending.public_path(&path),
+            source,
+        },
+        ReportError::Table { path, message } => ReportError::Table {
+            path: pending.public_path(&path),
+            message,
+        },
+        ReportError::Metadata { path, message } => ReportError::Metadata {
+            path: pending.public_path(&path),
+            message,
+        },
+        other => other,
+    })?;
     Ok(pending.commit()?)
 }
 

@@ -21,6 +21,7 @@ mod persons;
 mod perturb;
 mod perturb_rules;
 mod progress;
+mod reliability;
 mod rerank;
 mod safety;
 mod scorer_process;

@@ -231,3 +231,34 @@ fn a_real_slurm_array_and_merge_job_give_the_unsharded_report() {
     assert!(out.status.success(), "{all}");
     assert!(all.contains("gave the unsharded report byte for byte"), "{all}");
 }
+
+#[test]
+fn a_shard_out_of_range_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["3/3", "0/0", "x/3", "1"] {
+        let out = eval_env(&["eval", "--shard", bad, "--out", "r"], &[], dir.path());
+        assert_eq!(out.status.code(), Some(2), "--shard {bad}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("--shard"), "{}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn a_shard_file_whose_name_and_header_disagree_is_a_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in ["0", "1"] {
+        let shard = format!("{i}/2");
+        let out = eval_env(&["eval", "--shard", &shard, "--out", "runs"], &[], d);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    // shard-1's place taken by a copy of shard 0.
+    std::fs::copy(d.join("runs/shard-0-of-2.jsonl"), d.join("runs/shard-1-of-2.jsonl")).unwrap();
+    let out = rsbench(&["merge", "runs", "-q"], d);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("shard-1-of-2.jsonl: its header says shard 0 of 2") && err.contains("do not match"),
+        "{err}"
+    );
+    assert!(!err.contains("missing"), "{err}");
+}
