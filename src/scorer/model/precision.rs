@@ -38,6 +38,12 @@ const MIN_ROUNDED_LAYER: i64 = 256 * 1024;
 /// Samples of each precision's layer (each averaging at least 2 ms of calls).
 const SAMPLES: usize = 3;
 
+/// Samples for a layer smaller than [`MIN_ROUNDED_LAYER`]: cheap (a call is
+/// microseconds), and a small layer's timing is the most exposed to other work
+/// on the machine (on a loaded 2-core machine three gave fp32 0.3 GFLOP/s for
+/// the fixtures' layer, fifteen 1–118).
+const SMALL_SAMPLES: usize = 15;
+
 /// Rows of a rounding precision's first, small call, made where fp32's full
 /// call is not cheap ([`SCOUT_WORTH`]): a precision the CPU runs far slower
 /// than fp32 costs little to find out.
@@ -127,7 +133,12 @@ impl Probe {
 
     fn measure_with(flags: &str, inp: i64, out: i64, time: &mut Timer<'_>) -> Probe {
         let speed = |rows: i64, seconds: f64| 2.0 * (rows * inp * out) as f64 / seconds / 1e9;
-        let full32 = time(Kind::Float, PROBE_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY);
+        let samples = if inp * out < MIN_ROUNDED_LAYER {
+            SMALL_SAMPLES
+        } else {
+            SAMPLES
+        };
+        let full32 = time(Kind::Float, PROBE_ROWS, samples, f64::INFINITY).unwrap_or(f64::INFINITY);
         let mut small32: Option<f64> = None;
         let mut skipped = BTreeMap::new();
         let mut figures = [0.0f64; 2];
@@ -139,7 +150,7 @@ impl Probe {
             }
             if full32 > SCOUT_WORTH {
                 let base = *small32.get_or_insert_with(|| {
-                    time(Kind::Float, SCOUT_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY)
+                    time(Kind::Float, SCOUT_ROWS, samples, f64::INFINITY).unwrap_or(f64::INFINITY)
                 });
                 let limit = base * SCOUT_MARGIN;
                 // The first call carries the one-off setup: it gets four times the margin.
@@ -156,7 +167,7 @@ impl Probe {
                 }
             }
             timed_any = true;
-            match time(kind, PROBE_ROWS, SAMPLES, (full32 * CLEARLY_SLOWER).max(MIN_GIVE_UP)) {
+            match time(kind, PROBE_ROWS, samples, (full32 * CLEARLY_SLOWER).max(MIN_GIVE_UP)) {
                 Some(t) => figures[slot] = speed(PROBE_ROWS, t),
                 None => {
                     skipped.insert(
@@ -169,7 +180,7 @@ impl Probe {
         // fp32 once more after the others, the better kept: a burst of other work
         // during its first timing would otherwise favour a rounding precision.
         let f32_time = if timed_any {
-            full32.min(time(Kind::Float, PROBE_ROWS, SAMPLES, f64::INFINITY).unwrap_or(f64::INFINITY))
+            full32.min(time(Kind::Float, PROBE_ROWS, samples, f64::INFINITY).unwrap_or(f64::INFINITY))
         } else {
             full32
         };
