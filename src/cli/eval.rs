@@ -371,8 +371,7 @@ fn with_cache(args: &EvalArgs, scorer: Box<dyn Scorer>) -> Result<Box<dyn Scorer
         }
         Err(e) => return Err(e).context("opening the score cache"),
     };
-    let files = args.model.as_deref().map(cache::model_files_digest).unwrap_or_default();
-    Ok(Box::new(cache::CachedScorer::new(scorer, opened, &files)))
+    Ok(Box::new(cache::CachedScorer::new(scorer, opened)))
 }
 
 fn baseline(kind: Option<ScorerKind>) -> Baseline {

@@ -2,22 +2,35 @@
 //! rerank servers) kept on disk by content, so that a rerun scores only what
 //! is missing and an interrupted run resumes.
 //!
-//! A score is keyed by the scorer's identity (its `metadata.json` identity
-//! and the rsbench version) and the SHA-256 of the pair's text; it is stored
-//! in redb (an embedded, copy-on-write store whose commits are atomic and
-//! durable) chunk by chunk as scoring goes.
+//! A score is keyed by the scorer's identity (exactly its `metadata.json`
+//! identity: for a model, every input of its computation, the code's
+//! revision included, `model::identity`) and the SHA-256 of the pair's
+//! text; it is stored in redb (an embedded, copy-on-write store whose commits
+//! are atomic and durable) chunk by chunk as scoring goes, with a checksum of
+//! its key and value.
 //!
-//! Invariant: a cached score is exactly the f64 the same scorer returned for
-//! the same pair: the pairs of a run are cut into the groups the scorer
-//! forms when it scores them all at once ([`Scorer::plan`]: a model's padded
-//! batches; fixed chunks in the evaluator's order for a scorer whose scores do
-//! not depend on the others), each group's missing pairs are scored together
-//! and committed every `CHUNK` pairs, so a resumed run scores what an
-//! interruption lost in the batches an uninterrupted run used, and its report
-//! is byte-identical to a run with or without the cache. A file that is not a cache this rsbench wrote is refused.
+//! Invariants:
+//! - a cached score is exactly the f64 the same scorer returned for the same
+//!   pair: the pairs of a run are cut into the groups the scorer forms when it
+//!   scores them all at once ([`Scorer::plan`]: a model's padded batches;
+//!   fixed chunks in the evaluator's order for a scorer whose scores do not
+//!   depend on the others), each group's missing pairs are scored together
+//!   and committed every `CHUNK` pairs, so a resumed run scores what an
+//!   interruption lost in the batches an uninterrupted run used, and its
+//!   report is byte-identical to a run with or without the cache;
+//! - a stored score whose checksum fails is never used: its whole group is
+//!   scored again (as an uninterrupted run scores it), stored again, and the
+//!   run warns and counts it (`timing.json`'s `scorer.cache.corrupt`);
+//! - a damaged cache file is an error naming it and the way out, never a
+//!   panic (redb asserts on some damage: every use of the store runs under
+//!   [`guarded`]); a file that is not a cache this rsbench wrote is refused
+//!   and never written;
+//! - `cache info` reads without writing a byte ([`ScoreCache::open_read_only`]),
+//!   and nothing but `eval` creates a cache.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
@@ -25,15 +38,23 @@ use sha2::{Digest, Sha256};
 
 use super::{Pair, ScoreError, Scorer, ScorerIdentity};
 
-/// Key: scorer digest (16 bytes) ++ pair digest (16 bytes).
-const SCORES: TableDefinition<&[u8], f64> = TableDefinition::new("scores");
+/// Key: scorer digest (16 bytes) ++ pair digest (16 bytes); value: the score
+/// and its checksum ([`checksum`]).
+const SCORES: TableDefinition<&[u8], (f64, u64)> = TableDefinition::new("scores");
 /// Scorer digest → (identity JSON, last use as Unix seconds).
 const SCORERS: TableDefinition<&[u8], (&str, u64)> = TableDefinition::new("scorers");
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
-const FORMAT: &str = "rsbench score cache 1";
-const FILE: &str = "scores.redb";
+const FORMAT: &str = "rsbench score cache 2";
+/// The cache file in the cache directory.
+pub const FILE: &str = "scores-2.redb";
+/// The file of format 1 (no checksums, keyed by the crate version): this
+/// rsbench neither reads nor removes it; `cache info` points it out.
+const FORMAT_1_FILE: &str = "scores.redb";
 /// Pairs per commit (and per group for scorers without a plan).
 pub const CHUNK: usize = 256;
+
+/// How out of a damaged cache, after its path.
+const WAY_OUT: &str = "score without it with --no-cache, or delete the file (the next run starts a new cache)";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CacheError {
@@ -43,32 +64,12 @@ pub enum CacheError {
     Foreign { path: PathBuf, reason: String },
     #[error("{}: is in use by another rsbench process", .path.display())]
     Busy { path: PathBuf },
+    #[error("{}: no score cache there (nothing has been cached in {} yet)", .path.display(), .path.parent().unwrap_or(Path::new("")).display())]
+    Absent { path: PathBuf },
+    #[error("{}: the score cache is damaged ({message}); {WAY_OUT}", .path.display())]
+    Corrupt { path: PathBuf, message: String },
     #[error("{}: {message}", .path.display())]
     Store { path: PathBuf, message: String },
-}
-
-/// SHA-256 of the files in a model directory that decide its scores besides
-/// the weights (tokenizer, configuration, sidecar), by name.
-pub fn model_files_digest(dir: &Path) -> Vec<(String, String)> {
-    let names = [
-        "config.json",
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "vocab.txt",
-        "vocab.json",
-        "merges.txt",
-        "sentencepiece.bpe.model",
-        "rsbench.toml",
-    ];
-    names
-        .iter()
-        .filter_map(|n| {
-            let bytes = std::fs::read(dir.join(n)).ok()?;
-            let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-            Some(((*n).to_owned(), hex))
-        })
-        .collect()
 }
 
 /// `$XDG_CACHE_HOME/rsbench`, else `~/.cache/rsbench`.
@@ -79,9 +80,118 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     }
 }
 
+std::thread_local! {
+    /// Set while this thread runs [`guarded`] code: its panics are errors, not messages.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (which uses the store) so that a panic inside it (redb asserts on
+/// some kinds of damage) becomes [`CacheError::Corrupt`] naming `path`, with
+/// no panic message printed.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, CacheError>) -> Result<T, CacheError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "the storage library failed".into());
+        Err(CacheError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!(
+                "the storage library stopped: {}",
+                message.split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+        })
+    })
+}
+
+/// A read-only view of a cache file for redb: reads come from the file,
+/// writes (redb marks a file it opens, and repairs one a killed run left) stay
+/// in memory and are dropped with it. A shared lock keeps writers out while it
+/// is open (redb's own lock is exclusive).
+#[derive(Debug)]
+struct ReadOnlyFile {
+    file: std::fs::File,
+    state: Mutex<Overlay>,
+}
+
+/// What redb wrote to a [`ReadOnlyFile`], kept in memory.
+#[derive(Debug)]
+struct Overlay {
+    /// The length as redb sees it.
+    len: u64,
+    /// Its writes (offset, bytes), in order.
+    writes: Vec<(u64, Vec<u8>)>,
+}
+
+impl redb::StorageBackend for ReadOnlyFile {
+    fn len(&self) -> Result<u64, std::io::Error> {
+        Ok(self.state.lock().unwrap_or_else(|p| p.into_inner()).len)
+    }
+
+    fn read(&self, offset: u64, len: usize) -> Result<Vec<u8>, std::io::Error> {
+        use std::os::unix::fs::FileExt;
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let end = offset
+            .checked_add(len as u64)
+            .filter(|&e| e <= state.len)
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "read past the end of the cache file")
+            })?;
+        let mut buffer = vec![0; len];
+        // What the file has of the range (past its end: zeros, as redb extends files).
+        let on_disk = self.file.metadata()?.len();
+        if offset < on_disk {
+            let n = (on_disk.min(end) - offset) as usize;
+            self.file.read_exact_at(&mut buffer[..n], offset)?;
+        }
+        for (at, data) in &state.writes {
+            let (w_start, w_end) = (*at, at + data.len() as u64);
+            let (lo, hi) = (w_start.max(offset), w_end.min(end));
+            if lo < hi {
+                buffer[(lo - offset) as usize..(hi - offset) as usize]
+                    .copy_from_slice(&data[(lo - w_start) as usize..(hi - w_start) as usize]);
+            }
+        }
+        Ok(buffer)
+    }
+
+    fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.len = len;
+        Ok(())
+    }
+
+    fn sync_data(&self, _eventual: bool) -> Result<(), std::io::Error> {
+        Ok(())
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.len = state.len.max(offset + data.len() as u64);
+        state.writes.push((offset, data.to_vec()));
+        Ok(())
+    }
+}
+
+/// A cache of what these two must agree on.
 pub struct ScoreCache {
     path: PathBuf,
-    db: Database,
+    /// Always `Some` until dropped (taken there, so that a panic while closing
+    /// a damaged file is caught too).
+    db: Option<Database>,
 }
 
 /// What `rsbench cache info` shows of one scorer.
@@ -106,13 +216,10 @@ fn digest16(bytes: &[u8]) -> [u8; 16] {
     out
 }
 
-/// The cache key of a scorer: its identity and the scoring code's version.
+/// The cache key of a scorer: its identity, serialised (for a model the
+/// identity names the code that computes, `model::identity::SCORING_REVISION`).
 pub fn scorer_digest(identity: &ScorerIdentity) -> [u8; 16] {
-    let text = serde_json::json!({
-        "identity": identity,
-        "rsbench": env!("CARGO_PKG_VERSION"),
-    })
-    .to_string();
+    let text = serde_json::json!({ "cache": FORMAT, "identity": identity }).to_string();
     digest16(text.as_bytes())
 }
 
@@ -124,38 +231,175 @@ fn pair_digest(pair: &Pair<'_>) -> [u8; 16] {
     )
 }
 
+/// The checksum stored beside a score: the first 8 bytes of the SHA-256 of
+/// its key and its bits, so a score changed in place, or moved to another
+/// key, fails it.
+fn checksum(key: &[u8], score: f64) -> u64 {
+    let mut h = Sha256::new();
+    h.update(key);
+    h.update(score.to_bits().to_le_bytes());
+    let d = h.finalize();
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// A stored score as a lookup finds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stored {
+    Missing,
+    Score(f64),
+    /// Its checksum fails.
+    Corrupt,
+}
+
+/// How a cache is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Created when absent (eval).
+    Create,
+    /// Must exist; written (prune).
+    Existing,
+    /// Must exist; nothing written (info).
+    ReadOnly,
+}
+
+fn db_error(path: &Path, e: redb::DatabaseError) -> CacheError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => CacheError::Busy {
+            path: path.to_path_buf(),
+        },
+        redb::DatabaseError::Storage(redb::StorageError::Io(source))
+            if source.kind() != std::io::ErrorKind::InvalidData
+                && source.kind() != std::io::ErrorKind::UnexpectedEof =>
+        {
+            CacheError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(message)) => CacheError::Corrupt {
+            path: path.to_path_buf(),
+            message,
+        },
+        e => CacheError::Foreign {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// redb's errors as ours, naming the cache: its reports of damage as
+/// [`CacheError::Corrupt`] (with the way out), the rest as [`CacheError::Store`].
+trait At<T> {
+    fn at(self, path: &Path) -> Result<T, CacheError>;
+}
+
+impl<T, E: std::fmt::Display> At<T> for Result<T, E> {
+    fn at(self, path: &Path) -> Result<T, CacheError> {
+        self.map_err(|e| {
+            let message = e.to_string();
+            if message.to_lowercase().contains("corrupt") {
+                CacheError::Corrupt {
+                    path: path.to_path_buf(),
+                    message,
+                }
+            } else {
+                CacheError::Store {
+                    path: path.to_path_buf(),
+                    message,
+                }
+            }
+        })
+    }
+}
+
 impl ScoreCache {
-    /// Opens (creating it if needed) the cache in `dir`.
+    /// Opens the cache in `dir`, creating it (and `dir`) if needed.
     pub fn open(dir: &Path) -> Result<ScoreCache, CacheError> {
-        std::fs::create_dir_all(dir).map_err(|source| CacheError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        ScoreCache::open_as(dir, Access::Create)
+    }
+
+    /// Opens the cache in `dir` for writing; [`CacheError::Absent`] when there is none.
+    pub fn open_existing(dir: &Path) -> Result<ScoreCache, CacheError> {
+        ScoreCache::open_as(dir, Access::Existing)
+    }
+
+    /// Opens the cache in `dir` without writing anything (a read-only
+    /// directory or file is fine); [`CacheError::Absent`] when there is none.
+    pub fn open_read_only(dir: &Path) -> Result<ScoreCache, CacheError> {
+        ScoreCache::open_as(dir, Access::ReadOnly)
+    }
+
+    fn open_as(dir: &Path, access: Access) -> Result<ScoreCache, CacheError> {
         let path = dir.join(FILE);
-        let existed = path.exists();
-        let db = match Database::create(&path) {
-            Ok(db) => db,
-            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(CacheError::Busy { path }),
-            Err(e) => {
-                return Err(CacheError::Foreign {
-                    path,
-                    reason: e.to_string(),
-                })
+        let foreign = |reason: String| CacheError::Foreign {
+            path: path.clone(),
+            reason,
+        };
+        // What is there: nothing, a regular file, or something never to be opened.
+        let existed = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => true,
+            Ok(m) if m.is_dir() => return Err(foreign("it is a directory".into())),
+            Ok(_) => return Err(foreign("it is not a regular file".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if std::fs::symlink_metadata(&path).is_ok() {
+                    return Err(foreign("it is a symbolic link to nothing".into()));
+                }
+                false
             }
+            Err(source) => return Err(CacheError::Io { path, source }),
         };
-        let cache = ScoreCache { path, db };
-        let store = |e: &dyn std::fmt::Display| CacheError::Store {
-            path: cache.path.clone(),
-            message: e.to_string(),
-        };
-        let format: Option<String> = {
-            let r = cache.db.begin_read().map_err(|e| store(&e))?;
+        if !existed && access != Access::Create {
+            return Err(CacheError::Absent { path });
+        }
+        if access == Access::Create {
+            std::fs::create_dir_all(dir).map_err(|source| CacheError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let db = guarded(&path, || match access {
+            Access::ReadOnly => {
+                let file = std::fs::File::open(&path).map_err(|source| CacheError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                match file.try_lock_shared() {
+                    Ok(()) => {}
+                    Err(std::fs::TryLockError::WouldBlock) => return Err(CacheError::Busy { path: path.clone() }),
+                    Err(std::fs::TryLockError::Error(source)) => {
+                        return Err(CacheError::Io {
+                            path: path.clone(),
+                            source,
+                        })
+                    }
+                }
+                let len = file.metadata().map_err(|source| CacheError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                let backend = ReadOnlyFile {
+                    file,
+                    state: Mutex::new(Overlay {
+                        len: len.len(),
+                        writes: Vec::new(),
+                    }),
+                };
+                Database::builder()
+                    .create_with_backend(backend)
+                    .map_err(|e| db_error(&path, e))
+            }
+            Access::Existing => Database::open(&path).map_err(|e| db_error(&path, e)),
+            Access::Create => Database::create(&path).map_err(|e| db_error(&path, e)),
+        })?;
+        let cache = ScoreCache { path, db: Some(db) };
+        let format = cache.run(|db, p| {
+            let r = db.begin_read().at(p)?;
             match r.open_table(META) {
-                Ok(t) => t.get("format").map_err(|e| store(&e))?.map(|v| v.value().to_owned()),
-                Err(redb::TableError::TableDoesNotExist(_)) => None,
-                Err(e) => return Err(store(&e)),
+                Ok(t) => Ok(t.get("format").at(p)?.map(|v| v.value().to_owned())),
+                Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+                Err(e) => Err(e).at(p),
             }
-        };
+        })?;
         match format {
             Some(f) if f == FORMAT => {}
             Some(f) => {
@@ -164,22 +408,22 @@ impl ScoreCache {
                     reason: format!("its format is `{f}`, this rsbench writes `{FORMAT}`"),
                 })
             }
-            None if existed => {
+            None if existed || access != Access::Create => {
                 return Err(CacheError::Foreign {
                     path: cache.path.clone(),
                     reason: "it has no rsbench format record".into(),
                 })
             }
-            None => {
-                let w = cache.db.begin_write().map_err(|e| store(&e))?;
+            None => cache.run(|db, p| {
+                let w = db.begin_write().at(p)?;
                 {
-                    let mut t = w.open_table(META).map_err(|e| store(&e))?;
-                    t.insert("format", FORMAT).map_err(|e| store(&e))?;
-                    w.open_table(SCORES).map_err(|e| store(&e))?;
-                    w.open_table(SCORERS).map_err(|e| store(&e))?;
+                    let mut t = w.open_table(META).at(p)?;
+                    t.insert("format", FORMAT).at(p)?;
+                    w.open_table(SCORES).at(p)?;
+                    w.open_table(SCORERS).at(p)?;
                 }
-                w.commit().map_err(|e| store(&e))?;
-            }
+                w.commit().at(p)
+            })?,
         }
         Ok(cache)
     }
@@ -188,76 +432,104 @@ impl ScoreCache {
         &self.path
     }
 
-    fn store_error(&self, e: impl std::fmt::Display) -> CacheError {
-        CacheError::Store {
-            path: self.path.clone(),
-            message: e.to_string(),
-        }
+    /// A format-1 cache file beside this one (an older rsbench's), with its size.
+    pub fn format_1_file(&self) -> Option<(PathBuf, u64)> {
+        let old = self.path.with_file_name(FORMAT_1_FILE);
+        let m = std::fs::symlink_metadata(&old)
+            .ok()
+            .filter(std::fs::Metadata::is_file)?;
+        Some((old, m.len()))
     }
 
-    /// Cached scores of `pairs` under `scorer` (`None` where missing).
-    fn lookup(&self, scorer: &[u8; 16], keys: &[[u8; 16]]) -> Result<Vec<Option<f64>>, CacheError> {
-        let r = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let t = r.open_table(SCORES).map_err(|e| self.store_error(e))?;
-        let mut key = [0u8; 32];
-        key[..16].copy_from_slice(scorer);
-        keys.iter()
-            .map(|k| {
-                key[16..].copy_from_slice(k);
-                Ok(t.get(&key[..]).map_err(|e| self.store_error(e))?.map(|v| v.value()))
-            })
-            .collect()
+    /// Runs `f` on the store (and the cache's path, for [`At::at`]), [`guarded`].
+    fn run<T>(&self, f: impl FnOnce(&Database, &Path) -> Result<T, CacheError>) -> Result<T, CacheError> {
+        guarded(&self.path, || match &self.db {
+            Some(db) => f(db, &self.path),
+            None => Err(CacheError::Store {
+                path: self.path.clone(),
+                message: "closed".into(),
+            }),
+        })
+    }
+
+    /// Stored scores of `keys` under `scorer`.
+    fn lookup(&self, scorer: &[u8; 16], keys: &[[u8; 16]]) -> Result<Vec<Stored>, CacheError> {
+        self.run(|db, p| {
+            let r = db.begin_read().at(p)?;
+            let t = r.open_table(SCORES).at(p)?;
+            let mut key = [0u8; 32];
+            key[..16].copy_from_slice(scorer);
+            keys.iter()
+                .map(|k| {
+                    key[16..].copy_from_slice(k);
+                    Ok(match t.get(&key[..]).at(p)? {
+                        None => Stored::Missing,
+                        Some(v) => {
+                            let (score, sum) = v.value();
+                            if sum == checksum(&key, score) {
+                                Stored::Score(score)
+                            } else {
+                                Stored::Corrupt
+                            }
+                        }
+                    })
+                })
+                .collect()
+        })
     }
 
     /// Stores a chunk's scores in one commit.
     fn store(&self, scorer: &[u8; 16], identity: &str, keys: &[[u8; 16]], scores: &[f64]) -> Result<(), CacheError> {
-        let w = self.db.begin_write().map_err(|e| self.store_error(e))?;
-        {
-            let mut t = w.open_table(SCORES).map_err(|e| self.store_error(e))?;
-            let mut key = [0u8; 32];
-            key[..16].copy_from_slice(scorer);
-            for (k, s) in keys.iter().zip(scores) {
-                key[16..].copy_from_slice(k);
-                t.insert(&key[..], s).map_err(|e| self.store_error(e))?;
+        self.run(|db, p| {
+            let w = db.begin_write().at(p)?;
+            {
+                let mut t = w.open_table(SCORES).at(p)?;
+                let mut key = [0u8; 32];
+                key[..16].copy_from_slice(scorer);
+                for (k, &s) in keys.iter().zip(scores) {
+                    key[16..].copy_from_slice(k);
+                    t.insert(&key[..], (s, checksum(&key, s))).at(p)?;
+                }
+                let mut s = w.open_table(SCORERS).at(p)?;
+                s.insert(&scorer[..], (identity, now())).at(p)?;
             }
-            let mut s = w.open_table(SCORERS).map_err(|e| self.store_error(e))?;
-            s.insert(&scorer[..], (identity, now()))
-                .map_err(|e| self.store_error(e))?;
-        }
-        w.commit().map_err(|e| self.store_error(e))
+            w.commit().at(p)
+        })
     }
 
     /// Every scorer with scores in the cache, most recently used first.
     pub fn scorers(&self) -> Result<Vec<ScorerEntry>, CacheError> {
-        let r = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let s = r.open_table(SCORERS).map_err(|e| self.store_error(e))?;
-        let t = r.open_table(SCORES).map_err(|e| self.store_error(e))?;
-        let mut out = Vec::new();
-        for item in s.iter().map_err(|e| self.store_error(e))? {
-            let (k, v) = item.map_err(|e| self.store_error(e))?;
-            let prefix = k.value().to_vec();
-            let (identity, last) = v.value();
-            let mut end = prefix.clone();
-            end.extend([0xff; 16]);
-            let scores = t
-                .range(&prefix[..]..=&end[..])
-                .map_err(|e| self.store_error(e))?
-                .count() as u64;
-            out.push(ScorerEntry {
-                identity: serde_json::from_str(identity).unwrap_or(serde_json::Value::Null),
-                last_used_unix: last,
-                scores,
-            });
-        }
+        let mut out = self.run(|db, p| {
+            let r = db.begin_read().at(p)?;
+            let s = r.open_table(SCORERS).at(p)?;
+            let t = r.open_table(SCORES).at(p)?;
+            let mut out = Vec::new();
+            for item in s.iter().at(p)? {
+                let (k, v) = item.at(p)?;
+                let prefix = k.value().to_vec();
+                let (identity, last) = v.value();
+                let mut end = prefix.clone();
+                end.extend([0xff; 16]);
+                let scores = t.range(&prefix[..]..=&end[..]).at(p)?.count() as u64;
+                out.push(ScorerEntry {
+                    identity: serde_json::from_str(identity).unwrap_or(serde_json::Value::Null),
+                    last_used_unix: last,
+                    scores,
+                });
+            }
+            Ok(out)
+        })?;
         out.sort_by_key(|s| std::cmp::Reverse(s.last_used_unix));
         Ok(out)
     }
 
     /// Total scores stored.
     pub fn len(&self) -> Result<u64, CacheError> {
-        let r = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let t = r.open_table(SCORES).map_err(|e| self.store_error(e))?;
-        t.len().map_err(|e| self.store_error(e))
+        self.run(|db, p| {
+            let r = db.begin_read().at(p)?;
+            let t = r.open_table(SCORES).at(p)?;
+            t.len().at(p)
+        })
     }
 
     pub fn is_empty(&self) -> Result<bool, CacheError> {
@@ -267,34 +539,75 @@ impl ScoreCache {
     /// Removes the scores of scorers last used before `before_unix`; returns
     /// (scorers, scores) removed.
     pub fn prune(&self, before_unix: u64) -> Result<(usize, u64), CacheError> {
-        let w = self.db.begin_write().map_err(|e| self.store_error(e))?;
-        let mut removed = (0usize, 0u64);
-        {
-            let mut s = w.open_table(SCORERS).map_err(|e| self.store_error(e))?;
-            let old: Vec<Vec<u8>> = s
-                .iter()
-                .map_err(|e| self.store_error(e))?
-                .filter_map(Result::ok)
-                .filter(|(_, v)| v.value().1 < before_unix)
-                .map(|(k, _)| k.value().to_vec())
-                .collect();
-            let mut t = w.open_table(SCORES).map_err(|e| self.store_error(e))?;
-            let progress = crate::progress::bar(old.len() as u64, "pruning the score cache", "scorers");
-            for prefix in &old {
-                progress.inc(1);
-                let before = t.len().map_err(|e| self.store_error(e))?;
-                let mut end = prefix.clone();
-                end.extend([0xff; 16]);
-                t.retain_in(&prefix[..]..=&end[..], |_, _| false)
-                    .map_err(|e| self.store_error(e))?;
-                removed.1 += before - t.len().map_err(|e| self.store_error(e))?;
-                s.remove(&prefix[..]).map_err(|e| self.store_error(e))?;
-                removed.0 += 1;
+        self.run(|db, p| {
+            let w = db.begin_write().at(p)?;
+            let mut removed = (0usize, 0u64);
+            {
+                let mut s = w.open_table(SCORERS).at(p)?;
+                let mut old: Vec<Vec<u8>> = Vec::new();
+                for item in s.iter().at(p)? {
+                    let (k, v) = item.at(p)?;
+                    if v.value().1 < before_unix {
+                        old.push(k.value().to_vec());
+                    }
+                }
+                let mut t = w.open_table(SCORES).at(p)?;
+                let progress = crate::progress::bar(old.len() as u64, "pruning the score cache", "scorers");
+                for prefix in &old {
+                    progress.inc(1);
+                    let before = t.len().at(p)?;
+                    let mut end = prefix.clone();
+                    end.extend([0xff; 16]);
+                    t.retain_in(&prefix[..]..=&end[..], |_, _| false).at(p)?;
+                    removed.1 += before - t.len().at(p)?;
+                    s.remove(&prefix[..]).at(p)?;
+                    removed.0 += 1;
+                }
+                progress.finish_and_clear();
             }
-            progress.finish_and_clear();
+            w.commit().at(p)?;
+            Ok(removed)
+        })
+    }
+
+    /// Overwrites the first stored score with `value`, keeping its checksum
+    /// (what damage on disk does); for tests of the checksum.
+    #[doc(hidden)]
+    pub fn damage_first_score(&self, value: f64) -> Result<bool, CacheError> {
+        self.run(|db, p| {
+            let w = db.begin_write().at(p)?;
+            let found = {
+                let mut t = w.open_table(SCORES).at(p)?;
+                let first = t
+                    .iter()
+                    .at(p)?
+                    .next()
+                    .transpose()
+                    .at(p)?
+                    .map(|(k, v)| (k.value().to_vec(), v.value().1));
+                match first {
+                    Some((k, sum)) => {
+                        t.insert(&k[..], (value, sum)).at(p)?;
+                        true
+                    }
+                    None => false,
+                }
+            };
+            w.commit().at(p)?;
+            Ok(found)
+        })
+    }
+}
+
+impl Drop for ScoreCache {
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take() {
+            // redb writes its header when it closes a file; on a damaged one that may panic.
+            let _ = guarded(&self.path, move || {
+                drop(db);
+                Ok(())
+            });
         }
-        w.commit().map_err(|e| self.store_error(e))?;
-        Ok(removed)
     }
 }
 
@@ -306,24 +619,21 @@ pub struct CachedScorer {
     identity: String,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    corrupt: AtomicUsize,
 }
 
 impl CachedScorer {
-    /// `files` are digests of what the identity does not show but scores
-    /// depend on (a model's tokenizer and config files).
-    pub fn new(inner: Box<dyn Scorer>, cache: ScoreCache, files: &[(String, String)]) -> CachedScorer {
+    /// The scorer's scores through `cache`, keyed by its identity.
+    pub fn new(inner: Box<dyn Scorer>, cache: ScoreCache) -> CachedScorer {
         let id = inner.identity();
-        let mut key = id.clone();
-        if !files.is_empty() {
-            key.params.insert("cache_files_sha256".into(), serde_json::json!(files));
-        }
         CachedScorer {
-            scorer: scorer_digest(&key),
+            scorer: scorer_digest(&id),
             identity: serde_json::to_string(&id).unwrap_or_default(),
             inner,
             cache,
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            corrupt: AtomicUsize::new(0),
         }
     }
 
@@ -342,7 +652,23 @@ impl Scorer for CachedScorer {
 
     fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
         let keys: Vec<[u8; 16]> = pairs.iter().map(pair_digest).collect();
-        let mut out = self.cache.lookup(&self.scorer, &keys).map_err(|e| self.failed(e))?;
+        let stored = self.cache.lookup(&self.scorer, &keys).map_err(|e| self.failed(e))?;
+        let corrupt = stored.iter().filter(|s| **s == Stored::Corrupt).count();
+        if corrupt > 0 {
+            self.corrupt.fetch_add(corrupt, Ordering::Relaxed);
+            eprintln!(
+                "warning: {corrupt} stored scores in {} failed their checksum: not used, scored again and stored again; \
+                 if this recurs, the disk may be failing (`rsbench cache prune --older-than 0`, or delete the file, empties the cache)",
+                self.cache.path().display()
+            );
+        }
+        let mut out: Vec<Option<f64>> = stored
+            .iter()
+            .map(|s| match s {
+                Stored::Score(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
         // The scorer's own groups where its scores depend on them (a model's
         // padded batches), else chunks of CHUNK pairs in order.
         let groups = match self.inner.plan(pairs)? {
@@ -357,7 +683,12 @@ impl Scorer for CachedScorer {
         for (g, group) in groups.iter().enumerate() {
             // A group's missing pairs are scored together: after an interruption a
             // group is missing whole and is scored as an uninterrupted run scores it.
-            let missing: Vec<usize> = group.iter().copied().filter(|&i| out[i].is_none()).collect();
+            // A group with a damaged score is scored whole again, for the same reason.
+            let missing: Vec<usize> = if group.iter().any(|&i| stored[i] == Stored::Corrupt) {
+                group.clone()
+            } else {
+                group.iter().copied().filter(|&i| out[i].is_none()).collect()
+            };
             self.hits.fetch_add(group.len() - missing.len(), Ordering::Relaxed);
             if !missing.is_empty() {
                 let batch: Vec<Pair<'_>> = missing.iter().map(|&i| pairs[i]).collect();
@@ -384,14 +715,16 @@ impl Scorer for CachedScorer {
     fn stats(&self) -> Option<serde_json::Value> {
         let mut v = self.inner.stats().unwrap_or_else(|| serde_json::json!({}));
         if let Some(o) = v.as_object_mut() {
-            o.insert(
-                "cache".into(),
-                serde_json::json!({
-                    "path": self.cache.path().display().to_string(),
-                    "hits": self.hits.load(Ordering::Relaxed),
-                    "misses": self.misses.load(Ordering::Relaxed),
-                }),
-            );
+            let mut cache = serde_json::json!({
+                "path": self.cache.path().display().to_string(),
+                "hits": self.hits.load(Ordering::Relaxed),
+                "misses": self.misses.load(Ordering::Relaxed),
+            });
+            let corrupt = self.corrupt.load(Ordering::Relaxed);
+            if let (Some(c), true) = (cache.as_object_mut(), corrupt > 0) {
+                c.insert("corrupt".into(), corrupt.into());
+            }
+            o.insert("cache".into(), cache);
         }
         Some(v)
     }
@@ -406,5 +739,95 @@ impl Scorer for CachedScorer {
 
     fn finish(&self) -> Result<(), ScoreError> {
         self.inner.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scorer that scores a pair by its response's length and counts what it scored.
+    struct Lengths(AtomicUsize);
+
+    impl Scorer for Lengths {
+        fn identity(&self) -> ScorerIdentity {
+            ScorerIdentity {
+                kind: "lengths".into(),
+                params: Default::default(),
+            }
+        }
+        fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+            self.0.fetch_add(pairs.len(), Ordering::Relaxed);
+            Ok(pairs.iter().map(|p| p.response.len() as f64).collect())
+        }
+    }
+
+    fn pairs<'a>(context: &'a [String], responses: &'a [String]) -> Vec<Pair<'a>> {
+        responses.iter().map(|r| Pair { context, response: r }).collect()
+    }
+
+    #[test]
+    fn a_damaged_score_is_never_used_and_is_scored_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let context = vec!["안녕".to_string()];
+        let responses: Vec<String> = (0..10).map(|i| "x".repeat(i + 1)).collect();
+        let p = pairs(&context, &responses);
+        let cached = CachedScorer::new(
+            Box::new(Lengths(AtomicUsize::new(0))),
+            ScoreCache::open(dir.path()).unwrap(),
+        );
+        let first = cached.score(&p).unwrap();
+        drop(cached);
+        assert!(ScoreCache::open(dir.path()).unwrap().damage_first_score(-99.5).unwrap());
+        let cached = CachedScorer::new(
+            Box::new(Lengths(AtomicUsize::new(0))),
+            ScoreCache::open(dir.path()).unwrap(),
+        );
+        assert_eq!(cached.score(&p).unwrap(), first, "the damaged score was not used");
+        let stats = cached.stats().unwrap();
+        assert_eq!(stats["cache"]["corrupt"], 1);
+        assert_eq!(stats["cache"]["misses"], 10, "its group (all ten) was scored again");
+        // And stored again: a third run takes everything from the cache.
+        drop(cached);
+        let cached = CachedScorer::new(
+            Box::new(Lengths(AtomicUsize::new(0))),
+            ScoreCache::open(dir.path()).unwrap(),
+        );
+        assert_eq!(cached.score(&p).unwrap(), first);
+        assert_eq!(cached.stats().unwrap()["cache"]["hits"], 10);
+    }
+
+    #[test]
+    fn a_read_only_open_writes_nothing_and_sees_what_was_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let context = vec!["a".to_string()];
+        let responses = vec!["b".to_string(), "cc".to_string()];
+        let cached = CachedScorer::new(
+            Box::new(Lengths(AtomicUsize::new(0))),
+            ScoreCache::open(dir.path()).unwrap(),
+        );
+        cached.score(&pairs(&context, &responses)).unwrap();
+        drop(cached);
+        let file = dir.path().join(FILE);
+        let before = std::fs::read(&file).unwrap();
+        let c = ScoreCache::open_read_only(dir.path()).unwrap();
+        assert_eq!(c.len().unwrap(), 2);
+        assert_eq!(c.scorers().unwrap()[0].identity["kind"], "lengths");
+        drop(c);
+        assert!(std::fs::read(&file).unwrap() == before, "the file is unchanged");
+        let none = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            ScoreCache::open_read_only(&none.path().join("new")),
+            Err(CacheError::Absent { .. })
+        ));
+        assert!(!none.path().join("new").exists(), "nothing was created");
+    }
+
+    #[test]
+    fn the_checksum_covers_the_key_and_the_bits() {
+        let a = checksum(&[1; 32], 0.5);
+        assert_ne!(a, checksum(&[2; 32], 0.5));
+        assert_ne!(a, checksum(&[1; 32], 0.5000000000000001));
+        assert_eq!(a, checksum(&[1; 32], 0.5));
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::files::{ModelFiles, CONFIG_CAP};
 use super::ModelError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -121,25 +122,25 @@ pub enum Activation {
 }
 
 impl ModelConfig {
-    pub fn load(path: &Path) -> Result<ModelConfig, ModelError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                ModelError::Missing {
-                    path: path.to_path_buf(),
-                    hint: "a Hugging Face checkpoint directory needs config.json".into(),
-                }
-            } else {
-                ModelError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }
-        })?;
+    /// Reads the model directory's config.json (required).
+    pub fn load(files: &ModelFiles) -> Result<ModelConfig, ModelError> {
+        let path = files.path("config.json");
+        let text = files
+            .read_text("config.json", CONFIG_CAP)?
+            .ok_or_else(|| ModelError::Missing {
+                path: path.clone(),
+                hint: "a Hugging Face checkpoint directory needs config.json".into(),
+            })?;
+        ModelConfig::parse(&path, &text)
+    }
+
+    /// Parses the text of config.json (`path` names it in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<ModelConfig, ModelError> {
         let invalid = |message: String| ModelError::Invalid {
             path: path.to_path_buf(),
             message,
         };
-        let raw: RawConfig = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let raw: RawConfig = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let family = match raw.model_type.as_str() {
             "bert" => Family::Bert,
             "roberta" | "xlm-roberta" | "camembert" => Family::Roberta,

@@ -14,10 +14,9 @@
 //! class AutoTokenizer maps the model type to. A class transformers does not
 //! know loads as `TokenizersBackend`.
 
-use std::path::Path;
-
 use serde_json::Value;
 
+use super::files::ModelFiles;
 use super::ModelError;
 
 /// Tokenizer classes (without `Fast`) whose `model_input_names` include
@@ -67,20 +66,13 @@ impl InputNames {
     }
 }
 
-fn read_json(path: &Path) -> Result<Value, ModelError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }),
-        Err(_) => Ok(Value::Object(Default::default())),
-    }
-}
-
-/// The input names for the checkpoint in `dir` (model type `model_type`).
-pub fn input_names(dir: &Path, model_type: &str) -> Result<InputNames, ModelError> {
-    let tokenizer_config_path = dir.join("tokenizer_config.json");
-    let tokenizer_config = read_json(&tokenizer_config_path)?;
+/// The input names for the checkpoint whose files `files` reads (model type
+/// `model_type`). An absent tokenizer_config.json or config.json is an empty
+/// one; one that cannot be read is an error.
+pub fn input_names(files: &ModelFiles, model_type: &str) -> Result<InputNames, ModelError> {
+    let empty = || Value::Object(Default::default());
+    let tokenizer_config_path = files.path("tokenizer_config.json");
+    let tokenizer_config = files.read_json("tokenizer_config.json")?.unwrap_or_else(empty);
     if let Some(list) = tokenizer_config.get("model_input_names") {
         let names: Option<Vec<String>> = list
             .as_array()
@@ -96,7 +88,7 @@ pub fn input_names(dir: &Path, model_type: &str) -> Result<InputNames, ModelErro
             }),
         };
     }
-    let config = read_json(&dir.join("config.json"))?;
+    let config = files.read_json("config.json")?.unwrap_or_else(empty);
     let named = tokenizer_config
         .get("tokenizer_class")
         .and_then(Value::as_str)
@@ -128,7 +120,7 @@ mod tests {
         std::fs::write(dir.path().join("tokenizer_config.json"), tokenizer_config).unwrap();
         std::fs::write(dir.path().join("config.json"), config).unwrap();
         let model_type: Value = serde_json::from_str(config).unwrap();
-        input_names(dir.path(), model_type["model_type"].as_str().unwrap()).unwrap()
+        input_names(&ModelFiles::new(dir.path()), model_type["model_type"].as_str().unwrap()).unwrap()
     }
 
     #[test]

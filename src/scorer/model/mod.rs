@@ -8,6 +8,8 @@ mod config;
 mod device;
 mod encoder;
 mod error;
+mod files;
+pub mod identity;
 mod inputs;
 pub mod precision;
 mod script;
@@ -91,7 +93,6 @@ enum Backend {
 }
 
 pub struct ModelScorer {
-    dir: PathBuf,
     config: Option<ModelConfig>,
     /// libtorch tensors are Send but not Sync; the forward pass is serial
     /// anyway (libtorch parallelises inside each op).
@@ -104,12 +105,8 @@ pub struct ModelScorer {
     passage_prefix: String,
     context_joiner: String,
     positive_label: Option<i64>,
-    sidecar_path: Option<PathBuf>,
-    weight_files: Vec<(String, String)>,
-    /// Checkpoint tensors on the ignorable list that no layer took (metadata).
-    ignored_tensors: Vec<String>,
-    /// The inputs the model receives and what decided them (native models).
-    input_names: Option<inputs::InputNames>,
+    /// What the scores are a function of: metadata.json and the cache key.
+    identity: identity::ModelIdentity,
     options: RunOptions,
     stats: std::sync::Mutex<RunStats>,
     /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
@@ -196,7 +193,9 @@ impl ModelScorer {
                 })
             }
         }
-        let (sidecar, sidecar_path) = Sidecar::load(dir)?;
+        // Every small file is read through `small_files`: bounded, and hashed into the identity.
+        let small_files = files::ModelFiles::new(dir);
+        let (sidecar, sidecar_path) = Sidecar::load(&small_files)?;
         let sidecar_err = |message: String| ModelError::Invalid {
             path: sidecar_path.clone().unwrap_or_else(|| dir.join("rsbench.toml")),
             message,
@@ -205,7 +204,7 @@ impl ModelScorer {
         let mut input_names = None;
         let (config, family, natural_mode, two_token_types, position_limit) = match &sidecar.torchscript {
             None => {
-                let c = ModelConfig::load(&dir.join("config.json"))?;
+                let c = ModelConfig::load(&small_files)?;
                 let mode = match c.head {
                     Head::Classification => Mode::Cross,
                     Head::Encoder => Mode::Bi,
@@ -223,7 +222,7 @@ impl ModelScorer {
                 }
                 // Token types as transformers passes them: only when the tokenizer's
                 // input names include them (otherwise the model sees zeros).
-                let names = inputs::input_names(dir, &c.model_type)?;
+                let names = inputs::input_names(&small_files, &c.model_type)?;
                 let types = c.type_vocab_size >= 2 && names.token_types();
                 input_names = Some(names);
                 let (family, limit) = (c.family, c.max_input_tokens());
@@ -259,7 +258,7 @@ impl ModelScorer {
                 Mode::Cross => "mode = \"bi\" needs an encoder (the bare *Model, or TorchScript output = \"hidden\" or \"embedding\")".into(),
             }));
         }
-        let tokenizer = TextTokenizer::load(dir, family)?;
+        let tokenizer = TextTokenizer::load(&small_files, family)?;
         let turn_separator = match &sidecar.turn_separator {
             None => vec![tokenizer.sep],
             Some(tok) => vec![tokenizer.token_id(tok).ok_or_else(|| {
@@ -298,7 +297,7 @@ impl ModelScorer {
         };
         let files = match &sidecar.torchscript {
             Some(spec) => vec![dir.join(&spec.file)],
-            None => weights::checkpoint_files(dir)?,
+            None => weights::checkpoint_files(&small_files)?,
         };
         // The checksums (for the run's metadata) are computed while the weights
         // load: hashing a BERT-base checkpoint takes as long as loading it.
@@ -330,10 +329,53 @@ impl ModelScorer {
         let query_prefix = sidecar.query_prefix.clone().unwrap_or_default();
         let passage_prefix = sidecar.passage_prefix.clone().unwrap_or_default();
         let context_joiner = sidecar.context_joiner.clone().unwrap_or_else(|| " ".into());
+        let on_cpu = !options.device.is_cuda();
+        let identity = identity::ModelIdentity {
+            path: dir.display().to_string(),
+            model_type: config
+                .as_ref()
+                .map_or_else(|| "torchscript".to_owned(), |c| c.model_type.clone()),
+            layers: config.as_ref().map(|c| c.layers),
+            hidden: config.as_ref().map(|c| c.hidden_size),
+            mode,
+            tokenizer: tokenizer.kind().to_owned(),
+            template: template.clone(),
+            bi: (mode == Mode::Bi).then(|| identity::BiSettings {
+                pooling,
+                query_prefix: query_prefix.clone(),
+                passage_prefix: passage_prefix.clone(),
+                context_joiner: context_joiner.clone(),
+            }),
+            positive_label: sidecar.positive_label,
+            torchscript: sidecar.torchscript.clone(),
+            sidecar: sidecar_path.as_ref().map(|p| p.display().to_string()),
+            files_sha256: small_files.digests(),
+            weights_sha256: weight_files.into_iter().collect(),
+            ignored_tensors: config.is_some().then_some(ignored_tensors),
+            input_names: input_names.as_ref().map(|i| i.names.clone()),
+            input_names_from: input_names.as_ref().map(|i| i.decided_by.clone()),
+            dtype: dtype_name(options.dtype).to_owned(),
+            recheck: if options.dtype == Kind::Float {
+                Default::default()
+            } else {
+                [(format!("{}_recheck", dtype_name(options.dtype)), twin_backend.is_some())].into()
+            },
+            device: match options.device {
+                Device::Cuda(n) => format!("cuda:{n}"),
+                _ => "cpu".to_owned(),
+            },
+            cudnn_attention_first: options.device.is_cuda().then(crate::scorer::cudnn_attention_preferred),
+            batch_tokens: options.batch_tokens,
+            threads: on_cpu.then(tch::get_num_threads),
+            cpu: on_cpu.then(precision::cpu_name),
+            libtorch: precision::libtorch_version(),
+            libraries: identity::libraries(),
+            scoring_revision: identity::SCORING_REVISION.to_owned(),
+        };
         let twin = twin_backend.map(|backend| {
+            let batch_tokens = recheck_batch_tokens(&options);
             Box::new(ModelScorer {
                 twin: None,
-                dir: dir.to_path_buf(),
                 config: config.clone(),
                 backend: std::sync::Mutex::new(backend),
                 tokenizer: std::sync::Arc::clone(&tokenizer),
@@ -344,16 +386,18 @@ impl ModelScorer {
                 passage_prefix: passage_prefix.clone(),
                 context_joiner: context_joiner.clone(),
                 positive_label: sidecar.positive_label,
-                sidecar_path: sidecar_path.clone(),
-                weight_files: weight_files.clone(),
-                ignored_tensors: ignored_tensors.clone(),
-                input_names: input_names.clone(),
+                identity: identity::ModelIdentity {
+                    dtype: dtype_name(Kind::Float).to_owned(),
+                    recheck: Default::default(),
+                    batch_tokens,
+                    ..identity.clone()
+                },
                 options: RunOptions {
                     dtype: Kind::Float,
                     recheck: false,
                     progress: false,
                     dtype_probe: None,
-                    batch_tokens: recheck_batch_tokens(&options),
+                    batch_tokens,
                     ..options.clone()
                 },
                 stats: std::sync::Mutex::new(RunStats::default()),
@@ -361,7 +405,6 @@ impl ModelScorer {
         });
         Ok(ModelScorer {
             twin,
-            dir: dir.to_path_buf(),
             config,
             backend: std::sync::Mutex::new(backend),
             tokenizer,
@@ -372,10 +415,7 @@ impl ModelScorer {
             passage_prefix,
             context_joiner,
             positive_label: sidecar.positive_label,
-            sidecar_path,
-            weight_files,
-            ignored_tensors,
-            input_names,
+            identity,
             options,
             stats: std::sync::Mutex::new(RunStats {
                 load_seconds,
@@ -397,6 +437,7 @@ impl ModelScorer {
     /// Padded-token budget per batch (see `RunOptions::batch_tokens`).
     pub fn set_batch_tokens(&mut self, tokens: usize) {
         self.options.batch_tokens = tokens.max(1);
+        self.identity.batch_tokens = self.options.batch_tokens;
     }
 
     pub fn mode(&self) -> Mode {
@@ -618,65 +659,9 @@ impl ModelScorer {
 
 impl Scorer for ModelScorer {
     fn identity(&self) -> ScorerIdentity {
-        let mut params = serde_json::Map::new();
-        params.insert("path".into(), self.dir.display().to_string().into());
-        match self.config() {
-            Some(c) => {
-                params.insert("model_type".into(), c.model_type.clone().into());
-                params.insert("layers".into(), c.layers.into());
-                params.insert("hidden".into(), c.hidden_size.into());
-            }
-            None => {
-                params.insert("model_type".into(), "torchscript".into());
-            }
-        }
-        params.insert("mode".into(), serde_json::to_value(self.mode).unwrap_or_default());
-        params.insert("tokenizer".into(), self.tokenizer.kind().into());
-        params.insert(
-            "template".into(),
-            serde_json::to_value(&self.template).unwrap_or_default(),
-        );
-        if self.mode == Mode::Bi {
-            params.insert("pooling".into(), serde_json::to_value(self.pooling).unwrap_or_default());
-            params.insert("query_prefix".into(), self.query_prefix.clone().into());
-            params.insert("passage_prefix".into(), self.passage_prefix.clone().into());
-        }
-        if let Some(p) = &self.sidecar_path {
-            params.insert("sidecar".into(), p.display().to_string().into());
-        }
-        let weights: serde_json::Map<String, serde_json::Value> = self
-            .weight_files
-            .iter()
-            .map(|(n, h)| (n.clone(), h.clone().into()))
-            .collect();
-        params.insert("weights_sha256".into(), weights.into());
-        if self.config.is_some() {
-            params.insert("ignored_tensors".into(), self.ignored_tensors.clone().into());
-        }
-        if let Some(inputs) = &self.input_names {
-            params.insert("input_names".into(), inputs.names.clone().into());
-            params.insert("input_names_from".into(), inputs.decided_by.clone().into());
-        }
-        params.insert("dtype".into(), dtype_name(self.options.dtype).into());
-        if self.options.dtype != Kind::Float {
-            let key = format!("{}_recheck", dtype_name(self.options.dtype));
-            params.insert(key, self.twin.is_some().into());
-        }
-        let device = match self.options.device {
-            Device::Cuda(n) => format!("cuda:{n}"),
-            _ => "cpu".to_owned(),
-        };
-        params.insert("device".into(), device.into());
-        if self.options.device.is_cuda() {
-            // Which attention kernels ran decides bf16's last bits (and its speed).
-            params.insert(
-                "cudnn_attention_first".into(),
-                crate::scorer::cudnn_attention_preferred().into(),
-            );
-        }
         ScorerIdentity {
             kind: "model".into(),
-            params,
+            params: self.identity.params(),
         }
     }
 

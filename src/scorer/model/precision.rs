@@ -242,7 +242,7 @@ pub fn cpu_name() -> String {
 
 /// The libtorch rsbench was built against, as its Python package names it
 /// (`torch/version.py` beside `torch/lib`), else the library's directory.
-fn libtorch_version() -> String {
+pub(super) fn libtorch_version() -> String {
     let Some(lib) = option_env!("RSBENCH_LIBTORCH_LIB") else {
         return "unknown".into();
     };
@@ -279,9 +279,10 @@ pub fn probe(dir: Option<&Path>, inp: i64, out: i64) -> Probe {
     let key = probe_key(inp, out);
     let path = dir.map(probe_file);
     let mut known: Option<BTreeMap<String, Probe>> = match &path {
-        Some(p) => match std::fs::read_to_string(p) {
-            Ok(text) => serde_json::from_str(&text).ok(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(BTreeMap::new()),
+        // Bounded: a probe file that is not a regular file of sane size is not read.
+        Some(p) => match super::files::read_text(p, super::files::CONFIG_CAP) {
+            Ok(Some(text)) => serde_json::from_str(&text).ok(),
+            Ok(None) => Some(BTreeMap::new()),
             Err(_) => None,
         },
         None => None,
@@ -312,11 +313,12 @@ pub fn probe(dir: Option<&Path>, inp: i64, out: i64) -> Probe {
 /// size into its feed-forward width. None for TorchScript (it runs as exported)
 /// or where config.json does not say.
 pub fn probe_shape(dir: &Path) -> Option<(i64, i64)> {
-    let (sidecar, _) = super::sidecar::Sidecar::load(dir).ok()?;
+    let files = super::files::ModelFiles::new(dir);
+    let (sidecar, _) = super::sidecar::Sidecar::load(&files).ok()?;
     if sidecar.torchscript.is_some() {
         return None;
     }
-    let c = super::config::ModelConfig::load(&dir.join("config.json")).ok()?;
+    let c = super::config::ModelConfig::load(&files).ok()?;
     Some((c.hidden_size, c.intermediate_size))
 }
 

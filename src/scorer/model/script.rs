@@ -52,7 +52,7 @@ pub struct ScriptModule {
 impl ScriptModule {
     pub fn load(dir: &Path, spec: &ScriptSpec, device: Device, kind: Kind) -> Result<ScriptModule, ModelError> {
         let path = dir.join(&spec.file);
-        if !path.is_file() {
+        if super::files::check(&path, u64::MAX)?.is_none() {
             return Err(ModelError::Missing {
                 path,
                 hint: "named by [torchscript] file in the sidecar".into(),

@@ -1,11 +1,15 @@
 //! `rsbench.toml` (or `rsbench.json`) next to a model: how pairs become
 //! inputs. Every field is optional; the defaults fit a plain HF classifier.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::files::{ModelFiles, CONFIG_CAP};
 use super::ModelError;
+
+const TOML: &str = "rsbench.toml";
+const JSON: &str = "rsbench.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,28 +53,30 @@ pub struct Sidecar {
 }
 
 impl Sidecar {
-    /// Reads `rsbench.toml` or `rsbench.json` from `dir`; absent means defaults.
-    pub fn load(dir: &Path) -> Result<(Sidecar, Option<PathBuf>), ModelError> {
-        let toml_path = dir.join("rsbench.toml");
-        let json_path = dir.join("rsbench.json");
-        let invalid = |path: &Path, message: String| ModelError::Invalid {
-            path: path.to_path_buf(),
+    /// Reads `rsbench.toml` or `rsbench.json` from the model directory; absent
+    /// means defaults. Both present is refused (which one would decide is not
+    /// obvious from the directory); one that is there but unreadable is an error.
+    pub fn load(files: &ModelFiles) -> Result<(Sidecar, Option<PathBuf>), ModelError> {
+        let toml_text = files.read_text(TOML, CONFIG_CAP)?;
+        let json_text = files.read_text(JSON, CONFIG_CAP)?;
+        let invalid = |name: &str, message: String| ModelError::Invalid {
+            path: files.path(name),
             message,
         };
-        let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| ModelError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        if toml_path.is_file() {
-            let s = toml::from_str(&read(&toml_path)?).map_err(|e| invalid(&toml_path, e.to_string()))?;
-            Ok((s, Some(toml_path)))
-        } else if json_path.is_file() {
-            let s = serde_json::from_str(&read(&json_path)?).map_err(|e| invalid(&json_path, e.to_string()))?;
-            Ok((s, Some(json_path)))
-        } else {
-            Ok((Sidecar::default(), None))
+        match (toml_text, json_text) {
+            (Some(_), Some(_)) => Err(invalid(
+                JSON,
+                format!("{TOML} is there too: a model has one sidecar; remove one of them"),
+            )),
+            (Some(text), None) => {
+                let s = toml::from_str(&text).map_err(|e| invalid(TOML, e.to_string()))?;
+                Ok((s, Some(files.path(TOML))))
+            }
+            (None, Some(text)) => {
+                let s = serde_json::from_str(&text).map_err(|e| invalid(JSON, e.to_string()))?;
+                Ok((s, Some(files.path(JSON))))
+            }
+            (None, None) => Ok((Sidecar::default(), None)),
         }
     }
 }

@@ -4,13 +4,14 @@
 //! Normalisation follows the checkpoint's config exactly: a lower-casing
 //! BERT with accent stripping decomposes Hangul into jamo, as HF does.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rust_tokenizers::tokenizer::{BertTokenizer, Tokenizer as _};
 use rust_tokenizers::vocab::Vocab as _;
 use serde_json::Value;
 
 use super::config::Family;
+use super::files::{ModelFiles, TOKENIZER_CAP};
 use super::template::{Layout, Specials};
 use super::ModelError;
 
@@ -40,34 +41,30 @@ fn token_name(config: &Value, key: &str) -> Option<String> {
 }
 
 impl TextTokenizer {
-    pub fn load(dir: &Path, family: Family) -> Result<TextTokenizer, ModelError> {
-        let config_path = dir.join("tokenizer_config.json");
-        let config: Value = match std::fs::read_to_string(&config_path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
-                path: config_path.clone(),
-                message: e.to_string(),
-            })?,
-            Err(_) => Value::Object(Default::default()),
-        };
+    pub fn load(files: &ModelFiles, family: Family) -> Result<TextTokenizer, ModelError> {
+        let config = files
+            .read_json("tokenizer_config.json")?
+            .unwrap_or_else(|| Value::Object(Default::default()));
         let model_max_length = config
             .get("model_max_length")
             .and_then(Value::as_f64)
             .filter(|&m| m > 0.0 && m < 1e9)
             .map(|m| m as i64);
 
-        let json = dir.join("tokenizer.json");
-        let vocab = dir.join("vocab.txt");
+        let json = files.path("tokenizer.json");
+        let vocab = files.path("vocab.txt");
+        let json_bytes = files.read("tokenizer.json", TOKENIZER_CAP)?;
         // Unnamed special tokens: HF's defaults for the tokenizer class that reads
         // these files (a vocab.txt is always a BertTokenizer, even under a RoBERTa).
         let (cls_default, sep_default, pad_default) = match family {
-            Family::Roberta if json.is_file() => ("<s>", "</s>", "<pad>"),
+            Family::Roberta if json_bytes.is_some() => ("<s>", "</s>", "<pad>"),
             _ => ("[CLS]", "[SEP]", "[PAD]"),
         };
         let cls_name = token_name(&config, "cls_token").unwrap_or_else(|| cls_default.into());
         let sep_name = token_name(&config, "sep_token").unwrap_or_else(|| sep_default.into());
         let pad_name = token_name(&config, "pad_token").unwrap_or_else(|| pad_default.into());
-        let (backend, source) = if json.is_file() {
-            let mut t = tokenizers::Tokenizer::from_file(&json).map_err(|e| ModelError::Tokenizer {
+        let (backend, source) = if let Some(bytes) = json_bytes {
+            let mut t = tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| ModelError::Tokenizer {
                 path: json.clone(),
                 message: e.to_string(),
             })?;
@@ -77,10 +74,11 @@ impl TextTokenizer {
             })?;
             t.with_padding(None);
             (Backend::Hf(Box::new(t)), json)
-        } else if vocab.is_file() {
+        } else if files.read("vocab.txt", TOKENIZER_CAP)?.is_some() {
             let lower = config.get("do_lower_case").and_then(Value::as_bool).unwrap_or(true);
             // HF: strip_accents unset means "same as lowercase".
             let strip = config.get("strip_accents").and_then(Value::as_bool).unwrap_or(lower);
+            // rust_tokenizers reads the file itself (checked and hashed just above).
             let t = BertTokenizer::from_file(&vocab, lower, strip).map_err(|e| ModelError::Tokenizer {
                 path: vocab.clone(),
                 message: e.to_string(),

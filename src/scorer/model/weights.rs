@@ -3,11 +3,12 @@
 //! Pickle checkpoints are refused: unpickling executes code.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use tch::{Device, Kind, Tensor};
 
+use super::files::{ModelFiles, CONFIG_CAP};
 use super::ModelError;
 
 /// Tensors by checkpoint name, with the file each came from (for errors).
@@ -27,34 +28,32 @@ struct ShardIndex {
 
 const PICKLE_NAMES: [&str; 3] = ["pytorch_model.bin", "pytorch_model.bin.index.json", "model.pt"];
 
-/// The safetensors files of a checkpoint directory.
-pub fn checkpoint_files(dir: &Path) -> Result<Vec<PathBuf>, ModelError> {
+/// The safetensors files of a checkpoint directory (the shard index, when
+/// there is one, is read through `files`).
+pub fn checkpoint_files(files: &ModelFiles) -> Result<Vec<PathBuf>, ModelError> {
+    let dir = files.dir();
     let single = dir.join("model.safetensors");
-    if single.is_file() {
+    if super::files::check(&single, u64::MAX)?.is_some() {
         return Ok(vec![single]);
     }
     let index = dir.join("model.safetensors.index.json");
-    if index.is_file() {
-        let text = std::fs::read_to_string(&index).map_err(|source| ModelError::Io {
-            path: index.clone(),
-            source,
-        })?;
+    if let Some(text) = files.read_text("model.safetensors.index.json", CONFIG_CAP)? {
         let parsed: ShardIndex = serde_json::from_str(&text).map_err(|e| ModelError::Invalid {
             path: index.clone(),
             message: e.to_string(),
         })?;
-        let mut files: Vec<PathBuf> = parsed.weight_map.values().map(|f| dir.join(f)).collect();
-        files.sort();
-        files.dedup();
-        for f in &files {
-            if !f.is_file() {
+        let mut shards: Vec<PathBuf> = parsed.weight_map.values().map(|f| dir.join(f)).collect();
+        shards.sort();
+        shards.dedup();
+        for f in &shards {
+            if super::files::check(f, u64::MAX)?.is_none() {
                 return Err(ModelError::Missing {
                     path: f.clone(),
                     hint: format!("listed in {}", index.display()),
                 });
             }
         }
-        return Ok(files);
+        return Ok(shards);
     }
     for name in PICKLE_NAMES {
         if dir.join(name).is_file() {
