@@ -234,6 +234,22 @@ fn changed_scores_miss_the_cache(
     metadata(&d.join(&cached))["scorer"]["params"].clone()
 }
 
+/// Replaces the model's rsbench.toml by the same settings written as rsbench.json.
+fn sidecar_as_json(model: &std::path::Path) -> std::path::PathBuf {
+    let toml_path = model.join("rsbench.toml");
+    let settings: toml::Value = toml::from_str(&std::fs::read_to_string(&toml_path).unwrap()).unwrap();
+    std::fs::remove_file(&toml_path).unwrap();
+    let json = model.join("rsbench.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&settings).unwrap()).unwrap();
+    json
+}
+
+fn edit_json(path: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
 #[test]
 fn every_setting_that_changes_a_models_scores_keys_the_cache_and_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
@@ -259,34 +275,31 @@ fn every_setting_that_changes_a_models_scores_keys_the_cache_and_is_recorded() {
     );
     assert!(params["files_sha256"]["rsbench.json"].is_string(), "{params}");
 
-    // context_joiner of a bi-encoder.
+    // context_joiner of a bi-encoder, and the TorchScript module's input order, in
+    // sidecars written as rsbench.json.
     let m = model_copy("bert-encoder", d);
-    let toml = m.join("rsbench.toml");
-    let base = std::fs::read_to_string(&toml).unwrap();
+    let json = sidecar_as_json(&m);
     let params = changed_scores_miss_the_cache(
         d,
         "joiner",
         &m,
         &[],
-        || std::fs::write(&toml, format!("{base}context_joiner = \" [SEP] \"\n")).unwrap(),
+        || edit_json(&json, |v| v["context_joiner"] = " [SEP] ".into()),
         &[],
     );
     assert_eq!(params["context_joiner"], " [SEP] ");
-
-    // The TorchScript module's input order.
     let m = model_copy("bert-torchscript", d);
-    let toml = m.join("rsbench.toml");
-    let base = std::fs::read_to_string(&toml).unwrap();
-    let swapped = base.replace(
-        r#"["input_ids", "attention_mask", "token_type_ids"]"#,
-        r#"["input_ids", "token_type_ids", "attention_mask"]"#,
+    let json = sidecar_as_json(&m);
+    let swapped = serde_json::json!(["input_ids", "token_type_ids", "attention_mask"]);
+    let params = changed_scores_miss_the_cache(
+        d,
+        "inputs",
+        &m,
+        &[],
+        || edit_json(&json, |v| v["torchscript"]["inputs"] = swapped.clone()),
+        &[],
     );
-    assert_ne!(base, swapped);
-    let params = changed_scores_miss_the_cache(d, "inputs", &m, &[], || std::fs::write(&toml, &swapped).unwrap(), &[]);
-    assert_eq!(
-        params["torchscript"]["inputs"],
-        serde_json::json!(["input_ids", "token_type_ids", "attention_mask"])
-    );
+    assert_eq!(params["torchscript"]["inputs"], swapped);
 
     // Run options that move the last bits: padded tokens per batch, libtorch's threads.
     let m = model_copy("bert-cls2", d);
