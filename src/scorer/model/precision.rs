@@ -52,16 +52,20 @@ const SCOUT_ROWS: i64 = 16;
 /// fp32's full call above which the small call is worth making, seconds.
 const SCOUT_WORTH: f64 = 5e-3;
 
-/// A rounding precision is dropped when its small call runs below fp32's
-/// speed at the same rows divided by this. Generous: at few rows bf16's casts
+/// A rounding precision is dropped when its small calls run below fp32's
+/// speed at the same rows divided by this (the better of two samples, so one
+/// call slowed by other work on the machine does not decide; its first call,
+/// setup included, is cut at 8× this). Generous: at few rows bf16's casts
 /// weigh more (measured here, AMD EPYC: bf16 a third of fp32 at 32 rows, twice
 /// it at 512), and the choice needs the full-size speed.
 const SCOUT_MARGIN: f64 = 8.0;
 
-/// A rounding precision is dropped when the first call at full size (its
+/// A rounding precision is dropped when its first call at full size (its
 /// one-off setup included) takes longer than this many times fp32's call,
-/// and at least [`MIN_GIVE_UP`] s: choosing it needs ≥ 1.6× fp32's speed.
-const CLEARLY_SLOWER: f64 = 2.0;
+/// and at least [`MIN_GIVE_UP`] s: choosing it needs ≥ 1.6× fp32's speed, so
+/// one that slow cannot win even if half of that call was setup or a burst
+/// of other work.
+const CLEARLY_SLOWER: f64 = 4.0;
 const MIN_GIVE_UP: f64 = 0.05;
 
 /// One machine's measured layer speeds, GFLOP/s (2·rows·in·out per layer).
@@ -153,8 +157,8 @@ impl Probe {
                     time(Kind::Float, SCOUT_ROWS, samples, f64::INFINITY).unwrap_or(f64::INFINITY)
                 });
                 let limit = base * SCOUT_MARGIN;
-                // The first call carries the one-off setup: it gets four times the margin.
-                let scout = time(kind, SCOUT_ROWS, 1, (limit * 4.0).max(1e-3));
+                // The first call carries the one-off setup: it gets eight times the margin.
+                let scout = time(kind, SCOUT_ROWS, 2, (limit * 8.0).max(1e-3));
                 if scout.is_none_or(|t| t > limit) {
                     skipped.insert(
                         name.to_owned(),
