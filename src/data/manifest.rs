@@ -126,6 +126,7 @@ pub enum CheckStatus {
 const EMBEDDED: &[(&str, &str)] = &[
     ("datasets/koradvmrs.toml", include_str!("../../datasets/koradvmrs.toml")),
     ("datasets/sample.toml", include_str!("../../datasets/sample.toml")),
+    ("datasets/devset.toml", include_str!("../../datasets/devset.toml")),
 ];
 
 /// Every manifest shipped with rsbench, KorAdvMRS first.

@@ -209,8 +209,14 @@ fn manifests_parse_and_sample_manifest_matches_embedded_files() {
         assert!(n >= 10, "{t} has {n} cases");
     }
     assert_eq!(embedded.types().len(), 7);
+    let devset = manifest::find("devset").unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets/devset");
+    assert!(devset
+        .verify_dir(&dir)
+        .iter()
+        .all(|c| c.status == manifest::CheckStatus::Ok));
     let err = manifest::find("nope").unwrap_err().to_string();
-    assert!(err.contains("known: koradvmrs, sample"), "{err}");
+    assert!(err.contains("known: koradvmrs, sample, devset"), "{err}");
 }
 
 #[test]
