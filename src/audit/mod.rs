@@ -7,6 +7,7 @@
 //! sheets give their agreement ([`agree`]).
 
 mod agree;
+pub mod ledger;
 mod score;
 mod sheet;
 
@@ -44,26 +45,59 @@ pub enum AuditError {
     Write(#[from] crate::report::ReportError),
 }
 
-/// What an annotator says of a reply, given its context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+/// What an annotator says of a reply, given its context: the rubric of
+/// docs/perturbation.md ("Judging generated negatives"). A generated negative
+/// is worth keeping only when it is [`Verdict::Sound`]; a dataset's own reply
+/// (a control) should be [`Verdict::Acceptable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// A fine reply here. For a generated negative: label noise.
-    Ok,
-    /// Fluent Korean, but not a fitting reply: what a negative should be.
-    Wrong,
-    /// Not fluent Korean: a negative any language model rejects.
+    /// Grammatical (a small slip is noted, not fatal) and a reply a native
+    /// speaker would reject here, for the reason its type names.
+    Sound,
+    /// A reply a person could give here: for a generated negative, label noise.
+    Acceptable,
+    /// Not grammatical Korean, whatever it means: any language model rejects it.
     Broken,
+    /// Wrong here, but a near-copy of a context line (one ending or word
+    /// changed): rejectable as a repetition without understanding anything.
+    NearCopy,
+    /// Wrong here, but for another reason than its type names (a tense
+    /// negative that is wrong because of its polarity, say).
+    OtherType,
 }
 
 impl Verdict {
-    pub const NAMES: &'static str = "ok, wrong or broken";
+    /// In the order sheets, tables and agreement matrices list them.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Sound,
+        Verdict::Acceptable,
+        Verdict::Broken,
+        Verdict::NearCopy,
+        Verdict::OtherType,
+    ];
+    pub const NAMES: &'static str = "sound, acceptable, broken, near-copy or other-type";
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Sound => "sound",
+            Verdict::Acceptable => "acceptable",
+            Verdict::Broken => "broken",
+            Verdict::NearCopy => "near-copy",
+            Verdict::OtherType => "other-type",
+        }
+    }
+
+    /// A verdict by its name or first letter; the names of the first rubric
+    /// (`ok` = acceptable, `wrong` = sound) are still read, so sheets filled
+    /// before it changed score as they did.
     pub fn parse(s: &str) -> Option<Verdict> {
-        match s.trim().to_lowercase().as_str() {
-            "ok" | "o" => Some(Verdict::Ok),
-            "wrong" | "w" => Some(Verdict::Wrong),
+        match s.trim().to_lowercase().replace('_', "-").as_str() {
+            "sound" | "s" | "wrong" | "w" => Some(Verdict::Sound),
+            "acceptable" | "a" | "ok" | "o" => Some(Verdict::Acceptable),
             "broken" | "b" => Some(Verdict::Broken),
+            "near-copy" | "n" => Some(Verdict::NearCopy),
+            "other-type" | "t" => Some(Verdict::OtherType),
             _ => None,
         }
     }
@@ -113,7 +147,14 @@ pub struct SampleConfig {
 /// A sheet and its key: up to `per_family` distinct negatives of each rule
 /// family and `controls` positives of dialogues whose context no drawn
 /// negative shows, shuffled together and numbered from 1.
-pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<(Vec<Item>, Vec<KeyRow>), AuditError> {
+///
+/// Negatives `known` already holds (judged before) are left out.
+pub fn sample(
+    dataset: &Dataset,
+    source: &Path,
+    config: SampleConfig,
+    known: Option<&ledger::Ledger>,
+) -> Result<(Vec<Item>, Vec<KeyRow>), AuditError> {
     let mut rng = crate::stats::stream(config.seed, &[b"audit-sample\0"]);
     // family → distinct (context, text) negatives, in dataset order.
     let mut families: BTreeMap<&str, Vec<(usize, &str, &str)>> = BTreeMap::new();
@@ -123,7 +164,15 @@ pub fn sample(dataset: &Dataset, source: &Path, config: SampleConfig) -> Result<
             let Some(rule) = c.rule.as_deref().filter(|_| c.label == 0) else {
                 continue;
             };
-            if seen.insert((&case.context, c.text.as_str())) {
+            let judged = known.is_some_and(|l| {
+                l.get(&ledger::LedgerKey {
+                    kind: RuleId(rule).kind().to_owned(),
+                    context: case.context.clone(),
+                    text: c.text.clone(),
+                })
+                .is_some()
+            });
+            if !judged && seen.insert((&case.context, c.text.as_str())) {
                 families
                     .entry(RuleId(rule).family())
                     .or_default()

@@ -1,6 +1,6 @@
 //! Per-family rates of an audit's verdicts: the share of generated negatives
-//! judged acceptable replies (label noise) and not Korean, with Wilson
-//! intervals, and the overall rates weighted by each family's size in the
+//! judged sound, acceptable replies (label noise), not Korean and near-copies,
+//! with Wilson intervals, and the overall rates weighted by each family's size in the
 //! generated set, with a stratified bootstrap interval.
 
 use std::collections::BTreeMap;
@@ -18,20 +18,27 @@ pub struct FamilyRate {
     pub in_set: usize,
     pub judged: usize,
     pub skipped: usize,
-    pub ok: usize,
-    pub wrong: usize,
+    pub sound: usize,
+    pub acceptable: usize,
     pub broken: usize,
-    pub ok_rate: Option<f64>,
-    pub ok_interval: Option<(f64, f64)>,
+    pub near_copy: usize,
+    pub other_type: usize,
+    pub sound_rate: Option<f64>,
+    pub sound_interval: Option<(f64, f64)>,
+    pub acceptable_rate: Option<f64>,
+    pub acceptable_interval: Option<(f64, f64)>,
     pub broken_rate: Option<f64>,
     pub broken_interval: Option<(f64, f64)>,
+    pub near_copy_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Overall {
     /// Σ over judged families of (family's share of the set) × (its rate).
-    pub ok_rate: f64,
-    pub ok_interval: (f64, f64),
+    pub sound_rate: f64,
+    pub sound_interval: (f64, f64),
+    pub acceptable_rate: f64,
+    pub acceptable_interval: (f64, f64),
     pub broken_rate: f64,
     pub broken_interval: (f64, f64),
     /// Families with no verdict, left out of the weights.
@@ -50,23 +57,31 @@ pub struct AuditSummary {
 
 fn rate(family: &str, in_set: usize, verdicts: &[Option<Verdict>]) -> FamilyRate {
     let count = |v: Verdict| verdicts.iter().filter(|x| **x == Some(v)).count();
-    let (ok, wrong, broken) = (count(Verdict::Ok), count(Verdict::Wrong), count(Verdict::Broken));
-    let judged = ok + wrong + broken;
+    let judged = verdicts.iter().flatten().count();
     let share = |k: usize| (judged > 0).then(|| k as f64 / judged as f64);
+    let [sound, acceptable, broken, near_copy, other_type] = Verdict::ALL.map(count);
     FamilyRate {
         family: family.to_owned(),
         in_set,
         judged,
         skipped: verdicts.len() - judged,
-        ok,
-        wrong,
+        sound,
+        acceptable,
         broken,
-        ok_rate: share(ok),
-        ok_interval: wilson(ok, judged, Z95),
+        near_copy,
+        other_type,
+        sound_rate: share(sound),
+        sound_interval: wilson(sound, judged, Z95),
+        acceptable_rate: share(acceptable),
+        acceptable_interval: wilson(acceptable, judged, Z95),
         broken_rate: share(broken),
         broken_interval: wilson(broken, judged, Z95),
+        near_copy_rate: share(near_copy),
     }
 }
+
+/// The overall rates' verdicts: sound, acceptable, broken.
+const OVERALL: [Verdict; 3] = [Verdict::Sound, Verdict::Acceptable, Verdict::Broken];
 
 /// Rates per family (sorted by name), for the controls, and overall.
 pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) -> AuditSummary {
@@ -92,33 +107,36 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
         .collect();
     let overall = (!judged.is_empty()).then(|| {
         let weight: f64 = judged.iter().map(|(t, _)| t).sum();
-        let weighted = |pick: &dyn Fn(&[Verdict]) -> f64| judged.iter().map(|(t, v)| t / weight * pick(v)).sum::<f64>();
-        let share =
-            |want: Verdict| move |v: &[Verdict]| v.iter().filter(|x| **x == want).count() as f64 / v.len() as f64;
+        let share = |want: Verdict, v: &[Verdict]| v.iter().filter(|x| **x == want).count() as f64 / v.len() as f64;
+        let weighted = |want: Verdict| judged.iter().map(|(t, v)| t / weight * share(want, v)).sum::<f64>();
         let mut rng = crate::stats::stream(seed, &[b"audit-score\0"]);
-        let (mut oks, mut brokens) = (Vec::with_capacity(resamples), Vec::with_capacity(resamples));
+        let mut draws: [Vec<f64>; 3] = std::array::from_fn(|_| Vec::with_capacity(resamples));
         for _ in 0..resamples {
-            let (mut ok, mut broken) = (0.0, 0.0);
+            let mut sums = [0.0; 3];
             for (t, v) in &judged {
                 let draw: Vec<Verdict> = (0..v.len()).map(|_| v[rng.random_range(0..v.len())]).collect();
-                ok += t / weight * share(Verdict::Ok)(&draw);
-                broken += t / weight * share(Verdict::Broken)(&draw);
+                for (sum, want) in sums.iter_mut().zip(OVERALL) {
+                    *sum += t / weight * share(want, &draw);
+                }
             }
-            oks.push(ok);
-            brokens.push(broken);
+            for (d, sum) in draws.iter_mut().zip(sums) {
+                d.push(sum);
+            }
         }
-        oks.sort_by(f64::total_cmp);
-        brokens.sort_by(f64::total_cmp);
-        let interval = |d: &[f64], point: f64| {
-            crate::stats::percentile_interval(d, crate::eval::DEFAULT_LEVEL).unwrap_or((point, point))
-        };
-        let ok_rate = weighted(&share(Verdict::Ok));
-        let broken_rate = weighted(&share(Verdict::Broken));
+        let [sound, acceptable, broken] = OVERALL.map(weighted);
+        let [sound_interval, acceptable_interval, broken_interval] =
+            [(0, sound), (1, acceptable), (2, broken)].map(|(i, point)| {
+                let d = &mut draws[i];
+                d.sort_by(f64::total_cmp);
+                crate::stats::percentile_interval(d, crate::eval::DEFAULT_LEVEL).unwrap_or((point, point))
+            });
         Overall {
-            ok_rate,
-            ok_interval: interval(&oks, ok_rate),
-            broken_rate,
-            broken_interval: interval(&brokens, broken_rate),
+            sound_rate: sound,
+            sound_interval,
+            acceptable_rate: acceptable,
+            acceptable_interval,
+            broken_rate: broken,
+            broken_interval,
             unjudged_families: families
                 .iter()
                 .filter(|f| f.judged == 0)
@@ -152,11 +170,13 @@ impl AuditSummary {
             "family",
             "in set",
             "judged",
-            "ok % (label noise)",
+            "sound %",
+            "95% CI",
+            "acceptable % (label noise)",
             "95% CI",
             "broken %",
             "95% CI",
-            "wrong %",
+            "near-copy %",
         ]);
         for f in self.families.iter().chain(&self.controls) {
             b.push_record([
@@ -167,11 +187,13 @@ impl AuditSummary {
                     f.in_set.to_string()
                 },
                 f.judged.to_string(),
-                percent(f.ok_rate),
-                interval(f.ok_interval),
+                percent(f.sound_rate),
+                interval(f.sound_interval),
+                percent(f.acceptable_rate),
+                interval(f.acceptable_interval),
                 percent(f.broken_rate),
                 interval(f.broken_interval),
-                percent((f.judged > 0).then(|| f.wrong as f64 / f.judged as f64)),
+                percent(f.near_copy_rate),
             ]);
         }
         if let Some(o) = &self.overall {
@@ -179,8 +201,10 @@ impl AuditSummary {
                 "overall (weighted by in set)".to_owned(),
                 self.families.iter().map(|f| f.in_set).sum::<usize>().to_string(),
                 self.families.iter().map(|f| f.judged).sum::<usize>().to_string(),
-                percent(Some(o.ok_rate)),
-                interval(Some(o.ok_interval)),
+                percent(Some(o.sound_rate)),
+                interval(Some(o.sound_interval)),
+                percent(Some(o.acceptable_rate)),
+                interval(Some(o.acceptable_interval)),
                 percent(Some(o.broken_rate)),
                 interval(Some(o.broken_interval)),
                 String::new(),
@@ -191,14 +215,15 @@ impl AuditSummary {
         let mut out = table.to_string();
         out.push('\n');
         out.push_str(&format!(
-            "ok: an acceptable reply (a false negative); broken: not fluent Korean. Intervals: Wilson per family; \
-             overall: stratified bootstrap, {} resamples, seed {}.\n",
+            "sound: a negative a native speaker rejects here for its type's reason; acceptable: a fine reply \
+             (a false negative); broken: not grammatical Korean; near-copy: a context line barely changed. \
+             Intervals: Wilson per family; overall: stratified bootstrap, {} resamples, seed {}.\n",
             self.resamples, self.seed
         ));
         if let Some(c) = &self.controls {
-            if let Some(r) = c.ok_rate {
+            if let Some(r) = c.acceptable_rate {
                 out.push_str(&format!(
-                    "Controls are the dialogues' own replies: {:.1} % judged ok, so annotators rejected {:.1} % of true replies.\n",
+                    "Controls are the dialogues' own replies: {:.1} % judged acceptable, so annotators rejected {:.1} % of true replies.\n",
                     100.0 * r,
                     100.0 * (1.0 - r)
                 ));

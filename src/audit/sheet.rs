@@ -19,17 +19,24 @@ const BOM: &str = "\u{feff}";
 const INSTRUCTIONS_TEXT: &str = "# Audit instructions
 
 Each row of `sheet.csv` is a dialogue (`context`, oldest turn first; A and B take turns) and a
-`reply` by B. Fill `verdict` with one word:
+`reply` by the speaker whose turn it is (the one opposite the last line). Fill `verdict` with
+one word (or its first letter):
 
-- `ok`: B could say this here. A reply that is odd, curt or not what you would say, but that
-  a person might say without contradicting the dialogue, is `ok`.
-- `wrong`: fluent Korean, but not a fitting reply here: it contradicts the context, answers
-  something else, repeats what was just said, or gets tense or polarity wrong.
-- `broken`: not fluent Korean (ungrammatical ending, mangled word), whatever it means.
+- `sound`: grammatical Korean (a small slip is noted, not fatal) and a reply you would reject
+  here, because of what this dialogue says: it contradicts a fact, a time or a polarity the
+  context sets, mixes up who did what, asks for what was already said, or is off the topic.
+- `acceptable`: this speaker could say this here. A reply that is odd, curt or not what you
+  would say, but that contradicts nothing the dialogue pins down, is `acceptable`.
+- `broken`: not grammatical Korean (a wrong ending, a mangled word, word salad, a clash inside
+  the sentence such as 어제 with a future), whatever it means.
+- `near-copy`: wrong here, but it is a line of the context with an ending or a word changed,
+  so it can be rejected as a repetition without understanding it.
+- `other-type`: wrong here, fluent, but for a reason other than the ones above suggest.
 
 Judge each row on its own; rows are shuffled and some replies are the dialogues' real ones.
-Leave `verdict` empty to skip a row; `note` is free text. Do not open `key.csv` until the
-sheet is done. Then: `rsbench audit score DIR`.
+Leave `verdict` empty to skip a row; `note` is free text (say which slip, which fact). The old
+words `ok` (= acceptable) and `wrong` (= sound) are still read. Do not open `key.csv` until
+the sheet is done. Then: `rsbench audit score DIR`.
 ";
 
 fn csv_bytes(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ReportError> {
@@ -266,4 +273,16 @@ pub fn read_audit(dir: &Path) -> Result<Vec<(KeyRow, Option<Verdict>)>, AuditErr
     }
     out.sort_by_key(|(k, _)| k.item);
     Ok(out)
+}
+
+/// The annotator's notes of a filled sheet, by item (empty notes left out).
+pub fn read_notes(dir: &Path) -> Result<std::collections::HashMap<usize, String>, AuditError> {
+    let sheet_path = dir.join(SHEET);
+    let mut notes = std::collections::HashMap::new();
+    for (line, f) in read_csv(&sheet_path, &["item", "note"])? {
+        if !f[1].trim().is_empty() {
+            notes.insert(item_number(&sheet_path, line, &f[0])?, f[1].trim().to_owned());
+        }
+    }
+    Ok(notes)
 }

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 
 use super::{describe_target, positive, resample_count};
+use crate::audit::ledger::{self, Ledger};
 use crate::data;
 use crate::eval::DEFAULT_SEED;
 use crate::output::Target;
@@ -32,6 +33,9 @@ pub(crate) enum AuditCommand {
         out: PathBuf,
         #[arg(long)]
         overwrite: bool,
+        /// Leave out the negatives this verdict ledger already judged.
+        #[arg(long, value_name = "LEDGER")]
+        skip_judged: Option<PathBuf>,
     },
     /// Rates per rule family from a filled sheet: acceptable replies (label noise) and broken Korean.
     Score {
@@ -39,12 +43,52 @@ pub(crate) enum AuditCommand {
         #[command(flatten)]
         stats: AuditStats,
     },
+    /// The verdict ledger: fold a judged sheet into it, or match a perturb output against it.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Agreement of two annotators who filled copies of one sheet: Cohen's κ with intervals.
     Agree {
         first: PathBuf,
         second: PathBuf,
         #[command(flatten)]
         stats: AuditStats,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum LedgerCommand {
+    /// Per type: outputs, judged, sound / acceptable / broken / near-copy %, dialogues covered.
+    Show {
+        /// A `rsbench perturb` output (file or directory).
+        #[arg(long)]
+        dataset: PathBuf,
+        /// The dialogues it was made from, for coverage (and `--update`).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long, default_value_os_t = crate::audit::ledger::default_path())]
+        ledger: PathBuf,
+        /// Mark the input's unsound entries fixed (no longer written) or open (written again).
+        #[arg(long, requires = "input")]
+        update: bool,
+        /// Exit 1 when an output judged unsound and fixed is written again.
+        #[arg(long)]
+        check: bool,
+        /// Also write the numbers as JSON.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Add an annotator's filled sheet (`audit sample` of DATASET) to the ledger.
+    Add {
+        /// The filled audit directory.
+        sheet: PathBuf,
+        /// The perturb output the sheet was drawn from.
+        #[arg(long)]
+        dataset: PathBuf,
+        /// Who judged it (a name kept beside each verdict).
+        #[arg(long)]
+        annotator: String,
+        #[arg(long, default_value_os_t = crate::audit::ledger::default_path())]
+        ledger: PathBuf,
     },
 }
 
@@ -69,6 +113,7 @@ pub(super) fn run(cmd: AuditCommand) -> Result<()> {
             seed,
             out,
             overwrite,
+            skip_judged,
         } => {
             let target = Target::Fixed(out.clone());
             let pending = crate::audit::begin_audit(target.clone(), overwrite)
@@ -79,7 +124,8 @@ pub(super) fn run(cmd: AuditCommand) -> Result<()> {
                 controls,
                 seed,
             };
-            let (items, key) = crate::audit::sample(&ds, &dataset, config)?;
+            let known = skip_judged.as_deref().map(Ledger::read).transpose()?;
+            let (items, key) = crate::audit::sample(&ds, &dataset, config, known.as_ref())?;
             crate::audit::write_audit(pending, &items, &key)
                 .with_context(|| describe_target("writing audit", &target))?;
             let negatives = key.iter().filter(|k| k.role == crate::audit::Role::Negative).count();
@@ -102,6 +148,7 @@ pub(super) fn run(cmd: AuditCommand) -> Result<()> {
             print!("{}", summary.render());
             Ok(())
         }
+        AuditCommand::Ledger(cmd) => ledger(cmd),
         AuditCommand::Agree { first, second, stats } => {
             let a = crate::audit::read_audit(&first)?;
             let b = crate::audit::read_audit(&second)?;
@@ -110,6 +157,60 @@ pub(super) fn run(cmd: AuditCommand) -> Result<()> {
                 report::write_json_output(&path, &agreement).with_context(|| format!("writing {}", path.display()))?;
             }
             print!("{}", agreement.render());
+            Ok(())
+        }
+    }
+}
+
+fn ledger(cmd: LedgerCommand) -> Result<()> {
+    match cmd {
+        LedgerCommand::Show {
+            dataset,
+            input,
+            ledger: path,
+            update,
+            check,
+            json,
+        } => {
+            let mut book = Ledger::read(&path)?;
+            let ds = data::load_path(&dataset).with_context(|| format!("loading dataset {}", dataset.display()))?;
+            let written = ledger::outputs(&ds);
+            let dialogues = input
+                .as_deref()
+                .map(|p| crate::perturb::read_dialogues(p).with_context(|| format!("reading {}", p.display())))
+                .transpose()?;
+            if update {
+                let contexts: Vec<Vec<String>> = dialogues.iter().flatten().map(|d| d.context.clone()).collect();
+                let keys = written.iter().map(|o| o.key.clone()).collect();
+                let changed = book.update_status(&contexts, &keys);
+                book.write(&path)?;
+                eprintln!("{}: {changed} entries changed status", path.display());
+            }
+            let report = ledger::report(&book, &written, dialogues.as_ref().map(Vec::len));
+            if let Some(j) = json {
+                report::write_json_output(&j, &report).with_context(|| format!("writing {}", j.display()))?;
+            }
+            print!("{}", report.render());
+            if check && !report.came_back.is_empty() {
+                anyhow::bail!(
+                    "{} outputs judged unsound in {} were written again",
+                    report.came_back.len(),
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+        LedgerCommand::Add {
+            sheet,
+            dataset,
+            annotator,
+            ledger: path,
+        } => {
+            let mut book = Ledger::read(&path)?;
+            let ds = data::load_path(&dataset).with_context(|| format!("loading dataset {}", dataset.display()))?;
+            let added = ledger::add_sheet(&mut book, &sheet, &ds, &annotator)?;
+            book.write(&path)?;
+            eprintln!("{}: {added} verdicts of {annotator} added", path.display());
             Ok(())
         }
     }

@@ -249,7 +249,8 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
 
 /// `--text` with `--context`: the types run on that one dialogue as they run
 /// on an `--input` one; every negative is printed as a JSON line (type, text,
-/// rule, and the context utterance it was made from, if any).
+/// rule, the context utterance it was made from and the context fact it
+/// contradicts, where there is one).
 fn one_dialogue(
     args: &PerturbArgs,
     text: &str,
@@ -282,6 +283,7 @@ fn one_dialogue(
                     "text": negative.text,
                     "rule": provenance.map(|p| p.rule.as_str()),
                     "utterance": provenance.and_then(|p| p.utterance),
+                    "contradicts": provenance.and_then(|p| p.contradicts.as_ref()),
                 })
             );
         }

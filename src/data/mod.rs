@@ -18,7 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use error::DataError;
 pub(crate) use jsonl::numbered_lines;
 pub use jsonl::parse_jsonl;
-pub use record::{Provenance, Record, RecordCandidate, RuleId};
+pub use record::{Contradicts, Provenance, Record, RecordCandidate, RuleId};
 pub use split::{build_split, EvalCandidate, EvalCase, NegativeSource, Split, SplitOptions};
 pub use tsv::parse_tsv;
 

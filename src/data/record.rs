@@ -43,6 +43,22 @@ pub struct Provenance {
     pub utterance: Option<usize>,
     #[serde(default)]
     pub seed: u64,
+    /// The fact of the context the negative contradicts, where its type
+    /// records one (tense, negation and lexical contradiction of the reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contradicts: Option<Contradicts>,
+}
+
+/// Where a generated negative's contradiction is on record: the context
+/// utterance, the words of it that pin the slot, and the slot changed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contradicts {
+    /// The context utterance (0 = the oldest).
+    pub utterance: usize,
+    /// The words of that utterance that fix the slot.
+    pub span: String,
+    /// What the negative changed against it: `time`, `polarity` or `answer`.
+    pub slot: String,
 }
 
 /// A provenance rule, `type/family/ending` (`negation/short-add/hae`): the

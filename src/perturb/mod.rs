@@ -13,8 +13,11 @@
 pub mod analyser;
 pub mod arguments;
 pub mod conjugate;
+pub mod frames;
+pub mod grounding;
 pub mod input;
 pub mod interrogative;
+pub mod near_copy;
 mod noun_swap;
 pub mod opposite_words;
 pub mod output;

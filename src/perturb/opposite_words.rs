@@ -53,6 +53,8 @@ pub fn opposites() -> Result<WordOpposites, PerturbError> {
 pub struct WordSwap {
     pub text: String,
     pub rule: String,
+    /// The word replaced (its surface in the text).
+    pub replaced: String,
 }
 
 /// The other word of the one pair naming `word`; `None` for none or two.
@@ -150,7 +152,11 @@ impl WordOpposites {
             };
             if let Some((text, rule)) = swap {
                 if !out.iter().any(|o| o.text == text) {
-                    out.push(WordSwap { text, rule });
+                    out.push(WordSwap {
+                        text,
+                        rule,
+                        replaced: t.surface.clone(),
+                    });
                 }
             }
         }

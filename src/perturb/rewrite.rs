@@ -39,6 +39,7 @@ pub struct Rewriter {
     analyser: Analyser,
     rules: TenseNegationRules,
     opposites: super::predicate::lexical::Opposites,
+    grounding: super::grounding::GroundingRules,
     /// Rewrites already made, by (kind, target tense, text). A rewrite is a
     /// pure function of those, and one utterance is rewritten in every case
     /// of its dialogue (KorAdvMRS: 6,438 context utterances over its cases,
@@ -57,6 +58,7 @@ impl Rewriter {
         Ok(Rewriter {
             rules: rules::tense_negation()?,
             opposites: super::predicate::lexical::opposites()?,
+            grounding: super::grounding::rules()?,
             analyser: Analyser::load(dictionary)?,
             memo: Mutex::new(HashMap::new()),
         })
@@ -68,6 +70,10 @@ impl Rewriter {
 
     pub fn rules(&self) -> &TenseNegationRules {
         &self.rules
+    }
+
+    pub fn grounding(&self) -> &super::grounding::GroundingRules {
+        &self.grounding
     }
 
     /// The readings of `text`'s final predicate (see
@@ -138,6 +144,29 @@ impl Rewriter {
             m.insert(key, made.clone());
         }
         made
+    }
+
+    /// `text` with its final predicate changed as `kind` changes it, then
+    /// adjusted by `adjust` (another ending, the honorific): the frames of
+    /// [`super::frames`]. None when a reading has no such change, or the
+    /// readings disagree.
+    pub fn rewrite_with(
+        &self,
+        text: &str,
+        readings: &[Predicate],
+        kind: RewriteKind,
+        adjust: impl Fn(Predicate) -> Predicate,
+    ) -> Option<String> {
+        let r = &self.rules;
+        let changed = r.rewrite(text, readings, "frame", |p| {
+            let (q, rule) = match kind {
+                RewriteKind::Tense => (p.clone(), String::new()),
+                RewriteKind::Negation => r.flip_negation(p)?,
+                RewriteKind::Lexical => r.contradict(text, p, &self.opposites)?,
+            };
+            Some((adjust(q), rule))
+        })?;
+        Some(changed.text)
     }
 
     /// Forgets every rewrite made: a benchmark round then starts as a run does.

@@ -221,7 +221,9 @@ fn verdicts_become_per_family_rates_and_a_weighted_overall() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let table = text(&o.stdout);
     assert!(
-        table.contains("ok % (label noise)") && table.contains("overall (weighted by in set)"),
+        table.contains("acceptable % (label noise)")
+            && table.contains("sound %")
+            && table.contains("overall (weighted by in set)"),
         "{table}"
     );
     let rates: Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("rates.json")).unwrap()).unwrap();
@@ -235,20 +237,27 @@ fn verdicts_become_per_family_rates_and_a_weighted_overall() {
             .clone()
     };
     let tense = family("tense/past-to-future");
-    assert_eq!((tense["judged"].as_u64(), tense["ok"].as_u64()), (Some(2), Some(2)));
-    assert_eq!(tense["ok_rate"], 1.0);
+    assert_eq!(
+        (tense["judged"].as_u64(), tense["acceptable"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        (tense["acceptable_rate"].as_f64(), tense["sound_rate"].as_f64()),
+        (Some(1.0), Some(0.0))
+    );
     let (lo, hi) = wilson(2.0, 2.0);
-    assert!((tense["ok_interval"][0].as_f64().unwrap() - lo).abs() < 1e-12);
-    assert!((tense["ok_interval"][1].as_f64().unwrap() - hi).abs() < 1e-12);
+    assert!((tense["acceptable_interval"][0].as_f64().unwrap() - lo).abs() < 1e-12);
+    assert!((tense["acceptable_interval"][1].as_f64().unwrap() - hi).abs() < 1e-12);
     let negation = family("negation/long-add");
     assert_eq!(
-        (negation["broken"].as_u64(), negation["wrong"].as_u64()),
+        (negation["broken"].as_u64(), negation["sound"].as_u64()),
         (Some(1), Some(2))
     );
     let (lo, hi) = wilson(1.0, 3.0);
     assert!((negation["broken_interval"][0].as_f64().unwrap() - lo).abs() < 1e-12);
     assert!((negation["broken_interval"][1].as_f64().unwrap() - hi).abs() < 1e-12);
-    assert_eq!(family("repetition/exact")["ok_rate"], 0.0);
+    assert_eq!(family("repetition/exact")["acceptable_rate"], 0.0);
+    assert_eq!(family("repetition/exact")["sound_rate"], 1.0);
     let controls = &rates["controls"];
     assert_eq!(
         (controls["judged"].as_u64(), controls["skipped"].as_u64()),
@@ -257,14 +266,14 @@ fn verdicts_become_per_family_rates_and_a_weighted_overall() {
     // Overall: each family weighted by its size in the generated set (2, 5, 8 of 15).
     let overall = &rates["overall"];
     assert!(
-        (overall["ok_rate"].as_f64().unwrap() - 2.0 / 15.0).abs() < 1e-12,
+        (overall["acceptable_rate"].as_f64().unwrap() - 2.0 / 15.0).abs() < 1e-12,
         "{overall}"
     );
     assert!(
         (overall["broken_rate"].as_f64().unwrap() - 5.0 / 15.0 / 3.0).abs() < 1e-12,
         "{overall}"
     );
-    // Tense is all ok and repetition all wrong in every resample: only negation moves the broken rate.
+    // Tense is all acceptable and repetition all sound in every resample: only negation moves the broken rate.
     let (lo, hi) = (
         overall["broken_interval"][0].as_f64().unwrap(),
         overall["broken_interval"][1].as_f64().unwrap(),
@@ -274,8 +283,8 @@ fn verdicts_become_per_family_rates_and_a_weighted_overall() {
         "{lo} {hi}"
     );
     let (lo, hi) = (
-        overall["ok_interval"][0].as_f64().unwrap(),
-        overall["ok_interval"][1].as_f64().unwrap(),
+        overall["acceptable_interval"][0].as_f64().unwrap(),
+        overall["acceptable_interval"][1].as_f64().unwrap(),
     );
     assert!(
         (lo - 2.0 / 15.0).abs() < 1e-12 && (hi - 2.0 / 15.0).abs() < 1e-12,
@@ -301,7 +310,7 @@ fn a_bad_sheet_is_named_with_its_line() {
     let o = rsbench(&["audit", "score", "a"], tmp.path());
     let err = text(&o.stderr);
     assert!(
-        err.contains("verdict `maybe`: expected ok, wrong or broken or empty"),
+        err.contains("verdict `maybe`: expected sound, acceptable, broken, near-copy or other-type or empty"),
         "{err}"
     );
     let line: usize = err
@@ -356,14 +365,15 @@ fn two_annotators_agreement_is_cohens_kappa() {
     let n = read_csv(&tmp.path().join("a/key.csv")).len();
     assert_eq!(n, 10, "2 + 3 + 3 negatives and 2 controls");
     // First: items 1-5 ok, 6-10 wrong. Second: 1-4 ok, 5 wrong, 6 ok, 7-10 wrong.
-    // p_o = 8/10, p_e = 0.5² + 0.5² = 0.5, κ = 0.6 for the verdicts and for ok-or-not.
+    // p_o = 8/10, p_e = 0.5² + 0.5² = 0.5, κ = 0.6 for the verdicts and for sound-or-not.
     let item = |k: &BTreeMap<String, String>| k["item"].parse::<usize>().unwrap();
     fill(&tmp.path().join("a"), |k| if item(k) <= 5 { "ok" } else { "wrong" });
+    // The second annotator uses the rubric's words, the first the old ones.
     fill(&tmp.path().join("b"), |k| {
         if item(k) <= 4 || item(k) == 6 {
-            "ok"
+            "acceptable"
         } else {
-            "wrong"
+            "Sound"
         }
     });
     let o = rsbench(&["audit", "agree", "a", "b", "--json", "agree.json"], tmp.path());
@@ -374,8 +384,18 @@ fn two_annotators_agreement_is_cohens_kappa() {
         text(&o.stdout)
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(tmp.path().join("agree.json")).unwrap()).unwrap();
-    assert_eq!(v["matrix"], json!([[4, 1, 0], [1, 4, 0], [0, 0, 0]]));
-    for key in ["verdicts", "ok_or_not"] {
+    // Rows and columns: sound, acceptable, broken, near-copy, other-type (`wrong` reads as sound, `ok` as acceptable).
+    assert_eq!(
+        v["matrix"],
+        json!([
+            [4, 1, 0, 0, 0],
+            [1, 4, 0, 0, 0],
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0]
+        ])
+    );
+    for key in ["verdicts", "sound_or_not"] {
         let k = &v[key];
         assert!((k["kappa"].as_f64().unwrap() - 0.6).abs() < 1e-12, "{k}");
         assert!((k["observed"].as_f64().unwrap() - 0.8).abs() < 1e-12, "{k}");

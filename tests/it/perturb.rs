@@ -45,13 +45,21 @@ fn generates_loadable_deterministic_cases_with_provenance() {
     }
     let ds = load_path(&tmp.path().join("a")).unwrap();
     assert_eq!(ds.types(), vec!["keyword_stuffing", "repetition"]);
-    // 400 distinct (context, reply) pairs in KorAdvMRS, two negatives each.
-    assert_eq!(
-        ds.count_by_type(),
-        vec![("keyword_stuffing".to_owned(), 800), ("repetition".to_owned(), 800)]
-    );
+    // 400 distinct (context, reply) pairs in KorAdvMRS, two negatives each; a keyword
+    // stuffing that is a near-copy of a context line is dropped (a few dialogues have one).
+    let counts = ds.count_by_type();
+    assert_eq!(counts[1], ("repetition".to_owned(), 800));
+    assert!((700..800).contains(&counts[0].1), "{counts:?}");
     for case in &ds.cases {
         assert_ne!(case.candidates[0].text, case.candidates[1].text);
+        if case.case_type == "keyword_stuffing" {
+            let neg = &case.candidates[1].text;
+            assert_eq!(
+                rsbench::perturb::near_copy::copied_line(neg, &case.context),
+                None,
+                "{neg}"
+            );
+        }
         if case.case_type == "repetition" {
             // The negative is a context utterance, at most lightly edited.
             let neg = &case.candidates[1].text;
@@ -314,20 +322,47 @@ fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
     }
     let ds = load_path(&tmp.path().join("a")).unwrap();
     let counts = ds.count_by_type();
-    // Of the 400 distinct replies, the statements (questions are not
-    // rewritten) mostly end in a predicate the rules read.
-    assert!(counts.iter().all(|(_, n)| *n > 150), "{counts:?}");
-    for case in &ds.cases {
-        let (pos, neg) = (&case.candidates[0].text, &case.candidates[1].text);
-        assert_ne!(pos, neg);
-        assert!(
-            !pos.trim_end().ends_with('?'),
-            "a question is not rewritten: {pos} → {neg}"
-        );
-        // Only the end of the reply changes: its first word survives.
-        let first = pos.split(' ').next().unwrap();
-        if pos.split(' ').count() > 3 {
-            assert!(neg.starts_with(first), "{pos} → {neg}");
+    // Only where the context pins the slot they change (docs/perturbation.md): of the 400
+    // distinct dialogues, some tens for tense and more for negation.
+    assert!(counts.iter().all(|(_, n)| *n >= 10), "{counts:?}");
+    for f in ["tense.jsonl", "negation.jsonl"] {
+        for line in std::fs::read_to_string(tmp.path().join("a").join(f)).unwrap().lines() {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            let (pos, neg) = (
+                case["candidates"][0]["text"].as_str().unwrap(),
+                case["candidates"][1]["text"].as_str().unwrap(),
+            );
+            let p = &case["candidates"][1]["provenance"];
+            let rule = p["rule"].as_str().unwrap();
+            let context: Vec<&str> = case["context"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap())
+                .collect();
+            assert_ne!(pos, neg);
+            // Every negative records the context fact it contradicts, in words of that line.
+            let fact = &p["contradicts"];
+            let line = context[fact["utterance"].as_u64().expect("a fact on record") as usize];
+            assert!(
+                line.contains(fact["span"].as_str().unwrap()),
+                "{rule}: {fact} in {line}"
+            );
+            assert!(["time", "answer", "polarity", "reply"].contains(&fact["slot"].as_str().unwrap()));
+            if rule.contains("/fact-") {
+                // A frame asks about the fact in the other time.
+                assert!(neg.ends_with('?'), "{rule}: {neg}");
+                continue;
+            }
+            assert!(
+                !pos.trim_end().ends_with('?'),
+                "a question is not rewritten: {pos} → {neg}"
+            );
+            // Only the end of the reply changes: its first word survives.
+            let first = pos.split(' ').next().unwrap();
+            if pos.split(' ').count() > 3 && fact["slot"] != "time" {
+                assert!(neg.starts_with(first), "{pos} → {neg}");
+            }
         }
     }
     let line = std::fs::read_to_string(tmp.path().join("a/negation.jsonl")).unwrap();
@@ -381,14 +416,15 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
     };
     for f in ["tense.jsonl", "negation.jsonl"] {
         let cases = lines("ctx", f);
-        // Most of the 400 dialogues have an utterance whose predicate the rules read.
-        assert!(cases.len() > 300, "{f}: {}", cases.len());
+        // Most echoes change one ending of their line: near-copies, dropped. Those left
+        // change a long line's end, or put it in another tense that its words allow.
+        assert!(cases.len() > 5, "{f}: {}", cases.len());
         for c in &cases {
-            let context: Vec<&str> = c["context"]
+            let context: Vec<String> = c["context"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|u| u.as_str().unwrap())
+                .map(|u| u.as_str().unwrap().to_owned())
                 .collect();
             let (pos, neg) = (
                 c["candidates"][0]["text"].as_str().unwrap(),
@@ -397,9 +433,14 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
             let i = c["candidates"][1]["provenance"]["utterance"]
                 .as_u64()
                 .expect("utterance index") as usize;
-            let source = context[i];
+            let source = &context[i];
             // An echo, not a repetition: it differs from every utterance and the reply...
-            assert!(neg != pos && !context.contains(&neg), "{f}: {neg}");
+            assert!(neg != pos && !context.iter().any(|u| u == neg), "{f}: {neg}");
+            assert_eq!(
+                rsbench::perturb::near_copy::copied_line(neg, &context),
+                None,
+                "{f}: {neg}"
+            );
             // ...and only the end of its source utterance changed.
             let words: Vec<&str> = source.split_whitespace().collect();
             if words.len() > 3 {
@@ -426,27 +467,8 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
         );
     }
 
-    // The echoes share the context's words, so word overlap prefers them.
-    let o = rsbench(
-        &[
-            "eval",
-            "--dataset",
-            "ctx",
-            "--split",
-            "adversarial",
-            "--out",
-            "r",
-            "-q",
-            "--min",
-            "negation=10",
-            "--min",
-            "tense=10",
-        ],
-        tmp.path(),
-    );
-    assert_eq!(o.status.code(), Some(3), "BM25 should be fooled: {}", text(&o.stderr));
-    assert_eq!(text(&o.stderr).matches("gate:").count(), 2, "{}", text(&o.stderr));
-    // Each utterance negated is the other one: both echoes are repetitions, dropped.
+    // Each utterance negated is the other one, and in another tense a near-copy of itself:
+    // every echo is dropped, and nothing is written.
     std::fs::write(
         tmp.path().join("mirror.jsonl"),
         "{\"context\": [\"나 밥 먹었어\", \"나 밥 안 먹었어\"], \"response\": \"그렇구나\"}\n",
@@ -468,19 +490,12 @@ fn context_source_echoes_a_context_utterance_with_tense_or_polarity_flipped() {
         ],
         tmp.path(),
     );
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let mirror = |f: &str| std::fs::read_to_string(tmp.path().join("mirror").join(f)).unwrap();
-    // No negation echo survives: no file (eval would refuse an empty one), and it says so.
-    assert!(!tmp.path().join("mirror/negation.jsonl").exists());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(!tmp.path().join("mirror").exists());
     assert!(
-        text(&o.stderr).contains("negation: 0 cases from 1 dialogues (no file written)"),
+        text(&o.stderr).contains("mirror: not written: no rule produced a negative"),
         "{}",
         text(&o.stderr)
-    );
-    assert!(
-        mirror("tense.jsonl").contains("나 밥 먹을 거야"),
-        "{}",
-        mirror("tense.jsonl")
     );
 
     let o = rsbench(
@@ -513,9 +528,11 @@ fn report_and_compare_break_a_run_down_by_rule() {
             "--input",
             &data,
             "--types",
-            "tense,negation",
+            "tense,negation,repetition",
             "--from",
-            "context",
+            "both",
+            "--per-case",
+            "4",
             "--output",
             "ctx",
         ],
@@ -551,7 +568,7 @@ fn report_and_compare_break_a_run_down_by_rule() {
     for i in 0..df.height() {
         let entry = cases.entry(case_id.get(i).unwrap()).or_default();
         match rule.get(i) {
-            Some(r) => (entry.0, entry.2) = (r.rsplit_once('/').unwrap().0.to_owned(), score.get(i).unwrap()),
+            Some(r) => (entry.0, entry.2) = (rsbench::data::RuleId(r).family().to_owned(), score.get(i).unwrap()),
             None => entry.1 = score.get(i).unwrap(),
         }
     }
@@ -590,7 +607,7 @@ fn report_and_compare_break_a_run_down_by_rule() {
     assert_eq!(overall(&by_rule), overall(&text(&o.stdout)));
 
     // compare --by rule: paired tests per rule family, against a random scorer
-    // that BM25 trails on every family with enough cases; the gate names them.
+    // that BM25 trails on the repetition families; the gate names them.
     let o = rsbench(
         &[
             "eval",
@@ -622,7 +639,7 @@ fn report_and_compare_break_a_run_down_by_rule() {
         tmp.path(),
     );
     assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
-    for family in ["negation/short-add", "negation/long-add", "tense/present-to-past"] {
+    for family in ["repetition/exact", "repetition/prefix", "repetition/suffix"] {
         assert!(
             text(&o.stderr).contains(&format!("worse than the baseline on adversarial/{family}:")),
             "{}",
@@ -770,7 +787,9 @@ fn subject_object_exchanges_speaker_and_listener_in_replies_and_echoes() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let file = tmp.path().join("out/subject_object.jsonl");
     let ds = load_path(&file).unwrap();
-    assert!(ds.cases.len() > 100, "{} cases", ds.cases.len());
+    // Echoes of a short line with its persons exchanged are near-copies of it, dropped;
+    // the reply's and longer lines' stay.
+    assert!(ds.cases.len() > 20, "{} cases", ds.cases.len());
     let person = |w: &str| {
         w.trim_start_matches(['나', '너', '내', '네', '날', '널', '난', '넌', '니'])
             .to_owned()
@@ -836,6 +855,9 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
     let provenance = std::fs::read_to_string(dir.join("negation.tsv.provenance")).unwrap();
     assert_eq!(tsv.lines().count(), provenance.lines().count());
     let mut positives = 0;
+    // KorAdvMRS has a few contexts with two different replies; the TSV layout has no ids, so
+    // eval reads consecutive lines of one context as one case.
+    let mut contexts: Vec<String> = Vec::new();
     for (line, p) in tsv.lines().zip(provenance.lines()) {
         let fields: Vec<&str> = line.split('\t').collect();
         assert!(fields.len() >= 3, "{line}");
@@ -843,6 +865,10 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
         match fields[0] {
             "1" => {
                 positives += 1;
+                let context = fields[1..fields.len() - 1].join("\t");
+                if contexts.last() != Some(&context) {
+                    contexts.push(context);
+                }
                 assert!(p.is_null());
             }
             "0" => assert!(p["rule"].as_str().unwrap().starts_with("negation/"), "{p}"),
@@ -880,7 +906,7 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("ev/summary.json")).unwrap()).unwrap();
     let rows = summary.as_array().unwrap();
     let negation = rows.iter().find(|r| r["type"] == "negation").expect("a negation row");
-    assert_eq!(negation["cases"].as_u64().unwrap() as usize, positives);
+    assert_eq!(negation["cases"].as_u64().unwrap() as usize, contexts.len());
 
     // --overwrite replaces the TSV directory rsbench wrote; a foreign file in it stops that.
     let o = run(&[

@@ -16,6 +16,7 @@ pub static ENTRY: Entry = Entry {
     name: "interrogative-word",
     stem: "interrogative_word",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 

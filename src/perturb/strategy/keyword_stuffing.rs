@@ -16,6 +16,7 @@ pub static ENTRY: Entry = Entry {
     name: "keyword-stuffing",
     stem: "keyword_stuffing",
     needs_analyser: false,
+    copies_context: false,
     build,
 };
 
@@ -144,6 +145,7 @@ pub fn keyword_stuffing(
                 text: t.template.replace("{keywords}", &joined).replace("{response}", reply),
                 rule: format!("keyword-stuffing/{}", t.id),
                 utterance: None,
+                contradicts: None,
             });
         }
     }
@@ -163,6 +165,7 @@ pub fn keyword_stuffing(
             text,
             rule: format!("keyword-stuffing/{}", t.id),
             utterance: None,
+            contradicts: None,
         });
     }
     out.retain(|g| g.text != d.positive);

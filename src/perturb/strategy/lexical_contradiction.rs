@@ -6,7 +6,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::rewrites;
-use super::{Entry, Generated, PerturbOptions, Setup, Strategy};
+use super::{Entry, Generated, PerturbOptions, RewriteSource, Setup, Strategy};
 use crate::perturb::analyser::{self, Worker};
 use crate::perturb::opposite_words::{self, WordOpposites};
 use crate::perturb::rewrite::{RewriteKind, Rewriter};
@@ -16,6 +16,7 @@ pub static ENTRY: Entry = Entry {
     name: "lexical-contradiction",
     stem: "lexical_contradiction",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 
@@ -44,11 +45,46 @@ impl Strategy for LexicalContradiction<'_> {
         // The predicates first, as before the nouns and adverbs came: their
         // candidates keep their order.
         let mut out = rewrites::rewrites(self.rewriter, worker, d, RewriteKind::Lexical, self.options);
-        for (utterance, text) in super::sources(d, self.options.from, !rewrites::asks(&d.positive)) {
-            for s in self.words.swaps(worker, text) {
-                super::push_new(&mut out, d, s.text, s.rule, utterance);
+        // A word of the reply is swapped only where the context states it
+        // (비 온대 / 응 비 온다더라 → 눈 온다더라): 언니랑 갔어 → 오빠랑 갔어
+        // is still a fine reply when the context never says with whom.
+        if self.options.from.reply() && !rewrites::asks(&d.positive) {
+            let reply = self.rewriter.readings(worker, &d.positive);
+            let reply_stem = crate::perturb::grounding::stem(&reply).map(str::to_owned);
+            for s in self.words.swaps(worker, &d.positive) {
+                let Some(at) = stated_in(d, &s.replaced) else {
+                    continue;
+                };
+                // The line states the same predicate of the word: the reply
+                // agrees with it (비 온대 / 응 비 온다더라), so the swap
+                // contradicts it. The replier's own schedule beside the other's
+                // (금요일에 수업 없어 / 나는 금요일에 수업 있는데) is no such fact.
+                let stated = self.rewriter.readings(worker, &d.context[at]);
+                if reply_stem.is_none() || crate::perturb::grounding::stem(&stated) != reply_stem.as_deref() {
+                    continue;
+                }
+                let fact = crate::data::Contradicts {
+                    utterance: at,
+                    span: s.replaced.clone(),
+                    slot: "word".into(),
+                };
+                super::push_grounded(&mut out, d, s.text, s.rule, fact);
+            }
+        }
+        if self.options.from.context() {
+            for (utterance, text) in super::sources(d, RewriteSource::Context, false) {
+                for s in self.words.swaps(worker, text) {
+                    super::push_new(&mut out, d, s.text, s.rule, utterance);
+                }
             }
         }
         out
     }
+}
+
+/// The latest context line that states `word` (not one that asks).
+fn stated_in(d: &Dialogue, word: &str) -> Option<usize> {
+    (0..d.context.len())
+        .rev()
+        .find(|&i| !rewrites::asks(&d.context[i]) && d.context[i].split_whitespace().any(|w| w.starts_with(word)))
 }

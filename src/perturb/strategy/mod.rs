@@ -67,6 +67,10 @@ pub struct Entry {
     /// Whether it needs the Korean analyser (mecab-ko-dic), which takes a
     /// few seconds to load.
     pub needs_analyser: bool,
+    /// Whether its negatives may be near-copies of a context line
+    /// ([`crate::perturb::near_copy`]): only repetition's are, by design;
+    /// any other type's near-copy is dropped before the draw.
+    pub copies_context: bool,
     pub build: for<'a> fn(&Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError>,
 }
 
@@ -160,7 +164,24 @@ fn sources(d: &Dialogue, from: RewriteSource, reply: bool) -> impl Iterator<Item
 fn push_new(out: &mut Vec<Generated>, d: &Dialogue, text: String, rule: String, utterance: Option<usize>) {
     let repeats = text == d.positive || d.context.contains(&text);
     if !repeats && !out.iter().any(|o| o.text == text) {
-        out.push(Generated { text, rule, utterance });
+        out.push(Generated {
+            text,
+            rule,
+            utterance,
+            contradicts: None,
+        });
+    }
+}
+
+/// [`push_new`] for a negative of the reply that contradicts a context fact,
+/// recorded in its provenance.
+fn push_grounded(out: &mut Vec<Generated>, d: &Dialogue, text: String, rule: String, fact: crate::data::Contradicts) {
+    let before = out.len();
+    push_new(out, d, text, rule, None);
+    if out.len() > before {
+        if let Some(g) = out.last_mut() {
+            g.contradicts = Some(fact);
+        }
     }
 }
 
@@ -170,6 +191,8 @@ pub struct Generated {
     pub rule: String,
     /// The context utterance it was made from (0 = the oldest), if any.
     pub utterance: Option<usize>,
+    /// The fact of the context it contradicts, where its type records one.
+    pub contradicts: Option<crate::data::Contradicts>,
 }
 
 /// What `tense` and `negation` rewrite.
@@ -258,6 +281,9 @@ pub(crate) fn perturb_in_chunks(
                         let mut rng = case_rng(options.seed, kind, &d.id);
                         let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
                         generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
+                        if !kind.0.copies_context {
+                            generated.retain(|g| crate::perturb::near_copy::copied_line(&g.text, &d.context).is_none());
+                        }
                         generated.shuffle(&mut rng);
                         let written = generated
                             .into_iter()

@@ -9,6 +9,7 @@ pub static ENTRY: Entry = Entry {
     name: "negation",
     stem: "negation",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 

@@ -12,6 +12,7 @@ pub static ENTRY: Entry = Entry {
     name: "repetition",
     stem: "repetition",
     needs_analyser: false,
+    copies_context: true,
     build,
 };
 
@@ -52,6 +53,7 @@ pub fn repetition(d: &Dialogue, rules: &rules::RepetitionRules) -> Vec<Generated
                         text,
                         rule: format!("repetition/{}", rule.id),
                         utterance: Some(index),
+                        contradicts: None,
                     });
                 }
             }

@@ -1,10 +1,15 @@
-//! What `tense` and `negation` share: the final predicate of the reply or of
-//! a context utterance rewritten by [`crate::perturb::rewrite::Rewriter`].
+//! What `tense`, `negation` and `lexical-contradiction` share: the final
+//! predicate of the reply rewritten by [`crate::perturb::rewrite::Rewriter`]
+//! where a context fact pins the slot it changes ([`crate::perturb::grounding`]),
+//! or of a context utterance (`--from context|both`).
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Generated, PerturbOptions, Setup, Strategy};
+use super::{Generated, PerturbOptions, RewriteSource, Setup, Strategy};
 use crate::perturb::analyser::{self, Worker};
+use crate::perturb::frames;
+use crate::perturb::grounding::{self, Grounds, When};
+use crate::perturb::predicate::Predicate;
 use crate::perturb::rewrite::{self, RewriteKind};
 use crate::perturb::{Dialogue, PerturbError};
 
@@ -36,16 +41,17 @@ impl Strategy for Rewrites<'_> {
 
 /// Whether a reply ends in a question (decoration after the `?` aside).
 pub(super) fn asks(text: &str) -> bool {
-    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^".contains(c))
-        .ends_with('?')
+    grounding::asks(text)
 }
 
-/// Tense or negation rewrites of the texts `options.from` names. A rewrite
-/// that equals the reply or a context utterance is dropped: that is a
-/// repetition, not a contradiction. A reply that asks is not rewritten: the
-/// question with its polarity or tense flipped is mostly still a fine reply
-/// (재밌었어? → 안 재밌었어?, 언제 갈 거야? → 언제 가?). An echo of a
-/// context question is kept: it repeats what the other side asked.
+/// Tense, negation or lexical rewrites of the texts `options.from` names.
+///
+/// The reply is rewritten only where the context pins the slot the rewrite
+/// changes ([`grounded_reply_rewrites`]), and each such negative records the
+/// fact it contradicts. A reply that asks is not rewritten: the question with
+/// its polarity or tense flipped is mostly still a fine reply (재밌었어? → 안
+/// 재밌었어?). Context echoes (`--from context|both`) are rewritten as they
+/// were; most are near-copies of their line, which the pipeline drops.
 pub(super) fn rewrites(
     rewriter: &rewrite::Rewriter,
     worker: &mut analyser::Worker<'_>,
@@ -54,12 +60,259 @@ pub(super) fn rewrites(
     options: &PerturbOptions,
 ) -> Vec<Generated> {
     let mut out: Vec<Generated> = Vec::new();
-    for (utterance, text) in super::sources(d, options.from, !asks(&d.positive)) {
-        for g in rewriter.rewrite(worker, text, kind, options.tense_to.as_deref()) {
-            super::push_new(&mut out, d, g.text, g.rule, utterance);
+    if options.from.reply() && !asks(&d.positive) {
+        for (text, rule, grounds) in grounded_reply_rewrites(rewriter, worker, d, kind, options.tense_to.as_deref()) {
+            super::push_grounded(&mut out, d, text, rule, grounds);
+        }
+    }
+    // Only tense has frames: they ask about a fact in the other time. The
+    // reaction frames of negation (아 자격증 안 땄구나) split two blind
+    // judges of the dev set, sound against near-copy on every one of 30, so
+    // they are not written (docs/perturbation.md).
+    let frames_fit = kind == RewriteKind::Tense;
+    if options.from.reply() && frames_fit {
+        for (text, rule, grounds) in frames::tense_frames(rewriter, worker, d) {
+            super::push_grounded(&mut out, d, text, rule, grounds);
+        }
+    }
+    let echoes = RewriteSource::Context;
+    if options.from.context() {
+        for (utterance, text) in super::sources(d, echoes, false) {
+            for g in rewriter.rewrite(worker, text, kind, options.tense_to.as_deref()) {
+                super::push_new(&mut out, d, g.text, g.rule, utterance);
+            }
         }
     }
     out
+}
+
+/// The rewrites of the reply whose changed slot a context fact pins, each
+/// with that fact.
+///
+/// - tense: the reply's past or -(으)ㄹ 거- future is moved to the other,
+///   when the last context line names that time (a time word) or asks about,
+///   or states with the reply's verb, an event in it (어제 뭐 했어? / 영화
+///   봤어 → 영화 볼 거야). Time words of the reply move with it (어제 →
+///   내일); a reply with an aspect word (벌써, 아직, 방금), a guess (것 같다)
+///   or an earlier clause in the same tense is left alone.
+/// - negation and lexical contradiction: the reply answers a yes/no question
+///   of the last line with an answer word that the flip contradicts (밥
+///   먹었어? / 응 먹었어 → 응 안 먹었어), or restates a context line's
+///   predicate with its polarity (오늘 덥다 / 그니까 진짜 덥네 → 안 덥네).
+fn grounded_reply_rewrites(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut analyser::Worker<'_>,
+    d: &Dialogue,
+    kind: RewriteKind,
+    tense_to: Option<&str>,
+) -> Vec<(String, String, Grounds)> {
+    let reply = d.positive.as_str();
+    let g = rewriter.grounding();
+    let readings = rewriter.readings(worker, reply);
+    let Some(last) = d.context.len().checked_sub(1) else {
+        return Vec::new();
+    };
+    if readings.is_empty() {
+        return Vec::new();
+    }
+    match kind {
+        RewriteKind::Tense => {
+            let Some(when) = grounding::when_of(&readings) else {
+                return Vec::new();
+            };
+            let to = when.opposite();
+            if tense_to.is_some_and(|t| t != to.name())
+                || g.has_aspect_word(reply)
+                || ["것 같", "거 같", "듯"].iter().any(|w| reply.contains(w))
+                || earlier_clause_in(worker, reply, readings[0].start)
+            {
+                return Vec::new();
+            }
+            let Some(grounds) = time_pinned(rewriter, worker, d, last, when, grounding::stem(&readings)) else {
+                return Vec::new();
+            };
+            rewriter
+                .rewrite(worker, reply, kind, Some(to.name()))
+                .into_iter()
+                .filter_map(|r| Some((g.move_time_words(&r.text, when)?, r.rule, grounds.clone())))
+                .collect()
+        }
+        RewriteKind::Negation | RewriteKind::Lexical => {
+            let Some(grounds) = polarity_pinned(rewriter, worker, d, last, &readings) else {
+                return Vec::new();
+            };
+            rewriter
+                .rewrite(worker, reply, kind, None)
+                .into_iter()
+                .map(|r| (r.text, r.rule, grounds.clone()))
+                .collect()
+        }
+    }
+}
+
+/// Whether a clause before the final predicate already carries a tense
+/// (영화 봤는데 재밌었어): moving only the last one would clash.
+fn earlier_clause_in(worker: &mut analyser::Worker<'_>, text: &str, predicate_start: usize) -> bool {
+    worker
+        .analyse(text)
+        .iter()
+        .filter(|t| t.end <= predicate_start)
+        .any(|t| {
+            t.morphemes
+                .iter()
+                .any(|(m, tag)| tag == "EP" && ["았", "었", "였", "했", "겠"].contains(&m.as_str()))
+        })
+}
+
+/// The words of `text` that its final predicate spans, for provenance.
+fn predicate_words(text: &str, readings: &[Predicate]) -> String {
+    readings
+        .first()
+        .and_then(|p| text.get(p.start..p.end))
+        .unwrap_or(text)
+        .to_owned()
+}
+
+/// The fact of the last context line that pins the reply's time `when`.
+fn time_pinned(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut analyser::Worker<'_>,
+    d: &Dialogue,
+    last: usize,
+    when: When,
+    reply_stem: Option<&str>,
+) -> Option<Grounds> {
+    let line = d.context[last].as_str();
+    let grounds = |span: String| Grounds {
+        utterance: last,
+        span,
+        slot: "time".into(),
+    };
+    let readings = rewriter.readings(worker, line);
+    let same_time = grounding::when_of(&readings) == Some(when);
+    // A time word pins the reply's time when it names the time of what the
+    // line asks or states (아까 엘리베이터에서 만난 분 누구세요? names the
+    // meeting, not what is asked).
+    if let Some((named, word)) = rewriter.grounding().time_word(line) {
+        return (named == when && same_time).then(|| grounds(word.to_owned()));
+    }
+    let stem = grounding::stem(&readings);
+    let about_it = asks(line) || (stem.is_some() && (stem == reply_stem || stem == Some("하")));
+    (same_time && about_it).then(|| grounds(predicate_words(line, &readings)))
+}
+
+/// Stems too general to say two lines state the same fact (하다, 되다, 이다).
+const GENERAL_STEMS: [&str; 4] = ["하", "되", "이", "아니"];
+
+/// Nouns of two syllables or more in `text`: what two lines must share to
+/// state the same fact.
+fn content_nouns(worker: &mut analyser::Worker<'_>, text: &str) -> Vec<String> {
+    worker
+        .analyse(text)
+        .iter()
+        .filter(|t| matches!(t.tag.as_str(), "NNG" | "NNP") && t.surface.chars().count() >= 2)
+        .map(|t| t.surface.clone())
+        .collect()
+}
+
+/// Whether the readings end a request, an offer or a suggestion put as a
+/// question (빌려줄래?, 주시겠습니까?, 갈까?): 네 answers it, and asserts no fact.
+fn asks_a_favour(rewriter: &rewrite::Rewriter, readings: &[Predicate]) -> bool {
+    let rules = rewriter.rules();
+    readings.iter().any(|p| {
+        let id = rules.ending.get(p.ending).map_or("", |e| e.id.as_str());
+        ["주", "드리"].contains(&p.stem.as_str())
+            || id.starts_with("ulkka")
+            || id.starts_with("ullae")
+            || p.tense == crate::perturb::predicate::Tense::FutureGess
+    })
+}
+
+/// The fact of the context that pins the reply's polarity.
+fn polarity_pinned(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut analyser::Worker<'_>,
+    d: &Dialogue,
+    last: usize,
+    reply: &[Predicate],
+) -> Option<Grounds> {
+    let reply_negated = grounding::negated(reply)?;
+    let rules = rewriter.rules();
+    let first = reply.first()?;
+    let statement = reply.iter().all(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| e.mood == crate::perturb::rules::Mood::Any)
+    });
+    // A wish (-면 좋겠다) negated is no contradiction, only odd; another
+    // sentence before the predicate holds the answer or the fact.
+    let wish = first.stem == "좋" && first.word_before.ends_with('면');
+    if !statement || wish || grounding::sentence_before(&d.positive, first.start) {
+        return None;
+    }
+    let line = d.context[last].as_str();
+    if asks(line) {
+        let asked = rewriter.readings(worker, line);
+        let yes_no = !asked.is_empty() && !asked.iter().any(|p| p.wh_question) && !asks_a_favour(rewriter, &asked);
+        let answer = rewriter.grounding().answer(&d.positive);
+        // A negative question (안 추워?) takes either answer word with
+        // either polarity; only a positive one pins them together.
+        // The answer word answers the first clause: the predicate must be it
+        // (응 잘 지내 근데 간식 줄이는 중이야 answers with 지내, not 중이야).
+        let one_clause = !grounding::clause_before(&worker.analyse(&d.positive), first.start);
+        if yes_no && one_clause && grounding::negated(&asked) == Some(false) && answer == Some(!reply_negated) {
+            return Some(Grounds {
+                utterance: last,
+                span: predicate_words(line, &asked),
+                slot: "answer".into(),
+            });
+        }
+        // A negative question takes either answer with either polarity
+        // (안 추워? / 응 안 추워 = 아니 안 추워), and an answer word with a
+        // flipped predicate after it is then no contradiction.
+        if answer.is_some() && !(yes_no && grounding::negated(&asked) == Some(false)) {
+            return None;
+        }
+    }
+    let reply_stem = grounding::stem(reply)?;
+    let reply_nouns = content_nouns(worker, &d.positive);
+    (0..=last)
+        .rev()
+        .find_map(|i| {
+            let line = d.context[i].as_str();
+            if asks(line) {
+                return None;
+            }
+            if GENERAL_STEMS.contains(&reply_stem) {
+                return None;
+            }
+            let stated = rewriter.readings(worker, line);
+            let same =
+                grounding::stem(&stated) == Some(reply_stem) && grounding::negated(&stated) == Some(reply_negated);
+            // The same predicate of the same thing: a noun of the reply in the
+            // line, or the last line's state taken up (오늘 덥다 / 그니까 진짜 덥네).
+            let adjective = i == last && reply.iter().all(|p| p.pos == crate::perturb::predicate::Pos::Adjective);
+            let shared = adjective || content_nouns(worker, line).iter().any(|n| reply_nouns.contains(n));
+            (same && shared).then(|| Grounds {
+                utterance: i,
+                span: predicate_words(line, &stated),
+                slot: "polarity".into(),
+            })
+        })
+        .or_else(|| {
+            // Otherwise the reply's own assertion in answer to the last line,
+            // when it is one clause: its negation denies what the right reply
+            // asserts there. With a reason, an adverb or a second sentence before
+            // it, the flip mostly clashes inside the reply (서둘러서 안 늦었어):
+            // blind review of the dev set judged 58 of 96 such flips broken.
+            let one_clause = !grounding::clause_before(&worker.analyse(&d.positive), first.start);
+            one_clause.then(|| Grounds {
+                utterance: last,
+                span: d.context[last].clone(),
+                slot: "reply".into(),
+            })
+        })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub static ENTRY: Entry = Entry {
     name: "subject-object",
     stem: "subject_object",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 

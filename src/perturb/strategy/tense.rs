@@ -10,6 +10,7 @@ pub static ENTRY: Entry = Entry {
     name: "tense",
     stem: "tense",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 

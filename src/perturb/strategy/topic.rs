@@ -15,6 +15,7 @@ pub static ENTRY: Entry = Entry {
     name: "topic",
     stem: "topic",
     needs_analyser: true,
+    copies_context: false,
     build,
 };
 

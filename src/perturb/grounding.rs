@@ -1,0 +1,265 @@
+//! What the context pins, for the rewrites of the reply (`tense`,
+//! `negation`, `lexical-contradiction`). A rewrite of the reply is a negative
+//! only when the slot it changes is fixed by a fact of the context: moved to
+//! another tense where the context never says when (주말에 뭐 했어? / 영화
+//! 봤어 → 나도 보고 싶었어) it is still a fine reply. So each rewrite needs a
+//! [`Grounds`]: the context utterance and the words that fix its slot,
+//! recorded in the negative's provenance. No grounds, no output.
+//!
+//! Invariant: grounds are read from the context and the reply alone, through
+//! the analyser's readings of their final predicates and the word lists of
+//! `perturbations/grounding.toml`; every rewrite of the reply that passes
+//! also passes the sentence checks here (time words moved with the tense, no
+//! aspect word left clashing, answer words kept).
+
+use serde::Deserialize;
+
+use super::predicate::{Negation, Predicate, Tense};
+use super::PerturbError;
+
+const RULES: &str = include_str!("../../perturbations/grounding.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroundingRules {
+    /// [past, future] time word pairs.
+    pub times: Vec<[String; 2]>,
+    pub time_particles: Vec<String>,
+    pub aspect: Vec<String>,
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    pub volitional: Vec<String>,
+    pub humble: Vec<String>,
+    pub degree: Vec<String>,
+    pub not_carried: Vec<String>,
+    pub first_person: Vec<String>,
+}
+
+pub fn rules() -> Result<GroundingRules, PerturbError> {
+    super::rules::parse("perturbations/grounding.toml", RULES)
+}
+
+/// The fact of the context a negative contradicts, as provenance records it.
+pub type Grounds = crate::data::Contradicts;
+
+/// Past or future, the two times a context can pin for a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Past,
+    Future,
+}
+
+impl When {
+    pub fn of(t: Tense) -> Option<When> {
+        match t {
+            Tense::Past => Some(When::Past),
+            Tense::FutureGeo { .. } => Some(When::Future),
+            // -겠- mostly guesses (맛있겠다), and the present is loose
+            // (내일 가 = "I'm going tomorrow"): neither pins a time.
+            Tense::FutureGess | Tense::Present => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            When::Past => "past",
+            When::Future => "future",
+        }
+    }
+
+    pub fn opposite(self) -> When {
+        match self {
+            When::Past => When::Future,
+            When::Future => When::Past,
+        }
+    }
+
+    fn side(self) -> usize {
+        match self {
+            When::Past => 0,
+            When::Future => 1,
+        }
+    }
+}
+
+/// Whether the last sentence of `text` asks (chat decoration after the `?` aside).
+pub fn asks(text: &str) -> bool {
+    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^.".contains(c))
+        .ends_with('?')
+}
+
+/// Whether a sentence ends before byte `at` of `text` (네 여기요. 다 쓰시고
+/// …): an answer word or a restated fact then belongs to another sentence
+/// than the final predicate.
+pub fn sentence_before(text: &str, at: usize) -> bool {
+    let head = text.get(..at).unwrap_or(text);
+    head.char_indices()
+        .any(|(i, c)| ".!?".contains(c) && head[i + c.len_utf8()..].starts_with(char::is_whitespace))
+}
+
+/// Whether a clause ends before byte `at` of `text`: a word before it ends
+/// in a verbal ending (먹고, 가서, 봤는데, 잘 지내 근데).
+pub fn clause_before(tokens: &[super::analyser::Token], at: usize) -> bool {
+    tokens
+        .iter()
+        .filter(|t| t.end <= at)
+        .any(|t| t.morphemes.iter().any(|(_, tag)| tag.starts_with('E')))
+}
+
+/// A word of `text` at byte `at`: it starts the text or follows a space.
+fn word_start(text: &str, at: usize) -> bool {
+    at == 0 || text[..at].ends_with(char::is_whitespace)
+}
+
+/// The words after a word, up to its end: a particle of `particles`, chat
+/// decoration or nothing.
+fn word_end(rest: &str, particles: &[String]) -> bool {
+    let word: &str = rest.split(char::is_whitespace).next().unwrap_or("");
+    let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c));
+    bare.is_empty() || particles.iter().any(|p| p == bare)
+}
+
+impl GroundingRules {
+    /// Where `word` stands in `text` as a word of its own (a particle may follow).
+    fn find_word(&self, text: &str, word: &str) -> Option<usize> {
+        text.match_indices(word)
+            .map(|(i, _)| i)
+            .find(|&i| word_start(text, i) && word_end(&text[i + word.len()..], &self.time_particles))
+    }
+
+    /// The first time word of `text` and the time it names.
+    pub fn time_word(&self, text: &str) -> Option<(When, &str)> {
+        let mut found: Option<(usize, When, &str)> = None;
+        for pair in &self.times {
+            for when in [When::Past, When::Future] {
+                let w = pair[when.side()].as_str();
+                if let Some(at) = self.find_word(text, w) {
+                    // The longest word at the earliest place (어젯밤 over 어제).
+                    let better = found.is_none_or(|(a, _, f)| at < a || (at == a && w.len() > f.len()));
+                    if better {
+                        found = Some((at, when, w));
+                    }
+                }
+            }
+        }
+        found.map(|(_, when, w)| (when, w))
+    }
+
+    /// `text` with each time word of `from` replaced by its pair's other side,
+    /// or None when one has no pair on that side.
+    pub fn move_time_words(&self, text: &str, from: When) -> Option<String> {
+        let mut out = text.to_owned();
+        // Longest words first, so 지난 주말 moves before 지난 주 would.
+        let mut words: Vec<&[String; 2]> = self.times.iter().collect();
+        words.sort_by_key(|p| std::cmp::Reverse(p[from.side()].len()));
+        let mut guard = 0;
+        while let Some(pair) = words.iter().find(|p| self.find_word(&out, &p[from.side()]).is_some()) {
+            let at = self.find_word(&out, &pair[from.side()])?;
+            let to = &pair[from.opposite().side()];
+            out.replace_range(at..at + pair[from.side()].len(), to);
+            guard += 1;
+            if guard > 8 {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether one of `words` stands in `text` as a word (a particle may follow).
+    pub fn has_word(&self, text: &str, words: &[String]) -> bool {
+        words.iter().any(|w| self.find_word(text, w).is_some())
+    }
+
+    /// Whether `text` holds a word that pins aspect and has no counterpart.
+    pub fn has_aspect_word(&self, text: &str) -> bool {
+        self.aspect.iter().any(|w| self.find_word(text, w).is_some())
+    }
+
+    /// The answer word a reply starts with: Some(true) for yes, Some(false) for no.
+    pub fn answer(&self, reply: &str) -> Option<bool> {
+        let first = reply
+            .split(|c: char| c.is_whitespace() || ",.!~".contains(c))
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
+        if self.yes.iter().any(|w| *w == first) {
+            Some(true)
+        } else if self.no.iter().any(|w| *w == first) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
+/// The readings' tense when they all agree and it pins a time.
+pub fn when_of(readings: &[Predicate]) -> Option<When> {
+    let first = When::of(readings.first()?.tense)?;
+    readings
+        .iter()
+        .all(|p| When::of(p.tense) == Some(first))
+        .then_some(first)
+}
+
+/// Whether every reading is negated (안/못/-지 않다), or none is.
+pub fn negated(readings: &[Predicate]) -> Option<bool> {
+    let first = readings.first()?.negation != Negation::None;
+    readings
+        .iter()
+        .all(|p| (p.negation != Negation::None) == first)
+        .then_some(first)
+}
+
+/// The stems the readings agree on.
+pub fn stem(readings: &[Predicate]) -> Option<&str> {
+    let first = readings.first()?.stem.as_str();
+    readings.iter().all(|p| p.stem == first).then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_words_are_whole_words_and_move_with_the_tense() {
+        let r = rules().unwrap();
+        assert_eq!(r.time_word("어제는 집에 있었어"), Some((When::Past, "어제")));
+        assert_eq!(r.time_word("어젯밤에 잤어"), Some((When::Past, "어젯밤")));
+        assert_eq!(r.time_word("다음 주에 가"), Some((When::Future, "다음 주")));
+        assert_eq!(r.time_word("이따가 봐"), Some((When::Future, "이따가")));
+        assert_eq!(r.time_word("어제오늘 일이 아니야"), None);
+        assert_eq!(r.time_word("아까워"), None);
+        assert_eq!(
+            r.move_time_words("어제 친구랑 영화 봤어", When::Past).as_deref(),
+            Some("내일 친구랑 영화 봤어")
+        );
+        assert_eq!(
+            r.move_time_words("다음 주에 갈 거야", When::Future).as_deref(),
+            Some("지난주에 갈 거야")
+        );
+        assert_eq!(
+            r.move_time_words("이따가 먹을 거야", When::Future).as_deref(),
+            Some("아까 먹을 거야")
+        );
+        assert_eq!(
+            r.move_time_words("그냥 먹었어", When::Past).as_deref(),
+            Some("그냥 먹었어")
+        );
+    }
+
+    #[test]
+    fn aspect_words_and_answers_are_read_from_the_words() {
+        let r = rules().unwrap();
+        assert!(r.has_aspect_word("벌써 다 먹었어"));
+        assert!(r.has_aspect_word("아직 안 왔어ㅠㅠ"));
+        assert!(!r.has_aspect_word("막걸리 마셨어"));
+        assert_eq!(r.answer("응 먹었어"), Some(true));
+        assert_eq!(r.answer("네, 다녀왔어요"), Some(true));
+        assert_eq!(r.answer("아니 아직이야"), Some(false));
+        assert_eq!(r.answer("ㅇㅇ 갔어"), Some(true));
+        assert_eq!(r.answer("응응 먹었지"), None);
+        assert_eq!(r.answer("어제 갔어"), None);
+        assert!(asks("밥 먹었어?ㅋㅋ"));
+        assert!(!asks("밥 먹었어ㅋㅋ"));
+    }
+}

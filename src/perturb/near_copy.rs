@@ -1,0 +1,137 @@
+//! Whether a generated negative is a near-copy of a context line: a line
+//! with an ending or a word changed, which a model rejects as a repetition
+//! without reading anything (나 시험 붙었어! → 너 시험 붙었어!). Only
+//! `repetition` may be one; every other type's output that is one is
+//! dropped, and the audit ledger reports the share measured on outputs.
+//!
+//! Invariant: the measure is a pure, symmetric function of the two texts'
+//! normalised forms (decorations, punctuation and spaces aside), so a
+//! negative is dropped or kept whatever line order or spacing the input has.
+
+/// Character similarity (1 − edit distance / longer length) at or above
+/// which two lines are near-copies. 0.65 takes one changed word of a short
+/// line (나 시험 붙었어 / 너 시험 붙었어: 0.83) and leaves a reply that
+/// shares a noun or a verb with the line (김치찌개 먹을 거야 / 어제 뭐
+/// 먹었어: 0.13; 응 안 먹었어 / 밥 먹었어?: 0.6).
+const SIMILAR: f64 = 0.65;
+
+/// Share of the shorter text's letters in a prefix both share, at or above
+/// which they are near-copies: the line with its ending changed (오늘 늦잠
+/// 잤어 / 오늘 늦잠 잘 거야: 0.67; 저녁 먹었어? / 저녁 먹을 거야?: 0.6),
+/// which edits cost much of on a short line.
+const SAME_START: f64 = 0.6;
+/// Letters the shorter text needs for [`SAME_START`] to apply.
+const MIN_LETTERS: usize = 3;
+
+/// Share of the shorter text's words that are also the other's, at or
+/// above which two lines of at least [`MIN_WORDS`] words are near-copies
+/// whatever their lengths (an echo padded with a reaction: 헐 진짜 오늘 회식
+/// 없어 / 오늘 회식 없어; a question word put in the line: 오늘 도서관에서 책
+/// 빌렸어 / 오늘 어디서 책 빌렸어?).
+const CONTAINED: f64 = 0.75;
+const MIN_WORDS: usize = 3;
+
+/// The characters that carry the line: Hangul, letters and digits; chat
+/// decorations (ㅋㅋ, ㅠㅠ, ~, !, emoticons) and spaces go.
+fn letters(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(*c))
+        .collect()
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(*c))
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// 1 − edit distance / longer length of the two texts' letters (1 for two
+/// texts without letters).
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (letters(a), letters(b));
+    let longer = a.len().max(b.len());
+    if longer == 0 {
+        return 1.0;
+    }
+    1.0 - edit_distance(&a, &b) as f64 / longer as f64
+}
+
+/// Whether `a` and `b` are near-copies of each other.
+pub fn near_copy(a: &str, b: &str) -> bool {
+    if similarity(a, b) >= SIMILAR {
+        return true;
+    }
+    let (la, lb) = (letters(a), letters(b));
+    let shorter = la.len().min(lb.len());
+    let same_start = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
+    if shorter >= MIN_LETTERS && same_start as f64 >= SAME_START * shorter as f64 {
+        return true;
+    }
+    let (wa, wb) = (words(a), words(b));
+    let shorter = wa.len().min(wb.len());
+    if shorter < MIN_WORDS {
+        return false;
+    }
+    let (small, large) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+    let shared = small.iter().filter(|w| large.contains(w)).count();
+    shared as f64 / shorter as f64 >= CONTAINED
+}
+
+/// The first context line (0 = the oldest) that `text` is a near-copy of.
+pub fn copied_line(text: &str, context: &[String]) -> Option<usize> {
+    context.iter().position(|line| near_copy(text, line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_word_or_ending_changed_is_a_near_copy() {
+        assert!(near_copy("나 시험 붙었어!", "너 시험 붙었어!"));
+        assert!(near_copy("오늘 회식 있어?", "오늘 회식 없어?"));
+        assert!(near_copy("어제 동생이랑 마트 갔어ㅋㅋ", "어제 동생이랑 마트 갈 거야"));
+        assert!(near_copy("헐 진짜 오늘 저녁 회식 없대", "오늘 저녁 회식 없대"));
+        assert!(near_copy("오늘 늦잠 잤어.", "오늘 늦잠 잘 거야."));
+        assert!(near_copy("저녁 먹었어?", "저녁 먹을 거야?"));
+        assert!(near_copy("오늘 도서관에서 책 빌렸어", "오늘 어디서 책 빌렸어?"));
+    }
+
+    #[test]
+    fn a_reply_that_shares_words_is_not() {
+        assert!(!near_copy("김치찌개 먹을 거야", "어제 뭐 먹었어?"));
+        assert!(!near_copy("응 안 먹었어", "밥 먹었어?"));
+        assert!(!near_copy("언제 자를 거야?", "나 오늘 머리 잘랐어"));
+        assert!(!near_copy("좋겠다 나도 가고 싶어", "나 다음 주에 제주도 가"));
+        assert!(!near_copy("아 자격증 안 땄구나", "나 드디어 자격증 땄어!!"));
+        assert!(!near_copy("언제 운동화 살 거야?", "나 어제 운동화 샀어"));
+        assert!(!near_copy("나도 봤어", "나 어제 그 영화 봤어"));
+    }
+
+    #[test]
+    fn the_measure_is_symmetric_and_ignores_decoration() {
+        let (a, b) = ("배고파ㅠㅠ 밥 먹자~", "배고파 밥 먹자!!");
+        assert_eq!(similarity(a, b), 1.0);
+        assert_eq!(similarity(a, "밥 먹었어"), similarity("밥 먹었어", a));
+        assert_eq!(copied_line("밥 먹자", &["안녕".into(), "밥 먹자!".into()]), Some(1));
+    }
+}

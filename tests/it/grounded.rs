@@ -1,0 +1,151 @@
+//! Negatives grounded in the context: tense, negation and lexical
+//! contradiction rewrite the reply only where a context fact pins the slot
+//! they change, record that fact, and build tense frames from the other
+//! speaker's statements in the replier's voice. Real sentences, irregular
+//! verbs among them (들었어: ㄷ-irregular). Needs the analyser's dictionary.
+
+use std::sync::OnceLock;
+
+use rsbench::perturb::rewrite::Rewriter;
+use rsbench::perturb::{perturb, Dialogue, PerturbOptions, PerturbType, RewriteSource};
+
+fn rewriter() -> &'static Rewriter {
+    static R: OnceLock<Rewriter> = OnceLock::new();
+    R.get_or_init(|| Rewriter::load(&rsbench::perturb::analyser::dictionary_dir()).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Every negative of `types` for one dialogue: (type stem, text, rule, contradicts).
+fn negatives(context: &[&str], reply: &str, types: &str) -> Vec<(String, String, String, serde_json::Value)> {
+    let dialogue = Dialogue {
+        id: "d".into(),
+        source_dialogue: "d".into(),
+        context: context.iter().map(|s| s.to_string()).collect(),
+        positive: reply.into(),
+    };
+    let types: Vec<PerturbType> = types.split(',').map(|t| PerturbType::parse(t).unwrap()).collect();
+    let options = PerturbOptions {
+        per_case: usize::MAX,
+        seed: 1,
+        tense_to: None,
+        from: RewriteSource::Reply,
+        exclude_rules: Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (kind, cases) in perturb(&[dialogue], &types, options, Some(rewriter())).unwrap() {
+        for case in cases {
+            let negative = &case.candidates.as_ref().unwrap()[1];
+            let p = negative.provenance.as_ref().unwrap();
+            out.push((
+                kind.stem().to_owned(),
+                negative.text.clone(),
+                p.rule.clone(),
+                serde_json::to_value(&p.contradicts).unwrap(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+fn texts(context: &[&str], reply: &str, types: &str) -> Vec<String> {
+    negatives(context, reply, types).into_iter().map(|n| n.1).collect()
+}
+
+#[test]
+fn tense_moves_the_reply_only_where_the_context_pins_its_time() {
+    // Asked about yesterday: the future is wrong, and says so in provenance.
+    let n = negatives(&["어제 뭐 했어?"], "친구랑 영화 봤어", "tense");
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(n[0].1, "친구랑 영화 볼 거야");
+    assert_eq!(
+        n[0].3,
+        serde_json::json!({"utterance": 0, "span": "어제", "slot": "time"})
+    );
+    // ㄷ-irregular: 들었어 → 들을 거야.
+    assert_eq!(texts(&["어제 뭐 했어?"], "음악 들었어", "tense"), ["음악 들을 거야"]);
+    // The reply's own time word moves with its tense.
+    assert_eq!(
+        texts(&["어제 저녁에 뭐 먹었어?"], "어제 삼겹살 먹었어", "tense"),
+        ["내일 삼겹살 먹을 거야"]
+    );
+    // A plan asked about: its past is wrong.
+    assert_eq!(texts(&["내일 뭐 할 거야?"], "도서관 갈 거야", "tense"), ["도서관 갔어"]);
+    // An aspect word with no counterpart: no output (*벌써 먹을 거지).
+    assert!(texts(&["밥 먹었어?"], "벌써 먹었지", "tense").is_empty());
+    // Nothing pins the time of a wish: still a fine reply in another tense, so none.
+    let n = negatives(
+        &["주말에 뭐 했어?", "집에서 드라마 봤어"],
+        "나도 그거 보고 싶었어",
+        "tense",
+    );
+    assert!(n.iter().all(|x| x.2.starts_with("tense/fact-")), "{n:?}");
+}
+
+#[test]
+fn tense_frames_ask_about_the_other_speakers_act_in_the_other_time() {
+    let n = negatives(&["나 어제 운동화 샀어"], "오 예쁘겠다 사진 보여 줘", "tense");
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(
+        (n[0].1.as_str(), n[0].2.as_str()),
+        ("언제 운동화 살 거야?", "tense/fact-question/hae")
+    );
+    assert_eq!(
+        n[0].3,
+        serde_json::json!({"utterance": 0, "span": "샀어", "slot": "time"})
+    );
+    // A plan of the other speaker asked about as done.
+    assert_eq!(
+        texts(
+            &["할머니가 다음 주에 우리 집 오신대"],
+            "오 진짜? 얼마나 계신대?",
+            "tense"
+        ),
+        ["오셨어?"]
+    );
+    // In the replier's level: 해요체 asks in 해요체.
+    let polite = texts(&["저 지난주에 자격증 땄어요"], "와 축하드려요!", "tense");
+    assert!(
+        !polite.is_empty() && polite.iter().all(|t| t.ends_with("거예요?")),
+        "{polite:?}"
+    );
+    // What befell the speaker is no deliberate act (*언제 혼날 거야?), nor what is said of the replier.
+    assert!(texts(&["나 오늘 팀장님한테 혼났어"], "헐 왜?", "tense").is_empty());
+    let about_replier = texts(&["너 어제 늦게 잤지"], "응 좀 늦게 잤어", "tense");
+    assert!(
+        about_replier.iter().all(|t| !t.starts_with("언제")),
+        "{about_replier:?}"
+    );
+}
+
+#[test]
+fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
+    let n = negatives(&["점심 먹었어?"], "응 먹었어", "negation");
+    assert_eq!(n.len(), 1, "{n:?}");
+    assert_eq!(n[0].1, "응 안 먹었어");
+    assert_eq!(n[0].3["slot"], "answer");
+    // A negative question takes either answer with either polarity: no output.
+    assert!(texts(&["안 추워?"], "응 안 추워", "negation").is_empty());
+    // A request put as a question asserts no fact.
+    assert!(texts(&["이것 좀 들어 줄래?"], "응 들어 줄게", "negation").is_empty());
+    // The last line's state taken up, then denied.
+    let n = negatives(&["오늘 진짜 춥다"], "그러게 진짜 춥네", "negation");
+    assert_eq!(
+        n.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        ["그러게 진짜 안 춥네"]
+    );
+    assert_eq!(n[0].3["slot"], "polarity");
+    // A flip after a reason or a second sentence clashes inside the reply: none.
+    assert!(texts(&["왜 늦었어?"], "버스를 놓쳐서 늦었어", "negation").is_empty());
+    assert!(texts(&["볼펜 있어?"], "응 여기. 그냥 가져도 돼", "negation").is_empty());
+    // A wish is not negated (*좋지 않겠다).
+    assert!(texts(&["내일 소풍이야"], "날씨가 맑았으면 좋겠다", "negation").is_empty());
+}
+
+#[test]
+fn lexical_contradiction_swaps_what_the_context_states_and_nothing_it_does_not() {
+    let n = negatives(&["오늘 진짜 춥다"], "그러게 진짜 춥네", "lexical-contradiction");
+    assert!(n.iter().any(|x| x.1 == "그러게 진짜 덥네"), "{n:?}");
+    // Who came along was never said: 언니 → 오빠 would still be a fine reply.
+    let unpinned = texts(&["주말에 뭐 했어?"], "언니랑 쇼핑했어", "lexical-contradiction");
+    assert!(unpinned.iter().all(|t| !t.contains("오빠")), "{unpinned:?}");
+}
