@@ -196,7 +196,9 @@ impl Ledger {
 pub struct Output {
     pub key: LedgerKey,
     pub rule: String,
-    pub source_dialogue: String,
+    /// The dialogue it was made for, as `perturb` counts them: its context
+    /// and right reply (KorAdvMRS's 2,220 cases hold 400).
+    pub dialogue: (Vec<String>, String),
 }
 
 /// The distinct generated negatives of a dataset (those with a provenance rule).
@@ -204,6 +206,7 @@ pub fn outputs(dataset: &Dataset) -> Vec<Output> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for case in &dataset.cases {
+        let positive = case.positives().next().map(|p| p.text.clone()).unwrap_or_default();
         for c in case.candidates.iter().filter(|c| c.label == 0) {
             let Some(rule) = &c.rule else { continue };
             let key = LedgerKey {
@@ -215,7 +218,7 @@ pub fn outputs(dataset: &Dataset) -> Vec<Output> {
                 out.push(Output {
                     key,
                     rule: rule.clone(),
-                    source_dialogue: case.source_dialogue.clone(),
+                    dialogue: (case.context.clone(), positive.clone()),
                 });
             }
         }
@@ -320,7 +323,7 @@ pub fn report(ledger: &Ledger, written: &[Output], dialogues: Option<usize>) -> 
                 near_copy: 0,
                 other_type: 0,
                 measured_near_copy: 0,
-                dialogues_with_output: outs.iter().map(|o| &o.source_dialogue).collect::<BTreeSet<_>>().len(),
+                dialogues_with_output: outs.iter().map(|o| &o.dialogue).collect::<BTreeSet<_>>().len(),
                 dialogues_with_sound: 0,
                 dialogues,
             };
@@ -344,7 +347,7 @@ pub fn report(ledger: &Ledger, written: &[Output], dialogues: Option<usize>) -> 
                 } += 1;
                 match (settled, entry.status) {
                     (Verdict::Sound, _) => {
-                        covered.insert(&o.source_dialogue);
+                        covered.insert(&o.dialogue);
                     }
                     (_, Some(Status::Fixed)) => came_back.push(o.key.clone()),
                     _ => open.push(o.key.clone()),
@@ -484,7 +487,7 @@ mod tests {
         let written = [key("영화 봐"), key("영화 볼 거야")].map(|k| Output {
             key: k,
             rule: "tense/x".into(),
-            source_dialogue: "d1".into(),
+            dialogue: (vec!["어제 뭐 했어?".into()], "영화 봤어".into()),
         });
         let r = report(&l, &written, Some(2));
         assert_eq!(r.came_back, vec![key("영화 봐")]);
