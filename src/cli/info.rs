@@ -32,9 +32,12 @@ pub(super) fn run() -> Result<()> {
         p.f32,
         p.bf16,
         p.int8,
-        p.predicted_share(tch::Kind::BFloat16),
-        p.predicted_share(tch::Kind::Int8),
+        p.predicted_share(tch::Kind::BFloat16).min(99.0),
+        p.predicted_share(tch::Kind::Int8).min(99.0),
         crate::scorer::model::dtype_name(p.choice())
     );
+    for (name, why) in &p.skipped {
+        println!("  {name}: {why}");
+    }
     Ok(())
 }
