@@ -186,7 +186,7 @@ impl redb::StorageBackend for ReadOnlyFile {
     }
 }
 
-/// A cache of what these two must agree on.
+/// An open score cache file (see the module's invariants).
 pub struct ScoreCache {
     path: PathBuf,
     /// Always `Some` until dropped (taken there, so that a panic while closing
