@@ -301,6 +301,15 @@ fn resolve_dtype(
             let Some((inp, out)) = shape.filter(|_| !device.is_cuda() && args.shard.is_none()) else {
                 return Ok((tch::Kind::Float, None));
             };
+            if !precision::rounding_can_pay(inp, out) {
+                // Such a layer runs fp32 whatever a probe would say: none is timed.
+                if !args.quiet {
+                    eprintln!(
+                        "--dtype auto: fp32 (a {inp}x{out} layer is below the size where rounding pays; not probed)"
+                    );
+                }
+                return Ok((tch::Kind::Float, None));
+            }
             let p = precision::probe(probe_dir.as_deref(), inp, out);
             let chosen = p.choice();
             if !args.quiet {

@@ -491,15 +491,11 @@ fn a_model_run_records_its_weights_checksums_and_where_its_time_went() {
         scorer["padded_tokens"].as_u64() >= scorer["tokens"].as_u64(),
         "{scorer}"
     );
-    // No --dtype: auto measured this model's layer in each precision, and the
-    // metadata names what it chose.
-    let probe = &scorer["dtype_probe"];
-    assert_eq!(probe["shape"], serde_json::json!([512, 32, 64]), "{scorer}");
-    for p in ["f32", "bf16", "int8"] {
-        assert!(probe[p].as_f64().unwrap() > 0.0, "{p}: {probe}");
-    }
+    // No --dtype: auto, which keeps a layer this small (32 × 64) in fp32 without
+    // probing (issue 25), and the metadata names what it chose.
+    assert!(scorer.get("dtype_probe").is_none(), "{scorer}");
     let dtype = read("metadata.json")["scorer"]["params"]["dtype"].clone();
-    assert!(["f32", "bf16", "int8"].contains(&dtype.as_str().unwrap()), "{dtype}");
+    assert_eq!(dtype, "f32");
 }
 
 /// Per (split, case): the candidate with the highest score in a run's predictions.

@@ -65,6 +65,37 @@ fn a_write_error_names_the_output_not_its_staging_path() {
 fn dtype_auto_skips_what_the_cpu_flags_rule_out() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    // `info` measures the probe at BERT-base's layer, into an empty cache here.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .arg("info")
+        // An AVX2-only EPYC's flags (issue 25).
+        .env(
+            "RSBENCH_CPU_FLAGS",
+            "fpu sse sse2 ssse3 sse4_1 sse4_2 avx avx2 fma f16c bmi2",
+        )
+        .env("XDG_CACHE_HOME", d)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    assert!(
+        said.contains("bf16: not timed: the CPU has none of avx512_bf16, amx_bf16"),
+        "{said}"
+    );
+    assert!(
+        said.contains("int8: not timed: the CPU has none of avx512_vnni"),
+        "{said}"
+    );
+    assert!(said.contains("auto picks f32"), "{said}");
+    let probes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rsbench/dtype-probe.json")).unwrap()).unwrap();
+    let probe = probes.as_object().unwrap().values().next().unwrap();
+    assert_eq!(probe["bf16"], 0.0, "{probe}");
+    assert_eq!(probe["int8"], 0.0, "{probe}");
+    assert!(probe["skipped"]["bf16"].is_string(), "{probe}");
+
+    // A model whose layer is too small for rounding to pay is not probed at all.
     let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-cls2");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
         .args([
@@ -77,28 +108,16 @@ fn dtype_auto_skips_what_the_cpu_flags_rule_out() {
             "--out",
             "run",
         ])
-        // An AVX2-only EPYC's flags (issue 25).
-        .env(
-            "RSBENCH_CPU_FLAGS",
-            "fpu sse sse2 ssse3 sse4_1 sse4_2 avx avx2 fma f16c bmi2",
-        )
         .current_dir(d)
         .output()
         .unwrap();
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("bf16: not timed: the CPU has none of avx512_bf16, amx_bf16"),
-        "{err}"
-    );
-    assert!(
-        err.contains("int8: not timed: the CPU has none of avx512_vnni"),
+        err.contains("--dtype auto: fp32 (a 32x64 layer is below the size where rounding pays; not probed)"),
         "{err}"
     );
     let timing: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("run/timing.json")).unwrap()).unwrap();
-    let probe = &timing["scorer"]["dtype_probe"];
-    assert_eq!(probe["bf16"], 0.0, "{probe}");
-    assert_eq!(probe["int8"], 0.0, "{probe}");
-    assert!(probe["skipped"]["bf16"].is_string(), "{probe}");
+    assert!(timing["scorer"].get("dtype_probe").is_none(), "{timing}");
 }

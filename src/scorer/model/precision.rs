@@ -68,6 +68,12 @@ const SCOUT_MARGIN: f64 = 8.0;
 const CLEARLY_SLOWER: f64 = 4.0;
 const MIN_GIVE_UP: f64 = 0.05;
 
+/// Whether a rounding precision can be chosen for a `inp × out` layer at all:
+/// below [`MIN_ROUNDED_LAYER`] `--dtype auto` runs fp32 without probing.
+pub fn rounding_can_pay(inp: i64, out: i64) -> bool {
+    inp * out >= MIN_ROUNDED_LAYER
+}
+
 /// One machine's measured layer speeds, GFLOP/s (2·rows·in·out per layer).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Probe {
