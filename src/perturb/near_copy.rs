@@ -75,30 +75,97 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - edit_distance(&a, &b) as f64 / longer as f64
 }
 
+/// A text's letters and words, read once.
+struct Line {
+    letters: Vec<char>,
+    /// The letters sorted: how many two lines share bounds their similarity.
+    sorted: Vec<char>,
+    words: Vec<String>,
+}
+
+/// How many letters two sorted lists share, counted with multiplicity.
+fn shared_letters(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+impl Line {
+    fn new(text: &str) -> Line {
+        let letters = letters(text);
+        let mut sorted = letters.clone();
+        sorted.sort_unstable();
+        Line {
+            letters,
+            sorted,
+            words: words(text),
+        }
+    }
+
+    fn near_copy(&self, other: &Line) -> bool {
+        let (la, lb) = (&self.letters, &other.letters);
+        let (longer, shorter) = (la.len().max(lb.len()), la.len().min(lb.len()));
+        // The edit distance is at least the longer length less the letters
+        // the two share (which bounds the length difference too): a pair
+        // below SIMILAR by that bound is not computed.
+        let bound = longer.saturating_sub(shared_letters(&self.sorted, &other.sorted));
+        let may_be_similar = longer == 0 || bound as f64 <= (1.0 - SIMILAR) * longer as f64;
+        if may_be_similar && 1.0 - edit_distance(la, lb) as f64 / longer.max(1) as f64 >= SIMILAR {
+            return true;
+        }
+        let same_start = la.iter().zip(lb).take_while(|(x, y)| x == y).count();
+        if shorter >= MIN_LETTERS && same_start as f64 >= SAME_START * shorter as f64 {
+            return true;
+        }
+        let (wa, wb) = (&self.words, &other.words);
+        let fewer = wa.len().min(wb.len());
+        if fewer < MIN_WORDS {
+            return false;
+        }
+        let (small, large) = if wa.len() <= wb.len() { (wa, wb) } else { (wb, wa) };
+        let shared = small.iter().filter(|w| large.contains(w)).count();
+        shared as f64 / fewer as f64 >= CONTAINED
+    }
+}
+
 /// Whether `a` and `b` are near-copies of each other.
 pub fn near_copy(a: &str, b: &str) -> bool {
-    if similarity(a, b) >= SIMILAR {
-        return true;
+    Line::new(a).near_copy(&Line::new(b))
+}
+
+/// A dialogue's context lines, read once, against which many negatives are
+/// checked.
+pub struct Guard {
+    lines: Vec<Line>,
+}
+
+impl Guard {
+    pub fn new(context: &[String]) -> Guard {
+        Guard {
+            lines: context.iter().map(|l| Line::new(l)).collect(),
+        }
     }
-    let (la, lb) = (letters(a), letters(b));
-    let shorter = la.len().min(lb.len());
-    let same_start = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
-    if shorter >= MIN_LETTERS && same_start as f64 >= SAME_START * shorter as f64 {
-        return true;
+
+    /// The first context line (0 = the oldest) that `text` is a near-copy of.
+    pub fn copied_line(&self, text: &str) -> Option<usize> {
+        let text = Line::new(text);
+        self.lines.iter().position(|line| text.near_copy(line))
     }
-    let (wa, wb) = (words(a), words(b));
-    let shorter = wa.len().min(wb.len());
-    if shorter < MIN_WORDS {
-        return false;
-    }
-    let (small, large) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
-    let shared = small.iter().filter(|w| large.contains(w)).count();
-    shared as f64 / shorter as f64 >= CONTAINED
 }
 
 /// The first context line (0 = the oldest) that `text` is a near-copy of.
 pub fn copied_line(text: &str, context: &[String]) -> Option<usize> {
-    context.iter().position(|line| near_copy(text, line))
+    Guard::new(context).copied_line(text)
 }
 
 #[cfg(test)]

@@ -46,6 +46,10 @@ pub struct Rewriter {
     /// about 1,300 distinct), so `--from context` makes each once. Bounded
     /// like the worker's analyses; shared by the threads.
     memo: Mutex<HashMap<MemoKey, Vec<Rewrite>>>,
+    /// The readings of the texts read, by text: also a pure function of the
+    /// text, asked for again and again by the grounding of every type (the
+    /// same context line for each of a dialogue's cases). Bounded alike.
+    readings_memo: Mutex<HashMap<String, Vec<Predicate>>>,
 }
 
 type MemoKey = (RewriteKind, Option<String>, String);
@@ -61,6 +65,7 @@ impl Rewriter {
             grounding: super::grounding::rules()?,
             analyser: Analyser::load(dictionary)?,
             memo: Mutex::new(HashMap::new()),
+            readings_memo: Mutex::new(HashMap::new()),
         })
     }
 
@@ -80,6 +85,20 @@ impl Rewriter {
     /// [`TenseNegationRules::readings`]), with the analyser as the judge of
     /// which strings are stems.
     pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
+        if let Some(done) = self.readings_memo.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return done;
+        }
+        let made = self.readings_afresh(worker, text);
+        if let Ok(mut m) = self.readings_memo.lock() {
+            if m.len() >= MEMO {
+                m.clear();
+            }
+            m.insert(text.to_owned(), made.clone());
+        }
+        made
+    }
+
+    fn readings_afresh(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
         let tokens = worker.analyse(text);
         let found = self.rules.readings(text, &tokens, &mut Dictionary(worker));
         if !found.is_empty() {
@@ -172,6 +191,9 @@ impl Rewriter {
     /// Forgets every rewrite made: a benchmark round then starts as a run does.
     pub fn forget(&self) {
         if let Ok(mut m) = self.memo.lock() {
+            m.clear();
+        }
+        if let Ok(mut m) = self.readings_memo.lock() {
             m.clear();
         }
     }

@@ -56,9 +56,8 @@ impl Strategy for InterrogativeWord<'_> {
         };
         // The question is asked in the other speaker's level; the replier
         // must speak it (a senior answered in 합쇼체 does not ask in it).
-        let Some(voice) = frames::replier_voice(self.rewriter, worker, d) else {
-            return Vec::new();
-        };
+        // Read once, when there is a question to keep.
+        let mut voice: Option<Option<Level>> = None;
         let n = d.context.len();
         let mut out: Vec<Generated> = Vec::new();
         for (i, utterance) in d.context.iter().enumerate() {
@@ -68,7 +67,9 @@ impl Strategy for InterrogativeWord<'_> {
             // such re-ask (근데 누구랑 갔어?) a near-copy of the question.
             if (n - 1 - i).is_multiple_of(2) {
                 for q in self.rules.questions(&self.persons, worker, utterance) {
-                    if level_of_rule(&q.rule) != Some(voice.level) {
+                    let level =
+                        *voice.get_or_insert_with(|| frames::replier_voice(self.rewriter, worker, d).map(|v| v.level));
+                    if level.is_none() || level_of_rule(&q.rule) != level {
                         continue;
                     }
                     if let Some(text) = from_wh_word(&q.text, &self.rules.wh_words) {

@@ -281,8 +281,9 @@ pub(crate) fn perturb_in_chunks(
                         let mut rng = case_rng(options.seed, kind, &d.id);
                         let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
                         generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
-                        if !kind.0.copies_context {
-                            generated.retain(|g| crate::perturb::near_copy::copied_line(&g.text, &d.context).is_none());
+                        if !kind.0.copies_context && !generated.is_empty() {
+                            let guard = crate::perturb::near_copy::Guard::new(&d.context);
+                            generated.retain(|g| guard.copied_line(&g.text).is_none());
                         }
                         generated.shuffle(&mut rng);
                         let written = generated
