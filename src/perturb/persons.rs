@@ -11,6 +11,7 @@
 use serde::Deserialize;
 
 use super::analyser::{Token, Worker};
+use super::grounding::asks;
 use super::PerturbError;
 
 const RULES: &str = include_str!("../../perturbations/subject_object.toml");
@@ -90,12 +91,6 @@ fn subject_like(pronoun: &Token, next: Option<&Token>) -> bool {
         Some(n) if n.tag.starts_with('J') => n.tag == "JKS" || n.tag == "JX",
         _ => true,
     }
-}
-
-/// Whether the text's last sentence ends in a question mark (decoration aside).
-fn asks(text: &str) -> bool {
-    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^.".contains(c))
-        .ends_with('?')
 }
 
 impl PersonRules {

@@ -567,16 +567,8 @@ mod tests {
 
     fn scorer(joiner: &str) -> RerankScorer {
         RerankScorer::new(RerankOptions {
-            url: "http://127.0.0.1:9".into(),
-            api: RerankApi::V1,
-            model: None,
-            batch: 2,
-            concurrency: 1,
-            timeout: Duration::from_secs(1),
-            attempts: 1,
-            backoff: Duration::from_millis(1),
             query_joiner: joiner.into(),
-            headers: Vec::new(),
+            ..super::credential_tests::options("http://127.0.0.1:9", Vec::new())
         })
         .unwrap()
     }
@@ -610,7 +602,7 @@ mod tests {
 mod credential_tests {
     use super::*;
 
-    fn options(url: &str, headers: Vec<(String, String)>) -> RerankOptions {
+    pub(super) fn options(url: &str, headers: Vec<(String, String)>) -> RerankOptions {
         RerankOptions {
             url: url.into(),
             api: RerankApi::V1,

@@ -48,7 +48,7 @@ impl Strategy for LexicalContradiction<'_> {
         // A word of the reply is swapped only where the context states it
         // (비 온대 / 응 비 온다더라 → 눈 온다더라): 언니랑 갔어 → 오빠랑 갔어
         // is still a fine reply when the context never says with whom.
-        if self.options.from.reply() && !rewrites::asks(&d.positive) {
+        if self.options.from.reply() && !crate::perturb::grounding::asks(&d.positive) {
             let reply = self.rewriter.readings(worker, &d.positive);
             let reply_stem = crate::perturb::grounding::stem(&reply).map(str::to_owned);
             for s in self.words.swaps(worker, &d.positive) {
@@ -84,7 +84,7 @@ impl Strategy for LexicalContradiction<'_> {
 
 /// The latest context line that states `word` (not one that asks).
 fn stated_in(d: &Dialogue, word: &str) -> Option<usize> {
-    (0..d.context.len())
-        .rev()
-        .find(|&i| !rewrites::asks(&d.context[i]) && d.context[i].split_whitespace().any(|w| w.starts_with(word)))
+    (0..d.context.len()).rev().find(|&i| {
+        !crate::perturb::grounding::asks(&d.context[i]) && d.context[i].split_whitespace().any(|w| w.starts_with(word))
+    })
 }

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{Generated, PerturbOptions, RewriteSource, Setup, Strategy};
 use crate::perturb::analyser::{self, Worker};
 use crate::perturb::frames;
-use crate::perturb::grounding::{self, Grounds, When};
+use crate::perturb::grounding::{self, asks, Grounds, When};
 use crate::perturb::predicate::Predicate;
 use crate::perturb::rewrite::{self, RewriteKind};
 use crate::perturb::{Dialogue, PerturbError};
@@ -37,11 +37,6 @@ impl Strategy for Rewrites<'_> {
             None => Vec::new(),
         }
     }
-}
-
-/// Whether a reply ends in a question (decoration after the `?` aside).
-pub(super) fn asks(text: &str) -> bool {
-    grounding::asks(text)
 }
 
 /// Tense, negation or lexical rewrites of the texts `options.from` names.
