@@ -159,8 +159,8 @@ fn main() {
         ),
         // Reads every context utterance of a case, whatever --from says.
         ("interrogative-word", "interrogative-word", RewriteSource::Reply),
+        // Bank replies: --from does not apply.
         ("topic", "topic", RewriteSource::Reply),
-        ("topic --from context", "topic", RewriteSource::Context),
     ] {
         let kind = PerturbType::parse(kind).expect("a registered type");
         let options = PerturbOptions {
@@ -169,6 +169,7 @@ fn main() {
             tense_to: None,
             from,
             exclude_rules: Vec::new(),
+            user_rules: None,
         };
         let rewriter = kind.needs_analyser().then_some(&rewriter);
         // Each round starts with no rewrite remembered, as one `perturb` run does.

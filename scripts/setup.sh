@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 
 TORCH_VERSION="2.13.0"
 # The parity tests compare with transformers (the fixture script needs it too);
-# the model benchmark reads predictions.parquet with pyarrow.
-PY_PACKAGES=("transformers==5.24.0" "numpy==2.4.6" "pyarrow==26.0.1")
+# the model benchmark reads predictions.parquet with pyarrow; the export tests
+# (tests/it/exports.rs) read `report --format trec` back with ranx (its numba
+# keeps numpy 2.4.6).
+PY_PACKAGES=("transformers==5.24.0" "numpy==2.4.6" "pyarrow==26.0.1" "ranx==0.3.21")
 VENV=".venv"
 
 need_apt=()

@@ -6,3 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo test --locked "$@"
+if [ "$#" -eq 0 ]; then
+    # The torch-free core (`--no-default-features`, issue 29): it builds without
+    # libtorch, and the tests of what it offers pass (perturb, audit, eval with
+    # the lexical baselines, scores files, programs and servers, compare, report).
+    cargo test --locked --no-default-features --lib
+    cargo test --locked --no-default-features --test it -- perturb:: ledger:: audit:: compare:: contamination:: \
+        scores_file:: rerank:: cli:: snapshots:: metrics:: exports:: user_rules::
+fi

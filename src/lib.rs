@@ -18,6 +18,7 @@ pub mod progress;
 pub mod report;
 pub mod scorer;
 pub mod stats;
+pub mod suggest;
 
 /// rsbench's version, recorded in every run's metadata.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -128,7 +128,7 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
             [(0, sound), (1, acceptable), (2, broken)].map(|(i, point)| {
                 let d = &mut draws[i];
                 d.sort_by(f64::total_cmp);
-                crate::stats::percentile_interval(d, crate::eval::DEFAULT_LEVEL).unwrap_or((point, point))
+                crate::stats::percentile_interval(d, crate::stats::DEFAULT_LEVEL).unwrap_or((point, point))
             });
         Overall {
             sound_rate: sound,
@@ -148,7 +148,7 @@ pub fn score(rows: &[(KeyRow, Option<Verdict>)], resamples: usize, seed: u64) ->
         families,
         controls: (!controls.is_empty()).then(|| rate("controls", 0, &controls)),
         overall,
-        level: crate::eval::DEFAULT_LEVEL,
+        level: crate::stats::DEFAULT_LEVEL,
         resamples,
         seed,
     }

@@ -48,10 +48,20 @@ pub(crate) struct CompareArgs {
     /// Do not print the tables.
     #[arg(long, short)]
     quiet: bool,
+    /// The tables on stdout: terminal, or latex (booktabs tables for a paper, also written
+    /// to compare.tex in the output directory).
+    #[arg(long, value_enum, default_value_t = CompareFormat::Terminal)]
+    format: CompareFormat,
     /// Cases the compare.html's case browser may embed (all splits together), or `all`; over it the
     /// page keeps its tables and says how to write the browser.
     #[arg(long, value_name = "N|all", default_value = "20000")]
     page_cases: crate::report::html::PageCases,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CompareFormat {
+    Terminal,
+    Latex,
 }
 
 pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
@@ -118,6 +128,8 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
         None => None,
     };
     let base_name = runs[baseline].name.clone();
+    let latex = (args.format == CompareFormat::Latex)
+        .then(|| report::render_comparison_latex(&comparison, &base_name, args.alpha, &forced, bias.as_ref()));
     let output = CompareOutput {
         comparison: &comparison,
         bias: bias.as_ref(),
@@ -128,10 +140,13 @@ pub(super) fn run(args: CompareArgs) -> Result<Outcome> {
         seed,
         forced: &forced,
         page_cases: args.page_cases,
+        latex: latex.as_deref(),
     };
     let dir =
         report::write_comparison(pending, &output).with_context(|| describe_target("writing comparison", &target))?;
-    if !args.quiet {
+    if let (Some(tex), false) = (&latex, args.quiet) {
+        print!("{tex}");
+    } else if !args.quiet {
         print!(
             "{}",
             report::render_comparison(&comparison, &base_name, args.alpha, &forced, TableStyle::Terminal)

@@ -34,6 +34,10 @@ pub(crate) enum DatasetsCommand {
         #[arg(long, default_value_t = 1800, value_parser = positive)]
         deadline: usize,
     },
+    /// Print the content fingerprints of a test set in DIR (digests of its normalised lines and
+    /// (last turn, reply) pairs, no text): the file `perturb`'s contamination guard embeds as
+    /// `datasets/<name>.fingerprints`.
+    Fingerprint { dir: PathBuf },
 }
 
 pub(super) fn run(cmd: DatasetsCommand) -> Result<()> {
@@ -108,6 +112,20 @@ pub(super) fn run(cmd: DatasetsCommand) -> Result<()> {
                 }
             }
             println!("{name}: all files verified in {}", to.display());
+            Ok(())
+        }
+        DatasetsCommand::Fingerprint { dir } => {
+            let ds = data::load_path(&dir).with_context(|| format!("parsing {}", dir.display()))?;
+            let name = manifest::detect(&dir)?.map_or_else(|| dir.display().to_string(), |m| m.name);
+            let fingerprints = data::contamination::Fingerprints::of(&ds);
+            print!(
+                "{}",
+                fingerprints.render(&format!(
+                    "{name}: {} cases. 64-bit digests of normalised lines (u) and of (last context turn,\n\
+                     candidate) pairs (p); no text. Made by `rsbench datasets fingerprint`.",
+                    ds.cases.len()
+                ))
+            );
             Ok(())
         }
     }

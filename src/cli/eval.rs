@@ -6,6 +6,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 
+mod model_scorer;
+
 use super::{describe_target, positive, resample_count, Outcome};
 use crate::data::{self, Dataset, Split, SplitOptions};
 use crate::eval::{
@@ -14,7 +16,6 @@ use crate::eval::{
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::cache;
-use crate::scorer::model::{parse_device, ModelScorer, RunOptions};
 use crate::scorer::{
     Baseline, RerankApi, RerankOptions, RerankScorer, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer,
 };
@@ -79,7 +80,7 @@ impl SplitArg {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
-    /// A response selection model directory (libtorch scorer).
+    /// A response selection model (libtorch scorer): a checkpoint directory, or a hub name `org/name[@revision]` read offline from the Hugging Face cache (HF_HUB_CACHE, HF_HOME).
     #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd", "scorer_url"])]
     model: Option<PathBuf>,
     /// A rerank server's base URL, e.g. http://127.0.0.1:8000 (docs/scorers.md, "A rerank server").
@@ -254,101 +255,9 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
         return Ok(Box::new(ScoresFile::load(scores).context("reading the scores file")?));
     }
     if let Some(model) = &args.model {
-        let device = parse_device(&args.device)?;
-        let (dtype, dtype_probe) = resolve_dtype(args, model, device)?;
-        let options = RunOptions {
-            device,
-            dtype,
-            batch_tokens: args
-                .batch_tokens
-                .unwrap_or(RunOptions::default_batch_tokens(device, dtype))
-                .max(1),
-            progress: !args.quiet,
-            // auto promises fp32's decisions: it always re-scores near-ties.
-            recheck: !args.no_recheck || args.dtype == DtypeArg::Auto,
-            dtype_probe,
-        };
-        let scorer = ModelScorer::load(model, options).with_context(|| format!("loading model {}", model.display()))?;
-        return Ok(Box::new(scorer));
+        return model_scorer::build(args, model);
     }
     Ok(baseline(args.scorer).build(dataset, args.seed))
-}
-
-/// The precision a model runs in. `auto` measures (crate::scorer::model::precision)
-/// on the CPU and takes fp32 where a rounding precision cannot run: a GPU (measured
-/// by hand, docs/benchmarks.md), a TorchScript module, a shard (the re-scoring
-/// of near-ties needs every candidate of a case in one process).
-fn resolve_dtype(
-    args: &EvalArgs,
-    model: &std::path::Path,
-    device: tch::Device,
-) -> Result<(tch::Kind, Option<crate::scorer::model::precision::Probe>)> {
-    use crate::scorer::model::precision;
-    let probe_dir = if args.no_cache || (cache_off_by_env() && args.cache.is_none()) {
-        None
-    } else {
-        args.cache.clone().or_else(cache::default_cache_dir)
-    };
-    let shape = precision::probe_shape(model);
-    let explicit = match args.dtype {
-        DtypeArg::F32 => return Ok((tch::Kind::Float, None)),
-        DtypeArg::Bf16 => tch::Kind::BFloat16,
-        DtypeArg::Int8 if device.is_cuda() => {
-            anyhow::bail!("--dtype int8 runs on the CPU: on a GPU use bf16 or f32")
-        }
-        DtypeArg::Int8 => tch::Kind::Int8,
-        DtypeArg::Auto => {
-            let Some((inp, out)) = shape.filter(|_| !device.is_cuda() && args.shard.is_none()) else {
-                return Ok((tch::Kind::Float, None));
-            };
-            if !precision::rounding_can_pay(inp, out) {
-                // Such a layer runs fp32 whatever a probe would say: none is timed.
-                if !args.quiet {
-                    eprintln!(
-                        "--dtype auto: fp32 (a {inp}x{out} layer is below the size where rounding pays; not probed)"
-                    );
-                }
-                return Ok((tch::Kind::Float, None));
-            }
-            let p = precision::probe(probe_dir.as_deref(), inp, out);
-            let chosen = p.choice();
-            if !args.quiet {
-                eprintln!(
-                    "--dtype auto: {} (layer {}x{}x{} on this CPU: fp32 {:.0}, bf16 {:.0}, int8 {:.0} GFLOP/s)",
-                    match chosen {
-                        tch::Kind::Float => "fp32",
-                        tch::Kind::Int8 => "int8 with fp32 re-scoring of near-ties",
-                        _ => "bf16 with fp32 re-scoring of near-ties",
-                    },
-                    p.shape[0],
-                    p.shape[1],
-                    p.shape[2],
-                    p.f32,
-                    p.bf16,
-                    p.int8
-                );
-                for (name, why) in &p.skipped {
-                    eprintln!("  {name}: {why}");
-                }
-            }
-            return Ok((chosen, Some(p)));
-        }
-    };
-    if let (false, Some((inp, out))) = (device.is_cuda(), shape) {
-        // A rounding precision is worth it only where its products outrun fp32's.
-        let p = precision::probe(probe_dir.as_deref(), inp, out);
-        let (name, speed) = match explicit {
-            tch::Kind::Int8 => ("int8", p.int8),
-            _ => ("bf16", p.bf16),
-        };
-        if speed < p.f32 {
-            eprintln!(
-                "warning: --dtype {name} is slower than fp32 on this CPU (this model's layer: {name} {speed:.0} GFLOP/s, fp32 {:.0}); --dtype f32 gives the same decisions sooner",
-                p.f32
-            );
-        }
-    }
-    Ok((explicit, None))
 }
 
 /// RSBENCH_NO_CACHE=1 is --no-cache for a whole environment (the tests set it).
@@ -401,6 +310,7 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
                 "warning: --threads {n} is more than the {cores} cores here; threads beyond the cores only compete"
             );
         }
+        #[cfg(feature = "torch")]
         tch::set_num_threads(n as i32);
         // Fails only if the pool was already built (tests running in-process).
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();

@@ -2,6 +2,15 @@
 
 use anyhow::Result;
 
+#[cfg(not(feature = "torch"))]
+pub(super) fn run() -> Result<()> {
+    println!("rsbench {}", crate::VERSION);
+    println!("libtorch: not built in (the `torch` feature is off: no `eval --model`)");
+    println!("rayon threads: {}", rayon::current_num_threads());
+    Ok(())
+}
+
+#[cfg(feature = "torch")]
 pub(super) fn run() -> Result<()> {
     let t = crate::scorer::torch_runtime();
     println!("rsbench {}", crate::VERSION);

@@ -24,7 +24,7 @@ pub(crate) struct PerturbArgs {
     /// then run on that one dialogue as on an --input one (topic and interrogative-word need it).
     #[arg(long = "context", requires = "text", value_name = "UTTERANCE")]
     context: Vec<String>,
-    /// Comma-separated perturbation types (listed at the end of `rsbench perturb --help`).
+    /// Comma-separated perturbation types (listed at the end of `rsbench perturb --help`), or `all`.
     #[arg(long, value_delimiter = ',', required = true)]
     types: Vec<String>,
     /// The tense to shift to [default: every tense but the reply's own].
@@ -53,9 +53,20 @@ pub(crate) struct PerturbArgs {
     /// positive, then its negatives); pairs: JSON lines of {context, response, label, provenance}.
     #[arg(long, value_enum, default_value_t = FormatArg::Jsonl, conflicts_with = "text")]
     format: FormatArg,
-    /// With --format tsv|pairs: do not warn when the input is a known test set.
+    /// With --format tsv|pairs: write training data even from dialogues found in a known test
+    /// set (refused otherwise; the contamination guard compares normalised lines and pairs).
     #[arg(long)]
     allow_test_data: bool,
+    /// With --format tsv|pairs: write the contamination guard's report here (JSON: dialogues
+    /// checked, and per test set every overlapping id and what matched), refused or not.
+    #[arg(long, value_name = "FILE")]
+    overlap_report: Option<PathBuf>,
+    /// A directory of your own rule files, named like those under `perturbations/` (say a
+    /// `lexical_contradiction.toml` with one more `[[pair]]`): merged into the built-in rules
+    /// (arrays extended, tables merged, other values replaced) and checked like them; their
+    /// digest goes into every negative's provenance (`user_rules`). No rebuild.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     #[arg(long)]
     overwrite: bool,
     /// No progress bar (it is drawn only when stderr is a terminal anyway).
@@ -89,11 +100,18 @@ enum RewriteFrom {
 
 pub(super) fn run(args: PerturbArgs) -> Result<()> {
     crate::progress::enable(!args.quiet);
-    let types: Vec<PerturbType> = args
-        .types
-        .iter()
-        .map(|t| PerturbType::parse(t.trim()))
-        .collect::<Result<_, _>>()?;
+    let types = PerturbType::parse_list(&args.types)?;
+    // Installed before any rule file is parsed, and every rule set checked with it.
+    let user_rules = match &args.rules {
+        Some(dir) => {
+            let rules = crate::perturb::user_rules::UserRules::read(dir)?;
+            let digest = rules.digest().to_owned();
+            rules.install()?;
+            crate::perturb::user_rules::check_all()?;
+            Some(digest)
+        }
+        None => None,
+    };
     // The destination is checked before the analyser loads or any dialogue is read.
     let pending = match (&args.text, &args.output) {
         (None, Some(output)) => Some(
@@ -110,7 +128,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         None
     };
     if let (Some(text), false) = (&args.text, args.context.is_empty()) {
-        return one_dialogue(&args, text, &types, rewriter.as_ref());
+        return one_dialogue(&args, text, &types, rewriter.as_ref(), user_rules);
     }
     if let Some(text) = &args.text {
         if args.from != RewriteFrom::Reply {
@@ -200,27 +218,28 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         tense_to: args.tense_to.clone(),
         from: args.from.source(),
         exclude_rules,
+        user_rules,
     };
-    if args.format != FormatArg::Jsonl && !args.allow_test_data {
-        // Training on negatives made from a benchmark's own cases contaminates that benchmark.
-        let found = crate::data::manifest::test_set_files(input);
-        let mut datasets: Vec<&str> = found.iter().map(|(_, d)| d.as_str()).collect();
-        datasets.dedup();
-        for dataset in datasets {
-            let files: Vec<String> = found
+    if args.format != FormatArg::Jsonl {
+        // Training on negatives made from a benchmark's own dialogues contaminates that
+        // benchmark: the guard compares content, so a reformatted or partial copy is caught.
+        let report = crate::data::contamination::check(
+            dialogues
                 .iter()
-                .filter(|(_, d)| d == dataset)
-                .map(|(f, _)| {
-                    f.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                })
-                .collect();
-            eprintln!(
-                "warning: {} holds {dataset}'s test set ({}): training on negatives generated from it contaminates that benchmark (--allow-test-data silences this)",
-                input.display(),
-                files.join(", ")
-            );
+                .map(|d| (d.id.as_str(), d.context.as_slice(), d.positive.as_str())),
+        )?;
+        if let Some(path) = &args.overlap_report {
+            crate::data::contamination::write_report(path, &report)?;
+        }
+        if !report.is_clean() {
+            let summary = report.summary(10);
+            if !args.allow_test_data {
+                bail!(
+                    "refusing to write training data from test dialogues: {summary}\n\
+                     (--overlap-report FILE lists every id; --allow-test-data writes it anyway)"
+                );
+            }
+            eprintln!("warning: training data from test dialogues (--allow-test-data): {summary}");
         }
     }
     // Written as generated, a chunk of dialogues at a time: a run holds one
@@ -256,6 +275,7 @@ fn one_dialogue(
     text: &str,
     types: &[PerturbType],
     rewriter: Option<&crate::perturb::rewrite::Rewriter>,
+    user_rules: Option<String>,
 ) -> Result<()> {
     let dialogue = crate::perturb::Dialogue {
         id: "text".into(),
@@ -269,6 +289,7 @@ fn one_dialogue(
         tense_to: args.tense_to.clone(),
         from: args.from.source(),
         exclude_rules: Vec::new(),
+        user_rules,
     };
     for (kind, cases) in crate::perturb::perturb(std::slice::from_ref(&dialogue), types, options, rewriter)? {
         for case in cases {

@@ -20,7 +20,7 @@ pub struct Manifest {
     pub base_url: Option<String>,
     pub files: Vec<ManifestFile>,
     /// A benchmark's test set: `perturb --format tsv|pairs` (training data)
-    /// warns when its input is one of these files.
+    /// refuses an input that shares its content (`data::contamination`).
     #[serde(default)]
     pub test_set: bool,
 }
@@ -155,30 +155,28 @@ pub fn detect(dir: &Path) -> Result<Option<Manifest>, DataError> {
         .find(|m| m.files.iter().all(|f| dir.join(&f.name).is_file())))
 }
 
-/// The files at `path` (a file, or a directory's files) whose SHA-256 is a
-/// known test set's file, with that dataset's name.
-pub fn test_set_files(path: &Path) -> Vec<(std::path::PathBuf, String)> {
-    let Ok(known) = known() else {
-        return Vec::new();
-    };
-    let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        let mut v: Vec<_> = std::fs::read_dir(path)
-            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect())
-            .unwrap_or_default();
-        v.sort();
-        v
-    } else {
-        vec![path.to_path_buf()]
-    };
-    files
+const FINGERPRINTS: &[(&str, &str, &str)] = &[(
+    "koradvmrs",
+    "datasets/koradvmrs.fingerprints",
+    include_str!("../../datasets/koradvmrs.fingerprints"),
+)];
+
+/// Every known test set's content fingerprints, by dataset name: what the
+/// contamination guard compares an input with. A manifest marked
+/// `test_set` without embedded fingerprints is an error, not a silent pass.
+pub fn test_set_fingerprints() -> Result<Vec<(String, super::contamination::Fingerprints)>, DataError> {
+    known()?
         .into_iter()
-        .filter_map(|f| {
-            let digest = sha256_hex(&std::fs::read(&f).ok()?);
-            known
+        .filter(|m| m.test_set)
+        .map(|m| {
+            let (_, origin, text) = FINGERPRINTS
                 .iter()
-                .filter(|m| m.test_set)
-                .find(|m| m.files.iter().any(|mf| mf.sha256 == digest))
-                .map(|m| (f, m.name.clone()))
+                .find(|(name, _, _)| *name == m.name)
+                .ok_or_else(|| DataError::Manifest {
+                    name: m.name.clone(),
+                    reason: "a test set needs fingerprints under datasets/ (rsbench datasets fingerprint)".into(),
+                })?;
+            Ok((m.name.clone(), super::contamination::Fingerprints::parse(origin, text)?))
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Dialogue model, loaders for the supported on-disk formats, dataset
 //! manifests and the evaluation splits built from loaded cases.
 
+pub mod contamination;
 mod error;
 pub mod fetch;
 pub(crate) mod jsonl;
@@ -18,7 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 pub use error::DataError;
 pub(crate) use jsonl::numbered_lines;
 pub use jsonl::parse_jsonl;
-pub use record::{Contradicts, Provenance, Record, RecordCandidate, RuleId};
+pub use record::{Contradicts, Overlap, Provenance, Record, RecordCandidate, RuleId};
 pub use split::{build_split, EvalCandidate, EvalCase, NegativeSource, Split, SplitOptions};
 pub use tsv::parse_tsv;
 

@@ -47,6 +47,22 @@ pub struct Provenance {
     /// records one (tense, negation and lexical contradiction of the reply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contradicts: Option<Contradicts>,
+    /// The context words a keyword-stuffed negative shares, against the gold
+    /// reply's count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<Overlap>,
+    /// The digest of the user's rule files (`perturb --rules DIR`) the run
+    /// merged into the built-in ones; absent when it used only those.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_rules: Option<String>,
+}
+
+/// A keyword-stuffed negative's overlap with its context: the context words
+/// it repeats (particles stripped), and how many the gold reply repeats.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Overlap {
+    pub words: Vec<String>,
+    pub reply: usize,
 }
 
 /// Where a generated negative's contradiction is on record: the context

@@ -28,7 +28,7 @@ impl std::str::FromStr for Metric {
     fn from_str(s: &str) -> Result<Metric, String> {
         Metric::ALL.into_iter().find(|m| m.column() == s).ok_or_else(|| {
             let names: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
-            format!("unknown metric `{s}` ({})", names.join(", "))
+            crate::suggest::unknown("metric", s, &names)
         })
     }
 }

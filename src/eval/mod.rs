@@ -13,8 +13,7 @@ mod summary;
 /// The seed every command uses unless told otherwise.
 pub const DEFAULT_SEED: u64 = 42;
 
-/// The coverage of every interval rsbench reports.
-pub const DEFAULT_LEVEL: f64 = 0.95;
+pub use crate::stats::DEFAULT_LEVEL;
 
 /// Fewest bootstrap resamples for a 95 % percentile interval: with fewer, the
 /// 2.5th and 97.5th percentiles rest on a handful of draws (with one, the

@@ -235,10 +235,7 @@ pub fn dataset_files(dataset: &crate::data::Dataset) -> Vec<(String, String)> {
     dataset
         .files
         .iter()
-        .map(|f| {
-            let info = crate::report::FileInfo::from(f);
-            (info.name, info.sha256)
-        })
+        .map(|f| (f.name.clone(), f.sha256.clone()))
         .collect()
 }
 

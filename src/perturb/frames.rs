@@ -10,95 +10,16 @@
 //! final predicate the engine reads unambiguously, that speaks of that
 //! speaker or of the world (no second person: the replier may deny a claim
 //! about themselves), and only in the replier's own speech level and
-//! honorifics ([`Voice`]), read from the reply. It carries the predicate
+//! honorifics ([`super::register::Voice`]), read from the reply. It carries the predicate
 //! alone, conjugated by the rule engine, so it is never a near-copy of its
 //! line, and its provenance records the line and the words contradicted.
 
 use super::analyser::Worker;
 use super::grounding::{self, Grounds};
 use super::predicate::{Negation, Pos, Predicate, Tense};
+use super::register::{replier_voice, Level};
 use super::rewrite::{RewriteKind, Rewriter};
 use super::Dialogue;
-
-/// The speech level of a line, as its final ending shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// 반말 (해체, 해라체).
-    Banmal,
-    /// 해요체.
-    Haeyo,
-    /// 합쇼체.
-    Hapsyo,
-}
-
-/// How the replier speaks: the level of their reply, and whether they honour
-/// the listener with -(으)시- anywhere in their lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Voice {
-    pub level: Level,
-    pub honours_listener: bool,
-}
-
-/// The level an ending id belongs to (the ids of `perturbations/tense_negation.toml`).
-fn level_of_ending(id: &str) -> Level {
-    if id.starts_with("hapsyo") || matches!(id, "sipsio" | "upsida") {
-        Level::Hapsyo
-    } else if id.ends_with("yo") || id.contains("yo_") || id == "seyo_imperative" {
-        Level::Haeyo
-    } else {
-        Level::Banmal
-    }
-}
-
-/// Whether `text` holds the honorific -(으)시- (가셨어요, 드세요).
-fn honours(worker: &mut Worker<'_>, text: &str) -> bool {
-    worker.analyse(text).iter().any(|t| {
-        t.morphemes
-            .iter()
-            .any(|(m, tag)| tag == "EP" && (m == "시" || m == "으시" || m == "셨"))
-    })
-}
-
-/// The speech level a text ends in, read from its last word's ending
-/// when the engine cannot read its final predicate: -요 is 해요체, -ㅂ니다,
-/// -ㅂ니까 and -십시오 are 합쇼체, any other Hangul ending 반말.
-fn level_of_text(text: &str) -> Option<Level> {
-    let bare = text.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c));
-    let last = bare.chars().last()?;
-    crate::hangul::Syllable::from_char(last)?;
-    Some(if bare.ends_with('요') {
-        Level::Haeyo
-    } else if ["니다", "니까", "십시오"].iter().any(|e| bare.ends_with(e)) {
-        Level::Hapsyo
-    } else {
-        Level::Banmal
-    })
-}
-
-/// The replier's voice, read from the reply's final ending (by the engine's
-/// reading where it has one).
-pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) -> Option<Voice> {
-    let readings = rewriter.readings(worker, &d.positive);
-    let rules = rewriter.rules();
-    let by_ending: Vec<Level> = readings
-        .iter()
-        .filter_map(|p| rules.ending.get(p.ending).map(|e| level_of_ending(&e.id)))
-        .collect();
-    let level = match by_ending.first() {
-        Some(&first) if by_ending.iter().all(|l| *l == first) => first,
-        Some(_) => return None,
-        None => level_of_text(&d.positive)?,
-    };
-    // The replier's own earlier lines: the second-to-last, the fourth-to-last, ….
-    let own: Vec<&String> = d.context.iter().rev().skip(1).step_by(2).collect();
-    let honours_listener = readings.iter().any(|p| p.hon && !p.lexical_hon)
-        || honours(worker, &d.positive)
-        || own.into_iter().any(|l| honours(worker, l));
-    Some(Voice {
-        level,
-        honours_listener,
-    })
-}
 
 /// Words that make a line speak of the replier (the listener of that line).
 const SECOND_PERSON: [&str; 10] = [
@@ -172,7 +93,8 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) -> Option<(u
         return None;
     }
     let readings = rewriter.readings(worker, line);
-    let stem = grounding::stem(&readings)?;
+    let lemma = grounding::lemma(&readings)?;
+    let stem = lemma.as_str();
     let first = readings.first()?;
     let statement = readings.iter().all(|p| {
         rules
@@ -211,7 +133,14 @@ fn noun_before(worker: &mut Worker<'_>, text: &str, at: usize, not_carried: &[St
     let tokens = worker.analyse(word);
     let (noun, rest) = tokens.split_first()?;
     let is_noun = matches!(noun.tag.as_str(), "NNG" | "NNP") && !not_carried.contains(&noun.surface);
-    let particles = rest.iter().all(|t| matches!(t.tag.as_str(), "JKO" | "JKS" | "JX"));
+    // A compound noun (건강검진 = 건강 + 검진), then at most its particles.
+    let nouns = rest
+        .iter()
+        .take_while(|t| matches!(t.tag.as_str(), "NNG" | "NNP"))
+        .count();
+    let particles = rest[nouns..]
+        .iter()
+        .all(|t| matches!(t.tag.as_str(), "JKO" | "JKS" | "JX"));
     (is_noun && particles && !word.is_empty()).then(|| word.to_owned())
 }
 
@@ -254,7 +183,8 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
     let Some(first) = readings.first() else {
         return Vec::new();
     };
-    let stem = grounding::stem(&readings).unwrap_or_default();
+    let lemma = grounding::lemma(&readings).unwrap_or_default();
+    let stem = lemma.as_str();
     // One clause: 다 식어서 왔어 says the food came, not the speaker.
     let one_clause = !grounding::clause_before(&worker.analyse(line), first.start);
     let deliberate = one_clause && g.volitional.iter().any(|v| v == stem);
@@ -277,12 +207,7 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
         },
         (false, false) => return Vec::new(),
     };
-    let ending_id = match voice.level {
-        Level::Banmal => "hae",
-        Level::Haeyo => "haeyo",
-        Level::Hapsyo => "hapsyo_q",
-    };
-    let Some(ending) = rules.ending.iter().position(|e| e.id == ending_id) else {
+    let Some((ending, ending_id)) = question_ending(rules, voice.level) else {
         return Vec::new();
     };
     let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);
@@ -315,6 +240,118 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
     )]
 }
 
+/// The question ending of a speech level in the engine's rules (해체 가?,
+/// 해요체 가요?, 합쇼체 갑니까?): its index and id.
+fn question_ending(rules: &super::rules::TenseNegationRules, level: Level) -> Option<(usize, &'static str)> {
+    let id = match level {
+        Level::Banmal => "hae",
+        Level::Haeyo => "haeyo",
+        Level::Hapsyo => "hapsyo_q",
+    };
+    rules.ending.iter().position(|e| e.id == id).map(|i| (i, id))
+}
+
+/// The interrogative-word frames of `d`: (text, rule, the fact whose words
+/// answer it).
+///
+/// A statement of the other speaker (the last line, or the one before the
+/// last but one) is asked about on an argument it states, with the
+/// wh-phrase and the line's own predicate alone, in the replier's level and
+/// honorifics (아까 편의점에서 수아 만났어 → 어디서 만났어?; 두 마리 키워요 →
+/// 몇 마리 키우세요? to an honoured listener): the answer was just given. Not
+/// from a line that asks, is negated, or speaks of the replier; the
+/// predicate keeps its tense.
+pub fn wh_frames(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    wh: &super::interrogative::WhRules,
+) -> Vec<(String, String, Grounds)> {
+    let Some(voice) = replier_voice(rewriter, worker, d) else {
+        return Vec::new();
+    };
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    let Some((ending, _)) = question_ending(rules, voice.level) else {
+        return Vec::new();
+    };
+    let n = d.context.len();
+    let mut out: Vec<(String, String, Grounds)> = Vec::new();
+    for i in [n.checked_sub(1), n.checked_sub(3)].into_iter().flatten() {
+        let line = d.context[i].trim();
+        let second_person = line.split_whitespace().any(|w| {
+            SECOND_PERSON
+                .iter()
+                .any(|p| w.trim_end_matches(['?', '!', '.', ',']) == *p)
+        });
+        if grounding::asks(line) || second_person {
+            continue;
+        }
+        let slots = wh.slots(worker, line);
+        if slots.is_empty() {
+            continue;
+        }
+        let readings = rewriter.readings(worker, line);
+        let Some(first) = readings.first() else {
+            continue;
+        };
+        let statement = readings.iter().all(|p| {
+            rules
+                .ending
+                .get(p.ending)
+                .is_some_and(|e| e.mood == super::rules::Mood::Any)
+        });
+        // A humble predicate (보내 드렸습니다) honours the replier: asked back, it
+        // would honour the asker.
+        let humble = grounding::lemma(&readings).is_some_and(|st| g.humble.contains(&st));
+        // -겠- of intent (완성하겠습니다) asked back reads stiff and odd: 언제 완성하겠어?
+        let intent = readings.iter().any(|p| p.tense == Tense::FutureGess);
+        if !statement || humble || intent || grounding::negated(&readings) != Some(false) {
+            continue;
+        }
+        let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);
+        let Some(asked) = rewriter.render_with(line, &readings, |mut q: Predicate| {
+            q.ending = ending;
+            q.hon = q.hon || hon;
+            q
+        }) else {
+            continue;
+        };
+        // The predicate's word, and the word before it where the predicate is
+        // an auxiliary (갔다 왔어, 먹어 봤어): one predicate.
+        let mut start = line[..first.start].rfind(char::is_whitespace).map_or(0, |k| k + 1);
+        // The word before goes too where the predicate completes it: an
+        // auxiliary (갔다 왔어, 먹어 봤어) or a quote (달라고 하셨어요).
+        if first.tag == "VX" || first.word_before.ends_with('고') {
+            start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
+        }
+        let Some(predicate) = asked.get(start..).map(|p| {
+            p.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))
+                .trim()
+        }) else {
+            continue;
+        };
+        if predicate.is_empty() {
+            continue;
+        }
+        for slot in slots.iter().filter(|s| s.end <= start) {
+            let text = format!("{} {predicate}?", slot.asked);
+            if out.iter().any(|(t, _, _)| *t == text) {
+                continue;
+            }
+            out.push((
+                text,
+                format!("interrogative-word/{}/{}", slot.wh, voice.level.id()),
+                Grounds {
+                    utterance: i,
+                    span: line[slot.start..slot.end].to_owned(),
+                    slot: "given".into(),
+                },
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,25 +371,5 @@ mod tests {
             Some("자를 거야")
         );
         assert_eq!(changed_words("같아", "같아"), None);
-    }
-
-    #[test]
-    fn levels_come_from_the_last_ending_when_the_engine_reads_none() {
-        assert_eq!(level_of_text("와 대박ㅋㅋ"), Some(Level::Banmal));
-        assert_eq!(level_of_text("네, 감사합니다!"), Some(Level::Hapsyo));
-        assert_eq!(level_of_text("저도 그래요~"), Some(Level::Haeyo));
-        assert_eq!(level_of_text("ㅋㅋㅋ"), None);
-    }
-
-    #[test]
-    fn levels_come_from_the_ending_ids() {
-        assert_eq!(level_of_ending("hae"), Level::Banmal);
-        assert_eq!(level_of_ending("guna"), Level::Banmal);
-        assert_eq!(level_of_ending("haeyo"), Level::Haeyo);
-        assert_eq!(level_of_ending("gunyo"), Level::Haeyo);
-        assert_eq!(level_of_ending("haeyo_imperative_mala"), Level::Haeyo);
-        assert_eq!(level_of_ending("ulgeyo"), Level::Haeyo);
-        assert_eq!(level_of_ending("hapsyo_q"), Level::Hapsyo);
-        assert_eq!(level_of_ending("ja"), Level::Banmal);
     }
 }

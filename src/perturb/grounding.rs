@@ -216,6 +216,21 @@ pub fn stem(readings: &[Predicate]) -> Option<&str> {
     readings.iter().all(|p| p.stem == first).then_some(first)
 }
 
+/// The predicate as a dictionary names it, every reading agreeing: the
+/// stem, with the noun a derived 하다 verb is made of (운동했어 → 운동하,
+/// where [`stem`] reads 하 for every such verb).
+pub fn lemma(readings: &[Predicate]) -> Option<String> {
+    let of = |p: &Predicate| {
+        if p.tag.starts_with("XSV") && !p.space_before && matches!(p.before_tag.as_str(), "NNG" | "NNP") {
+            format!("{}{}", p.before_text, p.stem)
+        } else {
+            p.stem.clone()
+        }
+    };
+    let first = of(readings.first()?);
+    readings.iter().all(|p| of(p) == first).then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,10 @@ pub struct WhRules {
     pub wh_words: Vec<String>,
     pub interjections: Vec<String>,
     pub degree_adverbs: Vec<String>,
+    /// Times too vague to be what a 언제 question asks for again (아까, 이따).
+    pub vague_times: Vec<String>,
+    /// Verbs whose object is a person (만나다): no 뭐 for it.
+    pub person_verbs: Vec<String>,
     pub time_determiners: Vec<String>,
     pub time_units: Vec<String>,
     pub object_verbs: Vec<String>,
@@ -38,6 +42,19 @@ pub struct WhRules {
 
 pub fn rules() -> Result<WhRules, PerturbError> {
     crate::perturb::rules::parse("perturbations/interrogative_word.toml", RULES)
+}
+
+/// An argument of a statement and the wh-phrase that asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Byte range of the argument in the trimmed statement (with its
+    /// counter, for 몇).
+    pub start: usize,
+    pub end: usize,
+    /// The wh-phrase, with the particle or counter it takes (어디서, 누구랑, 몇 마리).
+    pub asked: String,
+    /// `when`, `where`, `who`, `what`, `how-many`.
+    pub wh: &'static str,
 }
 
 /// One question and its rule (`interrogative-word/where/hae`).
@@ -374,6 +391,58 @@ impl WhRules {
             out.retain(|a| !a.time);
         }
         out
+    }
+
+    /// The arguments of `statement` (trimmed) a wh-phrase asks for, between
+    /// a leading interjection and the final predicate's word, as
+    /// [`Self::questions`] finds them: none unless it is one plain
+    /// declarative sentence. Vague times (아까, 이따) are left out: asking
+    /// 언제? after them asks for more, not for what was said.
+    pub fn slots(&self, worker: &mut Worker<'_>, statement: &str) -> Vec<Slot> {
+        let text = statement.trim();
+        let tokens = worker.analyse(text);
+        let Some((word_start, end, _)) = declarative_end(text, &tokens) else {
+            return Vec::new();
+        };
+        let from = self.after_interjection(text, &tokens);
+        // A verb whose object is a person (만나다): its object is asked with 누구.
+        let takes_a_person = tokens
+            .iter()
+            .flat_map(|t| t.morphemes.iter())
+            .any(|(m, tag)| tag == "VV" && Self::has(&self.person_verbs, m));
+        self.arguments(text, &tokens, end)
+            .into_iter()
+            .filter(|a| a.start >= from && a.end <= word_start)
+            .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.end])))
+            // A name is asked with 누구, which the lists cannot tell: 수아 만났어 → *뭐 만났어?
+            .filter(|a| {
+                !(a.wh == "what" && (tokens.iter().any(|t| t.start == a.start && t.tag == "NNP") || takes_a_person))
+            })
+            .filter_map(|a| {
+                if a.wh != "how-many" {
+                    return Some(Slot {
+                        start: a.start,
+                        end: a.end,
+                        asked: a.phrase.trim_end().to_owned(),
+                        wh: a.wh,
+                    });
+                }
+                // 몇 keeps its counter's word (두 마리 → 몇 마리, 3시에 → 몇 시에);
+                // not a score (2대 1로), whose second number it would drop.
+                let rest = &text[a.end..];
+                let skip = rest.len() - rest.trim_start().len();
+                let tail_end = rest[skip..]
+                    .find(char::is_whitespace)
+                    .map_or(text.len(), |k| a.end + skip + k);
+                let next_is_number = text[tail_end..].trim_start().starts_with(|c: char| c.is_ascii_digit());
+                (!next_is_number).then(|| Slot {
+                    start: a.start,
+                    end: tail_end,
+                    asked: format!("몇 {}", text[a.end..tail_end].trim_start()),
+                    wh: a.wh,
+                })
+            })
+            .collect()
     }
 
     /// Every wh-question on one argument of `statement`, said by the other

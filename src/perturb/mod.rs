@@ -12,6 +12,7 @@
 
 pub mod analyser;
 pub mod arguments;
+pub mod bank;
 pub mod conjugate;
 pub mod frames;
 pub mod grounding;
@@ -23,10 +24,11 @@ pub mod opposite_words;
 pub mod output;
 pub mod persons;
 pub mod predicate;
+pub mod register;
 pub mod rewrite;
 mod rules;
 pub mod strategy;
-pub mod topic;
+pub mod user_rules;
 
 use std::path::PathBuf;
 
@@ -38,6 +40,9 @@ pub use strategy::{parse_exclusions, perturb, perturb_each, Generated, PerturbOp
 pub enum PerturbError {
     #[error("{file}: {message}")]
     Rules { file: &'static str, message: String },
+    /// A file of `perturb --rules DIR`.
+    #[error("{}: {message}", path.display())]
+    UserRules { path: PathBuf, message: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{file}:{line}: {message}")]
@@ -50,8 +55,8 @@ pub enum PerturbError {
     NoDictionary(PathBuf),
     #[error("{}: {message}", path.display())]
     Dictionary { path: PathBuf, message: String },
-    #[error("unknown perturbation type `{name}` ({known})")]
-    UnknownType { name: String, known: String },
+    #[error("{}", crate::suggest::unknown("perturbation type", name, &known.iter().map(String::as_str).collect::<Vec<_>>()))]
+    UnknownType { name: String, known: Vec<String> },
     #[error("--exclude-rules `{rule}`: rules start with one of {known} (see `report --by rule`)")]
     UnknownRule { rule: String, known: String },
     #[error(transparent)]

@@ -33,19 +33,20 @@ const MIN_WORDS: usize = 3;
 
 /// The characters that carry the line: Hangul, letters and digits; chat
 /// decorations (ㅋㅋ, ㅠㅠ, ~, !, emoticons) and spaces go.
+/// A letter that counts: alphanumeric, chat jamo (ㅋ, ㅠ) aside. Hangul
+/// syllables are tested first: `char::is_alphanumeric` looks them up in a
+/// slow table, and they are most of what is read.
+fn counts(c: char) -> bool {
+    crate::hangul::Syllable::from_char(c).is_some() || (c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(c))
+}
+
 fn letters(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(*c))
-        .collect()
+    text.chars().filter(|c| counts(*c)).collect()
 }
 
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(*c))
-                .collect::<String>()
-        })
+        .map(|w| w.chars().filter(|c| counts(*c)).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect()
 }

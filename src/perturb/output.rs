@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::strategy::{Generated, PerturbType};
+use super::strategy::{Generated, PerturbOptions, PerturbType};
 use super::{Dialogue, PerturbError};
 use crate::data::{Provenance, Record, RecordCandidate};
 use crate::output::{Kind, Pending, Shape, Target};
@@ -105,7 +105,13 @@ fn to_pairs(cases: &[OutputCase]) -> String {
 }
 
 /// The `k`-th (0-based) negative of `kind` for dialogue `d`.
-pub(super) fn output_case(d: &Dialogue, kind: PerturbType, k: usize, g: Generated, seed: u64) -> OutputCase {
+pub(super) fn output_case(
+    d: &Dialogue,
+    kind: PerturbType,
+    k: usize,
+    g: Generated,
+    options: &PerturbOptions,
+) -> OutputCase {
     Record {
         context: d.context.clone(),
         candidates: Some(vec![
@@ -122,8 +128,10 @@ pub(super) fn output_case(d: &Dialogue, kind: PerturbType, k: usize, g: Generate
                     rule: g.rule,
                     source_case: d.id.clone(),
                     utterance: g.utterance,
-                    seed,
+                    seed: options.seed,
                     contradicts: g.contradicts,
+                    overlap: g.overlap,
+                    user_rules: options.user_rules.clone(),
                 }),
             },
         ]),
@@ -417,6 +425,8 @@ mod format_tests {
                         utterance: None,
                         seed: 1,
                         contradicts: None,
+                        overlap: None,
+                        user_rules: None,
                     }),
                 },
             ]),
@@ -487,14 +497,17 @@ mod streaming_tests {
             tense_to: None,
             from: Default::default(),
             exclude_rules: Vec::new(),
+            user_rules: None,
         };
-        let generated = perturb(&dialogues, &types, options.clone(), None).unwrap();
+        let rewriter = crate::perturb::rewrite::Rewriter::load(&crate::perturb::analyser::dictionary_dir())
+            .expect("the analyser (scripts/setup.sh)");
+        let generated = perturb(&dialogues, &types, options.clone(), Some(&rewriter)).unwrap();
         for format in [OutputFormat::Jsonl, OutputFormat::Pairs, OutputFormat::Tsv] {
             let out = data.path().join(format!("{format:?}"));
             let pending = begin_output(&out, false, format).unwrap();
             let mut writer = OutputWriter::new(pending, &out, format, types.len());
             // Chunks of 3 dialogues: many boundaries, one inside every type.
-            perturb_in_chunks(&dialogues, &types, &options, None, 3, |i, kind, cases| {
+            perturb_in_chunks(&dialogues, &types, &options, Some(&rewriter), 3, |i, kind, cases| {
                 writer.append(i, kind, cases)
             })
             .unwrap();
@@ -520,7 +533,7 @@ mod streaming_tests {
             OutputFormat::Jsonl,
             2,
         );
-        perturb_in_chunks(&dialogues, &types, &options, None, 5, |i, kind, cases| {
+        perturb_in_chunks(&dialogues, &types, &options, Some(&rewriter), 5, |i, kind, cases| {
             writer.append(i, kind, cases)
         })
         .unwrap();

@@ -188,6 +188,21 @@ impl Rewriter {
         Some(changed.text)
     }
 
+    /// `text` with its final predicate as `adjust` makes it (another
+    /// ending, the honorific), which may leave the text as it is: the
+    /// question frames of [`super::frames`]. None when the readings disagree.
+    pub fn render_with(
+        &self,
+        text: &str,
+        readings: &[Predicate],
+        adjust: impl Fn(Predicate) -> Predicate,
+    ) -> Option<String> {
+        let changed = self
+            .rules
+            .render_all(text, readings, "frame", |p| Some((adjust(p.clone()), String::new())))?;
+        Some(changed.text)
+    }
+
     /// Forgets every rewrite made: a benchmark round then starts as a run does.
     pub fn forget(&self) {
         if let Ok(mut m) = self.memo.lock() {

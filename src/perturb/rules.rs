@@ -14,34 +14,50 @@ pub struct RepetitionRule {
     pub id: String,
     #[serde(default)]
     pub strip: Vec<String>,
+    /// Words added before or after, per speech level of the replier.
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Option<super::register::InLevels<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KeywordRules {
     pub min_syllables: usize,
     pub max_keywords: usize,
     pub particles: Vec<String>,
-    pub insert: Vec<Template>,
-    pub assemble: Vec<Template>,
+    pub stop_nouns: Vec<String>,
+    pub segue: Vec<Segue>,
 }
 
+/// A lead-in that names the context's words and turns to another topic.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Template {
+pub struct Segue {
     pub id: String,
-    pub template: String,
+    #[serde(flatten)]
+    pub text: super::register::InLevels<String>,
 }
 
 const REPETITION: &str = include_str!("../../perturbations/repetition.toml");
 const KEYWORDS: &str = include_str!("../../perturbations/keyword_stuffing.toml");
 
-/// Parses an embedded rule file; errors name it.
+/// Parses an embedded rule file, with the user's file of the same name merged
+/// in when `perturb --rules` installed one; errors name both.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(file: &'static str, text: &str) -> Result<T, PerturbError> {
-    toml::from_str(text).map_err(|e| PerturbError::Rules {
-        file,
-        message: e.to_string(),
-    })
+    match super::user_rules::merged(file, text) {
+        None => toml::from_str(text).map_err(|e| PerturbError::Rules {
+            file,
+            message: e.to_string(),
+        }),
+        Some((path, merged)) => {
+            let user = |message: String| PerturbError::UserRules {
+                path: path.clone(),
+                message: format!("merged into {file}: {message}"),
+            };
+            toml::Value::Table(merged.map_err(user)?)
+                .try_into()
+                .map_err(|e: toml::de::Error| user(e.to_string()))
+        }
+    }
 }
 
 pub fn repetition() -> Result<RepetitionRules, PerturbError> {

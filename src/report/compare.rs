@@ -387,12 +387,15 @@ pub struct CompareOutput<'a> {
     pub forced: &'a [String],
     /// How many cases compare.html's browser may embed.
     pub page_cases: super::html::PageCases,
+    /// `compare --format latex`: the tables to write as compare.tex.
+    pub latex: Option<&'a str>,
 }
 
 /// The files of a comparison directory, for `--overwrite`.
 fn comparison_file(name: &str) -> bool {
-    const FIXED: [&str; 10] = [
+    const FIXED: [&str; 11] = [
         "compare.csv",
+        "compare.tex",
         "compare.html",
         "bias.csv",
         "bias.json",
@@ -425,7 +428,8 @@ pub fn begin_comparison(target: crate::output::Target, overwrite: bool) -> Resul
     Ok(crate::output::Pending::begin(target, comparison_kind(), overwrite)?)
 }
 
-/// Writes compare.{csv,json,md}, gap.{csv,json} and compare_meta.json into
+/// Writes compare.{csv,json,md} (and compare.tex with `--format latex`),
+/// gap.{csv,json} and compare_meta.json into
 /// the staged directory, then moves it into place; returns where it went.
 pub fn write_comparison(
     pending: crate::output::Pending,
@@ -512,6 +516,10 @@ pub fn write_comparison(
             text.push_str(&render_bias(b, out.baseline, TableStyle::Markdown));
         }
         std::fs::write(&md, text).map_err(io(&md))?;
+        if let Some(tex) = out.latex {
+            let path = staging.join("compare.tex");
+            std::fs::write(&path, tex).map_err(io(&path))?;
+        }
         let meta = CompareMeta {
             rsbench_version: crate::VERSION,
             baseline: out.baseline,

@@ -11,8 +11,11 @@ mod chart;
 mod compare;
 mod frames;
 pub mod html;
+mod latex;
 mod metadata;
+mod model_index;
 mod render;
+mod trec;
 mod write;
 
 pub use bias::{bias_groups, bias_note, bias_section, bias_summary, BiasSummary};
@@ -23,8 +26,11 @@ pub use compare::{
     TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
+pub use latex::{latex_escape, latex_kind, latex_tables, render_comparison_latex, render_latex_grouped, write_latex};
 pub use metadata::{FileInfo, RunMetadata, Timing};
+pub use model_index::{default_model_name, metric_type, model_index_kind, render_model_index, write_model_index};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
+pub use trec::{begin_trec, trec_id, trec_kind, trec_order, write_trec, TrecMeta, QRELS_TREC, RUN_TREC, TREC_META};
 pub use write::{
     begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
     scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, CandidateView,

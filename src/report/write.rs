@@ -295,6 +295,31 @@ pub fn write_html(path: &Path, html: &str) -> Result<PathBuf, ReportError> {
     Ok(crate::output::write_file(path, kind, html.as_bytes())?)
 }
 
+/// A single file rsbench writes whose first line starts with `header` (a
+/// comment): an existing one is replaced only when it does, so a user's
+/// `paper.tex` or `README.md` of that name is refused with `not_ours`.
+pub(crate) fn headed_file_kind(what: &'static str, header: &'static str, not_ours: &'static str) -> Kind {
+    Kind {
+        what,
+        shape: crate::output::Shape::File,
+        recognise: Box::new(move |p| {
+            if first_line(p).is_some_and(|l| l.starts_with(header)) {
+                Ok(())
+            } else {
+                Err(not_ours.into())
+            }
+        }),
+    }
+}
+
+/// The first line of a file (at most its first 2,000 bytes), if it reads.
+pub(crate) fn first_line(path: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    let f = File::open(path).ok()?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(f, 2000), &mut head).ok()?;
+    String::from_utf8_lossy(&head).lines().next().map(str::to_owned)
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
     std::fs::write(path, text).map_err(io(path))
 }

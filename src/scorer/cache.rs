@@ -18,6 +18,11 @@
 //!   and committed every `CHUNK` pairs, so a resumed run scores what an
 //!   interruption lost in the batches an uninterrupted run used, and its
 //!   report is byte-identical to a run with or without the cache;
+//! - a run keeps what it stored only once its scorer passes its end-of-run
+//!   check ([`Scorer::finish`]): a run that fails (a scoring error, the
+//!   check, an error before it) takes its scores out again and puts back what
+//!   they replaced ([`CachedScorer`]), so a program whose answers turned out
+//!   shifted leaves none behind; a killed run keeps its commits, to resume;
 //! - a stored score whose checksum fails is never used: its whole group is
 //!   scored again (as an uninterrupted run scores it), stored again, and the
 //!   run warns and counts it (`timing.json`'s `scorer.cache.corrupt`);
@@ -28,6 +33,7 @@
 //! - `cache info` reads without writing a byte ([`ScoreCache::open_read_only`]),
 //!   and nothing but `eval` creates a cache.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -478,20 +484,82 @@ impl ScoreCache {
         })
     }
 
-    /// Stores a chunk's scores in one commit.
-    fn store(&self, scorer: &[u8; 16], identity: &str, keys: &[[u8; 16]], scores: &[f64]) -> Result<(), CacheError> {
-        self.run(|db, p| {
+    /// Stores a chunk's scores in one commit, noting in `journal` what they
+    /// replaced (once committed).
+    fn store(
+        &self,
+        scorer: &[u8; 16],
+        identity: &str,
+        keys: &[[u8; 16]],
+        scores: &[f64],
+        journal: &mut Journal,
+    ) -> Result<(), CacheError> {
+        let (replaced, row) = self.run(|db, p| {
             let w = db.begin_write().at(p)?;
+            let mut replaced = Vec::with_capacity(keys.len());
+            let row;
             {
                 let mut t = w.open_table(SCORES).at(p)?;
                 let mut key = [0u8; 32];
                 key[..16].copy_from_slice(scorer);
                 for (k, &s) in keys.iter().zip(scores) {
                     key[16..].copy_from_slice(k);
-                    t.insert(&key[..], (s, checksum(&key, s))).at(p)?;
+                    let before = t.insert(&key[..], (s, checksum(&key, s))).at(p)?.map(|v| v.value());
+                    replaced.push((*k, before));
                 }
                 let mut s = w.open_table(SCORERS).at(p)?;
-                s.insert(&scorer[..], (identity, now())).at(p)?;
+                row = s.insert(&scorer[..], (identity, now())).at(p)?.map(|v| {
+                    let (identity, last) = v.value();
+                    (identity.to_owned(), last)
+                });
+            }
+            w.commit().at(p)?;
+            Ok((replaced, row))
+        })?;
+        // The first value a run replaced is what was there before it.
+        for (k, before) in replaced {
+            journal.scores.entry(k).or_insert(before);
+        }
+        journal.scorer.get_or_insert(row);
+        Ok(())
+    }
+
+    /// Puts back what `journal` says a run's stores replaced under `scorer`,
+    /// in one commit: a score it added is removed, one it overwrote (a damaged
+    /// one scored again) is restored bit for bit, and the scorer's row is as
+    /// before (gone if the run added it and no score of the scorer is left).
+    fn restore(&self, scorer: &[u8; 16], journal: &Journal) -> Result<(), CacheError> {
+        self.run(|db, p| {
+            let w = db.begin_write().at(p)?;
+            {
+                let mut t = w.open_table(SCORES).at(p)?;
+                let mut key = [0u8; 32];
+                key[..16].copy_from_slice(scorer);
+                for (k, before) in &journal.scores {
+                    key[16..].copy_from_slice(k);
+                    match before {
+                        Some(value) => {
+                            t.insert(&key[..], *value).at(p)?;
+                        }
+                        None => {
+                            t.remove(&key[..]).at(p)?;
+                        }
+                    }
+                }
+                let mut s = w.open_table(SCORERS).at(p)?;
+                match &journal.scorer {
+                    Some(Some((identity, last))) => {
+                        s.insert(&scorer[..], (identity.as_str(), *last)).at(p)?;
+                    }
+                    Some(None) => {
+                        let mut end = scorer.to_vec();
+                        end.extend([0xff; 16]);
+                        if t.range(&scorer[..]..=&end[..]).at(p)?.next().is_none() {
+                            s.remove(&scorer[..]).at(p)?;
+                        }
+                    }
+                    None => {}
+                }
             }
             w.commit().at(p)
         })
@@ -611,7 +679,28 @@ impl Drop for ScoreCache {
     }
 }
 
+/// What a run's stores replaced in the cache, so that a failed run can put it
+/// back ([`ScoreCache::restore`]).
+#[derive(Debug, Default)]
+struct Journal {
+    /// Per pair digest, the stored value (score, checksum) before the run
+    /// first wrote it; `None`: there was none.
+    scores: HashMap<[u8; 16], Option<(f64, u64)>>,
+    /// The scorer's row (identity, last use) before the run first wrote it:
+    /// `None` until then, `Some(None)` when there was none.
+    scorer: Option<Option<(String, u64)>>,
+}
+
 /// A scorer whose scores go through the cache.
+///
+/// What a run stores is kept only if the run's scorer passes its end-of-run
+/// check ([`Scorer::finish`]): a scoring error, a failed check, or a run that
+/// ends without reaching the check (an error elsewhere, the scorer dropped
+/// unfinished) takes this run's scores out again and puts back what they
+/// replaced, so a program whose answers turned out shifted leaves none of
+/// them behind; scores of other runs stay as they were. A run killed
+/// (SIGKILL, or SIGINT/SIGTERM, whose handler exits at once) keeps what it
+/// committed, so that rerunning it resumes.
 pub struct CachedScorer {
     inner: Box<dyn Scorer>,
     cache: ScoreCache,
@@ -620,6 +709,8 @@ pub struct CachedScorer {
     hits: AtomicUsize,
     misses: AtomicUsize,
     corrupt: AtomicUsize,
+    /// What this run stored, until its scorer's end-of-run check passes.
+    journal: Mutex<Journal>,
 }
 
 impl CachedScorer {
@@ -634,6 +725,7 @@ impl CachedScorer {
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
             corrupt: AtomicUsize::new(0),
+            journal: Mutex::new(Journal::default()),
         }
     }
 
@@ -643,14 +735,36 @@ impl CachedScorer {
             reason: e.to_string(),
         }
     }
-}
 
-impl Scorer for CachedScorer {
-    fn identity(&self) -> ScorerIdentity {
-        self.inner.identity()
+    fn journal(&self) -> std::sync::MutexGuard<'_, Journal> {
+        self.journal.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+    /// Takes this run's stored scores out of the cache again (see [`CachedScorer`]).
+    fn discard(&self) -> Result<(), CacheError> {
+        let journal = std::mem::take(&mut *self.journal());
+        if journal.scorer.is_none() {
+            return Ok(());
+        }
+        self.cache.restore(&self.scorer, &journal)
+    }
+
+    /// `e`, after this run's stored scores were taken out of the cache; and
+    /// if they could not be, says so.
+    fn undo(&self, e: ScoreError) -> ScoreError {
+        match self.discard() {
+            Ok(()) => e,
+            Err(c) => ScoreError::Failed {
+                scorer: "score cache".into(),
+                reason: format!(
+                    "{e}; the scores this run stored could not be taken out of the cache again ({c}); \
+                     `rsbench cache prune --older-than 0` empties the cache"
+                ),
+            },
+        }
+    }
+
+    fn score_through(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
         let keys: Vec<[u8; 16]> = pairs.iter().map(pair_digest).collect();
         let stored = self.cache.lookup(&self.scorer, &keys).map_err(|e| self.failed(e))?;
         let corrupt = stored.iter().filter(|s| **s == Stored::Corrupt).count();
@@ -703,13 +817,29 @@ impl Scorer for CachedScorer {
             // Committed every CHUNK pairs or so, and at the end.
             if !pending.0.is_empty() && (pending.0.len() >= CHUNK || g == last) {
                 self.cache
-                    .store(&self.scorer, &self.identity, &pending.0, &pending.1)
+                    .store(
+                        &self.scorer,
+                        &self.identity,
+                        &pending.0,
+                        &pending.1,
+                        &mut self.journal(),
+                    )
                     .map_err(|e| self.failed(e))?;
                 pending.0.clear();
                 pending.1.clear();
             }
         }
         Ok(out.into_iter().map(|s| s.unwrap_or(f64::NAN)).collect())
+    }
+}
+
+impl Scorer for CachedScorer {
+    fn identity(&self) -> ScorerIdentity {
+        self.inner.identity()
+    }
+
+    fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+        self.score_through(pairs).map_err(|e| self.undo(e))
     }
 
     fn stats(&self) -> Option<serde_json::Value> {
@@ -737,8 +867,28 @@ impl Scorer for CachedScorer {
         self.inner.plan(pairs)
     }
 
+    /// The inner scorer's end-of-run check: passed, this run's scores are
+    /// kept; failed, they are taken out again.
     fn finish(&self) -> Result<(), ScoreError> {
-        self.inner.finish()
+        match self.inner.finish() {
+            Ok(()) => {
+                *self.journal() = Journal::default();
+                Ok(())
+            }
+            Err(e) => Err(self.undo(e)),
+        }
+    }
+}
+
+impl Drop for CachedScorer {
+    /// A run that ends before its scorer's check passed (an error elsewhere)
+    /// keeps none of its scores.
+    fn drop(&mut self) {
+        if let Err(e) = self.discard() {
+            eprintln!(
+                "warning: the scores this unfinished run stored could not be taken out of the score cache again ({e})"
+            );
+        }
     }
 }
 
@@ -762,6 +912,25 @@ mod tests {
         }
     }
 
+    /// The same identity as [`Lengths`], with scores off by 100 (as a program
+    /// whose answers were shifted) and an end-of-run check that fails.
+    struct Shifted;
+
+    impl Scorer for Shifted {
+        fn identity(&self) -> ScorerIdentity {
+            Lengths(AtomicUsize::new(0)).identity()
+        }
+        fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+            Ok(pairs.iter().map(|p| p.response.len() as f64 + 100.0).collect())
+        }
+        fn finish(&self) -> Result<(), ScoreError> {
+            Err(ScoreError::Failed {
+                scorer: "shifted".into(),
+                reason: "printed a line more than its answers".into(),
+            })
+        }
+    }
+
     fn pairs<'a>(context: &'a [String], responses: &'a [String]) -> Vec<Pair<'a>> {
         responses.iter().map(|r| Pair { context, response: r }).collect()
     }
@@ -777,6 +946,7 @@ mod tests {
             ScoreCache::open(dir.path()).unwrap(),
         );
         let first = cached.score(&p).unwrap();
+        cached.finish().unwrap();
         drop(cached);
         assert!(ScoreCache::open(dir.path()).unwrap().damage_first_score(-99.5).unwrap());
         let cached = CachedScorer::new(
@@ -788,6 +958,7 @@ mod tests {
         assert_eq!(stats["cache"]["corrupt"], 1);
         assert_eq!(stats["cache"]["misses"], 10, "its group (all ten) was scored again");
         // And stored again: a third run takes everything from the cache.
+        cached.finish().unwrap();
         drop(cached);
         let cached = CachedScorer::new(
             Box::new(Lengths(AtomicUsize::new(0))),
@@ -807,6 +978,7 @@ mod tests {
             ScoreCache::open(dir.path()).unwrap(),
         );
         cached.score(&pairs(&context, &responses)).unwrap();
+        cached.finish().unwrap();
         drop(cached);
         let file = dir.path().join(FILE);
         let before = std::fs::read(&file).unwrap();
@@ -821,6 +993,100 @@ mod tests {
             Err(CacheError::Absent { .. })
         ));
         assert!(!none.path().join("new").exists(), "nothing was created");
+    }
+
+    #[test]
+    fn a_failed_run_leaves_none_of_its_scores_and_every_other_runs_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let context = vec!["안녕".to_string()];
+        let responses: Vec<String> = (0..10).map(|i| "x".repeat(i + 1)).collect();
+        let all = pairs(&context, &responses);
+        let open = || ScoreCache::open(dir.path()).unwrap();
+        // Another run stored the first five, and passed its check.
+        let good = CachedScorer::new(Box::new(Lengths(AtomicUsize::new(0))), open());
+        let truth = good.score(&all).unwrap();
+        drop(good);
+        assert_eq!(open().len().unwrap(), 0, "a run dropped before its check keeps nothing");
+        let good = CachedScorer::new(Box::new(Lengths(AtomicUsize::new(0))), open());
+        good.score(&all[..5]).unwrap();
+        good.finish().unwrap();
+        drop(good);
+        let before = open().scorers().unwrap();
+        assert_eq!(before[0].scores, 5);
+
+        // A run of the same identity scores the other five wrong, stores them,
+        // then fails its end-of-run check: they go; the first five stay.
+        let bad = CachedScorer::new(Box::new(Shifted), open());
+        assert_eq!(bad.score(&all).unwrap()[9], truth[9] + 100.0);
+        assert_eq!(bad.stats().unwrap()["cache"]["hits"], 5);
+        assert!(bad.finish().is_err());
+        drop(bad);
+        let c = open();
+        let scorer = scorer_digest(&Lengths(AtomicUsize::new(0)).identity());
+        let keys: Vec<[u8; 16]> = all.iter().map(pair_digest).collect();
+        let stored = c.lookup(&scorer, &keys).unwrap();
+        let expected: Vec<Stored> = (0..10)
+            .map(|i| {
+                if i < 5 {
+                    Stored::Score(truth[i])
+                } else {
+                    Stored::Missing
+                }
+            })
+            .collect();
+        assert_eq!(stored, expected);
+        let after = c.scorers().unwrap();
+        assert_eq!(
+            (after.len(), after[0].scores, after[0].last_used_unix),
+            (1, 5, before[0].last_used_unix),
+            "the scorer's row is as it was"
+        );
+
+        // A damaged score of the other run makes its group (all ten) scored again
+        // and overwritten; the failed run puts back every value it replaced, bit
+        // for bit (the damaged one too: it fails its checksum as before).
+        assert!(c.damage_first_score(-99.5).unwrap());
+        let damaged = c.lookup(&scorer, &keys).unwrap();
+        drop(c);
+        let bad = CachedScorer::new(Box::new(Shifted), open());
+        bad.score(&all).unwrap();
+        assert_eq!(bad.stats().unwrap()["cache"]["misses"], 10);
+        assert!(bad.finish().is_err());
+        drop(bad);
+        assert_eq!(open().lookup(&scorer, &keys).unwrap(), damaged);
+        assert_eq!(damaged.iter().filter(|s| **s == Stored::Corrupt).count(), 1);
+
+        // A scoring error takes out what the run stored before it, too.
+        std::fs::remove_file(dir.path().join(FILE)).unwrap();
+        /// Scores its first group (a whole chunk, so it is committed), fails on the second.
+        struct FailsLate(AtomicUsize);
+        impl Scorer for FailsLate {
+            fn identity(&self) -> ScorerIdentity {
+                Lengths(AtomicUsize::new(0)).identity()
+            }
+            fn score(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ScoreError> {
+                match self.0.fetch_add(1, Ordering::Relaxed) {
+                    0 => Ok(pairs.iter().map(|p| p.response.len() as f64).collect()),
+                    _ => Err(ScoreError::Failed {
+                        scorer: "late".into(),
+                        reason: "crashed".into(),
+                    }),
+                }
+            }
+            fn plan(&self, pairs: &[Pair<'_>]) -> Result<Option<Vec<Vec<usize>>>, ScoreError> {
+                Ok(Some(vec![(0..CHUNK).collect(), (CHUNK..pairs.len()).collect()]))
+            }
+        }
+        let many: Vec<String> = (0..=CHUNK).map(|i| i.to_string()).collect();
+        let cached = CachedScorer::new(Box::new(FailsLate(AtomicUsize::new(0))), open());
+        assert!(cached.score(&pairs(&context, &many)).is_err());
+        assert_eq!(
+            cached.stats().unwrap()["cache"]["misses"],
+            CHUNK,
+            "the first chunk was stored"
+        );
+        assert_eq!(cached.cache.len().unwrap(), 0, "and taken out again");
+        assert!(cached.cache.scorers().unwrap().is_empty());
     }
 
     #[test]

@@ -3,12 +3,14 @@
 
 pub mod cache;
 mod lexical;
+#[cfg(feature = "torch")]
 pub mod model;
 mod random;
 mod rerank;
 mod scores_file;
 mod subprocess;
 mod tokenize;
+#[cfg(feature = "torch")]
 mod torch_env;
 
 pub use lexical::{Bm25, TfIdfCosine};
@@ -18,6 +20,7 @@ pub(crate) use scores_file::score_lines;
 pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};
 pub use tokenize::lexical_terms;
+#[cfg(feature = "torch")]
 pub use torch_env::{cpu_gemm_gflops, cudnn_attention_preferred, load_cuda_backend, torch_runtime, TorchRuntime};
 
 /// The model-free scorers, selectable by name.

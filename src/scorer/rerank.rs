@@ -345,6 +345,9 @@ impl Scorer for RerankScorer {
             format!("context turns joined by {:?}", self.options.query_joiner)
         };
         params.insert("query".into(), query.into());
+        // Documents per request: a server that pads its batches gives a pair
+        // other last bits in another batch.
+        params.insert("batch".into(), self.options.batch.max(1).into());
         // Names only: values are credentials. Absent when none, as before the option.
         if !self.options.headers.is_empty() {
             let names: Vec<serde_json::Value> = self.options.headers.iter().map(|(n, _)| n.clone().into()).collect();

@@ -14,8 +14,10 @@
 //! answers it owes (seen before the next request, or at the end) is an error
 //! that quotes the end of the program's stderr. The program runs in a process
 //! group of its own, and that whole group is ended: on an error, on SIGINT or
-//! SIGTERM of rsbench, and after the last answer once it has had
-//! [`LINGER`] to exit by itself.
+//! SIGTERM of rsbench, after the last answer once it has had [`LINGER`] to
+//! exit by itself, and when rsbench dies by SIGKILL, where no code of
+//! rsbench's runs: the group's watcher ends it ([`watch_group`]), and on
+//! Linux the kernel kills the `sh` at once ([`ends_with_rsbench`]).
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
@@ -67,6 +69,8 @@ struct Process {
     child: Child,
     /// The program's process group: `sh` leads it.
     group: i32,
+    /// The group's watcher ([`watch_group`]), when it could be started.
+    watcher: Option<Child>,
     stdin: Option<ChildStdin>,
     lines: Receiver<std::io::Result<String>>,
     stderr: Arc<Mutex<Vec<u8>>>,
@@ -116,16 +120,17 @@ impl SubprocessScorer {
             scorer: format!("process `{}`", options.command),
             reason,
         };
-        let mut child = Command::new("sh")
+        let mut command = Command::new("sh");
+        command
             .arg("-c")
             .arg(&options.command)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A group of its own: whatever the program starts is ended with it.
-            .process_group(0)
-            .spawn()
-            .map_err(|e| fail(format!("could not be started ({e})")))?;
+            .process_group(0);
+        ends_with_rsbench(&mut command);
+        let mut child = spawn(command).map_err(|e| fail(format!("could not be started ({e})")))?;
         let group = i32::try_from(child.id()).map_err(|_| fail("has a process id out of range".into()))?;
         crate::output::register_group(group);
         let stdin = child.stdin.take();
@@ -164,10 +169,21 @@ impl SubprocessScorer {
             }
             done.store(true, Ordering::SeqCst);
         });
+        let watcher = match watch_group(group) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!(
+                    "warning: scorer program `{}`: its group's watcher could not be started ({e}); if rsbench is killed with SIGKILL, what the program started may keep running",
+                    options.command
+                );
+                None
+            }
+        };
         let mut process = Process {
             command: options.command.clone(),
             child,
             group,
+            watcher,
             stdin,
             lines,
             stderr,
@@ -220,6 +236,99 @@ impl SubprocessScorer {
             scorer: format!("process `{}`", self.command),
             reason: "an earlier batch panicked".into(),
         })
+    }
+}
+
+/// On Linux, has the kernel send the child SIGKILL when rsbench dies, however
+/// it dies (a SIGKILL of rsbench included, where no handler of ours runs):
+/// `PR_SET_PDEATHSIG`, set in the child between fork and exec and kept across
+/// exec. It reaches the `sh -c` (and the program, where the shell execs it);
+/// not the shell's children (dash stays the parent of a simple command's
+/// program) nor what the program starts: the group's watcher
+/// ([`watch_group`]) ends those. On other platforms there is no such signal
+/// and only the watcher ends the group: if it is killed too, nothing is
+/// guaranteed.
+#[cfg(target_os = "linux")]
+fn ends_with_rsbench(command: &mut Command) {
+    let rsbench = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+    // SAFETY: the closure runs in the forked child before exec, and calls only
+    // async-signal-safe functions (prctl, getppid) and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // rsbench died between the fork and the prctl: the signal will never come.
+            if libc::getppid() != rsbench {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn ends_with_rsbench(_command: &mut Command) {}
+
+/// Starts the watcher of a program's process group `group`: a shell in that
+/// group that waits for its stdin to close, which happens when rsbench exits
+/// in any way, a SIGKILL included (the kernel closes its end of the pipe),
+/// then ends the group: SIGTERM, then SIGKILL a second later (it ignores
+/// SIGTERM itself, and goes with the SIGKILL). A member of the group keeps its
+/// id from being reused, so it never signals another group. Rsbench ends it
+/// with the group ([`Process::end`]) before its end of the pipe closes. This
+/// is what reaches the program when `sh -c` did not exec it (dash keeps
+/// itself as the program's parent) and what the program started, on any Unix.
+fn watch_group(group: i32) -> std::io::Result<Child> {
+    Command::new("sh")
+        .arg("-c")
+        .arg("trap '' HUP INT TERM; read -r _; kill -TERM 0; sleep 1; kill -KILL 0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(group)
+        .spawn()
+}
+
+/// Starts `command`. On Linux from a thread that lives as long as rsbench:
+/// the parent-death signal ([`ends_with_rsbench`]) fires when the *thread*
+/// that forked the child exits, not the process, so a program started from a
+/// short-lived thread (a worker, a library caller's thread) would be killed in
+/// the middle of the run. `eval` starts scorers on its main thread, which
+/// would do, but the scorer is a library type: every program is forked by one
+/// thread of its own, started on first use and never ended.
+fn spawn(command: Command) -> std::io::Result<Child> {
+    #[cfg(target_os = "linux")]
+    {
+        type Job = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
+        static SPAWNER: std::sync::OnceLock<Option<std::sync::mpsc::Sender<Job>>> = std::sync::OnceLock::new();
+        let spawner = SPAWNER.get_or_init(|| {
+            let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+            std::thread::Builder::new()
+                .name("rsbench-scorer-spawner".into())
+                .spawn(move || {
+                    // Runs until the process ends: the static sender is never dropped.
+                    for (mut command, answer) in queue {
+                        let _ = answer.send(command.spawn());
+                    }
+                })
+                .ok()
+                .map(|_| jobs)
+        });
+        let Some(jobs) = spawner else {
+            return Err(std::io::Error::other("no thread to start it from"));
+        };
+        let (answer, child) = std::sync::mpsc::channel();
+        jobs.send((command, answer))
+            .map_err(|_| std::io::Error::other("the thread that starts programs is gone"))?;
+        child
+            .recv()
+            .map_err(|_| std::io::Error::other("the thread that starts programs is gone"))?
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let mut command = command;
+        command.spawn()
     }
 }
 
@@ -284,6 +393,11 @@ impl Process {
         self.signal_group(libc::SIGKILL);
         // Unregistered before the leader is reaped: from then on its id may be reused.
         crate::output::unregister_group(self.group);
+        if let Some(mut watcher) = self.watcher.take() {
+            // Killed with the group; by its id too, in case it was not (not yet reaped, so the id is its).
+            let _ = watcher.kill();
+            let _ = watcher.wait();
+        }
         let status = self.child.wait().ok();
         self.ended = Some(status);
         lingered
@@ -385,7 +499,7 @@ impl Process {
             return Err(ScoreError::Failed {
                 scorer: format!("process `{}`", self.command),
                 reason: format!(
-                    "printed {} line(s) more than the {answered} answers it owed (the first extra: {}): an answer line too many shifts every later score, so the run stops (scores it already stored in the score cache may be shifted too: `rsbench cache prune --older-than 0` or --no-cache); answers that echo the request's \"ids\" are checked batch by batch (docs/scorers.md); {}",
+                    "printed {} line(s) more than the {answered} answers it owed (the first extra: {}): an answer line too many shifts every later score, so the run stops (a score cache keeps none of the scores this run stored); answers that echo the request's \"ids\" are checked batch by batch (docs/scorers.md); {}",
                     extra.len(),
                     shown(first),
                     self.stderr_tail()
@@ -406,6 +520,9 @@ impl Scorer for SubprocessScorer {
         if let Some(id) = &self.declared {
             params.insert("identity".into(), id.clone().into());
         }
+        // Pairs per request: a program that pads its batches (a GPU model) gives
+        // a pair other last bits in another batch.
+        params.insert("batch".into(), self.batch.into());
         ScorerIdentity {
             kind: "subprocess".into(),
             params,

@@ -17,7 +17,7 @@ impl Default for BootstrapConfig {
     fn default() -> Self {
         BootstrapConfig {
             resamples: 1000,
-            level: crate::eval::DEFAULT_LEVEL,
+            level: crate::stats::DEFAULT_LEVEL,
             seed: 0,
         }
     }

@@ -38,7 +38,7 @@ pub fn kappa_with_interval(pairs: &[(usize, usize)], k: usize, resamples: usize,
         })
         .collect();
     draws.sort_by(f64::total_cmp);
-    let interval = kappa.and(super::percentile_interval(&draws, crate::eval::DEFAULT_LEVEL));
+    let interval = kappa.and(super::percentile_interval(&draws, crate::stats::DEFAULT_LEVEL));
     Kappa {
         kappa,
         interval,

@@ -8,6 +8,9 @@
 //! case): the same seed and inputs give the same draws on every machine,
 //! thread count and input order, and no two uses share a stream.
 
+/// The coverage of every interval rsbench reports.
+pub const DEFAULT_LEVEL: f64 = 0.95;
+
 pub mod bootstrap;
 pub mod kappa;
 pub mod paired;

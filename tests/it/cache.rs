@@ -165,6 +165,7 @@ fn a_file_that_is_not_a_score_cache_is_refused() {
 }
 
 /// A copy of the fixture model `name` in `dir`, for a test to change.
+#[cfg(feature = "torch")]
 fn model_copy(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
     let to = dir.join(name);
     crate::common::copy_dir(
@@ -177,6 +178,7 @@ fn model_copy(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// `eval --model MODEL --dtype f32 EXTRA… --out OUT -q` on the sample set.
+#[cfg(feature = "torch")]
 fn eval_model(model: &std::path::Path, extra: &[&str], out: &str, d: &std::path::Path) -> std::process::Output {
     let mut args = vec!["eval", "--model", model.to_str().unwrap(), "--dtype", "f32"];
     args.extend_from_slice(extra);
@@ -188,6 +190,7 @@ fn read(run: &std::path::Path, file: &str) -> Vec<u8> {
     std::fs::read(run.join(file)).unwrap_or_else(|e| panic!("{}: {e}", run.join(file).display()))
 }
 
+#[cfg(feature = "torch")]
 fn metadata(run: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&read(run, "metadata.json")).unwrap()
 }
@@ -195,6 +198,7 @@ fn metadata(run: &std::path::Path) -> serde_json::Value {
 /// Runs `model` cached (`before`), changes it or the options (`after`), runs it cached
 /// again and once without the cache: the second cached run must score everything
 /// afresh and equal the uncached one byte for byte, and record what changed.
+#[cfg(feature = "torch")]
 fn changed_scores_miss_the_cache(
     d: &std::path::Path,
     label: &str,
@@ -235,6 +239,7 @@ fn changed_scores_miss_the_cache(
 }
 
 /// Replaces the model's rsbench.toml by the same settings written as rsbench.json.
+#[cfg(feature = "torch")]
 fn sidecar_as_json(model: &std::path::Path) -> std::path::PathBuf {
     let toml_path = model.join("rsbench.toml");
     let settings: toml::Value = toml::from_str(&std::fs::read_to_string(&toml_path).unwrap()).unwrap();
@@ -244,12 +249,14 @@ fn sidecar_as_json(model: &std::path::Path) -> std::path::PathBuf {
     json
 }
 
+#[cfg(feature = "torch")]
 fn edit_json(path: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) {
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     edit(&mut v);
     std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn every_setting_that_changes_a_models_scores_keys_the_cache_and_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
@@ -335,6 +342,7 @@ fn every_setting_that_changes_a_models_scores_keys_the_cache_and_is_recorded() {
     );
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn unreadable_model_files_are_errors_naming_them_never_absent() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@ use crate::common;
 
 use common::{rsbench, text};
 
+#[cfg(feature = "torch")]
 use std::process::Command;
 
 #[test]
@@ -219,6 +220,7 @@ fn datasets_list_and_verify() {
     assert!(text(&out.stderr).contains("1 of 7 files of `koradvmrs` failed verification"));
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn binary_finds_libtorch_without_library_path() {
     let tmp = tempfile::tempdir().unwrap();
@@ -259,6 +261,7 @@ fn tsv_case_without_positive_is_excluded_and_counted() {
     assert!(overall.starts_with("adversarial,overall,3,1,"), "{overall}");
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn cuda_device_without_a_gpu_is_a_clear_error_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -301,6 +304,7 @@ fn cuda_device_without_a_gpu_is_a_clear_error_and_writes_nothing() {
     assert!(!tmp.path().join("run").exists());
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn dtype_auto_measures_this_cpu_and_records_what_it_chose() {
     let tmp = tempfile::tempdir().unwrap();
@@ -333,4 +337,59 @@ fn dtype_auto_measures_this_cpu_and_records_what_it_chose() {
         assert!(line.contains(": fp32 ("), "{line}");
         assert_eq!(params["dtype"], "f32");
     }
+}
+
+/// `--model org/name[@revision]` is read from a Hugging Face cache (here one
+/// the test builds): the same scores as the directory, the revision on
+/// record, and a clear error for what the cache lacks.
+#[cfg(feature = "torch")]
+#[test]
+fn a_hub_name_is_read_offline_from_the_hugging_face_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-cls2");
+    let commit = "4f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";
+    let root = tmp.path().join("hub/models--kakao--tiny-cls");
+    let snapshot = root.join("snapshots").join(commit);
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(root.join("refs")).unwrap();
+    std::fs::write(root.join("refs/main"), commit).unwrap();
+    for f in std::fs::read_dir(&fixture).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, snapshot.join(f.file_name().unwrap())).unwrap();
+    }
+    let run = |model: &str, out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
+            .args(["eval", "--model", model, "--out", out, "-q"])
+            .env("RSBENCH_NO_CACHE", "1")
+            .env("HF_HUB_CACHE", tmp.path().join("hub"))
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let by_dir = run(fixture.to_str().unwrap(), "by-dir");
+    assert!(by_dir.status.success(), "{}", text(&by_dir.stderr));
+    let by_name = run("kakao/tiny-cls", "by-name");
+    assert!(by_name.status.success(), "{}", text(&by_name.stderr));
+    assert_eq!(
+        common::predictions(&tmp.path().join("by-name")),
+        common::predictions(&tmp.path().join("by-dir"))
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("by-name/metadata.json")).unwrap()).unwrap();
+    let hub = &meta["scorer"]["params"]["hub"];
+    assert_eq!(hub["repo"], "kakao/tiny-cls");
+    assert_eq!(hub["revision"], "main");
+    assert_eq!(hub["commit"], commit);
+    // A revision the cache lacks, and a model it lacks: errors naming the path, nothing written.
+    let out = run("kakao/tiny-cls@v2", "missing-rev");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("refs/v2: missing"), "{}", text(&out.stderr));
+    let out = run("kakao/other", "missing-model");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("models--kakao--other: missing") && err.contains("offline"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("missing-rev").exists() && !tmp.path().join("missing-model").exists());
 }

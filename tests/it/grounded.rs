@@ -29,6 +29,7 @@ fn negatives(context: &[&str], reply: &str, types: &str) -> Vec<(String, String,
         tense_to: None,
         from: RewriteSource::Reply,
         exclude_rules: Vec::new(),
+        user_rules: None,
     };
     let mut out = Vec::new();
     for (kind, cases) in perturb(&[dialogue], &types, options, Some(rewriter())).unwrap() {

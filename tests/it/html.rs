@@ -397,6 +397,7 @@ fn bias_aligned_and_conflicting_accuracies_match_the_predictions() {
     assert!(err.contains("two: not a run on the same cases: seed differs"), "{err}");
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn response_only_scores_every_candidate_without_its_context() {
     let dir = tempfile::tempdir().unwrap();

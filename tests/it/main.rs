@@ -7,7 +7,9 @@ mod cache;
 mod cli;
 mod common;
 mod compare;
+mod contamination;
 mod evaluation;
+mod exports;
 mod fetch;
 mod grounded;
 mod hangul_props;
@@ -17,6 +19,7 @@ mod koradvmrs;
 mod ledger;
 mod loaders;
 mod metrics;
+#[cfg(feature = "torch")]
 mod model_parity;
 mod new_types_props;
 mod persons;
@@ -28,9 +31,11 @@ mod rerank;
 mod safety;
 mod scorer_process;
 mod scores_file;
+#[cfg(feature = "torch")]
 mod serving;
 mod shards;
 mod snapshots;
 mod splits;
+#[cfg(feature = "torch")]
 mod tokenizer_parity;
-mod topic;
+mod user_rules;

@@ -1,4 +1,4 @@
-//! Properties of the interrogative-word, topic, noun/adverb opposite and
+//! Properties of the interrogative-word, noun/adverb opposite and
 //! argument-exchange rewrites over random everyday sentences: they never
 //! panic, every output is NFC, differs from its input, and keeps what its
 //! rule keeps (one word changed for the word swaps; a question for
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use rsbench::perturb::analyser::Analyser;
-use rsbench::perturb::{interrogative, opposite_words, persons, topic};
+use rsbench::perturb::{interrogative, opposite_words, persons};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::common;
@@ -17,7 +17,6 @@ struct Engines {
     analyser: Analyser,
     wh: interrogative::WhRules,
     persons: persons::PersonRules,
-    topic: topic::TopicRules,
     words: opposite_words::WordOpposites,
 }
 
@@ -27,7 +26,6 @@ fn engines() -> &'static Engines {
         analyser: Analyser::load(&rsbench::perturb::analyser::dictionary_dir()).unwrap_or_else(|e| panic!("{e}")),
         wh: interrogative::rules().unwrap(),
         persons: persons::rules().unwrap(),
-        topic: topic::rules().unwrap(),
         words: opposite_words::opposites().unwrap(),
     })
 }
@@ -97,7 +95,7 @@ proptest! {
     #![proptest_config(common::proptest_config(256, "tests/it/new_types_props.proptest-regressions"))]
 
     #[test]
-    fn rewrites_never_panic_and_keep_what_their_rules_keep(text in sentence(), context in sentence()) {
+    fn rewrites_never_panic_and_keep_what_their_rules_keep(text in sentence()) {
         let e = engines();
         let mut w = e.analyser.worker();
         for q in e.wh.questions(&e.persons, &mut w, &text) {
@@ -107,10 +105,6 @@ proptest! {
         if let Some(q) = e.wh.re_ask(&mut w, &text) {
             prop_assert!(q.text.starts_with("근데 ") && q.text.ends_with('?'), "{} → {}", text, q.text);
         }
-        for s in e.topic.siblings(&mut w, &text, std::slice::from_ref(&context)) {
-            prop_assert_eq!(&s.text, &s.text.nfc().collect::<String>());
-            prop_assert!(one_word_changed(text.trim(), &s.text), "{} → {}", text, s.text);
-        }
         for s in e.words.swaps(&mut w, &text) {
             prop_assert!(one_word_changed(text.trim(), &s.text), "{} → {}", text, s.text);
         }
@@ -119,6 +113,5 @@ proptest! {
             prop_assert_eq!(x.len(), y.len());
             prop_assert_eq!(x.iter().zip(&y).filter(|(p, q)| p != q).count(), 2, "{} → {}", text, s.text);
         }
-        let _ = e.topic.templates(&mut w, std::slice::from_ref(&context));
     }
 }

@@ -45,11 +45,11 @@ fn generates_loadable_deterministic_cases_with_provenance() {
     }
     let ds = load_path(&tmp.path().join("a")).unwrap();
     assert_eq!(ds.types(), vec!["keyword_stuffing", "repetition"]);
-    // 400 distinct (context, reply) pairs in KorAdvMRS, two negatives each; a keyword
-    // stuffing that is a near-copy of a context line is dropped (a few dialogues have one).
+    // 400 distinct (context, reply) pairs in KorAdvMRS, two negatives each; keyword
+    // stuffing needs a context noun some topic knows and a reply overlap it can match.
     let counts = ds.count_by_type();
     assert_eq!(counts[1], ("repetition".to_owned(), 800));
-    assert!((700..800).contains(&counts[0].1), "{counts:?}");
+    assert!((400..800).contains(&counts[0].1), "{counts:?}");
     for case in &ds.cases {
         assert_ne!(case.candidates[0].text, case.candidates[1].text);
         if case.case_type == "keyword_stuffing" {
@@ -77,9 +77,19 @@ fn generates_loadable_deterministic_cases_with_provenance() {
     assert_eq!(prov["type"], "keyword_stuffing");
     assert_eq!(prov["seed"], 1);
     assert!(prov["rule"].as_str().unwrap().starts_with("keyword-stuffing/"));
+    // The overlap on record: context words the negative repeats, at least the reply's count.
+    for l in line.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let overlap = &v["candidates"][1]["provenance"]["overlap"];
+        let words = overlap["words"].as_array().unwrap();
+        assert!(words.len() as u64 >= overlap["reply"].as_u64().unwrap().max(1), "{l}");
+        let neg = v["candidates"][1]["text"].as_str().unwrap();
+        assert!(words.iter().all(|w| neg.contains(w.as_str().unwrap())), "{l}");
+    }
     assert!(prov["source_case"].is_string());
 
-    // eval runs on the result directly, and word overlap falls for it.
+    // eval runs on the result directly, and word overlap falls for it most of the time
+    // (BM25 picks the real reply in about one case in seven).
     let o = rsbench(
         &[
             "eval",
@@ -91,7 +101,7 @@ fn generates_loadable_deterministic_cases_with_provenance() {
             "r",
             "-q",
             "--min",
-            "keyword_stuffing=10",
+            "keyword_stuffing=30",
         ],
         tmp.path(),
     );
@@ -836,19 +846,24 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
         args.extend_from_slice(extra);
         rsbench(&args, tmp.path())
     };
+    // KorAdvMRS is a test set: training data made from it is refused, and with
+    // --allow-test-data written with one warning per test set.
     let o = run(&["--format", "tsv", "--output", "train"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("refusing to write training data"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["--format", "tsv", "--output", "train", "--allow-test-data"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    // KorAdvMRS is a test set: training data made from it is flagged, once per dataset.
     let warnings: Vec<String> = text(&o.stderr)
         .lines()
         .filter(|l| l.starts_with("warning:"))
         .map(str::to_owned)
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(
-        warnings[0].contains("koradvmrs's test set (") && warnings[0].contains("negation.jsonl"),
-        "{warnings:?}"
-    );
+    assert!(warnings[0].contains("in koradvmrs's test set"), "{warnings:?}");
 
     let dir = tmp.path().join("train");
     let tsv = std::fs::read_to_string(dir.join("negation.tsv")).unwrap();
@@ -917,11 +932,7 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
         "--overwrite",
         "--allow-test-data",
     ]);
-    assert!(
-        o.status.success() && !text(&o.stderr).contains("warning:"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     let o = run(&[
         "--format",

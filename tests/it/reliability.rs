@@ -61,6 +61,7 @@ fn a_write_error_names_the_output_not_its_staging_path() {
     assert!(crate::common::names(d).is_empty(), "{:?}", crate::common::names(d));
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn dtype_auto_skips_what_the_cpu_flags_rule_out() {
     let dir = tempfile::tempdir().unwrap();

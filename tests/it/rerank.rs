@@ -120,6 +120,66 @@ fn a_rerank_server_gives_the_native_scorers_run_in_both_apis_through_retries() {
 }
 
 #[test]
+fn the_scorer_batch_keys_the_cache_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A score's last bits depend on the request it came in (as a GPU model's on its padded batch).
+    let (url, requests) = http_server(|mut request| {
+        let mut body = String::new();
+        request.as_reader().read_to_string(&mut body).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let docs = v["documents"].as_array().unwrap();
+        let results: Vec<serde_json::Value> = docs
+            .iter()
+            .enumerate()
+            .map(|(k, doc)| {
+                let score = doc.as_str().unwrap().chars().count() as f64 + 1e-6 * docs.len() as f64;
+                serde_json::json!({"index": k, "relevance_score": score})
+            })
+            .collect();
+        let answer = serde_json::json!({ "results": results });
+        let _ = request.respond(tiny_http::Response::from_string(answer.to_string()));
+    });
+    let cache = d.join("cache");
+    let run = |batch: &str, cached: bool, out: &str| {
+        let mut args = vec![
+            "eval",
+            "--scorer-url",
+            &url,
+            "--scorer-batch",
+            batch,
+            "--out",
+            out,
+            "-q",
+        ];
+        if cached {
+            args.extend(["--cache", cache.to_str().unwrap()]);
+        }
+        let o = rsbench(&args, d);
+        assert!(o.status.success(), "{out}: {}", text(&o.stderr));
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(d.join(out).join("metadata.json")).unwrap())
+            .unwrap()
+    };
+    let hits = |out: &str| {
+        let t: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join(out).join("timing.json")).unwrap()).unwrap();
+        t["scorer"]["cache"]["hits"].as_u64().unwrap()
+    };
+    assert_eq!(run("1", true, "one")["scorer"]["params"]["batch"], 1);
+    assert_eq!(run("3", true, "three")["scorer"]["params"]["batch"], 3);
+    assert_eq!(hits("three"), 0, "another --scorer-batch was answered from the cache");
+    run("3", false, "three-plain");
+    same_run(d, "three", "three-plain");
+    let metadata = |out: &str| std::fs::read(d.join(out).join("metadata.json")).unwrap();
+    assert!(metadata("three") == metadata("three-plain"));
+    // The same batch again: no request, the same bytes.
+    let before = requests.load(Ordering::SeqCst);
+    run("3", true, "three-again");
+    assert_eq!(requests.load(Ordering::SeqCst), before, "answered from the cache");
+    same_run(d, "three-again", "three-plain");
+}
+
+#[test]
 fn a_server_that_keeps_failing_stalls_or_miscounts_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -307,6 +307,7 @@ fn concurrent_runs_never_lose_a_result_silently() {
     }
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn an_unreadable_dataset_entry_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
@@ -352,6 +353,7 @@ fn an_unreadable_dataset_entry_is_an_error_naming_it() {
     );
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn a_checkpoint_with_tensors_config_does_not_describe_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -630,12 +632,21 @@ fn input_errors_name_files_and_lines() {
     let o = rsbench(&["perturb", "--text", "가", "--types", "nope"], tmp.path());
     assert_eq!(
         text(&o.stderr),
-        "error: unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic)\n"
+        "error: unknown perturbation type `nope`; available: repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic\n"
     );
+    // A slip gets the closest name.
+    let o = rsbench(&["perturb", "--text", "가", "--types", "tence"], tmp.path());
+    assert!(
+        text(&o.stderr).starts_with("error: unknown perturbation type `tence` (did you mean `tense`?); available: "),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = rsbench(&["compare", "a", "b", "--metric", "mmr"], tmp.path());
+    assert!(text(&o.stderr).contains("(did you mean `mrr`?)"), "{}", text(&o.stderr));
     let o = rsbench(&["compare", "a", "b", "--metric", "acc"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o.stderr).contains("unknown metric `acc` (pair_acc, r1, r2, r5, mrr, map, p1)"),
+        text(&o.stderr).contains("unknown metric `acc`; available: pair_acc, r1, r2, r5, mrr, map, p1"),
         "{}",
         text(&o.stderr)
     );

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use crate::common::{predictions, rsbench, text};
+#[cfg(feature = "torch")]
+use crate::common::predictions;
+use crate::common::{rsbench, text};
 
 fn venv_python() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,6 +16,7 @@ fn venv_python() -> String {
         .to_string()
 }
 
+#[cfg(feature = "torch")]
 fn scores(run: &std::path::Path) -> Vec<f64> {
     predictions(run)
         .column("score")
@@ -24,6 +27,7 @@ fn scores(run: &std::path::Path) -> Vec<f64> {
         .collect()
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn the_example_transformers_scorer_matches_the_native_scorer() {
     let dir = tempfile::tempdir().unwrap();
@@ -473,4 +477,168 @@ fn the_example_scorer_declares_its_model_files() {
         run("changed") > 0,
         "a changed model file is not answered from the cache"
     );
+}
+
+#[test]
+fn sigkill_of_rsbench_ends_the_program_and_what_it_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (cmd, pids) = stubborn(d, "hang");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rsbench"))
+        .args(["eval", "--scorer-cmd", &cmd, "--out", "killed", "-q"])
+        .env("RSBENCH_NO_CACHE", "1")
+        .current_dir(d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pids = pids_of(&pids);
+    let _reap = Reap(pids.clone());
+    // No code of rsbench's runs after this: the kernel and the group's watcher
+    // must end the program (a grandchild of rsbench's under dash) and its `sleep`.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    all_gone(&pids, "SIGKILL of rsbench");
+}
+
+/// `eval --scorer-cmd CMD --scorer-batch BATCH [--cache CACHE] --out OUT -q` in `d`.
+fn eval_batch(d: &std::path::Path, cmd: &str, batch: &str, cache: Option<&std::path::Path>, out: &str) {
+    let mut args = vec!["eval", "--scorer-cmd", cmd, "--scorer-batch", batch, "--out", out, "-q"];
+    if let Some(c) = cache {
+        args.extend(["--cache", c.to_str().unwrap()]);
+    }
+    let o = rsbench(&args, d);
+    assert!(o.status.success(), "{out}: {}", text(&o.stderr));
+}
+
+fn json_of(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// (hits, misses) of a cached run.
+fn cache_counts(run: &std::path::Path) -> (u64, u64) {
+    let t = json_of(&run.join("timing.json"));
+    let c = &t["scorer"]["cache"];
+    (c["hits"].as_u64().unwrap(), c["misses"].as_u64().unwrap())
+}
+
+/// Whether two runs wrote the same bytes.
+fn same_bytes(a: &std::path::Path, b: &std::path::Path) {
+    for f in ["predictions.parquet", "summary.json", "metadata.json"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f}: {} and {} differ",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn the_scorer_batch_keys_the_cache_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A score's last bits depend on the request it came in (as a GPU model's on its padded batch).
+    let file = d.join("batched.py");
+    std::fs::write(
+        &file,
+        "import json, sys\nprint(json.dumps({'name': 'batched', 'version': '1', 'identity': 'test'}), flush=True)\nfor line in sys.stdin:\n    pairs = json.loads(line)['pairs']\n    print(json.dumps({'scores': [len(p['response']) + 1e-6 * len(pairs) for p in pairs]}), flush=True)\n",
+    )
+    .unwrap();
+    let cmd = format!("python3 {}", file.display());
+    let cache = d.join("cache");
+    eval_batch(d, &cmd, "1", Some(&cache), "one");
+    eval_batch(d, &cmd, "2", Some(&cache), "two");
+    eval_batch(d, &cmd, "2", None, "two-plain");
+    let (hits, misses) = cache_counts(&d.join("two"));
+    assert_eq!(
+        hits, 0,
+        "another --scorer-batch was answered from the cache ({misses} scored)"
+    );
+    same_bytes(&d.join("two"), &d.join("two-plain"));
+    assert_eq!(json_of(&d.join("one/metadata.json"))["scorer"]["params"]["batch"], 1);
+    assert_eq!(json_of(&d.join("two/metadata.json"))["scorer"]["params"]["batch"], 2);
+    // The same batch again: all from the cache, the same bytes.
+    eval_batch(d, &cmd, "2", Some(&cache), "two-again");
+    let (hits, misses) = cache_counts(&d.join("two-again"));
+    assert!(hits > 0 && misses == 0, "hits {hits}, misses {misses}");
+    same_bytes(&d.join("two-again"), &d.join("two-plain"));
+}
+
+#[test]
+fn a_run_that_fails_its_end_check_leaves_no_score_in_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let hello =
+        "import json, sys\nprint(json.dumps({'name': 'lags', 'version': '1', 'identity': 'test'}), flush=True)\n";
+    let right = format!(
+        "{hello}for line in sys.stdin:\n    pairs = json.loads(line)['pairs']\n    print(json.dumps({{'scores': [float(len(p['response'])) for p in pairs]}}), flush=True)\n"
+    );
+    // One answer line too many, without ids: a made-up first answer, then each
+    // answer one request late, the last after its input ends. Nothing is left
+    // over before a request, so only the end-of-run check sees it, after every
+    // (shifted) score was stored.
+    let lagging = format!(
+        "{hello}previous = None\nfor line in sys.stdin:\n    pairs = json.loads(line)['pairs']\n    print(previous or json.dumps({{'scores': [0.0] * len(pairs)}}), flush=True)\n    previous = json.dumps({{'scores': [float(len(p['response'])) for p in pairs]}})\nprint(previous, flush=True)\n"
+    );
+    // One command throughout: the same script, rewritten.
+    let file = d.join("scorer.py");
+    let cmd = format!("python3 {}", file.display());
+    let cache = d.join("cache");
+    let c = cache.to_str().unwrap();
+    let run = |split: &str, cached: bool, out: &str| {
+        let mut args = vec![
+            "eval",
+            "--scorer-cmd",
+            &cmd,
+            "--scorer-batch",
+            "1",
+            "--split",
+            split,
+            "--out",
+            out,
+            "-q",
+        ];
+        if cached {
+            args.extend(["--cache", c]);
+        }
+        rsbench(&args, d)
+    };
+    let stored = || {
+        rsbench::scorer::cache::ScoreCache::open_read_only(&cache)
+            .unwrap()
+            .len()
+            .unwrap()
+    };
+    // An earlier good run stored the clean split's scores.
+    std::fs::write(&file, &right).unwrap();
+    let o = run("clean", true, "clean");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (_, clean) = cache_counts(&d.join("clean"));
+    assert_eq!(stored(), clean);
+
+    std::fs::write(&file, &lagging).unwrap();
+    let o = run("both", true, "lagging");
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("line(s) more than the"), "{err}");
+    assert!(!d.join("lagging").exists());
+    assert_eq!(
+        stored(),
+        clean,
+        "the failed run's scores were kept; the earlier run's must be"
+    );
+
+    // The program fixed, same command and identity: nothing stale is read.
+    std::fs::write(&file, &right).unwrap();
+    let o = run("both", true, "fixed");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run("both", false, "plain");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (hits, misses) = cache_counts(&d.join("fixed"));
+    assert_eq!(
+        hits, clean,
+        "only the good run's scores come from the cache ({misses} scored)"
+    );
+    same_bytes(&d.join("fixed"), &d.join("plain"));
 }

@@ -137,6 +137,7 @@ fn bad_shard_requests_are_refused_before_scoring() {
     }
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn model_shards_and_cached_model_runs_give_the_plain_runs_bytes() {
     // A model's scores depend on the padded batch they are computed in: shards
@@ -216,6 +217,7 @@ fn model_shards_and_cached_model_runs_give_the_plain_runs_bytes() {
     }
 }
 
+#[cfg(feature = "torch")]
 #[test]
 fn a_real_slurm_array_and_merge_job_give_the_unsharded_report() {
     // Starts munged, slurmctld and slurmd on this machine (root, Debian's slurm-wlm

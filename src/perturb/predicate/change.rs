@@ -145,8 +145,20 @@ impl TenseNegationRules {
     }
 
     /// Applies `change` to every reading; the rewritten text when the
-    /// readings agree on one, else nothing.
+    /// readings agree on one that differs from `text`, else nothing.
     pub fn rewrite(
+        &self,
+        text: &str,
+        readings: &[Predicate],
+        kind: &'static str,
+        change: impl Fn(&Predicate) -> Option<(Predicate, String)>,
+    ) -> Option<Rewrite> {
+        self.render_all(text, readings, kind, change).filter(|r| r.text != text)
+    }
+
+    /// [`Self::rewrite`], where the text may come back unchanged (a frame
+    /// that asks in the line's own speech level: 만났어 → 만났어?).
+    pub fn render_all(
         &self,
         text: &str,
         readings: &[Predicate],
@@ -158,9 +170,6 @@ impl TenseNegationRules {
             let (q, rule) = change(p)?;
             let word = self.render(&q)?;
             let new = format!("{}{word}{}", &text[..q.start], &text[q.end..]);
-            if new == text {
-                return None;
-            }
             match &out {
                 Some(r) if r.text != new => return None,
                 Some(_) => {}

@@ -1,21 +1,32 @@
-//! `keyword-stuffing`: another dialogue's reply with the context's keywords
-//! inserted, or a reply assembled from those keywords (rules in
-//! `perturbations/keyword_stuffing.toml`).
+//! `keyword-stuffing`: a fluent reply of another conversation
+//! ([`crate::perturb::bank`]) in the replier's speech level, led in by a
+//! segue that names the context's most salient nouns and turns away from them
+//! (떡볶이 얘기 나와서 말인데, 산책 나가자고 하루 종일 현관 앞에서 기다려).
+//! It shares the context's words and answers nothing the context said.
+//!
+//! Invariant: every output is a segue of `perturbations/keyword_stuffing.toml`
+//! and a bank reply, both in the replier's level; it names context nouns
+//! only; it shares at least as many context words as the gold reply
+//! (recorded in provenance as `overlap`), else there is no output.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Entry, Generated, Setup, Strategy};
-use crate::perturb::analyser::Worker;
+use crate::data::Overlap;
+use crate::hangul::{attach, Particle};
+use crate::perturb::analyser::{self, Worker};
+use crate::perturb::bank::{self, Bank};
+use crate::perturb::register::{self, Level};
+use crate::perturb::rewrite::Rewriter;
 use crate::perturb::rules;
 use crate::perturb::{Dialogue, PerturbError};
 
 pub static ENTRY: Entry = Entry {
     name: "keyword-stuffing",
     stem: "keyword_stuffing",
-    needs_analyser: false,
+    needs_analyser: true,
     copies_context: false,
     build,
 };
@@ -23,42 +34,95 @@ pub static ENTRY: Entry = Entry {
 struct KeywordStuffing<'a> {
     rules: rules::KeywordRules,
     rarity: WordRarity,
-    /// Replies of every dialogue with their source dialogue, sorted so draws
-    /// do not depend on input order.
-    replies: Vec<(&'a str, &'a str)>,
-    /// Per dialogue, the sorted positions in `replies` of its own replies.
-    own: HashMap<&'a str, Vec<usize>>,
+    bank: Bank,
+    rewriter: &'a Rewriter,
 }
 
 fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
+    let Some(rewriter) = setup.rewriter else {
+        return Err(PerturbError::NoDictionary(analyser::dictionary_dir()));
+    };
     let rules = rules::keywords()?;
     let rarity = WordRarity::new(setup.dialogues, &rules);
-    let set: BTreeSet<(&str, &str)> = setup
-        .dialogues
-        .iter()
-        .map(|d| (d.positive.as_str(), d.source_dialogue.as_str()))
-        .collect();
-    let replies: Vec<(&str, &str)> = set.into_iter().collect();
-    let mut own: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (_, dialogue)) in replies.iter().enumerate() {
-        own.entry(dialogue).or_default().push(i);
-    }
     Ok(Box::new(KeywordStuffing {
         rules,
         rarity,
-        replies,
-        own,
+        bank: bank::load()?,
+        rewriter,
     }))
 }
 
 impl Strategy for KeywordStuffing<'_> {
-    fn generate(&self, d: &Dialogue, _: Option<&mut Worker<'_>>, rng: &mut ChaCha8Rng) -> Vec<Generated> {
-        // Another dialogue's reply, drawn as `choose` over the list of the
-        // others would draw it, without building that list per dialogue.
-        let own = self.own.get(d.source_dialogue.as_str()).map_or(&[][..], Vec::as_slice);
-        let others = self.replies.len() - own.len();
-        let other = (others > 0).then(|| self.replies[crate::stats::nth_not_in(rng.random_range(..others), own)].0);
-        keyword_stuffing(d, &keywords(d, &self.rarity, &self.rules), other, &self.rules)
+    fn generate(&self, d: &Dialogue, worker: Option<&mut Worker<'_>>, rng: &mut ChaCha8Rng) -> Vec<Generated> {
+        let Some(worker) = worker else {
+            return Vec::new();
+        };
+        let keywords = keywords(d, worker, &self.bank, &self.rarity, &self.rules);
+        if keywords.is_empty() {
+            return Vec::new();
+        }
+        let Some(voice) = register::replier_voice(self.rewriter, worker, d) else {
+            return Vec::new();
+        };
+        let topics = self.bank.read(worker, d);
+        let named = name_keywords(&keywords, voice.level);
+        let context_words: HashSet<String> = d.context.iter().flat_map(|u| content_words(u, &self.rules)).collect();
+        let shared = |text: &str| -> Vec<String> {
+            let mut words: Vec<String> = Vec::new();
+            for w in content_words(text, &self.rules) {
+                if context_words.contains(&w) && !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+            words
+        };
+        let gold = shared(&d.positive).len();
+        let mut out: Vec<Generated> = Vec::new();
+        // The segues take the replies closest to the context, one cluster each.
+        let replies = self.bank.closest(&topics, voice, self.rules.segue.len(), rng);
+        for (segue, reply) in self.rules.segue.iter().zip(&replies) {
+            let text = segue
+                .text
+                .get(voice.level)
+                .replace("{keywords}", &named)
+                .replace("{reply}", reply.text);
+            let words = shared(&text);
+            if words.len() < gold.max(1) {
+                continue;
+            }
+            let before = out.len();
+            super::push_new(
+                &mut out,
+                d,
+                text,
+                format!("keyword-stuffing/{}/{}", segue.id, voice.level.id()),
+                None,
+            );
+            if out.len() > before {
+                if let Some(g) = out.last_mut() {
+                    g.overlap = Some(Overlap { words, reply: gold });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The keywords as the segue names them: joined by 이랑/랑, or 과/와 in 합쇼체.
+fn name_keywords(keywords: &[String], level: Level) -> String {
+    let joiner = if level == Level::Hapsyo {
+        Particle::GwaWa
+    } else {
+        Particle::IrangRang
+    };
+    match keywords {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            let mut s: Vec<String> = init.iter().map(|k| attach(k, joiner)).collect();
+            s.push(last.clone());
+            s.join(" ")
+        }
     }
 }
 
@@ -114,90 +178,62 @@ pub fn content_words(utterance: &str, rules: &rules::KeywordRules) -> Vec<String
         .collect()
 }
 
-/// The context's most salient words: rarest first, then earliest.
-pub fn keywords(d: &Dialogue, rarity: &WordRarity, rules: &rules::KeywordRules) -> Vec<String> {
-    let mut words: Vec<(usize, String)> = Vec::new();
-    for w in d.context.iter().flat_map(|u| content_words(u, rules)) {
-        if !words.iter().any(|(_, x)| *x == w) {
-            words.push((words.len(), w));
-        }
-    }
-    words.sort_by(|(ia, a), (ib, b)| rarity.idf(b).total_cmp(&rarity.idf(a)).then(ia.cmp(ib)));
-    words.into_iter().take(rules.max_keywords).map(|(_, w)| w).collect()
-}
-
-/// Keyword-stuffed distractors: another dialogue's reply with the keywords
-/// inserted, and replies assembled from the keywords.
-pub fn keyword_stuffing(
+/// The context's most salient nouns, at most `max_keywords`: nouns the bank
+/// knows as a topic's word (concrete subjects of talk, not 대신 or 중간),
+/// standing as a word or before a particle (not the 특별 of 특별한), rarest
+/// first (then earliest) when choosing, in the order the context says them.
+pub fn keywords(
     d: &Dialogue,
-    keywords: &[String],
-    other_reply: Option<&str>,
+    worker: &mut Worker<'_>,
+    bank: &Bank,
+    rarity: &WordRarity,
     rules: &rules::KeywordRules,
-) -> Vec<Generated> {
-    let mut out = Vec::new();
-    if keywords.is_empty() {
-        return out;
-    }
-    let joined = keywords.join(" ");
-    if let Some(reply) = other_reply {
-        for t in &rules.insert {
-            out.push(Generated {
-                text: t.template.replace("{keywords}", &joined).replace("{response}", reply),
-                rule: format!("keyword-stuffing/{}", t.id),
-                utterance: None,
-                contradicts: None,
-            });
+) -> Vec<String> {
+    let mut nouns: Vec<String> = Vec::new();
+    for u in &d.context {
+        let tokens = worker.analyse(u);
+        for (i, t) in tokens.iter().enumerate() {
+            let derived = tokens
+                .get(i + 1)
+                .is_some_and(|n| n.start == t.end && (n.tag.starts_with("XS") || n.tag.starts_with('V')));
+            if (t.tag == "NNG" || t.tag == "NNP")
+                && !derived
+                && t.surface.chars().count() >= rules.min_syllables
+                && bank.is_keyword(&t.surface)
+                && !rules.stop_nouns.contains(&t.surface)
+                && !nouns.contains(&t.surface)
+            {
+                nouns.push(t.surface.clone());
+            }
         }
     }
-    for t in &rules.assemble {
-        let needed = (1..=3)
-            .filter(|i| t.template.contains(&format!("{{k{i}}}")))
-            .max()
-            .unwrap_or(0);
-        if keywords.len() < needed {
-            continue;
-        }
-        let mut text = t.template.clone();
-        for (i, k) in keywords.iter().enumerate() {
-            text = text.replace(&format!("{{k{}}}", i + 1), k);
-        }
-        out.push(Generated {
-            text,
-            rule: format!("keyword-stuffing/{}", t.id),
-            utterance: None,
-            contradicts: None,
-        });
-    }
-    out.retain(|g| g.text != d.positive);
-    out
+    let mut ranked: Vec<usize> = (0..nouns.len()).collect();
+    ranked.sort_by(|&a, &b| rarity.idf(&nouns[b]).total_cmp(&rarity.idf(&nouns[a])).then(a.cmp(&b)));
+    ranked.truncate(rules.max_keywords);
+    ranked.sort_unstable();
+    ranked.into_iter().map(|i| nouns[i].clone()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::perturb::strategy::tests::dialogue;
 
     #[test]
-    fn keywords_strip_particles_and_prefer_rare_words() {
+    fn content_words_strip_particles() {
         let rules = rules::keywords().unwrap();
         assert_eq!(
             content_words("나 주말에 한강에서 자전거 탔어!", &rules),
             vec!["주말", "한강", "자전거", "탔어"]
         );
-        let d = dialogue();
-        let rarity = WordRarity::new(std::slice::from_ref(&d), &rules);
-        let k = keywords(&d, &rarity, &rules);
-        assert_eq!(k, vec!["주말", "한강", "자전거"]);
-        let g = keyword_stuffing(&d, &k, Some("축하해!"), &rules);
-        let texts: Vec<&str> = g.iter().map(|g| g.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            vec![
-                "주말 한강 자전거 축하해!",
-                "축하해! 주말 한강 자전거",
-                "주말 한강?",
-                "주말도 한강도 진짜 좋다!"
-            ]
-        );
+    }
+
+    #[test]
+    fn keywords_are_named_with_the_levels_joiner() {
+        let k = vec!["떡볶이".to_owned(), "주말".to_owned()];
+        assert_eq!(name_keywords(&k, Level::Banmal), "떡볶이랑 주말");
+        assert_eq!(name_keywords(&k, Level::Hapsyo), "떡볶이와 주말");
+        let k = vec!["영화관".to_owned(), "팝콘".to_owned()];
+        assert_eq!(name_keywords(&k, Level::Haeyo), "영화관이랑 팝콘");
+        assert_eq!(name_keywords(&k[..1], Level::Haeyo), "영화관");
     }
 }

@@ -68,7 +68,7 @@ impl Strategy for LexicalContradiction<'_> {
                     span: s.replaced.clone(),
                     slot: "word".into(),
                 };
-                super::push_grounded(&mut out, d, s.text, s.rule, fact);
+                super::push_grounded(&mut out, d, s.text, s.rule, None, fact);
             }
         }
         if self.options.from.context() {

@@ -21,7 +21,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use keyword_stuffing::{content_words, keyword_stuffing, keywords, WordRarity};
+pub use keyword_stuffing::{content_words, keywords, WordRarity};
 pub use repetition::repetition;
 
 use super::analyser::Worker;
@@ -104,8 +104,28 @@ impl PerturbType {
             .find(|t| t.name() == s || t.stem() == s)
             .ok_or_else(|| PerturbError::UnknownType {
                 name: s.to_owned(),
-                known: PerturbType::names(),
+                known: PerturbType::all().map(|t| t.name().to_owned()).collect(),
             })
+    }
+
+    /// A `--types` list: names or stems, `all` for every type in registry
+    /// order; each type once, in the order first named.
+    pub fn parse_list<S: AsRef<str>>(names: &[S]) -> Result<Vec<PerturbType>, PerturbError> {
+        let mut types: Vec<PerturbType> = Vec::new();
+        for name in names {
+            let name = name.as_ref().trim();
+            let named: Vec<PerturbType> = if name == "all" {
+                PerturbType::all().collect()
+            } else {
+                vec![PerturbType::parse(name)?]
+            };
+            for t in named {
+                if !types.contains(&t) {
+                    types.push(t);
+                }
+            }
+        }
+        Ok(types)
     }
 
     /// The known names, comma-separated, for help and errors.
@@ -169,15 +189,23 @@ fn push_new(out: &mut Vec<Generated>, d: &Dialogue, text: String, rule: String, 
             rule,
             utterance,
             contradicts: None,
+            overlap: None,
         });
     }
 }
 
-/// [`push_new`] for a negative of the reply that contradicts a context fact,
-/// recorded in its provenance.
-fn push_grounded(out: &mut Vec<Generated>, d: &Dialogue, text: String, rule: String, fact: crate::data::Contradicts) {
+/// [`push_new`] for a negative that contradicts a context fact, recorded in
+/// its provenance; `utterance` as for [`push_new`].
+fn push_grounded(
+    out: &mut Vec<Generated>,
+    d: &Dialogue,
+    text: String,
+    rule: String,
+    utterance: Option<usize>,
+    fact: crate::data::Contradicts,
+) {
     let before = out.len();
-    push_new(out, d, text, rule, None);
+    push_new(out, d, text, rule, utterance);
     if out.len() > before {
         if let Some(g) = out.last_mut() {
             g.contradicts = Some(fact);
@@ -193,6 +221,8 @@ pub struct Generated {
     pub utterance: Option<usize>,
     /// The fact of the context it contradicts, where its type records one.
     pub contradicts: Option<crate::data::Contradicts>,
+    /// The context words it shares, where its type records them (keyword stuffing).
+    pub overlap: Option<crate::data::Overlap>,
 }
 
 /// What `tense` and `negation` rewrite.
@@ -231,6 +261,9 @@ pub struct PerturbOptions {
     /// Rules never used: a whole rule (`negation/short-add/hae`), a family
     /// (`negation/short-add`) or a type (`negation`), e.g. those an audit found noisy.
     pub exclude_rules: Vec<String>,
+    /// The digest of the user rules installed (`perturb --rules`), recorded
+    /// in every negative's provenance.
+    pub user_rules: Option<String>,
 }
 
 pub(crate) fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
@@ -290,7 +323,7 @@ pub(crate) fn perturb_in_chunks(
                             .into_iter()
                             .take(options.per_case)
                             .enumerate()
-                            .map(|(k, g)| output_case(d, kind, k, g, options.seed))
+                            .map(|(k, g)| output_case(d, kind, k, g, options))
                             .collect::<Vec<_>>();
                         progress.inc(1);
                         written
@@ -333,6 +366,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_docs_describe_every_registered_type() {
+        let docs = include_str!("../../../docs/perturbation.md");
+        for t in PerturbType::all() {
+            assert!(
+                docs.contains(&format!("- `{}`", t.name())),
+                "docs/perturbation.md: no entry for `{}`",
+                t.name()
+            );
+        }
+    }
+
+    #[test]
     fn types_parse_by_name_or_stem_and_errors_list_the_registry() {
         assert_eq!(
             PerturbType::parse("keyword-stuffing").unwrap().stem(),
@@ -342,10 +387,14 @@ pub(crate) mod tests {
             PerturbType::parse("keyword_stuffing").unwrap().name(),
             "keyword-stuffing"
         );
+        let all = PerturbType::parse_list(&["tense", "all", "tense"]).unwrap();
+        assert_eq!(all.len(), REGISTRY.len());
+        assert_eq!(all[0].name(), "tense");
+        assert_eq!(all[1].name(), "repetition");
         let err = PerturbType::parse("nope").unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown perturbation type `nope` (repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic)"
+            "unknown perturbation type `nope`; available: repetition, keyword-stuffing, tense, negation, subject-object, lexical-contradiction, interrogative-word, topic"
         );
         assert!(parse_exclusions(&["tense/past-to-future/".into()]).is_ok());
         assert!(parse_exclusions(&["nope/x".into()]).is_err());

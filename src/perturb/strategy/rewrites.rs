@@ -57,7 +57,7 @@ pub(super) fn rewrites(
     let mut out: Vec<Generated> = Vec::new();
     if options.from.reply() && !asks(&d.positive) {
         for (text, rule, grounds) in grounded_reply_rewrites(rewriter, worker, d, kind, options.tense_to.as_deref()) {
-            super::push_grounded(&mut out, d, text, rule, grounds);
+            super::push_grounded(&mut out, d, text, rule, None, grounds);
         }
     }
     // Only tense has frames: they ask about a fact in the other time. The
@@ -67,7 +67,7 @@ pub(super) fn rewrites(
     let frames_fit = kind == RewriteKind::Tense;
     if options.from.reply() && frames_fit {
         for (text, rule, grounds) in frames::tense_frames(rewriter, worker, d) {
-            super::push_grounded(&mut out, d, text, rule, grounds);
+            super::push_grounded(&mut out, d, text, rule, None, grounds);
         }
     }
     let echoes = RewriteSource::Context;

@@ -1,14 +1,16 @@
-//! `topic`: the reply with a noun the context mentions replaced by another
-//! of its topic that the dialogue never mentions ([`crate::perturb::topic`]);
-//! with `--from context`, an echo of a context utterance with its noun so
-//! replaced (나 떡볶이 먹었어 → 나 짜장면 먹었어): it shares the context's
-//! words and says what the context did not.
+//! `topic`: a reply of another conversation ([`crate::perturb::bank`]): one
+//! per cluster the dialogue is neither on nor near, the four closest to the
+//! context on the surface, in the replier's speech level. It is fluent, in the dialogue's register, shares none of its nouns,
+//! and answers a conversation about something else (a pet's walks after a
+//! turn about a job interview). Whatever `--from` says, the reply is new.
 
 use rand_chacha::ChaCha8Rng;
 
-use super::{Entry, Generated, PerturbOptions, Setup, Strategy};
+use super::{Entry, Generated, Setup, Strategy};
 use crate::perturb::analyser::{self, Worker};
-use crate::perturb::topic::{self, TopicRules};
+use crate::perturb::bank::{self, Bank};
+use crate::perturb::register;
+use crate::perturb::rewrite::Rewriter;
 use crate::perturb::{Dialogue, PerturbError};
 
 pub static ENTRY: Entry = Entry {
@@ -19,38 +21,44 @@ pub static ENTRY: Entry = Entry {
     build,
 };
 
+/// How many clusters' replies a dialogue is offered, the closest to its
+/// context on the surface: the hardest off-topic replies for a scorer that
+/// reads words, still from several topics.
+const CHOICES: usize = 4;
+
 struct Topic<'a> {
-    rules: TopicRules,
-    options: &'a PerturbOptions,
+    bank: Bank,
+    rewriter: &'a Rewriter,
 }
 
 fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
-    if setup.rewriter.is_none() {
+    let Some(rewriter) = setup.rewriter else {
         return Err(PerturbError::NoDictionary(analyser::dictionary_dir()));
-    }
+    };
     Ok(Box::new(Topic {
-        rules: topic::rules()?,
-        options: setup.options,
+        bank: bank::load()?,
+        rewriter,
     }))
 }
 
 impl Strategy for Topic<'_> {
-    fn generate(&self, d: &Dialogue, worker: Option<&mut Worker<'_>>, _: &mut ChaCha8Rng) -> Vec<Generated> {
+    fn generate(&self, d: &Dialogue, worker: Option<&mut Worker<'_>>, rng: &mut ChaCha8Rng) -> Vec<Generated> {
         let Some(worker) = worker else {
             return Vec::new();
         };
-        let mut out: Vec<Generated> = Vec::new();
-        for (utterance, text) in super::sources(d, self.options.from, true) {
-            for s in self.rules.siblings(worker, text, &d.context) {
-                super::push_new(&mut out, d, s.text, s.rule, utterance);
-            }
-        }
-        // Templates are new replies: with the reply's sources only; their
-        // utterance is the one whose state they presuppose the opposite of.
-        if self.options.from != super::RewriteSource::Context {
-            for (i, s) in self.rules.templates(worker, &d.context) {
-                super::push_new(&mut out, d, s.text, s.rule, Some(i));
-            }
+        let Some(voice) = register::replier_voice(self.rewriter, worker, d) else {
+            return Vec::new();
+        };
+        let topics = self.bank.read(worker, d);
+        let mut out = Vec::new();
+        for r in self.bank.closest(&topics, voice, CHOICES, rng) {
+            super::push_new(
+                &mut out,
+                d,
+                r.text.to_owned(),
+                format!("topic/{}/{}", r.cluster, r.level.id()),
+                None,
+            );
         }
         out
     }

@@ -69,8 +69,11 @@ fn libraries_in(lock: &str) -> BTreeMap<String, String> {
 /// `metadata.json`'s; the order is the order they are written in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelIdentity {
-    /// The model directory as given.
+    /// The model directory as given (a hub name's snapshot directory).
     pub path: String,
+    /// The hub name, revision and commit `--model org/name[@revision]` resolved to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hub: Option<super::hub::HubRevision>,
     /// config.json's `model_type`, or `torchscript`.
     pub model_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -9,6 +9,7 @@ mod device;
 mod encoder;
 mod error;
 mod files;
+pub mod hub;
 pub mod identity;
 mod inputs;
 pub mod precision;
@@ -174,6 +175,17 @@ fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
 }
 
 impl ModelScorer {
+    /// Loads a resolved `--model` ([`hub::resolve`]): a hub name's revision
+    /// is recorded beside the snapshot's path.
+    pub fn load_source(source: &hub::ModelSource, options: RunOptions) -> Result<ModelScorer, ModelError> {
+        let mut scorer = ModelScorer::load(&source.dir, options)?;
+        scorer.identity.hub = source.hub.clone();
+        if let Some(twin) = scorer.twin.as_mut() {
+            twin.identity.hub = source.hub.clone();
+        }
+        Ok(scorer)
+    }
+
     pub fn load(dir: &Path, options: RunOptions) -> Result<ModelScorer, ModelError> {
         match std::fs::metadata(dir) {
             Ok(m) if m.is_dir() => {}
@@ -332,6 +344,7 @@ impl ModelScorer {
         let on_cpu = !options.device.is_cuda();
         let identity = identity::ModelIdentity {
             path: dir.display().to_string(),
+            hub: None,
             model_type: config
                 .as_ref()
                 .map_or_else(|| "torchscript".to_owned(), |c| c.model_type.clone()),

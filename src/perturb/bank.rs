@@ -1,0 +1,347 @@
+//! Replies of other conversations: `perturbations/topic_bank.toml` holds,
+//! per topic cluster (weather, pets, work, …), the words that put a dialogue
+//! on that topic and replies a person says in a conversation on it, each
+//! written in 반말, 해요체 and 합쇼체. `topic` offers such a reply as the
+//! negative; `keyword-stuffing` leads into one with the context's words.
+//!
+//! Invariant: a reply is offered to a dialogue only from a cluster the
+//! dialogue is not on and not near (by the clusters' keywords, read over the
+//! context and the gold reply), only when it shares no noun of two syllables
+//! or more with the dialogue, and only in the replier's speech level
+//! ([`super::register`]); a dialogue whose level cannot be read, or whose
+//! replier speaks 반말 while honouring the listener, gets none (the bank's
+//! 반말 replies honour no one).
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use super::analyser::Worker;
+use super::register::{InLevels, Level, Voice};
+use super::{Dialogue, PerturbError};
+
+const BANK: &str = include_str!("../../perturbations/topic_bank.toml");
+const FILE: &str = "perturbations/topic_bank.toml";
+
+/// The bank as the file holds it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BankFile {
+    cluster: Vec<Cluster>,
+}
+
+/// The bank, with what a dialogue is read against built once.
+#[derive(Debug, Clone)]
+pub struct Bank {
+    pub cluster: Vec<Cluster>,
+    /// Every keyword and the clusters it belongs to.
+    words: HashMap<String, Vec<usize>>,
+    /// The keywords of two syllables or more, found anywhere in a line.
+    matcher: AhoCorasick,
+    /// The clusters of each of `matcher`'s patterns.
+    patterns: Vec<Vec<usize>>,
+    /// Where cluster `i`'s replies start among the reply slots (one slot per
+    /// reply and level: slot = start + 3 × reply + level).
+    starts: Vec<usize>,
+    /// How many distinct letter pairs each slot's text has.
+    pair_counts: Vec<u32>,
+    /// For each letter pair, the slots whose text has it.
+    postings: HashMap<(char, char), Vec<u32>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub name: String,
+    pub source: String,
+    /// Words whose presence in a dialogue puts it on this topic.
+    pub keywords: Vec<String>,
+    /// Clusters close enough that a reply of one could fit a dialogue of the other.
+    #[serde(default)]
+    pub near: Vec<String>,
+    pub reply: Vec<InLevels<String>>,
+}
+
+/// What the bank reads of a dialogue, once: its nouns and its topics.
+#[derive(Debug, Clone)]
+pub struct DialogueTopics {
+    /// Nouns (NNG, NNP) of the context and the reply, as the analyser reads them.
+    pub nouns: Vec<String>,
+    /// Indices of the clusters the dialogue is on.
+    pub on: Vec<usize>,
+    /// Indices of the clusters a reply may come from: not on, not near.
+    pub off: Vec<usize>,
+    /// For each reply slot of the bank, how many of its letter pairs the
+    /// context has: to find the reply closest to the context on the surface.
+    pub shared: Vec<u32>,
+}
+
+/// One bank reply chosen for a dialogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BankReply<'b> {
+    pub cluster: &'b str,
+    pub text: &'b str,
+    pub level: Level,
+    /// The share of its letter pairs the context has.
+    pub closeness: f64,
+}
+
+pub fn load() -> Result<Bank, PerturbError> {
+    let file: BankFile = super::rules::parse(FILE, BANK)?;
+    check(&file.cluster)?;
+    let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in file.cluster.iter().enumerate() {
+        for k in &c.keywords {
+            let clusters = words.entry(k.clone()).or_default();
+            if !clusters.contains(&i) {
+                clusters.push(i);
+            }
+        }
+    }
+    let mut long: Vec<(&String, &Vec<usize>)> = words.iter().filter(|(k, _)| k.chars().count() >= 2).collect();
+    long.sort();
+    let matcher = AhoCorasick::new(long.iter().map(|(k, _)| k.as_str())).map_err(|e| PerturbError::Rules {
+        file: FILE,
+        message: format!("keywords: {e}"),
+    })?;
+    let patterns = long.iter().map(|(_, c)| (*c).clone()).collect();
+    let mut starts = Vec::new();
+    let mut pair_counts: Vec<u32> = Vec::new();
+    let mut postings: HashMap<(char, char), Vec<u32>> = HashMap::new();
+    for c in &file.cluster {
+        starts.push(pair_counts.len());
+        for r in &c.reply {
+            for text in r.all() {
+                let slot = pair_counts.len() as u32;
+                let pairs = letter_pairs(text);
+                pair_counts.push(pairs.len() as u32);
+                for p in pairs {
+                    postings.entry(p).or_default().push(slot);
+                }
+            }
+        }
+    }
+    Ok(Bank {
+        cluster: file.cluster,
+        words,
+        matcher,
+        patterns,
+        starts,
+        pair_counts,
+        postings,
+    })
+}
+
+fn check(clusters: &[Cluster]) -> Result<(), PerturbError> {
+    let error = |message: String| PerturbError::Rules { file: FILE, message };
+    let mut names = HashSet::new();
+    for c in clusters {
+        if !names.insert(c.name.as_str()) {
+            return Err(error(format!("cluster `{}` twice", c.name)));
+        }
+    }
+    for c in clusters {
+        if let Some(n) = c.near.iter().find(|n| !names.contains(n.as_str())) {
+            return Err(error(format!("cluster `{}`: near names unknown cluster `{n}`", c.name)));
+        }
+        if c.reply.is_empty() || c.keywords.is_empty() {
+            return Err(error(format!("cluster `{}` has no replies or no keywords", c.name)));
+        }
+    }
+    Ok(())
+}
+
+impl Bank {
+    /// One reply per off-topic cluster ([`Bank::reply`]), the closest to
+    /// the context first (ties in cluster order), at most `n`.
+    pub fn closest<'b>(
+        &'b self,
+        topics: &DialogueTopics,
+        voice: Voice,
+        n: usize,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<BankReply<'b>> {
+        let mut replies: Vec<BankReply<'b>> = topics
+            .off
+            .iter()
+            .filter_map(|&i| self.reply(i, topics, voice, rng))
+            .collect();
+        replies.sort_by(|a, b| b.closeness.total_cmp(&a.closeness));
+        replies.truncate(n);
+        replies
+    }
+
+    /// Whether `word` is a keyword of some cluster: a subject people talk about.
+    pub fn is_keyword(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+
+    /// The dialogue's topics: a cluster is on when one of its keywords is a
+    /// noun of the dialogue, or, for keywords of two syllables or more, is
+    /// written anywhere in it (날씨 in 날씨가); near clusters of those are off limits too.
+    pub fn read(&self, worker: &mut Worker<'_>, d: &Dialogue) -> DialogueTopics {
+        let lines: Vec<&str> = d
+            .context
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(d.positive.as_str()))
+            .collect();
+        let mut nouns: Vec<String> = Vec::new();
+        for line in &lines {
+            for t in worker.analyse(line).iter() {
+                if (t.tag == "NNG" || t.tag == "NNP") && !nouns.contains(&t.surface) {
+                    nouns.push(t.surface.clone());
+                }
+            }
+        }
+        let mut is_on = vec![false; self.cluster.len()];
+        for n in &nouns {
+            for &i in self.words.get(n).into_iter().flatten() {
+                is_on[i] = true;
+            }
+        }
+        for line in &lines {
+            for m in self.matcher.find_overlapping_iter(*line) {
+                for &i in &self.patterns[m.pattern().as_usize()] {
+                    is_on[i] = true;
+                }
+            }
+        }
+        let on: Vec<usize> = (0..self.cluster.len()).filter(|&i| is_on[i]).collect();
+        let blocked = |i: usize| {
+            let c = &self.cluster[i];
+            on.contains(&i)
+                || on.iter().any(|&j| {
+                    let o = &self.cluster[j];
+                    c.near.contains(&o.name) || o.near.contains(&c.name)
+                })
+        };
+        let off = (0..self.cluster.len()).filter(|&i| !blocked(i)).collect();
+        let pairs: HashSet<(char, char)> = d.context.iter().flat_map(|u| letter_pairs(u)).collect();
+        let mut shared = vec![0u32; self.pair_counts.len()];
+        for p in &pairs {
+            for &slot in self.postings.get(p).into_iter().flatten() {
+                shared[slot as usize] += 1;
+            }
+        }
+        DialogueTopics { nouns, on, off, shared }
+    }
+
+    /// The reply of cluster `i`, in the replier's voice, that shares the
+    /// largest share of its letter pairs with the context (the hardest for a
+    /// scorer that reads surface; ties drawn with `rng`), among those that
+    /// share no noun of two syllables or more with the dialogue; `None` when
+    /// none is left or the voice rules the bank out.
+    pub fn reply<'b>(
+        &'b self,
+        i: usize,
+        topics: &DialogueTopics,
+        voice: Voice,
+        rng: &mut ChaCha8Rng,
+    ) -> Option<BankReply<'b>> {
+        if voice.level == Level::Banmal && voice.honours_listener {
+            return None;
+        }
+        let c = &self.cluster[i];
+        let level = match voice.level {
+            Level::Banmal => 0,
+            Level::Haeyo => 1,
+            Level::Hapsyo => 2,
+        };
+        // The closest first (reply order among equals); the noun check only
+        // where it can decide, down to the first reply that passes it.
+        // The share of a reply's letter pairs that the context has.
+        let mut closeness: Vec<(usize, f64)> = (0..c.reply.len())
+            .map(|r| {
+                let slot = self.starts[i] + 3 * r + level;
+                match self.pair_counts[slot] {
+                    0 => (r, 0.0),
+                    own => (r, f64::from(topics.shared[slot]) / f64::from(own)),
+                }
+            })
+            .collect();
+        closeness.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let fresh = |r: usize| {
+            let text = c.reply[r].get(voice.level);
+            !topics
+                .nouns
+                .iter()
+                .any(|n| n.chars().count() >= 2 && text.contains(n.as_str()))
+        };
+        let mut hardest: Vec<&str> = Vec::new();
+        let mut best = f64::NEG_INFINITY;
+        for &(r, share) in &closeness {
+            if !hardest.is_empty() && share != best {
+                break;
+            }
+            if fresh(r) {
+                best = share;
+                hardest.push(c.reply[r].get(voice.level).as_str());
+            }
+        }
+        if hardest.is_empty() {
+            return None;
+        }
+        Some(BankReply {
+            cluster: &c.name,
+            text: hardest[rng.random_range(..hardest.len())],
+            level: voice.level,
+            closeness: best,
+        })
+    }
+}
+
+/// The Hangul letter pairs (syllable bigrams within words) of a text.
+fn letter_pairs(text: &str) -> HashSet<(char, char)> {
+    let mut pairs = HashSet::new();
+    for word in text.split_whitespace() {
+        let letters: Vec<char> = word
+            .chars()
+            .filter(|c| crate::hangul::Syllable::from_char(*c).is_some())
+            .collect();
+        pairs.extend(letters.windows(2).map(|w| (w[0], w[1])));
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bank_is_well_formed_and_each_reply_is_in_its_level() {
+        let bank = load().unwrap();
+        assert!(bank.cluster.len() >= 12, "{} clusters", bank.cluster.len());
+        for c in &bank.cluster {
+            assert!(c.reply.len() >= 8, "{}: {} replies", c.name, c.reply.len());
+            for r in &c.reply {
+                for text in r.all() {
+                    assert_eq!(
+                        text.as_str(),
+                        unicode_normalization::UnicodeNormalization::nfc(text.as_str()).collect::<String>(),
+                        "{text}: not NFC"
+                    );
+                    assert!(!text.contains("  ") && text.trim() == text, "{text:?}: spacing");
+                }
+                assert_eq!(
+                    super::super::register::level_of_text(&r.banmal),
+                    Some(Level::Banmal),
+                    "{}",
+                    r.banmal
+                );
+                assert_eq!(
+                    super::super::register::level_of_text(&r.haeyo),
+                    Some(Level::Haeyo),
+                    "{}",
+                    r.haeyo
+                );
+                // 합쇼체 lines end in -니다/-니까/-십시오, or a polite -요 (-더군요, -시죠).
+                let h = super::super::register::level_of_text(&r.hapsyo);
+                assert!(matches!(h, Some(Level::Hapsyo | Level::Haeyo)), "{}", r.hapsyo);
+            }
+        }
+    }
+}

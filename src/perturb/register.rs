@@ -1,0 +1,163 @@
+//! The dialogue's register: the speech level the replier speaks in (반말,
+//! 해요체, 합쇼체) and whether they honour the listener with -(으)시-. One
+//! reading, shared by every strategy that writes words of its own (frames,
+//! bank replies, segues, repetition's decorations), so no strategy answers a
+//! 합쇼체 dialogue in 반말 or drops the -시- a senior is owed.
+//!
+//! Invariant: the level comes from the reply's final ending, by the rule
+//! engine's reading where it has one and all its readings agree, else from
+//! the last word's ending; a reply whose level cannot be read has no voice,
+//! and a strategy that needs one writes nothing.
+
+use super::analyser::Worker;
+use super::rewrite::Rewriter;
+use super::Dialogue;
+
+/// The speech level of a line, as its final ending shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// 반말 (해체, 해라체).
+    Banmal,
+    /// 해요체.
+    Haeyo,
+    /// 합쇼체.
+    Hapsyo,
+}
+
+impl Level {
+    /// The level's id in rule names (`topic/pets/haeyo`), as the endings of
+    /// `perturbations/tense_negation.toml` name their levels.
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Banmal => "hae",
+            Level::Haeyo => "haeyo",
+            Level::Hapsyo => "hapsyo",
+        }
+    }
+}
+
+/// One text (or list) written once per speech level, as the rule files give
+/// words a strategy adds of its own.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct InLevels<T> {
+    pub banmal: T,
+    pub haeyo: T,
+    pub hapsyo: T,
+}
+
+impl<T> InLevels<T> {
+    pub fn get(&self, level: Level) -> &T {
+        match level {
+            Level::Banmal => &self.banmal,
+            Level::Haeyo => &self.haeyo,
+            Level::Hapsyo => &self.hapsyo,
+        }
+    }
+
+    /// Every level's entry, 반말 first.
+    pub fn all(&self) -> [&T; 3] {
+        [&self.banmal, &self.haeyo, &self.hapsyo]
+    }
+}
+
+/// How the replier speaks: the level of their reply, and whether they honour
+/// the listener with -(으)시- anywhere in their lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Voice {
+    pub level: Level,
+    pub honours_listener: bool,
+}
+
+/// The level an ending id belongs to (the ids of `perturbations/tense_negation.toml`).
+pub(crate) fn level_of_ending(id: &str) -> Level {
+    if id.starts_with("hapsyo") || matches!(id, "sipsio" | "upsida") {
+        Level::Hapsyo
+    } else if id.ends_with("yo") || id.contains("yo_") || id == "seyo_imperative" {
+        Level::Haeyo
+    } else {
+        Level::Banmal
+    }
+}
+
+/// Whether `text` holds the honorific -(으)시- (가셨어요, 드세요).
+pub fn honours(worker: &mut Worker<'_>, text: &str) -> bool {
+    worker.analyse(text).iter().any(|t| {
+        t.morphemes
+            .iter()
+            .any(|(m, tag)| tag == "EP" && (m == "시" || m == "으시" || m == "셨"))
+    })
+}
+
+/// The speech level a text ends in, read from its last word's ending
+/// when the engine cannot read its final predicate: -요 and -죠 (-지요) are 해요체, -ㅂ니다,
+/// -ㅂ니까 and -십시오 are 합쇼체, any other Hangul ending 반말.
+pub fn level_of_text(text: &str) -> Option<Level> {
+    let bare = text.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c));
+    let last = bare.chars().last()?;
+    crate::hangul::Syllable::from_char(last)?;
+    Some(if bare.ends_with('요') || bare.ends_with('죠') {
+        Level::Haeyo
+    } else if ["니다", "니까", "십시오"].iter().any(|e| bare.ends_with(e)) {
+        Level::Hapsyo
+    } else {
+        Level::Banmal
+    })
+}
+
+/// The replier's voice, read from the reply's final ending (by the engine's
+/// reading where it has one).
+pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) -> Option<Voice> {
+    let readings = rewriter.readings(worker, &d.positive);
+    let rules = rewriter.rules();
+    let by_ending: Vec<Level> = readings
+        .iter()
+        .filter_map(|p| rules.ending.get(p.ending).map(|e| level_of_ending(&e.id)))
+        .collect();
+    let level = match by_ending.first() {
+        Some(&first) if by_ending.iter().all(|l| *l == first) => first,
+        Some(_) => return None,
+        None => level_of_text(&d.positive)?,
+    };
+    // The replier's own earlier lines: the second-to-last, the fourth-to-last, ….
+    let own: Vec<&String> = d.context.iter().rev().skip(1).step_by(2).collect();
+    // 감사합니다 and 알겠습니다 are 합쇼체 in form and said by 해요체 speakers
+    // too: a replier whose own lines are in 해요체 speaks 해요체.
+    let level = if level == Level::Hapsyo && own.iter().any(|l| level_of_text(l) == Some(Level::Haeyo)) {
+        Level::Haeyo
+    } else {
+        level
+    };
+    let honours_listener = readings.iter().any(|p| p.hon && !p.lexical_hon)
+        || honours(worker, &d.positive)
+        || own.into_iter().any(|l| honours(worker, l));
+    Some(Voice {
+        level,
+        honours_listener,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_come_from_the_last_ending_when_the_engine_reads_none() {
+        assert_eq!(level_of_text("와 대박ㅋㅋ"), Some(Level::Banmal));
+        assert_eq!(level_of_text("네, 감사합니다!"), Some(Level::Hapsyo));
+        assert_eq!(level_of_text("저도 그래요~"), Some(Level::Haeyo));
+        assert_eq!(level_of_text("같이 가 보시죠."), Some(Level::Haeyo));
+        assert_eq!(level_of_text("ㅋㅋㅋ"), None);
+    }
+
+    #[test]
+    fn levels_come_from_the_ending_ids() {
+        assert_eq!(level_of_ending("hae"), Level::Banmal);
+        assert_eq!(level_of_ending("guna"), Level::Banmal);
+        assert_eq!(level_of_ending("haeyo"), Level::Haeyo);
+        assert_eq!(level_of_ending("gunyo"), Level::Haeyo);
+        assert_eq!(level_of_ending("haeyo_imperative_mala"), Level::Haeyo);
+        assert_eq!(level_of_ending("ulgeyo"), Level::Haeyo);
+        assert_eq!(level_of_ending("hapsyo_q"), Level::Hapsyo);
+        assert_eq!(level_of_ending("ja"), Level::Banmal);
+    }
+}
