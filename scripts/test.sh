@@ -4,7 +4,7 @@
 # RSBENCH_KORADVMRS_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup-tests.sh
 cargo test --locked "$@"
 if [ "$#" -eq 0 ]; then
     # The torch-free core (`--no-default-features`, issue 29): it builds without

@@ -7,7 +7,8 @@
 //! Invariant: a reply is offered to a dialogue only from a cluster the
 //! dialogue is not on and not near (by the clusters' keywords, read over the
 //! context and the gold reply), only when it shares no noun of two syllables
-//! or more with the dialogue, and only in the replier's speech level
+//! or more and no time word (오늘, 내일: a reply that shares one reads as
+//! about that day) with the dialogue, and only in the replier's speech level
 //! ([`super::register`]); a dialogue whose level cannot be read, or whose
 //! replier speaks 반말 while honouring the listener, gets none (the bank's
 //! 반말 replies honour no one).
@@ -30,6 +31,9 @@ const FILE: &str = "perturbations/topic_bank.toml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BankFile {
+    /// Words that tie a line to a time (오늘, 내일, 주말): a reply sharing one
+    /// with the dialogue is not offered.
+    time_words: Vec<String>,
     cluster: Vec<Cluster>,
 }
 
@@ -37,6 +41,7 @@ struct BankFile {
 #[derive(Debug, Clone)]
 pub struct Bank {
     pub cluster: Vec<Cluster>,
+    time_words: Vec<String>,
     /// Every keyword and the clusters it belongs to.
     words: HashMap<String, Vec<usize>>,
     /// The keywords of two syllables or more, found anywhere in a line.
@@ -70,6 +75,8 @@ pub struct Cluster {
 pub struct DialogueTopics {
     /// Nouns (NNG, NNP) of the context and the reply, as the analyser reads them.
     pub nouns: Vec<String>,
+    /// The bank's time words that start a word of the context or the reply.
+    pub times: Vec<String>,
     /// Indices of the clusters the dialogue is on.
     pub on: Vec<usize>,
     /// Indices of the clusters a reply may come from: not on, not near.
@@ -126,6 +133,7 @@ pub fn load() -> Result<Bank, PerturbError> {
     }
     Ok(Bank {
         cluster: file.cluster,
+        time_words: file.time_words,
         words,
         matcher,
         patterns,
@@ -210,6 +218,17 @@ impl Bank {
                 }
             }
         }
+        let times: Vec<String> = self
+            .time_words
+            .iter()
+            .filter(|t| {
+                lines
+                    .iter()
+                    .flat_map(|l| l.split_whitespace())
+                    .any(|w| w.starts_with(t.as_str()))
+            })
+            .cloned()
+            .collect();
         let on: Vec<usize> = (0..self.cluster.len()).filter(|&i| is_on[i]).collect();
         let blocked = |i: usize| {
             let c = &self.cluster[i];
@@ -227,13 +246,20 @@ impl Bank {
                 shared[slot as usize] += 1;
             }
         }
-        DialogueTopics { nouns, on, off, shared }
+        DialogueTopics {
+            nouns,
+            times,
+            on,
+            off,
+            shared,
+        }
     }
 
     /// The reply of cluster `i`, in the replier's voice, that shares the
     /// largest share of its letter pairs with the context (the hardest for a
     /// scorer that reads surface; ties drawn with `rng`), among those that
-    /// share no noun of two syllables or more with the dialogue; `None` when
+    /// share no noun of two syllables or more and no time word with the
+    /// dialogue; `None` when
     /// none is left or the voice rules the bank out.
     pub fn reply<'b>(
         &'b self,
@@ -270,6 +296,7 @@ impl Bank {
                 .nouns
                 .iter()
                 .any(|n| n.chars().count() >= 2 && text.contains(n.as_str()))
+                && !topics.times.iter().any(|t| text.contains(t.as_str()))
         };
         let mut hardest: Vec<&str> = Vec::new();
         let mut best = f64::NEG_INFINITY;

@@ -24,6 +24,8 @@ pub struct PersonRules {
     pub volitional_endings: Vec<String>,
     pub feeling_stems: Vec<String>,
     pub imperative_word_ends: Vec<String>,
+    /// Word ends of a request to the listener (보여 줘, 태워 주라).
+    pub request_word_ends: Vec<String>,
     /// People and animals whose places in a clause [`crate::perturb::arguments`] exchanges.
     pub animate_nouns: Vec<String>,
     /// Given names, exchanged as people whatever the analyser tags them.
@@ -48,6 +50,9 @@ pub fn rules() -> Result<PersonRules, PerturbError> {
 pub struct PersonSwap {
     pub text: String,
     pub rule: String,
+    /// The exchange is right as a sentence, but what it says may still be a
+    /// fine reply in a dialogue (see [`PersonRules::swap`]): no negative.
+    pub still_fits: bool,
 }
 
 /// Particles a pronoun takes inside its word (나도, 너한테, 내가, and the colloquial 너가);
@@ -109,6 +114,39 @@ impl PersonRules {
                 && matches!(morphemes.get(i + 2), Some((h, t)) if (t == "VX" || t == "VV") && h == "하");
             feeling && !eohada
         })
+    }
+
+    /// Whether the sentence that goes on from byte `at` ends in a plain 해체
+    /// present (끝나, 안 해, 몰라): no past or future marker in its last word,
+    /// and no full stop or exclamation mark after it.
+    fn plain_present_after(&self, text: &str, tokens: &[Token], at: usize) -> bool {
+        // The sentence's last word: the first word from `at` on that ends in
+        // something other than Hangul, or the text's last.
+        let mut end = text.len();
+        let mut word_end = at;
+        for word in text[at..].split_whitespace() {
+            let start = word_end + text[word_end..].find(word).unwrap_or(0);
+            word_end = start + word.len();
+            let bare = word.trim_end_matches(|c: char| !is_hangul(c));
+            if bare.len() != word.len() {
+                end = start + bare.len();
+                break;
+            }
+            end = word_end;
+        }
+        let closed = text[end..].trim_start().starts_with(['.', '!']);
+        let word: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.end <= end && t.start >= text[..end].rfind(char::is_whitespace).map_or(0, |k| k + 1))
+            .collect();
+        let marked = word
+            .iter()
+            .flat_map(|t| t.morphemes.iter())
+            .any(|(_, tag)| tag == "EP" || tag == "ETM");
+        let plain_ending = word.last().and_then(|t| t.morphemes.last()).is_some_and(|(m, tag)| {
+            matches!(tag.as_str(), "EF" | "EC") && matches!(m.as_str(), "아" | "어" | "여" | "지")
+        });
+        !closed && !marked && plain_ending
     }
 
     /// The sentence with 나 and 너 exchanged, or None when it has neither or
@@ -174,9 +212,15 @@ impl PersonRules {
         let commands = sentence_ends
             .iter()
             .any(|w| self.imperative_word_ends.iter().any(|e| w.ends_with(e.as_str())));
+        let requests = sentence_ends
+            .iter()
+            .any(|w| self.request_word_ends.iter().any(|e| w.ends_with(e.as_str())));
         let mut edits: Vec<(usize, usize, &str)> = Vec::new();
         let (mut first, mut second) = (false, false);
         let (mut first_subject, mut second_subject) = (false, false);
+        let mut first_bare = false;
+        // Where each first-person subject stands: the sentence it is in decides below.
+        let mut first_subject_at: Vec<usize> = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
             if !is_pronoun(t) {
                 continue;
@@ -213,7 +257,12 @@ impl PersonRules {
             }
             if s.person == 1 {
                 first = true;
-                first_subject |= subject_like(t, tokens.get(i + 1));
+                let next = tokens.get(i + 1);
+                if subject_like(t, next) {
+                    first_subject = true;
+                    first_subject_at.push(t.start);
+                }
+                first_bare |= !t.tag.contains('+') && !next.is_some_and(|n| n.start == t.end && n.tag.starts_with('J'));
             } else {
                 second = true;
                 second_subject |= subject_like(t, tokens.get(i + 1));
@@ -233,6 +282,19 @@ impl PersonRules {
         if first_subject && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))) {
             return None;
         }
+        // Right as a sentence, yet in a dialogue the exchanged one may still be a fine
+        // reply, so `subject-object` does not write it:
+        // - a bare 나 before a command or request becomes its addressee (나 꼭 보여 줘 →
+        //   너 꼭 보여 줘 reads "you, show it to me");
+        // - what the speaker promises about their own things or place they may as well
+        //   promise about the listener's (내 옆자리 맡아 둘게 → 네 옆자리 맡아 둘게);
+        // - a plain present 해체 sentence about the listener is the commonest chat
+        //   question, its ? dropped (나 그날 일찍 끝나 → 너 그날 일찍 끝나(?)).
+        let still_fits = (first_bare && (commands || requests))
+            || (first && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))))
+            || first_subject_at
+                .iter()
+                .any(|&at| self.plain_present_after(text, &tokens, at));
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         for (start, end, to) in &edits {
@@ -249,6 +311,7 @@ impl PersonRules {
         Some(PersonSwap {
             text: out,
             rule: format!("subject-object/person-swap/{which}"),
+            still_fits,
         })
     }
 }

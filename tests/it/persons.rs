@@ -131,3 +131,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn exchanges_that_may_still_be_a_fine_reply_are_marked_and_not_written() {
+    let (a, rules) = analyser();
+    let fits = |t: &str| rules.swap(&mut a.worker(), t).map(|s| s.still_fits);
+    // A bare 나 before a request: 너 reads as its addressee.
+    assert_eq!(fits("잘됐다! 데려오면 나 꼭 보여 줘"), Some(true));
+    // A promise about the speaker's own things.
+    assert_eq!(fits("알겠어 내 옆자리 맡아 둘게"), Some(true));
+    // A plain present about the listener reads as a question.
+    assert_eq!(fits("목요일 어때? 나 그날 일찍 끝나"), Some(true));
+    assert_eq!(fits("나 요즘 너무 바빠"), Some(true));
+    // Past, future, a full stop, a pronoun with a particle before a request: written.
+    assert_eq!(fits("나 어제 다 정리해 놨어"), Some(false));
+    assert_eq!(fits("그래, 다 되면 나한테 먼저 보여 줘."), Some(false));
+    assert_eq!(fits("나 시험 붙었어!"), Some(false));
+    assert_eq!(fits("나 요즘 너무 바빠."), Some(false));
+
+    // In a dialogue, subject-object writes none of the marked ones.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crate::common::rsbench(
+        &[
+            "perturb",
+            "--text",
+            "목요일 어때? 나 그날 일찍 끝나",
+            "--context",
+            "우리 다음 주에 삼겹살 먹자",
+            "--context",
+            "좋아 무슨 요일?",
+            "--types",
+            "subject-object",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", crate::common::text(&o.stderr));
+    assert!(o.stdout.is_empty(), "{}", crate::common::text(&o.stdout));
+}

@@ -987,3 +987,32 @@ fn training_formats_write_tsv_that_eval_reads_and_labelled_pairs() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn a_topic_reply_shares_no_time_word_with_the_dialogue() {
+    // 내일 in the question: the bank's closest replies that say 내일 read as answers
+    // (내일은 차 막히니까 지하철 타고 오세요), so none of the four offered says it.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--text",
+            "네, 오후 세 시 어떠세요?",
+            "--context",
+            "선생님, 내일 상담 시간 괜찮으세요?",
+            "--types",
+            "topic,keyword-stuffing",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let lines: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().filter(|l| l["type"] == "topic").count() >= 3, "{lines:?}");
+    for l in &lines {
+        let t = l["text"].as_str().unwrap();
+        assert!(!t.contains("내일") && !t.contains("오후"), "{t}");
+    }
+}

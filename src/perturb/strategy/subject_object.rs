@@ -40,7 +40,7 @@ impl Strategy for SubjectObject<'_> {
         };
         let mut out: Vec<Generated> = Vec::new();
         for (utterance, text) in super::sources(d, self.options.from, true) {
-            if let Some(g) = self.rules.swap(worker, text) {
+            if let Some(g) = self.rules.swap(worker, text).filter(|g| !g.still_fits) {
                 super::push_new(&mut out, d, g.text, g.rule, utterance);
             }
         }
