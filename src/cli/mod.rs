@@ -201,3 +201,88 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Info => info::run().map(|()| Outcome::Done),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand path and every long option it takes, from clap's tree.
+    fn options(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long().filter(|l| !matches!(*l, "help" | "version")) {
+                // An option with a short form may be written so (-q for --quiet).
+                let short = arg.get_short().map(|c| format!("-{c}"));
+                out.push((path.to_owned(), short.unwrap_or_else(|| format!("--{long}"))));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            options(sub, &format!("{path} {}", sub.get_name()).trim().to_owned(), out);
+        }
+    }
+
+    /// The synopsis block of docs/commands.md: for each line that starts with
+    /// `rsbench `, that line and the indented ones after it.
+    fn synopses(docs: &str) -> Vec<String> {
+        let block = docs
+            .split("```text")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .unwrap_or("");
+        let mut out: Vec<String> = Vec::new();
+        for line in block.lines() {
+            match out.last_mut() {
+                Some(last) if line.starts_with(' ') => {
+                    last.push(' ');
+                    last.push_str(line.trim());
+                }
+                _ if line.starts_with("rsbench ") => out.push(line.to_owned()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// docs/commands.md is written by hand: its synopsis names every command
+    /// and, on that command's lines, every option clap knows, so neither can be
+    /// added without its docs.
+    #[test]
+    fn the_command_reference_names_every_command_and_option() {
+        let docs = include_str!("../../docs/commands.md");
+        let synopses = synopses(docs);
+        let mut all = Vec::new();
+        options(&super::Cli::command(), "", &mut all);
+        assert!(all.len() > 80, "{} options", all.len());
+        let mut missing: Vec<String> = Vec::new();
+        for (path, option) in &all {
+            let prefix = format!("rsbench {path} ");
+            let lines: Vec<&String> = synopses.iter().filter(|l| l.starts_with(&prefix)).collect();
+            let named = lines.iter().any(|l| {
+                l.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '|' | '(' | ')'))
+                    .any(|w| w == option.as_str())
+            });
+            if lines.is_empty() {
+                missing.push(format!("command `rsbench {path}`"));
+            } else if !named {
+                missing.push(format!("`{option}` of `rsbench {path}`"));
+            }
+        }
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "docs/commands.md's synopsis lacks: {}",
+            missing.join(", ")
+        );
+    }
+
+    /// perturbations/README.md lists a rule file for every file the rules are read from.
+    #[test]
+    fn the_rules_readme_describes_every_rule_file() {
+        let readme = include_str!("../../perturbations/README.md");
+        for file in crate::perturb::user_rules::FILES {
+            assert!(
+                readme.contains(&format!("`{file}`")),
+                "perturbations/README.md: no `{file}`"
+            );
+        }
+    }
+}
