@@ -216,7 +216,7 @@ mod tests {
             }
         }
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-            options(sub, &format!("{path} {}", sub.get_name()).trim().to_owned(), out);
+            options(sub, format!("{path} {}", sub.get_name()).trim(), out);
         }
     }
 
