@@ -107,7 +107,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
             let rules = crate::perturb::user_rules::UserRules::read(dir)?;
             let digest = rules.digest().to_owned();
             rules.install()?;
-            crate::perturb::user_rules::check_all()?;
+            crate::perturb::check_rules()?;
             Some(digest)
         }
         None => None,

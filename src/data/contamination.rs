@@ -250,6 +250,32 @@ impl OverlapReport {
     }
 }
 
+const FINGERPRINTS: &[(&str, &str, &str)] = &[(
+    "koradvmrs",
+    "datasets/koradvmrs.fingerprints",
+    include_str!("../../datasets/koradvmrs.fingerprints"),
+)];
+
+/// Every known test set's content fingerprints, by dataset name: what the
+/// contamination guard compares an input with. A manifest marked
+/// `test_set` without embedded fingerprints is an error, not a silent pass.
+pub fn test_set_fingerprints() -> Result<Vec<(String, Fingerprints)>, DataError> {
+    super::manifest::known()?
+        .into_iter()
+        .filter(|m| m.test_set)
+        .map(|m| {
+            let (_, origin, text) = FINGERPRINTS
+                .iter()
+                .find(|(name, _, _)| *name == m.name)
+                .ok_or_else(|| DataError::Manifest {
+                    name: m.name.clone(),
+                    reason: "a test set needs fingerprints under datasets/ (rsbench datasets fingerprint)".into(),
+                })?;
+            Ok((m.name.clone(), Fingerprints::parse(origin, text)?))
+        })
+        .collect()
+}
+
 /// Writes `report` as JSON at `path`, whole or not at all; an existing file is
 /// replaced only when it is an earlier overlap report.
 pub fn write_report(path: &std::path::Path, report: &OverlapReport) -> Result<std::path::PathBuf, DataError> {
@@ -277,7 +303,7 @@ pub fn write_report(path: &std::path::Path, report: &OverlapReport) -> Result<st
 pub fn check<'a>(
     dialogues: impl IntoIterator<Item = (&'a str, &'a [String], &'a str)>,
 ) -> Result<OverlapReport, DataError> {
-    let sets = super::manifest::test_set_fingerprints()?;
+    let sets = test_set_fingerprints()?;
     let mut report = OverlapReport {
         checked: sets.iter().map(|(name, _)| name.clone()).collect(),
         test_sets: sets.iter().map(|(name, _)| (name.clone(), Vec::new())).collect(),

@@ -154,29 +154,3 @@ pub fn detect(dir: &Path) -> Result<Option<Manifest>, DataError> {
         .into_iter()
         .find(|m| m.files.iter().all(|f| dir.join(&f.name).is_file())))
 }
-
-const FINGERPRINTS: &[(&str, &str, &str)] = &[(
-    "koradvmrs",
-    "datasets/koradvmrs.fingerprints",
-    include_str!("../../datasets/koradvmrs.fingerprints"),
-)];
-
-/// Every known test set's content fingerprints, by dataset name: what the
-/// contamination guard compares an input with. A manifest marked
-/// `test_set` without embedded fingerprints is an error, not a silent pass.
-pub fn test_set_fingerprints() -> Result<Vec<(String, super::contamination::Fingerprints)>, DataError> {
-    known()?
-        .into_iter()
-        .filter(|m| m.test_set)
-        .map(|m| {
-            let (_, origin, text) = FINGERPRINTS
-                .iter()
-                .find(|(name, _, _)| *name == m.name)
-                .ok_or_else(|| DataError::Manifest {
-                    name: m.name.clone(),
-                    reason: "a test set needs fingerprints under datasets/ (rsbench datasets fingerprint)".into(),
-                })?;
-            Ok((m.name.clone(), super::contamination::Fingerprints::parse(origin, text)?))
-        })
-        .collect()
-}

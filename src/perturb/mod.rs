@@ -18,6 +18,7 @@ pub mod frames;
 pub mod grounding;
 pub mod input;
 pub mod interrogative;
+pub mod level;
 pub mod near_copy;
 mod noun_swap;
 pub mod opposite_words;
@@ -33,8 +34,10 @@ pub mod user_rules;
 use std::path::PathBuf;
 
 pub use input::{read_dialogues, Dialogue};
-pub use output::{begin_output, OutputCase, OutputFormat, OutputWriter};
-pub use strategy::{parse_exclusions, perturb, perturb_each, Generated, PerturbOptions, PerturbType, RewriteSource};
+pub use output::{begin_output, OutputFormat, OutputWriter};
+pub use strategy::{
+    parse_exclusions, perturb, perturb_each, Generated, OutputCase, PerturbOptions, PerturbType, RewriteSource,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PerturbError {
@@ -65,4 +68,19 @@ pub enum PerturbError {
     TsvNeedsDirectory,
     #[error("{}: not written: no rule produced a negative (check --types and --exclude-rules)", .0.display())]
     NothingGenerated(PathBuf),
+}
+
+/// Every rule set parsed once, so a user file that does not fit is refused
+/// before any dialogue is read.
+pub fn check_rules() -> Result<(), PerturbError> {
+    rules::repetition()?;
+    rules::keywords()?;
+    rules::tense_negation()?;
+    grounding::rules()?;
+    interrogative::rules()?;
+    persons::rules()?;
+    opposite_words::opposites()?;
+    predicate::lexical::opposites()?;
+    bank::load()?;
+    Ok(())
 }

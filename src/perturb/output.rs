@@ -8,13 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::strategy::{Generated, PerturbOptions, PerturbType};
-use super::{Dialogue, PerturbError};
-use crate::data::{Provenance, Record, RecordCandidate};
+use super::strategy::{OutputCase, PerturbType};
+use super::PerturbError;
+use crate::data::{Provenance, Record};
 use crate::output::{Kind, Pending, Shape, Target};
-
-/// One output case: the context, the positive, one generated negative.
-pub type OutputCase = Record;
 
 /// What `perturb --format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,43 +99,6 @@ fn to_pairs(cases: &[OutputCase]) -> String {
         }
     }
     s
-}
-
-/// The `k`-th (0-based) negative of `kind` for dialogue `d`.
-pub(super) fn output_case(
-    d: &Dialogue,
-    kind: PerturbType,
-    k: usize,
-    g: Generated,
-    options: &PerturbOptions,
-) -> OutputCase {
-    Record {
-        context: d.context.clone(),
-        candidates: Some(vec![
-            RecordCandidate {
-                text: d.positive.clone(),
-                label: 1,
-                provenance: None,
-            },
-            RecordCandidate {
-                text: g.text,
-                label: 0,
-                provenance: Some(Provenance {
-                    kind: kind.stem().to_owned(),
-                    rule: g.rule,
-                    source_case: d.id.clone(),
-                    utterance: g.utterance,
-                    seed: options.seed,
-                    contradicts: g.contradicts,
-                    overlap: g.overlap,
-                    user_rules: options.user_rules.clone(),
-                }),
-            },
-        ]),
-        response: None,
-        src_dlg_id: Some(d.source_dialogue.clone()),
-        did: Some(format!("{}-{}{}", d.id, kind.stem(), k + 1)),
-    }
 }
 
 fn to_jsonl(cases: &[OutputCase]) -> String {
@@ -405,6 +365,7 @@ impl OutputWriter {
 #[cfg(test)]
 mod format_tests {
     use super::*;
+    use crate::data::RecordCandidate;
 
     fn case(id: &str, context: &[&str], positive: &str, negative: &str) -> OutputCase {
         Record {

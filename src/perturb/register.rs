@@ -13,52 +13,7 @@ use super::analyser::Worker;
 use super::rewrite::Rewriter;
 use super::Dialogue;
 
-/// The speech level of a line, as its final ending shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// 반말 (해체, 해라체).
-    Banmal,
-    /// 해요체.
-    Haeyo,
-    /// 합쇼체.
-    Hapsyo,
-}
-
-impl Level {
-    /// The level's id in rule names (`topic/pets/haeyo`), as the endings of
-    /// `perturbations/tense_negation.toml` name their levels.
-    pub fn id(self) -> &'static str {
-        match self {
-            Level::Banmal => "hae",
-            Level::Haeyo => "haeyo",
-            Level::Hapsyo => "hapsyo",
-        }
-    }
-}
-
-/// One text (or list) written once per speech level, as the rule files give
-/// words a strategy adds of its own.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct InLevels<T> {
-    pub banmal: T,
-    pub haeyo: T,
-    pub hapsyo: T,
-}
-
-impl<T> InLevels<T> {
-    pub fn get(&self, level: Level) -> &T {
-        match level {
-            Level::Banmal => &self.banmal,
-            Level::Haeyo => &self.haeyo,
-            Level::Hapsyo => &self.hapsyo,
-        }
-    }
-
-    /// Every level's entry, 반말 first.
-    pub fn all(&self) -> [&T; 3] {
-        [&self.banmal, &self.haeyo, &self.hapsyo]
-    }
-}
+pub use super::level::{InLevels, Level};
 
 /// How the replier speaks: the level of their reply, and whether they honour
 /// the listener with -(으)시- anywhere in their lines.

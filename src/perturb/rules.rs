@@ -16,7 +16,7 @@ pub struct RepetitionRule {
     pub strip: Vec<String>,
     /// Words added before or after, per speech level of the replier.
     #[serde(default)]
-    pub values: Option<super::register::InLevels<Vec<String>>>,
+    pub values: Option<super::level::InLevels<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,7 +34,7 @@ pub struct KeywordRules {
 pub struct Segue {
     pub id: String,
     #[serde(flatten)]
-    pub text: super::register::InLevels<String>,
+    pub text: super::level::InLevels<String>,
 }
 
 const REPETITION: &str = include_str!("../../perturbations/repetition.toml");

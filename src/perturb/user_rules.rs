@@ -150,21 +150,6 @@ fn merge_into(base: &mut toml::Table, user: toml::Table, at: &str) -> Result<(),
     Ok(())
 }
 
-/// Every rule set parsed once, so a user file that does not fit is refused
-/// before any dialogue is read.
-pub fn check_all() -> Result<(), PerturbError> {
-    super::rules::repetition()?;
-    super::rules::keywords()?;
-    super::rules::tense_negation()?;
-    super::grounding::rules()?;
-    super::interrogative::rules()?;
-    super::persons::rules()?;
-    super::opposite_words::opposites()?;
-    super::predicate::lexical::opposites()?;
-    super::bank::load()?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,10 +25,12 @@ pub use keyword_stuffing::{content_words, keywords, WordRarity};
 pub use repetition::repetition;
 
 use super::analyser::Worker;
-use super::output::{output_case, OutputCase};
 use super::rewrite::Rewriter;
 use super::{Dialogue, PerturbError};
-use crate::data::RuleId;
+use crate::data::{Provenance, Record, RecordCandidate, RuleId};
+
+/// One output case: the context, the positive, one generated negative.
+pub type OutputCase = Record;
 
 /// Every strategy, in the order `--help` lists them.
 pub static REGISTRY: [&Entry; 8] = [
@@ -350,6 +352,37 @@ pub fn perturb(
         Ok(())
     })?;
     Ok(out)
+}
+
+/// The `k`-th (0-based) negative of `kind` for dialogue `d`.
+fn output_case(d: &Dialogue, kind: PerturbType, k: usize, g: Generated, options: &PerturbOptions) -> OutputCase {
+    Record {
+        context: d.context.clone(),
+        candidates: Some(vec![
+            RecordCandidate {
+                text: d.positive.clone(),
+                label: 1,
+                provenance: None,
+            },
+            RecordCandidate {
+                text: g.text,
+                label: 0,
+                provenance: Some(Provenance {
+                    kind: kind.stem().to_owned(),
+                    rule: g.rule,
+                    source_case: d.id.clone(),
+                    utterance: g.utterance,
+                    seed: options.seed,
+                    contradicts: g.contradicts,
+                    overlap: g.overlap,
+                    user_rules: options.user_rules.clone(),
+                }),
+            },
+        ]),
+        response: None,
+        src_dlg_id: Some(d.source_dialogue.clone()),
+        did: Some(format!("{}-{}{}", d.id, kind.stem(), k + 1)),
+    }
 }
 
 #[cfg(test)]
