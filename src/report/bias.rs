@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::compare::{differences, LoadedForCompare};
+use super::compare::{bias_note, differences, LoadedForCompare};
 use super::html::{esc, summary_tables, Section};
 use super::write::summary_of_groups;
 use super::ReportError;
@@ -48,13 +48,6 @@ pub fn bias_summary(run: &LoadedForCompare, bias: &LoadedForCompare) -> Result<B
         rows,
         ties: groups.ties,
     })
-}
-
-/// One line saying what the groups are.
-pub fn bias_note(bias_run: &str, bias_scorer: &str, ties: usize) -> String {
-    format!(
-        "bias run `{bias_run}` ({bias_scorer}): bias-aligned = cases where it ranks a positive strictly above every negative; bias-conflicting = the rest ({ties} of them tied on top, which is not a win)"
-    )
 }
 
 /// The section of `report.html` showing a bias summary.

@@ -186,7 +186,7 @@ pub fn draw(data: &ChartData, svg: &Path, png: &Path) -> Result<(), ChartError> 
         .write_image(&pixels, SIZE.0, SIZE.1, image::ColorType::Rgb8)
         .map_err(|e| drawing(png)(e.to_string()))?;
     for (path, bytes) in [(svg, svg_text.as_bytes()), (png, png_bytes.as_slice())] {
-        std::fs::write(path, bytes).map_err(|e| ChartError::Failed(super::write::io(path)(e)))?;
+        std::fs::write(path, bytes).map_err(|e| ChartError::Failed(super::io(path)(e)))?;
     }
     Ok(())
 }

@@ -372,7 +372,7 @@ pub struct BiasComparison {
 
 impl BiasComparison {
     pub fn note(&self) -> String {
-        super::bias::bias_note(&self.bias_run, &self.bias_scorer, self.ties)
+        bias_note(&self.bias_run, &self.bias_scorer, self.ties)
     }
 }
 
@@ -570,14 +570,14 @@ fn compare_html(out: &CompareOutput<'_>, staging: &Path, meta: &serde_json::Valu
     });
     // Over the budget the discordant counts still need every case, but not
     // their texts: the cases compare has already read serve.
-    let views: Vec<Vec<super::write::CaseView>> = match left_out {
+    let views: Vec<Vec<super::view::CaseView>> = match left_out {
         Some(_) => order
             .iter()
             .map(|r| {
                 r.input
                     .cases
                     .iter()
-                    .map(|c| super::write::CaseView {
+                    .map(|c| super::view::CaseView {
                         case: c.clone(),
                         context: Vec::new(),
                         candidates: Vec::new(),
@@ -625,4 +625,11 @@ fn compare_html(out: &CompareOutput<'_>, staging: &Path, meta: &serde_json::Valu
         extra,
         left_out,
     }))
+}
+
+/// One line saying what the groups are.
+pub fn bias_note(bias_run: &str, bias_scorer: &str, ties: usize) -> String {
+    format!(
+        "bias run `{bias_run}` ({bias_scorer}): bias-aligned = cases where it ranks a positive strictly above every negative; bias-conflicting = the rest ({ties} of them tied on top, which is not a win)"
+    )
 }

@@ -16,14 +16,15 @@ mod metadata;
 mod model_index;
 mod render;
 mod trec;
+mod view;
 mod write;
 
-pub use bias::{bias_groups, bias_note, bias_section, bias_summary, BiasSummary};
+pub use bias::{bias_groups, bias_section, bias_summary, BiasSummary};
 pub use chart::{compare_charts, draw, run_chart, ChartData, ChartSeries};
 pub use compare::{
-    begin_comparison, check_comparable, check_distinct_names, comparison_kind, differences, load_for_compare,
-    render_bias, render_comparison, run_name, write_comparison, BiasComparison, CompareOutput, LoadedForCompare,
-    TableStyle,
+    begin_comparison, bias_note, check_comparable, check_distinct_names, comparison_kind, differences,
+    load_for_compare, render_bias, render_comparison, run_name, write_comparison, BiasComparison, CompareOutput,
+    LoadedForCompare, TableStyle,
 };
 pub use frames::{predictions_frame, summary_frame, summary_from_frame, PREDICTION_COLUMNS};
 pub use latex::{latex_escape, latex_kind, latex_tables, render_comparison_latex, render_latex_grouped, write_latex};
@@ -31,12 +32,13 @@ pub use metadata::{FileInfo, RunMetadata, Timing};
 pub use model_index::{default_model_name, metric_type, model_index_kind, render_model_index, write_model_index};
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
 pub use trec::{begin_trec, trec_id, trec_kind, trec_order, write_trec, TrecMeta, QRELS_TREC, RUN_TREC, TREC_META};
+pub use view::{CandidateView, CaseView};
 pub use write::{
     begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
-    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, CandidateView,
-    CaseView, LoadedRun, REPORT_HTML, RUN_FILES,
+    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, LoadedRun, REPORT_HTML,
+    RUN_FILES,
 };
-pub(crate) use write::{io, write_staged};
+pub(crate) use write::write_staged;
 
 /// Refuses a path that is not a directory before files are looked for in it
 /// (a FIFO or a file would otherwise read as "Not a directory" on a file inside).
@@ -99,4 +101,12 @@ pub enum ReportError {
         is: &'static str,
         what: &'static str,
     },
+}
+
+/// Maps an I/O error to one that names `path`.
+pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }

@@ -137,7 +137,7 @@ pub fn write_trec(
     let dir = super::write::write_staged(pending, |staging| {
         let write = |name: &str, text: &str| {
             let p = staging.join(name);
-            std::fs::write(&p, text).map_err(super::write::io(&p))
+            std::fs::write(&p, text).map_err(super::io(&p))
         };
         write(RUN_TREC, &run_text)?;
         write(QRELS_TREC, &qrels_text)?;

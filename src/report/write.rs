@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::io;
+
 use polars::prelude::*;
 
 use super::chart::run_chart;
@@ -12,6 +14,7 @@ use super::frames::{predictions_frames, summary_frame, summary_from_frame, summa
 use super::html::{LeftOut, PageCases};
 use super::metadata::{RunMetadata, Timing};
 use super::render::render_markdown;
+use super::view::{CandidateView, CaseView};
 use super::ReportError;
 use crate::data::Dataset;
 use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, GroupBy, RunCase, SummaryRow};
@@ -40,14 +43,6 @@ pub(crate) fn draw_or_warn(chart: &super::ChartData, svg: &Path, png: &Path) -> 
             Ok(())
         }
         Err(super::chart::ChartError::Failed(e)) => Err(e),
-    }
-}
-
-/// Maps an I/O error to one that names `path`.
-pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
     }
 }
 
@@ -365,27 +360,6 @@ pub fn load_run(dir: &Path) -> Result<LoadedRun, ReportError> {
 /// Reads `predictions.parquet` back into cases, in file order.
 pub fn load_cases(dir: &Path) -> Result<Vec<RunCase>, ReportError> {
     Ok(read_case_views(dir, false)?.into_iter().map(|v| v.case).collect())
-}
-
-/// One candidate as a run's predictions record it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CandidateView {
-    pub text: String,
-    pub origin: String,
-    pub rule: Option<String>,
-    pub made_from: Option<String>,
-    pub rank: f64,
-}
-
-/// A case with everything `predictions.parquet` holds about it: what the
-/// HTML views show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseView {
-    pub case: RunCase,
-    /// Empty for runs written before predictions recorded contexts.
-    pub context: Vec<String>,
-    /// In candidate order, beside `case.scores` and `case.labels`.
-    pub candidates: Vec<CandidateView>,
 }
 
 /// Reads `predictions.parquet` back into cases with their texts, in file order.

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::write::CaseView;
+use super::view::CaseView;
 use crate::eval::{Outcome, RunCase};
 
 mod pages;
@@ -390,14 +390,14 @@ mod tests {
             case: case(&[1.0, 0.0], &[1, 0]),
             context: vec!["</script><script>alert(1)</script>".into()],
             candidates: vec![
-                super::super::write::CandidateView {
+                super::super::view::CandidateView {
                     text: "a".into(),
                     origin: "given".into(),
                     rule: None,
                     made_from: None,
                     rank: 1.0,
                 },
-                super::super::write::CandidateView {
+                super::super::view::CandidateView {
                     text: "<b>".into(),
                     origin: "given".into(),
                     rule: None,

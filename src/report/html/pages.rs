@@ -9,7 +9,7 @@ use crate::eval::{Comparison, Outcome, SummaryRow};
 use crate::report::compare::{first_seen, gap_records, split_records};
 use crate::report::metadata::RunMetadata;
 use crate::report::render::{excluded_note, scorer_line, split_names, summary_records, RESPONSE_ONLY};
-use crate::report::write::CaseView;
+use crate::report::view::CaseView;
 
 /// Per-split tables of summary rows, `group` naming their first column.
 pub(crate) fn summary_tables(id: &str, rows: &[SummaryRow], group: &str) -> String {
