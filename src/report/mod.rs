@@ -33,12 +33,12 @@ pub use model_index::{default_model_name, metric_type, model_index_kind, render_
 pub use render::{render_markdown, render_markdown_grouped, render_terminal, render_terminal_grouped};
 pub use trec::{begin_trec, trec_id, trec_kind, trec_order, write_trec, TrecMeta, QRELS_TREC, RUN_TREC, TREC_META};
 pub use view::{CandidateView, CaseView};
+pub(crate) use write::write_staged;
 pub use write::{
     begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
     scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, LoadedRun, REPORT_HTML,
     RUN_FILES,
 };
-pub(crate) use write::write_staged;
 
 /// Refuses a path that is not a directory before files are looked for in it
 /// (a FIFO or a file would otherwise read as "Not a directory" on a file inside).

@@ -4,6 +4,7 @@
 //! (bare encoders).
 
 mod batch;
+mod checkpoint;
 mod config;
 mod device;
 mod encoder;
@@ -33,9 +34,10 @@ pub use template::{Encoded, Template};
 pub use text::TextTokenizer;
 
 use super::{Pair, ScoreError, Scorer, ScorerIdentity};
+use checkpoint::Checkpoint;
 use encoder::Encoder;
 pub use script::ScriptSpec;
-use script::{ScriptInput, ScriptModule, ScriptOutput};
+use script::{ScriptModule, ScriptOutput};
 
 /// Run-time choices that do not change what the model computes (beyond
 /// floating-point rounding).
@@ -94,11 +96,23 @@ enum Backend {
 }
 
 pub struct ModelScorer {
-    config: Option<ModelConfig>,
+    /// What the model and its fp32 twin share: everything but the weights.
+    shared: std::sync::Arc<Shared>,
     /// libtorch tensors are Send but not Sync; the forward pass is serial
     /// anyway (libtorch parallelises inside each op).
     backend: std::sync::Mutex<Backend>,
-    tokenizer: std::sync::Arc<TextTokenizer>,
+    /// What the scores are a function of: metadata.json and the cache key.
+    identity: identity::ModelIdentity,
+    options: RunOptions,
+    stats: std::sync::Mutex<RunStats>,
+    /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
+    twin: Option<Box<ModelScorer>>,
+}
+
+/// What a checkpoint gives the scorer besides its weights.
+struct Shared {
+    config: Option<ModelConfig>,
+    tokenizer: TextTokenizer,
     template: Template,
     mode: Mode,
     pooling: Pooling,
@@ -106,12 +120,102 @@ pub struct ModelScorer {
     passage_prefix: String,
     context_joiner: String,
     positive_label: Option<i64>,
-    /// What the scores are a function of: metadata.json and the cache key.
-    identity: identity::ModelIdentity,
-    options: RunOptions,
-    stats: std::sync::Mutex<RunStats>,
-    /// The fp32 model beside a bf16 one (`RunOptions::recheck`).
-    twin: Option<Box<ModelScorer>>,
+}
+
+impl Shared {
+    fn of(c: Checkpoint) -> Shared {
+        let bi = bi_settings(&c.sidecar);
+        Shared {
+            pooling: bi.pooling,
+            query_prefix: bi.query_prefix,
+            passage_prefix: bi.passage_prefix,
+            context_joiner: bi.context_joiner,
+            positive_label: c.sidecar.positive_label,
+            config: c.config,
+            tokenizer: c.tokenizer,
+            template: c.template,
+            mode: c.mode,
+        }
+    }
+}
+
+/// A bi-encoder's settings, the sidecar's defaults filled in (mean pooling,
+/// no prefixes, turns joined by a space).
+fn bi_settings(sidecar: &Sidecar) -> identity::BiSettings {
+    identity::BiSettings {
+        pooling: sidecar.pooling.unwrap_or(Pooling::Mean),
+        query_prefix: sidecar.query_prefix.clone().unwrap_or_default(),
+        passage_prefix: sidecar.passage_prefix.clone().unwrap_or_default(),
+        context_joiner: sidecar.context_joiner.clone().unwrap_or_else(|| " ".into()),
+    }
+}
+
+/// The model's backend in `dtype`, and the checkpoint's tensors it did not use.
+fn load_backend(c: &Checkpoint, dtype: Kind, device: Device) -> Result<(Backend, Vec<String>), ModelError> {
+    Ok(match (&c.sidecar.torchscript, &c.config) {
+        (Some(spec), _) => (
+            Backend::Script(ScriptModule::load(&c.dir, spec, device, dtype)?),
+            Vec::new(),
+        ),
+        (None, Some(config)) => {
+            let mut w = weights::Weights::load(c.weight_files.clone(), dtype, device)?;
+            let encoder = Encoder::load(config.clone(), &mut w)?;
+            let ignored = w.check_unused()?;
+            (Backend::Native(Box::new(encoder)), ignored)
+        }
+        (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
+    })
+}
+
+/// What the scores of `c` loaded with `options` are a function of.
+fn model_identity(
+    c: &Checkpoint,
+    options: &RunOptions,
+    weights_sha256: Vec<(String, String)>,
+    ignored_tensors: Vec<String>,
+    rechecked: bool,
+) -> identity::ModelIdentity {
+    let on_cpu = !options.device.is_cuda();
+    let sidecar = &c.sidecar;
+    identity::ModelIdentity {
+        path: c.dir.display().to_string(),
+        hub: None,
+        model_type: c
+            .config
+            .as_ref()
+            .map_or_else(|| "torchscript".to_owned(), |c| c.model_type.clone()),
+        layers: c.config.as_ref().map(|c| c.layers),
+        hidden: c.config.as_ref().map(|c| c.hidden_size),
+        mode: c.mode,
+        tokenizer: c.tokenizer.kind().to_owned(),
+        template: c.template.clone(),
+        bi: (c.mode == Mode::Bi).then(|| bi_settings(sidecar)),
+        positive_label: sidecar.positive_label,
+        torchscript: sidecar.torchscript.clone(),
+        sidecar: c.sidecar_path.as_ref().map(|p| p.display().to_string()),
+        files_sha256: c.small_files.digests(),
+        weights_sha256: weights_sha256.into_iter().collect(),
+        ignored_tensors: c.config.is_some().then_some(ignored_tensors),
+        input_names: c.input_names.as_ref().map(|i| i.names.clone()),
+        input_names_from: c.input_names.as_ref().map(|i| i.decided_by.clone()),
+        dtype: dtype_name(options.dtype).to_owned(),
+        recheck: if options.dtype == Kind::Float {
+            Default::default()
+        } else {
+            [(format!("{}_recheck", dtype_name(options.dtype)), rechecked)].into()
+        },
+        device: match options.device {
+            Device::Cuda(n) => format!("cuda:{n}"),
+            _ => "cpu".to_owned(),
+        },
+        cudnn_attention_first: options.device.is_cuda().then(crate::scorer::cudnn_attention_preferred),
+        batch_tokens: options.batch_tokens,
+        threads: on_cpu.then(tch::get_num_threads),
+        cpu: on_cpu.then(precision::cpu_name),
+        libtorch: precision::libtorch_version(),
+        libraries: identity::libraries(),
+        scoring_revision: identity::SCORING_REVISION.to_owned(),
+    }
 }
 
 /// What the forward passes did: for throughput and FLOP/s figures.
@@ -186,144 +290,25 @@ impl ModelScorer {
         Ok(scorer)
     }
 
+    /// Reads the checkpoint in `dir` ([`Checkpoint::resolve`]), loads its
+    /// weights in the run's precision (hashing them meanwhile) and, for bf16
+    /// or int8 with `recheck`, an fp32 twin that shares everything else.
     pub fn load(dir: &Path, options: RunOptions) -> Result<ModelScorer, ModelError> {
-        match std::fs::metadata(dir) {
-            Ok(m) if m.is_dir() => {}
-            Ok(m) => {
-                let is = if m.is_file() { "a file" } else { "not a directory" };
-                return Err(ModelError::Invalid {
-                    path: dir.to_path_buf(),
-                    message: format!(
-                        "{is}; --model takes the checkpoint's directory (config.json, model.safetensors, tokenizer)"
-                    ),
-                });
-            }
-            Err(_) => {
-                return Err(ModelError::Missing {
-                    path: dir.to_path_buf(),
-                    hint: "--model takes a checkpoint directory (config.json, model.safetensors, tokenizer)".into(),
-                })
-            }
-        }
-        // Every small file is read through `small_files`: bounded, and hashed into the identity.
-        let small_files = files::ModelFiles::new(dir);
-        let (sidecar, sidecar_path) = Sidecar::load(&small_files)?;
-        let sidecar_err = |message: String| ModelError::Invalid {
-            path: sidecar_path.clone().unwrap_or_else(|| dir.join("rsbench.toml")),
-            message,
-        };
-        // What the input side needs to know, from config.json or the TorchScript spec.
-        let mut input_names = None;
-        let (config, family, natural_mode, two_token_types, position_limit) = match &sidecar.torchscript {
-            None => {
-                let c = ModelConfig::load(&small_files)?;
-                let mode = match c.head {
-                    Head::Classification => Mode::Cross,
-                    Head::Encoder => Mode::Bi,
-                };
-                if c.head == Head::Classification && c.num_labels > 2 {
-                    match sidecar.positive_label {
-                        Some(p) if (0..c.num_labels).contains(&p) => {}
-                        _ => {
-                            return Err(sidecar_err(format!(
-                            "the classifier has {} labels: set positive_label (0..{}) to say which one scores a reply",
-                            c.num_labels, c.num_labels
-                        )))
-                        }
-                    }
-                }
-                // Token types as transformers passes them: only when the tokenizer's
-                // input names include them (otherwise the model sees zeros).
-                let names = inputs::input_names(&small_files, &c.model_type)?;
-                let types = c.type_vocab_size >= 2 && names.token_types();
-                input_names = Some(names);
-                let (family, limit) = (c.family, c.max_input_tokens());
-                (Some(c), family, mode, types, Some(limit))
-            }
-            Some(spec) => {
-                let family = match spec.family.as_deref() {
-                    None | Some("bert") | Some("electra") => Family::Bert,
-                    Some("roberta") | Some("xlm-roberta") => Family::Roberta,
-                    Some(other) => {
-                        return Err(sidecar_err(format!(
-                            "[torchscript] family `{other}`: use bert or roberta"
-                        )))
-                    }
-                };
-                let mode = match spec.output {
-                    ScriptOutput::Logits => Mode::Cross,
-                    ScriptOutput::Hidden | ScriptOutput::Embedding => Mode::Bi,
-                };
-                (
-                    None,
-                    family,
-                    mode,
-                    spec.inputs.contains(&ScriptInput::TokenTypeIds),
-                    None,
-                )
-            }
-        };
-        let mode = sidecar.mode.unwrap_or(natural_mode);
-        if mode != natural_mode {
-            return Err(sidecar_err(match natural_mode {
-                Mode::Bi => "mode = \"cross\" needs a classifier (*ForSequenceClassification, or TorchScript output = \"logits\")".into(),
-                Mode::Cross => "mode = \"bi\" needs an encoder (the bare *Model, or TorchScript output = \"hidden\" or \"embedding\")".into(),
-            }));
-        }
-        let tokenizer = TextTokenizer::load(&small_files, family)?;
-        let turn_separator = match &sidecar.turn_separator {
-            None => vec![tokenizer.sep],
-            Some(tok) => vec![tokenizer.token_id(tok).ok_or_else(|| {
-                sidecar_err(format!(
-                    "turn_separator `{tok}` is not a token of {}",
-                    tokenizer.source.display()
-                ))
-            })?],
-        };
-        let wanted = sidecar.max_length.or(tokenizer.model_max_length).unwrap_or(512);
-        let max_length = position_limit.map_or(wanted, |limit| wanted.min(limit));
-        if max_length < 8 {
-            return Err(sidecar_err(format!("max_length {max_length} is too short")));
-        }
-        let template = Template {
-            layout: tokenizer.layout.clone(),
-            pad: tokenizer.pad,
-            turn_separator,
-            max_length: max_length as usize,
-            two_token_types,
-        };
-        let make_backend = |dtype: Kind, files: &[PathBuf]| -> Result<(Backend, Vec<String>), ModelError> {
-            Ok(match (&sidecar.torchscript, &config) {
-                (Some(spec), _) => (
-                    Backend::Script(ScriptModule::load(dir, spec, options.device, dtype)?),
-                    Vec::new(),
-                ),
-                (None, Some(c)) => {
-                    let mut w = weights::Weights::load(files.to_vec(), dtype, options.device)?;
-                    let encoder = Encoder::load(c.clone(), &mut w)?;
-                    let ignored = w.check_unused()?;
-                    (Backend::Native(Box::new(encoder)), ignored)
-                }
-                (None, None) => unreachable!("config is loaded whenever there is no TorchScript spec"),
-            })
-        };
-        let files = match &sidecar.torchscript {
-            Some(spec) => vec![dir.join(&spec.file)],
-            None => weights::checkpoint_files(&small_files)?,
-        };
+        let checkpoint = Checkpoint::resolve(dir)?;
         // The checksums (for the run's metadata) are computed while the weights
         // load: hashing a BERT-base checkpoint takes as long as loading it.
+        let files = &checkpoint.weight_files;
         let (loaded, hashed) = std::thread::scope(|scope| {
             let hashing = scope.spawn(|| {
                 let started = std::time::Instant::now();
-                (checksums(&files), started.elapsed().as_secs_f64())
+                (checksums(files), started.elapsed().as_secs_f64())
             });
             let started = std::time::Instant::now();
-            let loaded = make_backend(options.dtype, &files);
+            let loaded = load_backend(&checkpoint, options.dtype, options.device);
             ((loaded, started.elapsed().as_secs_f64()), hashing.join())
         });
         let ((backend, ignored_tensors), mut load_seconds) = (loaded.0?, loaded.1);
-        let (weight_files, checksum_seconds) = match hashed {
+        let (weights_sha256, checksum_seconds) = match hashed {
             Ok((digests, seconds)) => (digests?, seconds),
             Err(panic) => std::panic::resume_unwind(panic),
         };
@@ -331,103 +316,24 @@ impl ModelScorer {
         // checksums), so it costs one more read of the checkpoint.
         let twin_loading = std::time::Instant::now();
         let twin_backend = if options.dtype != Kind::Float && options.recheck {
-            Some(make_backend(Kind::Float, &files)?.0)
+            Some(load_backend(&checkpoint, Kind::Float, options.device)?.0)
         } else {
             None
         };
         load_seconds += twin_loading.elapsed().as_secs_f64();
-        let tokenizer = std::sync::Arc::new(tokenizer);
-        let pooling = sidecar.pooling.unwrap_or(Pooling::Mean);
-        let query_prefix = sidecar.query_prefix.clone().unwrap_or_default();
-        let passage_prefix = sidecar.passage_prefix.clone().unwrap_or_default();
-        let context_joiner = sidecar.context_joiner.clone().unwrap_or_else(|| " ".into());
-        let on_cpu = !options.device.is_cuda();
-        let identity = identity::ModelIdentity {
-            path: dir.display().to_string(),
-            hub: None,
-            model_type: config
-                .as_ref()
-                .map_or_else(|| "torchscript".to_owned(), |c| c.model_type.clone()),
-            layers: config.as_ref().map(|c| c.layers),
-            hidden: config.as_ref().map(|c| c.hidden_size),
-            mode,
-            tokenizer: tokenizer.kind().to_owned(),
-            template: template.clone(),
-            bi: (mode == Mode::Bi).then(|| identity::BiSettings {
-                pooling,
-                query_prefix: query_prefix.clone(),
-                passage_prefix: passage_prefix.clone(),
-                context_joiner: context_joiner.clone(),
-            }),
-            positive_label: sidecar.positive_label,
-            torchscript: sidecar.torchscript.clone(),
-            sidecar: sidecar_path.as_ref().map(|p| p.display().to_string()),
-            files_sha256: small_files.digests(),
-            weights_sha256: weight_files.into_iter().collect(),
-            ignored_tensors: config.is_some().then_some(ignored_tensors),
-            input_names: input_names.as_ref().map(|i| i.names.clone()),
-            input_names_from: input_names.as_ref().map(|i| i.decided_by.clone()),
-            dtype: dtype_name(options.dtype).to_owned(),
-            recheck: if options.dtype == Kind::Float {
-                Default::default()
-            } else {
-                [(format!("{}_recheck", dtype_name(options.dtype)), twin_backend.is_some())].into()
-            },
-            device: match options.device {
-                Device::Cuda(n) => format!("cuda:{n}"),
-                _ => "cpu".to_owned(),
-            },
-            cudnn_attention_first: options.device.is_cuda().then(crate::scorer::cudnn_attention_preferred),
-            batch_tokens: options.batch_tokens,
-            threads: on_cpu.then(tch::get_num_threads),
-            cpu: on_cpu.then(precision::cpu_name),
-            libtorch: precision::libtorch_version(),
-            libraries: identity::libraries(),
-            scoring_revision: identity::SCORING_REVISION.to_owned(),
-        };
-        let twin = twin_backend.map(|backend| {
-            let batch_tokens = recheck_batch_tokens(&options);
-            Box::new(ModelScorer {
-                twin: None,
-                config: config.clone(),
-                backend: std::sync::Mutex::new(backend),
-                tokenizer: std::sync::Arc::clone(&tokenizer),
-                template: template.clone(),
-                mode,
-                pooling,
-                query_prefix: query_prefix.clone(),
-                passage_prefix: passage_prefix.clone(),
-                context_joiner: context_joiner.clone(),
-                positive_label: sidecar.positive_label,
-                identity: identity::ModelIdentity {
-                    dtype: dtype_name(Kind::Float).to_owned(),
-                    recheck: Default::default(),
-                    batch_tokens,
-                    ..identity.clone()
-                },
-                options: RunOptions {
-                    dtype: Kind::Float,
-                    recheck: false,
-                    progress: false,
-                    dtype_probe: None,
-                    batch_tokens,
-                    ..options.clone()
-                },
-                stats: std::sync::Mutex::new(RunStats::default()),
-            })
-        });
+        let identity = model_identity(
+            &checkpoint,
+            &options,
+            weights_sha256,
+            ignored_tensors,
+            twin_backend.is_some(),
+        );
+        let shared = std::sync::Arc::new(Shared::of(checkpoint));
+        let twin = twin_backend.map(|backend| Box::new(ModelScorer::fp32_twin(&shared, backend, &identity, &options)));
         Ok(ModelScorer {
             twin,
-            config,
+            shared,
             backend: std::sync::Mutex::new(backend),
-            tokenizer,
-            template,
-            mode,
-            pooling,
-            query_prefix,
-            passage_prefix,
-            context_joiner,
-            positive_label: sidecar.positive_label,
             identity,
             options,
             stats: std::sync::Mutex::new(RunStats {
@@ -438,13 +344,44 @@ impl ModelScorer {
         })
     }
 
+    /// The fp32 model beside a bf16 or int8 one: the same checkpoint, its own
+    /// weights, batches of at most [`RECHECK_BATCH_TOKENS`] on the CPU.
+    fn fp32_twin(
+        shared: &std::sync::Arc<Shared>,
+        backend: Backend,
+        identity: &identity::ModelIdentity,
+        options: &RunOptions,
+    ) -> ModelScorer {
+        let batch_tokens = recheck_batch_tokens(options);
+        ModelScorer {
+            twin: None,
+            shared: std::sync::Arc::clone(shared),
+            backend: std::sync::Mutex::new(backend),
+            identity: identity::ModelIdentity {
+                dtype: dtype_name(Kind::Float).to_owned(),
+                recheck: Default::default(),
+                batch_tokens,
+                ..identity.clone()
+            },
+            options: RunOptions {
+                dtype: Kind::Float,
+                recheck: false,
+                progress: false,
+                dtype_probe: None,
+                batch_tokens,
+                ..options.clone()
+            },
+            stats: std::sync::Mutex::new(RunStats::default()),
+        }
+    }
+
     /// The checkpoint's config.json; `None` for a TorchScript module.
     pub fn config(&self) -> Option<&ModelConfig> {
-        self.config.as_ref()
+        self.shared.config.as_ref()
     }
 
     pub fn template(&self) -> &Template {
-        &self.template
+        &self.shared.template
     }
 
     /// Padded-token budget per batch (see `RunOptions::batch_tokens`).
@@ -454,16 +391,16 @@ impl ModelScorer {
     }
 
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.shared.mode
     }
 
     pub fn tokenizer(&self) -> &TextTokenizer {
-        &self.tokenizer
+        &self.shared.tokenizer
     }
 
     /// Token ids of many texts, tokenised in parallel, in input order.
     fn tokenize_all(&self, texts: &[&str]) -> Result<Vec<Vec<i64>>, ModelError> {
-        texts.par_iter().map(|t| self.tokenizer.ids(t)).collect()
+        texts.par_iter().map(|t| self.shared.tokenizer.ids(t)).collect()
     }
 
     /// Cross-encoder inputs for pairs; each distinct utterance is tokenised once.
@@ -483,25 +420,25 @@ impl ModelScorer {
             .par_iter()
             .map(|p| {
                 let utterances: Vec<&[i64]> = p.context.iter().map(|u| ids[index[u.as_str()]].as_slice()).collect();
-                self.template.cross(&utterances, &ids[index[p.response]])
+                self.shared.template.cross(&utterances, &ids[index[p.response]])
             })
             .collect())
     }
 
     /// Bi-encoder input for one side.
     pub fn single_input(&self, prefix: &str, text: &str, keep_end: bool) -> Result<Encoded, ModelError> {
-        let joined = self.tokenizer.ids(&format!("{prefix}{text}"))?;
-        if self.template.single_fits(joined.len()) || prefix.is_empty() {
+        let joined = self.shared.tokenizer.ids(&format!("{prefix}{text}"))?;
+        if self.shared.template.single_fits(joined.len()) || prefix.is_empty() {
             let body = if prefix.is_empty() { joined.clone() } else { Vec::new() };
-            return Ok(self.template.single(&joined, &[], &body, keep_end));
+            return Ok(self.shared.template.single(&joined, &[], &body, keep_end));
         }
-        let p = self.tokenizer.ids(prefix)?;
-        let t = self.tokenizer.ids(text)?;
-        Ok(self.template.single(&joined, &p, &t, keep_end))
+        let p = self.shared.tokenizer.ids(prefix)?;
+        let t = self.shared.tokenizer.ids(text)?;
+        Ok(self.shared.template.single(&joined, &p, &t, keep_end))
     }
 
     pub fn context_text(&self, context: &[String]) -> String {
-        context.join(&self.context_joiner)
+        context.join(&self.shared.context_joiner)
     }
 
     /// One row of output per input: the score (cross) or the pooled,
@@ -522,11 +459,11 @@ impl ModelScorer {
             stats.tokens += group.iter().map(|&i| lengths[i] as u64).sum::<u64>();
             stats.padded_tokens += group.len() as u64 * longest;
             stats.attention_positions += group.len() as u64 * longest * longest;
-            let (ids, types, mask) = batch::pad(inputs, &group, self.template.pad, self.options.device)?;
+            let (ids, types, mask) = batch::pad(inputs, &group, self.shared.template.pad, self.options.device)?;
             let rows = match &*backend {
                 Backend::Native(encoder) => {
                     let hidden = encoder.hidden_states(&ids, &types, &mask);
-                    match self.mode {
+                    match self.shared.mode {
                         Mode::Cross => {
                             let logits = encoder
                                 .logits(&hidden)
@@ -569,7 +506,7 @@ impl ModelScorer {
     fn scores_from_logits(&self, logits: &Tensor) -> Result<Tensor, ModelError> {
         let logits = logits.f_to_kind(Kind::Float)?;
         let labels = logits.size().get(1).copied().unwrap_or(0);
-        Ok(match (labels, self.positive_label) {
+        Ok(match (labels, self.shared.positive_label) {
             (1, _) => logits.select(1, 0),
             (2, None) => logits.select(1, 1) - logits.select(1, 0),
             (n, Some(p)) if (0..n).contains(&p) => logits.log_softmax(1, Kind::Float).select(1, p),
@@ -583,7 +520,7 @@ impl ModelScorer {
 
     fn pool(&self, hidden: &Tensor, mask: &Tensor) -> Result<Tensor, ModelError> {
         let hidden = hidden.f_to_kind(Kind::Float)?;
-        let pooled = match self.pooling {
+        let pooled = match self.shared.pooling {
             Pooling::Cls => hidden.select(1, 0),
             Pooling::Mean => {
                 let m = mask.to_kind(Kind::Float).unsqueeze(-1);
@@ -614,7 +551,7 @@ impl ModelScorer {
 
     /// Scores pairs (the `Scorer` contract, with model errors).
     pub fn score_pairs(&self, pairs: &[Pair<'_>]) -> Result<Vec<f64>, ModelError> {
-        match self.mode {
+        match self.shared.mode {
             Mode::Cross => {
                 let t = std::time::Instant::now();
                 let inputs = self.cross_inputs(pairs)?;
@@ -643,11 +580,11 @@ impl ModelScorer {
                 let t = std::time::Instant::now();
                 let ctx_inputs: Vec<Encoded> = contexts
                     .par_iter()
-                    .map(|c| self.single_input(&self.query_prefix, &self.context_text(c), true))
+                    .map(|c| self.single_input(&self.shared.query_prefix, &self.context_text(c), true))
                     .collect::<Result<_, _>>()?;
                 let resp_inputs: Vec<Encoded> = responses
                     .par_iter()
-                    .map(|r| self.single_input(&self.passage_prefix, r, false))
+                    .map(|r| self.single_input(&self.shared.passage_prefix, r, false))
                     .collect::<Result<_, _>>()?;
                 self.add_stats(&RunStats {
                     tokenize_seconds: t.elapsed().as_secs_f64(),
@@ -681,7 +618,7 @@ impl Scorer for ModelScorer {
     fn stats(&self) -> Option<serde_json::Value> {
         let mut v = serde_json::to_value(self.run_stats()).ok()?;
         // FLOPs only where the architecture is known (not for TorchScript).
-        if let (Some(map), Some(c)) = (v.as_object_mut(), self.config.as_ref()) {
+        if let (Some(map), Some(c)) = (v.as_object_mut(), self.shared.config.as_ref()) {
             // Multiply-accumulates ×2 per padded token (projections and FFN) and per
             // attention position (scores and weighted sum): the work done.
             let (h, f, layers) = (c.hidden_size as f64, c.intermediate_size as f64, c.layers as f64);
@@ -719,7 +656,7 @@ impl Scorer for ModelScorer {
             scorer: "model".into(),
             reason: e.to_string(),
         };
-        Ok(Some(match self.mode {
+        Ok(Some(match self.shared.mode {
             Mode::Cross => {
                 let lengths: Vec<usize> = self
                     .cross_inputs(pairs)
