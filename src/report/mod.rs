@@ -33,8 +33,8 @@ pub use render::{render_markdown, render_markdown_grouped, render_terminal, rend
 pub use trec::{begin_trec, trec_id, trec_kind, trec_order, write_trec, TrecMeta, QRELS_TREC, RUN_TREC, TREC_META};
 pub use write::{
     begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
-    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_run, CandidateView,
-    CaseView, LoadedRun, REPORT_HTML, RUN_FILES,
+    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_predictions, write_run,
+    CandidateView, CaseView, LoadedRun, REPORT_HTML, RUN_FILES,
 };
 pub(crate) use write::{io, write_staged};
 
