@@ -13,4 +13,6 @@ if [ "$#" -eq 0 ]; then
     cargo test --locked --no-default-features --lib
     cargo test --locked --no-default-features --test it -- perturb:: ledger:: audit:: compare:: contamination:: \
         scores_file:: rerank:: cli:: snapshots:: metrics:: exports:: user_rules::
+    # The Python package (docs/python.md) on the torch-free build just made.
+    bash scripts/python_tests.sh
 fi

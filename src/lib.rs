@@ -5,7 +5,8 @@
 //! [`scorer`] (the `Scorer` trait and its implementations) → [`eval`]
 //! (metrics and statistics) → [`report`] (Polars tables and rendering).
 //! [`audit`] turns people's verdicts on generated negatives into per-rule rates.
-//! [`cli`] is a thin shell over them.
+//! [`cli`] is a thin shell over them; `python` (the `python` feature) is
+//! the Python package's native module over the same functions.
 
 pub mod audit;
 pub mod cli;
@@ -15,6 +16,8 @@ pub mod hangul;
 pub mod output;
 pub mod perturb;
 pub mod progress;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod report;
 pub mod scorer;
 pub mod stats;

@@ -9,13 +9,12 @@ use clap::ValueEnum;
 mod model_scorer;
 
 use super::{describe_target, positive, resample_count, Outcome};
-use crate::data::{self, Dataset, Split, SplitOptions};
-use crate::eval::{
-    build_splits, distinct_pairs, evaluate, shard, BootstrapConfig, EvalConfig, MinRule, DEFAULT_LEVEL, DEFAULT_SEED,
-};
+use crate::data::{self, Dataset, Split};
+use crate::eval::{build_splits, distinct_pairs, evaluate, shard, EvalConfig, MinRule, DEFAULT_SEED};
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::cache;
+use crate::scorer::cache::off_by_env as cache_off_by_env;
 use crate::scorer::{
     Baseline, RerankApi, RerankOptions, RerankScorer, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer,
 };
@@ -191,18 +190,17 @@ pub(crate) struct EvalArgs {
     page_cases: crate::report::html::PageCases,
 }
 
-/// How a run's metadata (and a shard's header) names the embedded sample set.
-pub(super) const EMBEDDED_SOURCE: &str = "<embedded sample>";
+pub(super) use crate::data::EMBEDDED_SOURCE;
 
 pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
     match path {
         None => Ok((
             data::sample::load().context("loading the embedded sample set")?,
-            EMBEDDED_SOURCE.to_owned(),
+            data::source_name(None),
         )),
         Some(p) => {
             let ds = data::load_path(p).with_context(|| format!("loading dataset {}", p.display()))?;
-            Ok((ds, p.display().to_string()))
+            Ok((ds, data::source_name(Some(p))))
         }
     }
 }
@@ -258,11 +256,6 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
         return model_scorer::build(args, model);
     }
     Ok(baseline(args.scorer).build(dataset, args.seed))
-}
-
-/// RSBENCH_NO_CACHE=1 is --no-cache for a whole environment (the tests set it).
-fn cache_off_by_env() -> bool {
-    std::env::var_os("RSBENCH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// The scorer behind the score cache, for the scorers that cost (models,
@@ -360,16 +353,7 @@ pub(super) fn eval_config(
     resamples: usize,
     response_only: bool,
 ) -> EvalConfig {
-    EvalConfig {
-        response_only,
-        splits: split.splits(),
-        split_options: SplitOptions { candidates, seed },
-        bootstrap: BootstrapConfig {
-            resamples,
-            level: DEFAULT_LEVEL,
-            seed,
-        },
-    }
+    EvalConfig::new(split.splits(), candidates, seed, resamples, response_only)
 }
 
 /// The end of a run, shared by `eval` and `merge`: evaluate, write the run

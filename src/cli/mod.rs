@@ -123,7 +123,23 @@ fn describe_target(doing: &str, target: &Target) -> String {
 }
 
 /// The command line, with `perturb --help` listing the registry's types.
-fn parse() -> Cli {
+/// A usage error (or `--help`) prints and exits, as clap does.
+fn parse<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    try_parse(args).unwrap_or_else(|e| e.exit())
+}
+
+/// [`parse`] without exiting: the Python package runs commands in its
+/// interpreter's process (`rsbench.compare`), where a usage error is an
+/// exception.
+pub fn try_parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     use clap::{CommandFactory, FromArgMatches};
     let types = crate::perturb::PerturbType::all()
         .map(|t| {
@@ -138,26 +154,37 @@ fn parse() -> Cli {
             "{examples}\n\nTypes (--types):\n{types}\n\nThe types marked (analyser) use the mecab-ko-dic dictionary that scripts/setup.sh installs (RSBENCH_MECAB_DIC to move it)."
         ))
     });
-    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
+    Cli::from_arg_matches(&command.try_get_matches_from(args)?)
 }
 
 /// Exit status of a gate (`eval --min`, `compare --fail-if-worse`) that failed.
 pub const GATE_FAILED: u8 = 3;
 
 pub fn main() -> ExitCode {
-    let cli = parse();
+    ExitCode::from(main_from(std::env::args_os()))
+}
+
+/// The whole command line run on `args` (the program's name first): the
+/// exit status. The `rsbench` binary's `main`, and the Python package's
+/// `rsbench` command (the same code, so both write the same outputs).
+pub fn main_from<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = parse(args);
     crate::output::install_interrupt_cleanup();
     match run(cli) {
-        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => 0,
         Ok(Outcome::GateFailed(reasons)) => {
             for r in reasons {
                 eprintln!("gate: {r}");
             }
-            ExitCode::from(GATE_FAILED)
+            GATE_FAILED
         }
         Err(e) => {
             eprintln!("error: {}", error_text(&e));
-            ExitCode::FAILURE
+            1
         }
     }
 }

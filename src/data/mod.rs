@@ -189,6 +189,20 @@ pub(crate) fn parse_located(
         .unzip())
 }
 
+/// How a run's metadata (and a shard's header) names the embedded sample set.
+pub const EMBEDDED_SOURCE: &str = "<embedded sample>";
+
+/// The dataset's name in a run's metadata (`dataset.source`): the path as the
+/// user gave it (command line or Python), [`EMBEDDED_SOURCE`] for the sample
+/// set. The CLI and the Python package both take it from here, so the same
+/// path gives the same `metadata.json`.
+pub fn source_name(path: Option<&Path>) -> String {
+    match path {
+        None => EMBEDDED_SOURCE.to_owned(),
+        Some(p) => p.display().to_string(),
+    }
+}
+
 /// Loads a file, or every `*.jsonl` / `*.tsv` / `*.txt` in a directory (sorted by name).
 pub fn load_path(path: &Path) -> Result<Dataset, DataError> {
     let files = dataset_files(path)?;

@@ -27,6 +27,30 @@ pub struct EvalConfig {
     pub response_only: bool,
 }
 
+impl EvalConfig {
+    /// An evaluation of `splits` as `eval` runs it: `seed` draws the random
+    /// negatives and the bootstrap, at the default level (the CLI and the
+    /// Python package both build their configuration here).
+    pub fn new(
+        splits: Vec<Split>,
+        candidates: Option<usize>,
+        seed: u64,
+        resamples: usize,
+        response_only: bool,
+    ) -> EvalConfig {
+        EvalConfig {
+            response_only,
+            splits,
+            split_options: SplitOptions { candidates, seed },
+            bootstrap: BootstrapConfig {
+                resamples,
+                level: crate::stats::DEFAULT_LEVEL,
+                seed,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SplitResult {
     pub split: Split,

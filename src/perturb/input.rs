@@ -37,39 +37,61 @@ pub fn read_dialogues(path: &Path) -> Result<Vec<Dialogue>, PerturbError> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for item in crate::data::numbered_lines(&name, &bytes) {
-            let (line, text) = item?;
-            if text.trim().is_empty() {
-                continue;
-            }
-            let bad = |message: String| PerturbError::Input {
-                file: name.clone(),
-                line,
-                message,
-            };
-            let raw: Record = serde_json::from_str(text).map_err(|e| bad(format!("malformed JSON: {e}")))?;
-            let positive = match (&raw.candidates, &raw.response) {
-                (Some(c), _) => c.iter().find(|c| c.label == 1).map(|c| c.text.clone()),
-                (None, Some(r)) => Some(r.clone()),
-                (None, None) => None,
-            }
-            .ok_or_else(|| bad("needs `response` or a candidate with label 1".into()))?;
-            if raw.context.iter().all(|u| u.trim().is_empty()) {
-                return Err(bad("empty context".into()));
-            }
-            let context: Vec<String> = raw.context.iter().map(|u| crate::data::nfc(u)).collect();
-            let positive = crate::data::nfc(&positive);
-            if !seen.insert((context.clone(), positive.clone())) {
-                continue;
-            }
-            let id = raw.did.unwrap_or_else(|| format!("{stem}:{line}"));
-            out.push(Dialogue {
-                source_dialogue: raw.src_dlg_id.unwrap_or_else(|| id.clone()),
-                id,
-                context,
-                positive,
-            });
-        }
+        read_lines(&name, &stem, &bytes, &mut seen, &mut out)?;
     }
     Ok(out)
+}
+
+/// Dialogues from JSONL text that is not a file (the Python package's
+/// `rsbench.perturb` sends each dialogue as one line): read exactly as
+/// [`read_dialogues`] reads a file's lines, `name` standing for the file in
+/// errors and, as the stem, in ids made for lines without a `did`.
+pub fn dialogues_from_jsonl(name: &str, bytes: &[u8]) -> Result<Vec<Dialogue>, PerturbError> {
+    let mut out = Vec::new();
+    read_lines(name, name, bytes, &mut HashSet::new(), &mut out)?;
+    Ok(out)
+}
+
+/// One file's lines into `out`, skipping (context, reply) pairs in `seen`.
+fn read_lines(
+    name: &str,
+    stem: &str,
+    bytes: &[u8],
+    seen: &mut HashSet<(Vec<String>, String)>,
+    out: &mut Vec<Dialogue>,
+) -> Result<(), PerturbError> {
+    for item in crate::data::numbered_lines(name, bytes) {
+        let (line, text) = item?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| PerturbError::Input {
+            file: name.to_owned(),
+            line,
+            message,
+        };
+        let raw: Record = serde_json::from_str(text).map_err(|e| bad(format!("malformed JSON: {e}")))?;
+        let positive = match (&raw.candidates, &raw.response) {
+            (Some(c), _) => c.iter().find(|c| c.label == 1).map(|c| c.text.clone()),
+            (None, Some(r)) => Some(r.clone()),
+            (None, None) => None,
+        }
+        .ok_or_else(|| bad("needs `response` or a candidate with label 1".into()))?;
+        if raw.context.iter().all(|u| u.trim().is_empty()) {
+            return Err(bad("empty context".into()));
+        }
+        let context: Vec<String> = raw.context.iter().map(|u| crate::data::nfc(u)).collect();
+        let positive = crate::data::nfc(&positive);
+        if !seen.insert((context.clone(), positive.clone())) {
+            continue;
+        }
+        let id = raw.did.unwrap_or_else(|| format!("{stem}:{line}"));
+        out.push(Dialogue {
+            source_dialogue: raw.src_dlg_id.unwrap_or_else(|| id.clone()),
+            id,
+            context,
+            positive,
+        });
+    }
+    Ok(())
 }

@@ -33,7 +33,7 @@ pub mod user_rules;
 
 use std::path::PathBuf;
 
-pub use input::{read_dialogues, Dialogue};
+pub use input::{dialogues_from_jsonl, read_dialogues, Dialogue};
 pub use output::{begin_output, OutputFormat, OutputWriter};
 pub use strategy::{
     parse_exclusions, perturb, perturb_each, Generated, OutputCase, PerturbOptions, PerturbType, RewriteSource,

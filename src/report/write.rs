@@ -178,31 +178,8 @@ pub fn write_run(
     write_staged(pending, |staging| {
         let at = |f: &str| staging.join(f);
 
-        // Frame by frame, a row group each: memory holds one group's rows, not
-        // the run's. A run of one frame writes the bytes `finish` wrote.
         let p = at(PREDICTIONS);
-        let mut file = Some(File::create(&p).map_err(io(&p))?);
-        let mut writer = None;
-        for frame in predictions_frames(dataset, result) {
-            let mut frame = frame.map_err(table(&p))?;
-            frame.align_chunks_par();
-            if writer.is_none() {
-                if let Some(f) = file.take() {
-                    writer = Some(
-                        ParquetWriter::new(f)
-                            .with_compression(ParquetCompression::Zstd(None))
-                            .batched(frame.schema())
-                            .map_err(table(&p))?,
-                    );
-                }
-            }
-            if let Some(w) = writer.as_mut() {
-                w.write_batch(&frame).map_err(table(&p))?;
-            }
-        }
-        if let Some(w) = writer {
-            w.finish().map_err(table(&p))?;
-        }
+        write_predictions(File::create(&p).map_err(io(&p))?, dataset, result).map_err(table(&p))?;
 
         let mut summary = summary_frame(&result.summary).map_err(table(&p))?;
         let p = at(SUMMARY_CSV);
@@ -231,6 +208,35 @@ pub fn write_run(
         write_text(&at(REPORT_HTML), &run_html(staging, Vec::new(), page_cases)?)?;
         write_json(&at(TIMING), timing)
     })
+}
+
+/// `predictions.parquet`'s bytes into `sink` (a run directory's file, or the
+/// Python package's in-memory copy, which must be the same bytes). Frame by
+/// frame, a row group each: memory holds one group's rows, not the run's. A
+/// run of one frame writes the bytes `finish` wrote.
+pub fn write_predictions<W: Write + Send>(sink: W, dataset: &Dataset, result: &EvalResult) -> PolarsResult<()> {
+    let mut sink = Some(sink);
+    let mut writer = None;
+    for frame in predictions_frames(dataset, result) {
+        let mut frame = frame?;
+        frame.align_chunks_par();
+        if writer.is_none() {
+            if let Some(f) = sink.take() {
+                writer = Some(
+                    ParquetWriter::new(f)
+                        .with_compression(ParquetCompression::Zstd(None))
+                        .batched(frame.schema())?,
+                );
+            }
+        }
+        if let Some(w) = writer.as_mut() {
+            w.write_batch(&frame)?;
+        }
+    }
+    if let Some(w) = writer {
+        w.finish()?;
+    }
+    Ok(())
 }
 
 /// A run directory's `report.html`, from its files; `extra`: sections to add.

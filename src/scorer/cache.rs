@@ -78,6 +78,12 @@ pub enum CacheError {
     Store { path: PathBuf, message: String },
 }
 
+/// RSBENCH_NO_CACHE=1 is `--no-cache` for a whole environment (the tests set
+/// it); an explicit cache directory wins over it (`eval --cache`, Python's `cache=`).
+pub fn off_by_env() -> bool {
+    std::env::var_os("RSBENCH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// `$XDG_CACHE_HOME/rsbench`, else `~/.cache/rsbench`.
 pub fn default_cache_dir() -> Option<PathBuf> {
     match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {

@@ -17,7 +17,7 @@ pub use lexical::{Bm25, TfIdfCosine};
 pub use random::RandomScorer;
 pub use rerank::{parse_header, redact_url, RerankApi, RerankOptions, RerankScorer, DEFAULT_QUERY_JOINER};
 pub(crate) use scores_file::score_lines;
-pub use scores_file::{pair_id, ScoresFile, ScoresFileError};
+pub use scores_file::{canonical_sha256, pair_id, ScoresFile, ScoresFileError};
 pub use subprocess::{SubprocessOptions, SubprocessScorer};
 pub use tokenize::lexical_terms;
 #[cfg(feature = "torch")]

@@ -2,10 +2,14 @@
 //! (context, response) pair once with a stable id, any program scores them,
 //! and a [`ScoresFile`] reads `{"id", "score"}` lines back.
 //!
-//! Invariant: a run from a scores file uses exactly one score per pair it
+//! Invariants: a run from a scores file uses exactly one score per pair it
 //! asks for, each from one line of the file; a pair without a score, an id
 //! given twice, an id no pair has, or a score that is not a finite number is
-//! an error naming the file (and line), never a silent default.
+//! an error naming the file (and line), never a silent default. The run's
+//! identity is the scores' content alone ([`canonical_sha256`]): the same
+//! scores give the same `metadata.json` whatever the file's name, line order
+//! or number formatting, and whether they came from a file or from Python
+//! (`rsbench.evaluate`, [`ScoresFile::from_scores`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,9 +42,30 @@ pub enum ScoresFileError {
     Empty { path: PathBuf },
 }
 
-/// Scores read from a file of `{"id": …, "score": …}` lines.
+/// The SHA-256 (hex) of scores' canonical form: one `{"id":…,"score":…}`
+/// line per pair, sorted by id, each score as serde_json writes an f64 (the
+/// shortest text that reads back as the same number, so `0.5`, `5e-1` and
+/// `0.50` in a file are one score). What a run records of its scores: a
+/// path, a line order or a float's spelling would make the same scores two
+/// runs.
+pub fn canonical_sha256<'a>(scores: impl IntoIterator<Item = (&'a str, f64)>) -> String {
+    let mut sorted: Vec<(&str, f64)> = scores.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut hasher = Sha256::new();
+    for (id, score) in sorted {
+        let line = serde_json::json!({ "id": id, "score": score }).to_string();
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Scores read from a file of `{"id": …, "score": …}` lines, or given in
+/// memory ([`ScoresFile::from_scores`]).
 pub struct ScoresFile {
+    /// The file, or what names in-memory scores in errors.
     path: PathBuf,
+    /// [`canonical_sha256`] of the scores.
     sha256: String,
     /// id → (score, line number).
     scores: HashMap<String, (f64, usize)>,
@@ -74,11 +99,40 @@ impl ScoresFile {
                 path: path.to_path_buf(),
             });
         }
-        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
         Ok(ScoresFile {
             path: path.to_path_buf(),
-            sha256,
+            sha256: canonical_sha256(scores.iter().map(|(id, &(s, _))| (id.as_str(), s))),
             scores,
+        })
+    }
+
+    /// Scores in memory (the Python package's scorer callables and `scores=`),
+    /// checked as a file's lines are: `origin` names them in errors, and each
+    /// pair's position (from 1) stands for its line.
+    pub fn from_scores(origin: &str, scores: Vec<(String, f64)>) -> Result<ScoresFile, ScoresFileError> {
+        let path = PathBuf::from(origin);
+        let mut table: HashMap<String, (f64, usize)> = HashMap::with_capacity(scores.len());
+        for (i, (id, score)) in scores.into_iter().enumerate() {
+            let at = |message: String| ScoresFileError::Line {
+                path: path.clone(),
+                line: i + 1,
+                message,
+            };
+            if !score.is_finite() {
+                return Err(at(format!("the score of {id} is not a finite number ({score})")));
+            }
+            if let Some((_, first)) = table.get(&id) {
+                return Err(at(format!("id {id} was already scored at {first}")));
+            }
+            table.insert(id, (score, i + 1));
+        }
+        if table.is_empty() {
+            return Err(ScoresFileError::Empty { path });
+        }
+        Ok(ScoresFile {
+            sha256: canonical_sha256(table.iter().map(|(id, &(s, _))| (id.as_str(), s))),
+            path,
+            scores: table,
         })
     }
 
@@ -128,9 +182,10 @@ pub(crate) fn score_lines<'t>(
 
 impl Scorer for ScoresFile {
     fn identity(&self) -> ScorerIdentity {
+        // The content only: a path (a temporary file, another machine) would
+        // make the same scores two different runs.
         let mut params = serde_json::Map::new();
-        params.insert("path".into(), self.path.display().to_string().into());
-        params.insert("sha256".into(), self.sha256.clone().into());
+        params.insert("scores_sha256".into(), self.sha256.clone().into());
         ScorerIdentity {
             kind: "scores-file".into(),
             params,
@@ -216,6 +271,46 @@ mod tests {
             let err = ScoresFile::load(&p).err().expect(text).to_string();
             assert!(err.contains(want) && err.contains("scored.jsonl"), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn the_identity_is_the_scores_not_the_file() {
+        let a = "{\"id\":\"p1\",\"score\":0.5}\n{\"id\":\"p2\",\"score\":-1}\n";
+        // Other order, other spelling of the same numbers, blank lines, another name.
+        let b = "\n{\"score\": -1.0, \"id\": \"p2\"}\n{\"id\": \"p1\", \"score\": 5e-1}\n";
+        let (_da, pa) = file(a);
+        let dir = tempfile::tempdir().unwrap();
+        let pb = dir.path().join("other-name.jsonl");
+        std::fs::write(&pb, b).unwrap();
+        let ia = ScoresFile::load(&pa).unwrap().identity();
+        assert_eq!(ia, ScoresFile::load(&pb).unwrap().identity());
+        let memory = ScoresFile::from_scores("memory", vec![("p2".into(), -1.0), ("p1".into(), 0.5)]).unwrap();
+        assert_eq!(ia, memory.identity());
+        assert_eq!(ia.kind, "scores-file");
+        assert_eq!(ia.params.len(), 1, "{ia:?}");
+        // One score changed in its last bit is other scores.
+        let nudged =
+            ScoresFile::from_scores("memory", vec![("p2".into(), -1.0), ("p1".into(), 0.5f64.next_up())]).unwrap();
+        assert_ne!(ia, nudged.identity());
+    }
+
+    #[test]
+    fn scores_in_memory_are_checked_like_lines() {
+        let err = ScoresFile::from_scores("python", vec![("a".into(), 1.0), ("b".into(), f64::NAN)])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.starts_with("python:2: the score of b is not a finite number"),
+            "{err}"
+        );
+        let err = ScoresFile::from_scores("python", vec![("a".into(), 1.0), ("a".into(), 2.0)])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("python:2: id a was already scored at 1"), "{err}");
+        let err = ScoresFile::from_scores("python", vec![]).err().unwrap().to_string();
+        assert!(err.contains("has no scores"), "{err}");
     }
 
     #[test]

@@ -83,7 +83,10 @@ fn an_outside_scorers_file_reproduces_the_native_run_byte_for_byte() {
     let meta: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("outside/metadata.json")).unwrap()).unwrap();
     assert_eq!(meta["scorer"]["kind"], "scores-file");
-    assert_eq!(meta["scorer"]["params"]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        meta["scorer"]["params"]["scores_sha256"].as_str().map(str::len),
+        Some(64)
+    );
 }
 
 #[test]

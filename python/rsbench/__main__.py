@@ -1,0 +1,5 @@
+"""``python -m rsbench …``: the ``rsbench`` command."""
+
+from ._cli import main
+
+main()
