@@ -6,18 +6,14 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use clap::ValueEnum;
 
-mod model_scorer;
-
 use super::{describe_target, positive, resample_count, Outcome};
 use crate::data::{self, Dataset, Split};
+use crate::eval::plan::EvalPlan;
 use crate::eval::{build_splits, distinct_pairs, evaluate, shard, EvalConfig, MinRule, DEFAULT_SEED};
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
-use crate::scorer::cache;
-use crate::scorer::cache::off_by_env as cache_off_by_env;
-use crate::scorer::{
-    Baseline, RerankApi, RerankOptions, RerankScorer, Scorer, ScoresFile, SubprocessOptions, SubprocessScorer,
-};
+use crate::scorer::choice::{CachePlan, ModelChoice, Precision, ScorerChoice};
+use crate::scorer::{Baseline, RerankApi, RerankOptions, Scorer, SubprocessOptions};
 
 /// Candidates per case: a positive and at least one negative.
 pub(super) fn candidate_count(s: &str) -> Result<usize, String> {
@@ -205,7 +201,8 @@ pub(super) fn load_dataset(path: Option<&Path>) -> Result<(Dataset, String)> {
     }
 }
 
-fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+/// The scorer `args` name, every flag of it read here once.
+fn scorer_choice(args: &EvalArgs) -> Result<ScorerChoice> {
     if args.scorer_name.is_some() && args.scorer_cmd.is_none() && args.scorer_url.is_none() {
         anyhow::bail!("--scorer-name names a --scorer-cmd program or a --scorer-url model");
     }
@@ -219,7 +216,7 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
             .map(|h| crate::scorer::parse_header(h, |v| std::env::var(v).ok()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| anyhow::anyhow!("--scorer-header {e}"))?;
-        return Ok(Box::new(RerankScorer::new(RerankOptions {
+        return Ok(ScorerChoice::Server(RerankOptions {
             url: url.clone(),
             api: match args.rerank_api {
                 RerankApiArg::V1 => RerankApi::V1,
@@ -236,53 +233,73 @@ fn make_scorer(args: &EvalArgs, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
                 .clone()
                 .unwrap_or_else(|| crate::scorer::DEFAULT_QUERY_JOINER.to_owned()),
             headers,
-        })?));
+        }));
     }
     if let Some(command) = &args.scorer_cmd {
-        let options = SubprocessOptions {
+        return Ok(ScorerChoice::Program(SubprocessOptions {
             command: command.clone(),
             name: args.scorer_name.clone(),
             timeout: std::time::Duration::from_secs_f64(args.scorer_timeout),
             batch: args.scorer_batch,
-        };
-        return Ok(Box::new(
-            SubprocessScorer::start(options).context("starting the scorer process")?,
-        ));
+        }));
     }
     if let Some(scores) = &args.scores {
-        return Ok(Box::new(ScoresFile::load(scores).context("reading the scores file")?));
+        return Ok(ScorerChoice::Scores(scores.clone()));
     }
     if let Some(model) = &args.model {
-        return model_scorer::build(args, model);
+        return Ok(ScorerChoice::Model(ModelChoice {
+            model: model.clone(),
+            device: args.device.clone(),
+            precision: match args.dtype {
+                DtypeArg::F32 => Precision::F32,
+                DtypeArg::Bf16 => Precision::Bf16,
+                DtypeArg::Int8 => Precision::Int8,
+                DtypeArg::Auto => Precision::Auto,
+            },
+            batch_tokens: args.batch_tokens,
+            recheck: !args.no_recheck,
+            probe_dir: None,
+            sharded: args.shard.is_some(),
+            quiet: args.quiet,
+        }));
     }
-    Ok(baseline(args.scorer).build(dataset, args.seed))
+    Ok(ScorerChoice::Baseline(baseline(args.scorer)))
 }
 
-/// The scorer behind the score cache, for the scorers that cost (models,
-/// programs, servers); lexical and random scorers are cheaper than the cache.
-fn with_cache(args: &EvalArgs, scorer: Box<dyn Scorer>) -> Result<Box<dyn Scorer>> {
-    let costly = args.model.is_some() || args.scorer_cmd.is_some() || args.scorer_url.is_some();
-    // An explicit --cache wins over RSBENCH_NO_CACHE.
-    let env_off = cache_off_by_env();
-    if !costly || args.no_cache || (env_off && args.cache.is_none()) {
-        return Ok(scorer);
+/// The run's plan: every decision made once from `args`.
+fn plan(args: &EvalArgs) -> Result<EvalPlan> {
+    let mut scorer = scorer_choice(args)?;
+    let cache = CachePlan::decide(scorer.costly(), args.no_cache, args.cache.clone());
+    // auto's probe keeps its timings in the score cache's directory.
+    if let ScorerChoice::Model(m) = &mut scorer {
+        m.probe_dir = cache.dir().cloned();
     }
-    let Some(dir) = args.cache.clone().or_else(cache::default_cache_dir) else {
-        eprintln!("warning: no score cache (neither --cache, XDG_CACHE_HOME nor HOME is set)");
-        return Ok(scorer);
+    let shard = match &args.shard {
+        Some(spec) => Some(shard::resolve(spec, args.shards, |v| std::env::var(v).ok())?),
+        None => None,
     };
-    let opened = match cache::ScoreCache::open(&dir) {
-        Ok(c) => c,
-        Err(cache::CacheError::Busy { path }) => {
-            eprintln!(
-                "warning: the score cache {} is in use by another rsbench; this run scores without it",
-                path.display()
-            );
-            return Ok(scorer);
-        }
-        Err(e) => return Err(e).context("opening the score cache"),
-    };
-    Ok(Box::new(cache::CachedScorer::new(scorer, opened)))
+    let config = eval_config(
+        args.split,
+        args.candidates,
+        args.seed,
+        args.bootstrap,
+        args.response_only,
+    );
+    Ok(EvalPlan::new(scorer, cache, config, args.split.name(), shard)?)
+}
+
+/// The plan's scorer, behind the cache where the plan has one; notes printed.
+fn build_scorer(plan: EvalPlan, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
+    let mut notes = Vec::new();
+    let built = plan.scorer.build(dataset, plan.config.split_options.seed, &mut notes);
+    for note in notes.drain(..) {
+        eprintln!("{note}");
+    }
+    let scorer = plan.cache.wrap(built?, &mut notes).context("opening the score cache");
+    for note in notes {
+        eprintln!("{note}");
+    }
+    scorer
 }
 
 fn baseline(kind: Option<ScorerKind>) -> Baseline {
@@ -309,40 +326,23 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     let (dataset, source) = load_dataset(args.dataset.as_deref())?;
-    let split_name = args.split.name();
+    let plan = plan(&args)?;
     // The destination is checked and staged before the (long) scoring.
     let target = match &args.out {
         Some(out) => Target::Fixed(out.clone()),
-        None => report::default_run_target(
-            &dataset.name,
-            &if args.scores.is_some() {
-                "scores".to_owned()
-            } else if args.scorer_cmd.is_some() || args.scorer_url.is_some() {
-                let kind = if args.scorer_url.is_some() { "rerank" } else { "process" };
-                // A name may be a path-like model id (BAAI/bge-reranker): its last part.
-                let name = args.scorer_name.as_deref().map(|n| n.split('@').next().unwrap_or(n));
-                name.and_then(|n| n.rsplit('/').next()).unwrap_or(kind).to_owned()
-            } else {
-                report::scorer_label(args.model.as_deref(), baseline(args.scorer).name())
-            },
-            split_name,
-            args.seed,
-        ),
+        None => report::default_run_target(&dataset.name, &plan.scorer.run_label(), plan.split, args.seed),
     };
-    let config = eval_config(
-        args.split,
-        args.candidates,
-        args.seed,
-        args.bootstrap,
-        args.response_only,
-    );
-    if let Some(shard) = &args.shard {
-        let (shard, shards) = resolve_shard(shard, args.shards)?;
-        return run_shard(&args, &dataset, &source, &config, shard, shards);
+    if let Some((shard, shards)) = plan.shard {
+        let out = args
+            .out
+            .clone()
+            .context("--shard needs --out: the shards of one run share that directory")?;
+        return run_shard(plan, &out, args.overwrite, &dataset, &source, shard, shards);
     }
     let pending = report::begin_run(target.clone(), args.overwrite)
         .with_context(|| describe_target("writing report", &target))?;
-    let scorer = with_cache(&args, make_scorer(&args, &dataset)?)?;
+    let config = plan.config.clone();
+    let scorer = build_scorer(plan, &dataset)?;
     finish.run(pending, &target, &dataset, &source, scorer.as_ref(), &config)
 }
 
@@ -426,37 +426,6 @@ fn shard_arg(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-/// `I/N`, or `auto`: Slurm's array task (`SLURM_ARRAY_TASK_ID` less
-/// `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), else Kubernetes'
-/// `JOB_COMPLETION_INDEX` of `--shards N`.
-fn resolve_shard(shard: &str, shards: Option<usize>) -> Result<(usize, usize)> {
-    if shard != "auto" {
-        return shard::parse_shard(shard).map_err(|e| anyhow::anyhow!("--shard {shard}: {e}"));
-    }
-    let var = |name: &str| -> Result<Option<usize>> {
-        match std::env::var(name) {
-            Ok(v) => Ok(Some(
-                v.trim()
-                    .parse()
-                    .with_context(|| format!("{name}={v} is not a number"))?,
-            )),
-            Err(_) => Ok(None),
-        }
-    };
-    if let (Some(id), Some(count)) = (var("SLURM_ARRAY_TASK_ID")?, var("SLURM_ARRAY_TASK_COUNT")?) {
-        let min = var("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
-        let i = id
-            .checked_sub(min)
-            .context("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?;
-        return shard::parse_shard(&format!("{i}/{count}")).map_err(|e| anyhow::anyhow!("--shard auto (Slurm): {e}"));
-    }
-    if let Some(i) = var("JOB_COMPLETION_INDEX")? {
-        let n = shards.context("--shard auto with JOB_COMPLETION_INDEX needs --shards N")?;
-        return shard::parse_shard(&format!("{i}/{n}")).map_err(|e| anyhow::anyhow!("--shard auto (Kubernetes): {e}"));
-    }
-    anyhow::bail!("--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT nor JOB_COMPLETION_INDEX is set")
-}
-
 /// A shard file rsbench wrote: its first line is a shard header.
 fn shard_kind() -> crate::output::Kind {
     crate::output::Kind {
@@ -475,34 +444,30 @@ fn shard_kind() -> crate::output::Kind {
 }
 
 /// Scores this process's shard of the distinct pairs and writes its shard
-/// file into `--out` (created if no shard made it yet).
+/// file into `out` (created if no shard made it yet).
 fn run_shard(
-    args: &EvalArgs,
+    plan: EvalPlan,
+    out: &Path,
+    overwrite: bool,
     dataset: &Dataset,
     source: &str,
-    config: &EvalConfig,
     shard: usize,
     shards: usize,
 ) -> Result<Outcome> {
-    let out = args
-        .out
-        .clone()
-        .context("--shard needs --out: the shards of one run share that directory")?;
-    if args.model.is_some() && !matches!(args.dtype, DtypeArg::F32 | DtypeArg::Auto) {
-        anyhow::bail!("--shard runs models in fp32 only: the re-scoring of near-ties needs every candidate of a case in one process");
-    }
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let target = Target::Fixed(out.join(shard::shard_file_name(shard, shards)));
-    let pending = crate::output::Pending::begin(target.clone(), shard_kind(), args.overwrite)
+    let pending = crate::output::Pending::begin(target.clone(), shard_kind(), overwrite)
         .with_context(|| describe_target("writing shard", &target))?;
-    let scorer = with_cache(args, make_scorer(args, dataset)?)?;
+    let config = plan.config.clone();
+    let split = plan.split;
+    let scorer = build_scorer(plan, dataset)?;
     let built = build_splits(dataset, &config.splits, &config.split_options).context("building the splits")?;
     let (pairs, _) = distinct_pairs(dataset, &built, config.response_only);
-    let plan = scorer.plan(&pairs).context("planning the batches")?;
-    let owner = shard::assign(&pairs, plan.as_deref(), shards);
+    let planned = scorer.plan(&pairs).context("planning the batches")?;
+    let owner = shard::assign(&pairs, planned.as_deref(), shards);
     // With a plan, each of this shard's groups is scored alone, as the
     // unsharded run's scorer forms it; without, all at once.
-    let groups: Vec<Vec<usize>> = match &plan {
+    let groups: Vec<Vec<usize>> = match &planned {
         Some(groups) => groups
             .iter()
             .filter(|g| g.first().is_some_and(|&i| owner[i] == shard))
@@ -525,23 +490,16 @@ fn run_shard(
         shards,
         dataset: source.to_owned(),
         dataset_files: shard::dataset_files(dataset),
-        split: args.split.name().to_owned(),
-        candidates: args.candidates,
-        seed: args.seed,
-        bootstrap: args.bootstrap,
-        response_only: args.response_only,
+        split: split.to_owned(),
+        candidates: config.split_options.candidates,
+        seed: config.split_options.seed,
+        bootstrap: config.bootstrap.resamples,
+        response_only: config.response_only,
         scorer: scorer.identity(),
         pairs_total: pairs.len(),
         pairs: mine.len(),
     };
-    let mut text = serde_json::to_string(&header)?;
-    text.push('\n');
-    for (p, s) in mine.iter().zip(&scores) {
-        text.push_str(
-            &serde_json::json!({ "id": crate::scorer::pair_id(p.context, p.response), "score": s }).to_string(),
-        );
-        text.push('\n');
-    }
+    let text = shard::render(&header, &mine, &scores)?;
     std::fs::write(pending.path(), text).with_context(|| describe_target("writing shard", &target))?;
     let path = pending
         .commit()

@@ -7,6 +7,7 @@ mod gate;
 mod grouping;
 mod metrics;
 mod outcome;
+pub mod plan;
 mod runner;
 mod summary;
 

@@ -41,6 +41,9 @@ pub struct ShardHeader {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShardError {
+    /// `--shard` (or the environment `auto` reads) names no shard.
+    #[error("{0}")]
+    Spec(String),
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}:{line}: {message}", .path.display())]
@@ -64,6 +67,57 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
         return Err(format!("shard {i} of {n}: I must be below N and N at least 1"));
     }
     Ok((i, n))
+}
+
+/// `--shard`'s `I/N`, or `auto`: Slurm's array task (`SLURM_ARRAY_TASK_ID`
+/// less `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT`), else
+/// Kubernetes' `JOB_COMPLETION_INDEX` of `shards`. `var` reads the
+/// environment.
+pub fn resolve(
+    spec: &str,
+    shards: Option<usize>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<(usize, usize), ShardError> {
+    let bad = |m: String| ShardError::Spec(m);
+    if spec != "auto" {
+        return parse_shard(spec).map_err(|e| bad(format!("--shard {spec}: {e}")));
+    }
+    let number = |name: &str| -> Result<Option<usize>, ShardError> {
+        match var(name) {
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|e| bad(format!("{name}={v} is not a number: {e}"))),
+            None => Ok(None),
+        }
+    };
+    if let (Some(id), Some(count)) = (number("SLURM_ARRAY_TASK_ID")?, number("SLURM_ARRAY_TASK_COUNT")?) {
+        let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let i = id
+            .checked_sub(min)
+            .ok_or_else(|| bad("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN".into()))?;
+        return parse_shard(&format!("{i}/{count}")).map_err(|e| bad(format!("--shard auto (Slurm): {e}")));
+    }
+    if let Some(i) = number("JOB_COMPLETION_INDEX")? {
+        let n = shards.ok_or_else(|| bad("--shard auto with JOB_COMPLETION_INDEX needs --shards N".into()))?;
+        return parse_shard(&format!("{i}/{n}")).map_err(|e| bad(format!("--shard auto (Kubernetes): {e}")));
+    }
+    Err(bad(
+        "--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT nor JOB_COMPLETION_INDEX is set".into(),
+    ))
+}
+
+/// A shard file's text: the header line, then one `{"id", "score"}` line per
+/// pair, as [`ShardFile`] reads them back.
+pub fn render(header: &ShardHeader, pairs: &[Pair<'_>], scores: &[f64]) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string(header)?;
+    text.push('\n');
+    for (p, s) in pairs.iter().zip(scores) {
+        text.push_str(&serde_json::json!({ "id": pair_id(p.context, p.response), "score": s }).to_string());
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// The shard of each pair. Without a plan: pairs in the order of their ids,

@@ -2,6 +2,7 @@
 //! each out. Higher means a better reply.
 
 pub mod cache;
+pub mod choice;
 mod lexical;
 #[cfg(feature = "torch")]
 pub mod model;

@@ -48,4 +48,11 @@ pub enum ModelError {
     Torch(#[from] tch::TchError),
     #[error("{0}")]
     Options(String),
+    /// `eval --model PATH` could not be read or loaded (the cause follows).
+    #[error("loading model {}", path.display())]
+    Loading {
+        path: PathBuf,
+        #[source]
+        source: Box<ModelError>,
+    },
 }

@@ -278,6 +278,33 @@ fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
         .collect()
 }
 
+/// The scorer `eval --model` asks for: the checkpoint resolved (a directory,
+/// or a hub name in the local cache), the device parsed, the precision
+/// resolved ([`precision::resolve`]) and the model loaded. What the
+/// precision choice has to say goes to `notes`.
+pub fn build(m: &crate::scorer::choice::ModelChoice, notes: &mut Vec<String>) -> Result<ModelScorer, ModelError> {
+    let loading = |source: ModelError| ModelError::Loading {
+        path: m.model.clone(),
+        source: Box::new(source),
+    };
+    let source = hub::resolve(&m.model).map_err(loading)?;
+    let device = parse_device(&m.device)?;
+    let (dtype, dtype_probe) = precision::resolve(m, &source.dir, device, notes)?;
+    let options = RunOptions {
+        device,
+        dtype,
+        batch_tokens: m
+            .batch_tokens
+            .unwrap_or(RunOptions::default_batch_tokens(device, dtype))
+            .max(1),
+        progress: !m.quiet,
+        // auto promises fp32's decisions: it always re-scores near-ties.
+        recheck: m.recheck || m.precision == crate::scorer::choice::Precision::Auto,
+        dtype_probe,
+    };
+    ModelScorer::load_source(&source, options).map_err(loading)
+}
+
 impl ModelScorer {
     /// Loads a resolved `--model` ([`hub::resolve`]): a hub name's revision
     /// is recorded beside the snapshot's path.

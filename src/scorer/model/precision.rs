@@ -332,6 +332,84 @@ pub fn probe_shape(dir: &Path) -> Option<(i64, i64)> {
     Some((c.hidden_size, c.intermediate_size))
 }
 
+/// The precision a model runs in, from the one asked for. `Auto` measures
+/// ([`probe`]) on the CPU and takes fp32 where a rounding precision cannot
+/// run: a GPU (measured by hand, docs/benchmarks.md), a TorchScript module,
+/// a shard (the re-scoring of near-ties needs every candidate of a case in
+/// one process), a layer too small for rounding to pay. An explicit bf16 or
+/// int8 slower than fp32 here gets a warning in `notes`.
+pub fn resolve(
+    m: &crate::scorer::choice::ModelChoice,
+    model: &Path,
+    device: tch::Device,
+    notes: &mut Vec<String>,
+) -> Result<(Kind, Option<Probe>), super::ModelError> {
+    use crate::scorer::choice::Precision;
+    let probe_dir = m.probe_dir.as_deref();
+    let shape = probe_shape(model);
+    let explicit = match m.precision {
+        Precision::F32 => return Ok((Kind::Float, None)),
+        Precision::Bf16 => Kind::BFloat16,
+        Precision::Int8 if device.is_cuda() => {
+            return Err(super::ModelError::Options(
+                "--dtype int8 runs on the CPU: on a GPU use bf16 or f32".into(),
+            ))
+        }
+        Precision::Int8 => Kind::Int8,
+        Precision::Auto => {
+            let Some((inp, out)) = shape.filter(|_| !device.is_cuda() && !m.sharded) else {
+                return Ok((Kind::Float, None));
+            };
+            if !rounding_can_pay(inp, out) {
+                // Such a layer runs fp32 whatever a probe would say: none is timed.
+                if !m.quiet {
+                    notes.push(format!(
+                        "--dtype auto: fp32 (a {inp}x{out} layer is below the size where rounding pays; not probed)"
+                    ));
+                }
+                return Ok((Kind::Float, None));
+            }
+            let p = probe(probe_dir, inp, out);
+            let chosen = p.choice();
+            if !m.quiet {
+                notes.push(format!(
+                    "--dtype auto: {} (layer {}x{}x{} on this CPU: fp32 {:.0}, bf16 {:.0}, int8 {:.0} GFLOP/s)",
+                    match chosen {
+                        Kind::Float => "fp32",
+                        Kind::Int8 => "int8 with fp32 re-scoring of near-ties",
+                        _ => "bf16 with fp32 re-scoring of near-ties",
+                    },
+                    p.shape[0],
+                    p.shape[1],
+                    p.shape[2],
+                    p.f32,
+                    p.bf16,
+                    p.int8
+                ));
+                for (name, why) in &p.skipped {
+                    notes.push(format!("  {name}: {why}"));
+                }
+            }
+            return Ok((chosen, Some(p)));
+        }
+    };
+    if let (false, Some((inp, out))) = (device.is_cuda(), shape) {
+        // A rounding precision is worth it only where its products outrun fp32's.
+        let p = probe(probe_dir, inp, out);
+        let (name, speed) = match explicit {
+            Kind::Int8 => ("int8", p.int8),
+            _ => ("bf16", p.bf16),
+        };
+        if speed < p.f32 {
+            notes.push(format!(
+                "warning: --dtype {name} is slower than fp32 on this CPU (this model's layer: {name} {speed:.0} GFLOP/s, fp32 {:.0}); --dtype f32 gives the same decisions sooner",
+                p.f32
+            ));
+        }
+    }
+    Ok((explicit, None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
