@@ -98,7 +98,7 @@ impl Kind {
 }
 
 /// `Ok` when every entry of `dir` is a plain file named as `owns` accepts.
-pub fn only_entries(dir: &Path, owns: fn(&str) -> bool) -> Result<(), String> {
+pub fn only_entries(dir: &Path, owns: impl Fn(&str) -> bool) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("it cannot be listed ({e})"))?;
     let mut foreign = Vec::new();
     for entry in entries {

@@ -147,58 +147,110 @@ fn recognise_pairs_file(path: &Path) -> Result<(), String> {
         .map_err(|_| "it is not a perturbation output (its first line is not a labelled pair)".into())
 }
 
-/// The file names a directory output of `format` holds, per type stem.
-fn owned_name(format: OutputFormat, name: &str) -> bool {
-    let stem = match format {
-        OutputFormat::Jsonl => name.strip_suffix(".jsonl"),
-        OutputFormat::Tsv => name
-            .strip_suffix(".tsv")
-            .or_else(|| name.strip_suffix(".tsv.provenance")),
-        OutputFormat::Pairs => name.strip_suffix(".pairs.jsonl"),
-    };
-    stem.is_some_and(|stem| PerturbType::all().any(|t| t.stem() == stem))
+/// One file a directory output holds per type: its suffix after the type's
+/// stem, and how to tell that such a file is one `perturb` wrote.
+struct TypeFile {
+    suffix: &'static str,
+    /// `Err(reason)` when the file at the path (in its directory) is not ours.
+    recognise: fn(&Path) -> Result<(), String>,
+}
+
+/// Everything about one format, declared once: the files it writes per type
+/// (the main file first), whether one `.jsonl` file can hold a whole output,
+/// and how a dialogue's cases are rendered (main file, second file).
+struct FormatSpec {
+    files: &'static [TypeFile],
+    single_file: bool,
+    render: fn(&[OutputCase]) -> (String, String),
+}
+
+/// A TSV carries no provenance; its provenance file beside it must be there.
+fn recognise_tsv_file(path: &Path) -> Result<(), String> {
+    let beside = path.with_file_name(format!(
+        "{}.provenance",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ));
+    if beside.is_file() {
+        Ok(())
+    } else {
+        Err("it has no provenance file beside it".into())
+    }
+}
+
+const JSONL: FormatSpec = FormatSpec {
+    files: &[TypeFile {
+        suffix: ".jsonl",
+        recognise: recognise_output_file,
+    }],
+    single_file: true,
+    render: |cases| (to_jsonl(cases), String::new()),
+};
+
+const TSV: FormatSpec = FormatSpec {
+    files: &[
+        TypeFile {
+            suffix: ".tsv",
+            recognise: recognise_tsv_file,
+        },
+        TypeFile {
+            suffix: ".tsv.provenance",
+            recognise: |_| Ok(()),
+        },
+    ],
+    single_file: false,
+    render: to_tsv,
+};
+
+const PAIRS: FormatSpec = FormatSpec {
+    files: &[TypeFile {
+        suffix: ".pairs.jsonl",
+        recognise: recognise_pairs_file,
+    }],
+    single_file: true,
+    render: |cases| (to_pairs(cases), String::new()),
+};
+
+impl OutputFormat {
+    fn spec(self) -> &'static FormatSpec {
+        match self {
+            OutputFormat::Jsonl => &JSONL,
+            OutputFormat::Tsv => &TSV,
+            OutputFormat::Pairs => &PAIRS,
+        }
+    }
+}
+
+/// The file of a directory output of `spec` that `name` is, if any: one of
+/// its suffixes after a type's stem.
+fn type_file(spec: &FormatSpec, name: &str) -> Option<&'static TypeFile> {
+    spec.files.iter().find(|f| {
+        name.strip_suffix(f.suffix)
+            .is_some_and(|stem| PerturbType::all().any(|t| t.stem() == stem))
+    })
 }
 
 fn output_kind(output: &Path, format: OutputFormat) -> Kind {
+    let spec = format.spec();
     if is_single_file(output) {
         return Kind {
             what: "perturbation file",
             shape: Shape::File,
-            recognise: Box::new(move |p| match format {
-                OutputFormat::Pairs => recognise_pairs_file(p),
-                _ => recognise_output_file(p),
-            }),
+            recognise: Box::new(move |p| (spec.files[0].recognise)(p)),
         };
     }
-    let owns: fn(&str) -> bool = match format {
-        OutputFormat::Jsonl => |n| owned_name(OutputFormat::Jsonl, n),
-        OutputFormat::Tsv => |n| owned_name(OutputFormat::Tsv, n),
-        OutputFormat::Pairs => |n| owned_name(OutputFormat::Pairs, n),
-    };
     Kind {
         what: "perturbation directory",
         shape: Shape::Dir,
         recognise: Box::new(move |dir| {
-            crate::output::only_entries(dir, owns)?;
+            crate::output::only_entries(dir, |n| type_file(spec, n).is_some())?;
             for entry in std::fs::read_dir(dir)
                 .map_err(|e| format!("it cannot be listed ({e})"))?
                 .flatten()
             {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let checked = match format {
-                    OutputFormat::Jsonl => recognise_output_file(&entry.path()),
-                    OutputFormat::Pairs => recognise_pairs_file(&entry.path()),
-                    // A TSV carries no provenance; its provenance file beside it must be there.
-                    OutputFormat::Tsv if name.ends_with(".tsv") => {
-                        if dir.join(format!("{name}.provenance")).is_file() {
-                            Ok(())
-                        } else {
-                            Err("it has no provenance file beside it".into())
-                        }
-                    }
-                    OutputFormat::Tsv => Ok(()),
-                };
-                checked.map_err(|why| format!("{name}: {why}"))?;
+                if let Some(file) = type_file(spec, &name) {
+                    (file.recognise)(&entry.path()).map_err(|why| format!("{name}: {why}"))?;
+                }
             }
             Ok(())
         }),
@@ -207,7 +259,7 @@ fn output_kind(output: &Path, format: OutputFormat) -> Kind {
 
 /// Checks `--output` and stages it, before any dialogue is read.
 pub fn begin_output(output: &Path, overwrite: bool, format: OutputFormat) -> Result<Pending, PerturbError> {
-    if format == OutputFormat::Tsv && is_single_file(output) {
+    if !format.spec().single_file && is_single_file(output) {
         return Err(PerturbError::TsvNeedsDirectory);
     }
     Ok(Pending::begin(
@@ -220,22 +272,19 @@ pub fn begin_output(output: &Path, overwrite: bool, format: OutputFormat) -> Res
 /// One dialogue's output in `format`: the main file's text and, for TSV, its
 /// provenance file's.
 fn render(format: OutputFormat, cases: &[OutputCase]) -> (String, String) {
-    match format {
-        OutputFormat::Jsonl => (to_jsonl(cases), String::new()),
-        OutputFormat::Pairs => (to_pairs(cases), String::new()),
-        OutputFormat::Tsv => to_tsv(cases),
-    }
+    (format.spec().render)(cases)
 }
 
 /// The files a directory output of `format` holds for one type: the main
 /// file, then (TSV) its provenance file.
 fn type_files(format: OutputFormat, kind: PerturbType) -> Vec<String> {
     let stem = kind.stem();
-    match format {
-        OutputFormat::Jsonl => vec![format!("{stem}.jsonl")],
-        OutputFormat::Pairs => vec![format!("{stem}.pairs.jsonl")],
-        OutputFormat::Tsv => vec![format!("{stem}.tsv"), format!("{stem}.tsv.provenance")],
-    }
+    format
+        .spec()
+        .files
+        .iter()
+        .map(|f| format!("{stem}{}", f.suffix))
+        .collect()
 }
 
 /// A file being written in the staging area, and the path the user will see.
