@@ -9,43 +9,13 @@
 
 use std::path::PathBuf;
 
+pub use super::model_choice::{ModelChoice, Precision};
+
 use super::cache::{self, CacheError, CachedScorer, ScoreCache};
 use super::{
     Baseline, RerankOptions, RerankScorer, ScoreError, Scorer, ScoresFile, ScoresFileError, SubprocessOptions,
     SubprocessScorer,
 };
-
-/// A model's precision as asked for (`--dtype`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precision {
-    F32,
-    Bf16,
-    /// int8 matrix products (per-channel weights, per-row activations), CPU only.
-    Int8,
-    /// Measured on this CPU at the model's shape, near-ties re-scored in fp32.
-    Auto,
-}
-
-/// How `eval --model` runs a checkpoint.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelChoice {
-    /// A checkpoint directory, or a hub name `org/name[@revision]`.
-    pub model: PathBuf,
-    /// `cpu`, `cuda` or `cuda:N`.
-    pub device: String,
-    pub precision: Precision,
-    /// Padded tokens per batch; `None`: the device's and precision's default.
-    pub batch_tokens: Option<usize>,
-    /// Re-score near-ties in fp32 with bf16 or int8 (always with `Auto`).
-    pub recheck: bool,
-    /// Where `Auto`'s probe keeps its timings: the score cache's directory.
-    pub probe_dir: Option<PathBuf>,
-    /// A shard runs fp32: the re-scoring of near-ties needs every candidate
-    /// of a case in one process.
-    pub sharded: bool,
-    /// No progress bar, no note of what `Auto` chose.
-    pub quiet: bool,
-}
 
 /// The scorer of a run.
 pub enum ScorerChoice {

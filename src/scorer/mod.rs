@@ -6,6 +6,7 @@ pub mod choice;
 mod lexical;
 #[cfg(feature = "torch")]
 pub mod model;
+mod model_choice;
 mod random;
 mod rerank;
 mod scores_file;

@@ -282,7 +282,7 @@ fn checksums(files: &[PathBuf]) -> Result<Vec<(String, String)>, ModelError> {
 /// or a hub name in the local cache), the device parsed, the precision
 /// resolved ([`precision::resolve`]) and the model loaded. What the
 /// precision choice has to say goes to `notes`.
-pub fn build(m: &crate::scorer::choice::ModelChoice, notes: &mut Vec<String>) -> Result<ModelScorer, ModelError> {
+pub fn build(m: &crate::scorer::model_choice::ModelChoice, notes: &mut Vec<String>) -> Result<ModelScorer, ModelError> {
     let loading = |source: ModelError| ModelError::Loading {
         path: m.model.clone(),
         source: Box::new(source),
@@ -299,7 +299,7 @@ pub fn build(m: &crate::scorer::choice::ModelChoice, notes: &mut Vec<String>) ->
             .max(1),
         progress: !m.quiet,
         // auto promises fp32's decisions: it always re-scores near-ties.
-        recheck: m.recheck || m.precision == crate::scorer::choice::Precision::Auto,
+        recheck: m.recheck || m.precision == crate::scorer::model_choice::Precision::Auto,
         dtype_probe,
     };
     ModelScorer::load_source(&source, options).map_err(loading)

@@ -339,12 +339,12 @@ pub fn probe_shape(dir: &Path) -> Option<(i64, i64)> {
 /// one process), a layer too small for rounding to pay. An explicit bf16 or
 /// int8 slower than fp32 here gets a warning in `notes`.
 pub fn resolve(
-    m: &crate::scorer::choice::ModelChoice,
+    m: &crate::scorer::model_choice::ModelChoice,
     model: &Path,
     device: tch::Device,
     notes: &mut Vec<String>,
 ) -> Result<(Kind, Option<Probe>), super::ModelError> {
-    use crate::scorer::choice::Precision;
+    use crate::scorer::model_choice::Precision;
     let probe_dir = m.probe_dir.as_deref();
     let shape = probe_shape(model);
     let explicit = match m.precision {
