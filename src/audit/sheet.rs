@@ -77,8 +77,8 @@ fn role_name(role: Role) -> &'static str {
 /// An audit directory: `key.csv` with the key's header, nothing but the three
 /// files `audit sample` writes, and a sheet nobody has filled in yet (an
 /// annotator's verdicts are people's work that no `--overwrite` may erase).
-pub fn audit_kind() -> crate::output::Kind {
-    crate::output::Kind {
+pub fn audit_kind() -> crate::output::OutputKind {
+    crate::output::OutputKind {
         what: "audit directory",
         shape: crate::output::Shape::Dir,
         recognise: Box::new(|dir| {

@@ -73,8 +73,34 @@ impl SplitArg {
     }
 }
 
+/// What an evaluation reads and how it builds its cases: shared by `eval`
+/// and `pairs`, so the pairs `pairs` writes are the ones `eval --scores`
+/// looks up.
+#[derive(clap::Args, Debug)]
+pub(super) struct DatasetArgs {
+    /// A dataset file or directory (*.jsonl KorAdvMRS, *.tsv/*.txt TSV) [default: the embedded sample set].
+    #[arg(long)]
+    pub(super) dataset: Option<PathBuf>,
+    /// Which split(s) to evaluate.
+    #[arg(long, value_enum, default_value_t = SplitArg::Both)]
+    pub(super) split: SplitArg,
+    /// Candidates per case: tops adversarial cases up with random negatives; clean default 10.
+    #[arg(long, value_parser = candidate_count)]
+    pub(super) candidates: Option<usize>,
+    /// Seed for random negatives, the random scorer and the bootstrap.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub(super) seed: u64,
+    /// Score every candidate with the context left empty: how much the scorer decides from the
+    /// response alone (a bias run for `report --bias-run`; with `pairs`, the pairs such a run
+    /// scores); recorded in metadata.json.
+    #[arg(long)]
+    pub(super) response_only: bool,
+}
+
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
+    #[command(flatten)]
+    data: DatasetArgs,
     /// A response selection model (libtorch scorer): a checkpoint directory, or a hub name `org/name[@revision]` read offline from the Hugging Face cache (HF_HUB_CACHE, HF_HOME).
     #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd", "scorer_url"])]
     model: Option<PathBuf>,
@@ -119,18 +145,6 @@ pub(crate) struct EvalArgs {
     /// A model-free scorer [default: bm25].
     #[arg(long, value_enum)]
     scorer: Option<ScorerKind>,
-    /// A dataset file or directory (*.jsonl KorAdvMRS, *.tsv/*.txt TSV) [default: the embedded sample set].
-    #[arg(long)]
-    dataset: Option<PathBuf>,
-    /// Which split(s) to evaluate.
-    #[arg(long, value_enum, default_value_t = SplitArg::Both)]
-    split: SplitArg,
-    /// Candidates per case: tops adversarial cases up with random negatives; clean default 10.
-    #[arg(long, value_parser = candidate_count)]
-    candidates: Option<usize>,
-    /// Seed for random negatives, the random scorer and the bootstrap.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    seed: u64,
     /// Bootstrap resamples for the 95 % intervals (0 disables them; otherwise at least 200).
     #[arg(long, default_value_t = 1000, value_parser = resample_count)]
     bootstrap: usize,
@@ -173,10 +187,6 @@ pub(crate) struct EvalArgs {
     /// With `--shard auto` and JOB_COMPLETION_INDEX: the number of shards.
     #[arg(long, requires = "shard")]
     shards: Option<usize>,
-    /// Score every candidate with the context left empty: how much the scorer decides from the
-    /// response alone (a bias run for `report --bias-run`); recorded in metadata.json.
-    #[arg(long)]
-    response_only: bool,
     /// Do not print the summary table or the progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -279,13 +289,13 @@ fn plan(args: &EvalArgs) -> Result<EvalPlan> {
         None => None,
     };
     let config = eval_config(
-        args.split,
-        args.candidates,
-        args.seed,
+        args.data.split,
+        args.data.candidates,
+        args.data.seed,
         args.bootstrap,
-        args.response_only,
+        args.data.response_only,
     );
-    Ok(EvalPlan::new(scorer, cache, config, args.split.name(), shard)?)
+    Ok(EvalPlan::new(scorer, cache, config, args.data.split.name(), shard)?)
 }
 
 /// The plan's scorer, behind the cache where the plan has one; notes printed.
@@ -325,12 +335,12 @@ pub(super) fn run(args: EvalArgs) -> Result<Outcome> {
         // Fails only if the pool was already built (tests running in-process).
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
-    let (dataset, source) = load_dataset(args.dataset.as_deref())?;
+    let (dataset, source) = load_dataset(args.data.dataset.as_deref())?;
     let plan = plan(&args)?;
     // The destination is checked and staged before the (long) scoring.
     let target = match &args.out {
         Some(out) => Target::Fixed(out.clone()),
-        None => report::default_run_target(&dataset.name, &plan.scorer.run_label(), plan.split, args.seed),
+        None => report::default_run_target(&dataset.name, &plan.scorer.run_label(), plan.split, args.data.seed),
     };
     if let Some((shard, shards)) = plan.shard {
         let out = args
@@ -427,8 +437,8 @@ fn shard_arg(s: &str) -> Result<String, String> {
 }
 
 /// A shard file rsbench wrote: its first line is a shard header.
-fn shard_kind() -> crate::output::Kind {
-    crate::output::Kind {
+fn shard_kind() -> crate::output::OutputKind {
+    crate::output::OutputKind {
         what: "shard file",
         shape: crate::output::Shape::File,
         recognise: Box::new(|p| {

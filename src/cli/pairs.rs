@@ -6,33 +6,20 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::eval::{candidate_count, load_dataset, SplitArg};
+use super::eval::{load_dataset, DatasetArgs};
 use super::{describe_target, Outcome};
 use crate::data::SplitOptions;
-use crate::eval::{build_splits, distinct_pairs, DEFAULT_SEED};
-use crate::output::{Kind, Pending, Shape, Target};
+use crate::eval::{build_splits, distinct_pairs};
+use crate::output::{OutputKind, Pending, Shape, Target};
 use crate::scorer::pair_id;
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct PairsArgs {
-    /// A dataset file or directory, as for `eval` [default: the embedded sample set].
-    #[arg(long)]
-    dataset: Option<PathBuf>,
-    /// Which split(s).
-    #[arg(long, value_enum, default_value_t = SplitArg::Both)]
-    split: SplitArg,
-    /// Candidates per case, as for `eval`.
-    #[arg(long, value_parser = candidate_count)]
-    candidates: Option<usize>,
-    /// Seed for the random negatives, as for `eval`.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    seed: u64,
+    #[command(flatten)]
+    data: DatasetArgs,
     /// The JSONL file to write: one `{"id", "context": [turns], "response"}` per line.
     #[arg(long)]
     out: PathBuf,
-    /// Every context empty, for `eval --scores … --response-only`.
-    #[arg(long)]
-    response_only: bool,
     /// Replace the --out file if `rsbench pairs` wrote it.
     #[arg(long)]
     overwrite: bool,
@@ -46,8 +33,8 @@ struct PairLine<'a> {
 }
 
 /// A pairs file rsbench wrote: its first line has exactly these keys.
-fn pairs_kind() -> Kind {
-    Kind {
+fn pairs_kind() -> OutputKind {
+    OutputKind {
         what: "pairs file",
         shape: Shape::File,
         recognise: Box::new(|p| {
@@ -65,16 +52,16 @@ fn pairs_kind() -> Kind {
 }
 
 pub(super) fn run(args: PairsArgs) -> Result<Outcome> {
-    let (dataset, _) = load_dataset(args.dataset.as_deref())?;
+    let (dataset, _) = load_dataset(args.data.dataset.as_deref())?;
     let target = Target::Fixed(args.out.clone());
     let pending = Pending::begin(target.clone(), pairs_kind(), args.overwrite)
         .with_context(|| describe_target("writing pairs", &target))?;
     let options = SplitOptions {
-        candidates: args.candidates,
-        seed: args.seed,
+        candidates: args.data.candidates,
+        seed: args.data.seed,
     };
-    let built = build_splits(&dataset, &args.split.splits(), &options).context("building the splits")?;
-    let (pairs, _) = distinct_pairs(&dataset, &built, args.response_only);
+    let built = build_splits(&dataset, &args.data.split.splits(), &options).context("building the splits")?;
+    let (pairs, _) = distinct_pairs(&dataset, &built, args.data.response_only);
     let staged = pending.path();
     let write = || -> std::io::Result<()> {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&staged)?);

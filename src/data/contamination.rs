@@ -281,7 +281,7 @@ pub fn test_set_fingerprints() -> Result<Vec<(String, Fingerprints)>, DataError>
 pub fn write_report(path: &std::path::Path, report: &OverlapReport) -> Result<std::path::PathBuf, DataError> {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
     text.push('\n');
-    let kind = crate::output::Kind {
+    let kind = crate::output::OutputKind {
         what: "overlap report",
         shape: crate::output::Shape::File,
         recognise: Box::new(|p| {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::{CheckStatus, Manifest};
 use super::DataError;
-use crate::output::{Kind, Pending, Shape, Target};
+use crate::output::{OutputKind, Pending, Shape, Target};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchOutcome {
@@ -193,8 +193,8 @@ fn retryable(e: &DataError) -> bool {
 }
 
 /// A downloaded dataset file is never replaced once in place.
-fn download_kind() -> Kind {
-    Kind {
+fn download_kind() -> OutputKind {
+    OutputKind {
         what: "dataset file",
         shape: Shape::File,
         recognise: Box::new(|_| Err("fetch does not replace files".into())),

@@ -5,7 +5,7 @@
 //! - **Only what rsbench wrote is ever deleted**: its own staging entries
 //!   (`.<name>.rsbench-tmp-<pid>`, and `.<name>.rsbench-old-<pid>` for a
 //!   replaced output), stale ones left by rsbench processes that are no longer
-//!   running, and, with `--overwrite`, a previous output that its [`Kind`]
+//!   running, and, with `--overwrite`, a previous output that its [`OutputKind`]
 //!   recognises as one rsbench wrote (every entry in it one rsbench writes).
 //! - **Whole or nothing**: an output is built in a staging directory beside its
 //!   destination, synced, and moved into place by one rename that never
@@ -64,7 +64,7 @@ pub type Recognise = Box<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
 
 /// A kind of output: its shape, and how to tell that an existing entry is one
 /// rsbench wrote (and so may be replaced with `--overwrite`).
-pub struct Kind {
+pub struct OutputKind {
     /// Named in messages: "run directory", "perturbation file".
     pub what: &'static str,
     pub shape: Shape,
@@ -72,7 +72,7 @@ pub struct Kind {
     pub recognise: Recognise,
 }
 
-impl Kind {
+impl OutputKind {
     /// A directory whose `marker` file holds a JSON object with `marker_key`,
     /// and whose every entry is named as `owns` accepts.
     pub fn dir_with_marker(
@@ -80,8 +80,8 @@ impl Kind {
         marker: &'static str,
         marker_key: &'static str,
         owns: fn(&str) -> bool,
-    ) -> Kind {
-        Kind {
+    ) -> OutputKind {
+        OutputKind {
             what,
             shape: Shape::Dir,
             recognise: Box::new(move |dir| {
@@ -138,7 +138,7 @@ pub enum Target {
 /// drop, on SIGINT and on SIGTERM) until [`Pending::commit`] moves it into place.
 pub struct Pending {
     target: Target,
-    kind: Kind,
+    kind: OutputKind,
     overwrite: bool,
     staging: PathBuf,
     /// The name of the payload inside `staging` for a file-shaped output.
@@ -188,7 +188,7 @@ fn remove_entry(path: &Path) -> std::io::Result<()> {
 
 impl Pending {
     /// Checks the destination and creates the staging directory beside it.
-    pub fn begin(target: Target, kind: Kind, overwrite: bool) -> Result<Pending, OutputError> {
+    pub fn begin(target: Target, kind: OutputKind, overwrite: bool) -> Result<Pending, OutputError> {
         let (parent, name) = match &target {
             Target::Fixed(dest) => {
                 if encloses_working_dir(dest) {
@@ -363,7 +363,7 @@ impl Drop for Pending {
     }
 }
 
-fn check_ours(dest: &Path, kind: &Kind) -> Result<(), OutputError> {
+fn check_ours(dest: &Path, kind: &OutputKind) -> Result<(), OutputError> {
     let meta = std::fs::symlink_metadata(dest).map_err(io_at(dest))?;
     let shape_ok = match kind.shape {
         Shape::Dir => meta.is_dir(),
@@ -410,7 +410,7 @@ fn sync_dir(dir: &Path) -> Result<(), OutputError> {
 
 /// Writes a small file (`--json` outputs) whole or not at all; an existing file
 /// is replaced only when `kind` recognises it.
-pub fn write_file(path: &Path, kind: Kind, bytes: &[u8]) -> Result<PathBuf, OutputError> {
+pub fn write_file(path: &Path, kind: OutputKind, bytes: &[u8]) -> Result<PathBuf, OutputError> {
     let overwrite = true;
     let pending = Pending::begin(Target::Fixed(path.to_path_buf()), kind, overwrite)?;
     let p = pending.path();

@@ -1,7 +1,7 @@
 use super::*;
 
-fn marker_kind() -> Kind {
-    Kind::dir_with_marker("test directory", "meta.json", "rsbench_version", |n| {
+fn marker_kind() -> OutputKind {
+    OutputKind::dir_with_marker("test directory", "meta.json", "rsbench_version", |n| {
         ["meta.json", "data.txt"].contains(&n)
     })
 }

@@ -215,7 +215,7 @@ fn build_compiled(dir: &Path) -> Result<(), PerturbError> {
             plain(&e)
         ),
     })?;
-    let kind = crate::output::Kind {
+    let kind = crate::output::OutputKind {
         what: "compiled dictionary",
         shape: crate::output::Shape::File,
         recognise: Box::new(|_| Err("it is not replaced".into())),

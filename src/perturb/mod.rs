@@ -6,7 +6,7 @@
 //! keywords), `tense` and `negation` (the final predicate of the reply or of a
 //! context utterance rewritten, [`RewriteSource`]: the [`analyser`] segments
 //! it, [`predicate`] reads and writes it back, [`conjugate`] does the
-//! morphology). [`input`] reads dialogues, [`output`] writes KorAdvMRS records.
+//! morphology). [`input`] reads dialogues, [`writer`] writes the output (KorAdvMRS records, TSV, pairs).
 //!
 //! Rules live in `perturbations/*.toml`.
 
@@ -22,7 +22,6 @@ pub mod level;
 pub mod near_copy;
 mod noun_swap;
 pub mod opposite_words;
-pub mod output;
 pub mod persons;
 pub mod predicate;
 pub mod register;
@@ -30,14 +29,15 @@ pub mod rewrite;
 mod rules;
 pub mod strategy;
 pub mod user_rules;
+pub mod writer;
 
 use std::path::PathBuf;
 
 pub use input::{dialogues_from_jsonl, read_dialogues, Dialogue};
-pub use output::{begin_output, OutputFormat, OutputWriter};
 pub use strategy::{
     parse_exclusions, perturb, perturb_each, Generated, OutputCase, PerturbOptions, PerturbType, RewriteSource,
 };
+pub use writer::{begin_output, OutputFormat, OutputWriter};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PerturbError {

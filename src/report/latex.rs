@@ -12,7 +12,7 @@ use super::metadata::RunMetadata;
 use super::render::{excluded_note, scorer_line, split_names, summary_records, RESPONSE_ONLY};
 use super::ReportError;
 use crate::eval::{Comparison, SummaryRow, OVERALL};
-use crate::output::Kind;
+use crate::output::OutputKind;
 
 /// What a LaTeX file rsbench writes starts with (a comment line): how a
 /// file `--out` names is recognised as one rsbench may replace.
@@ -314,7 +314,7 @@ pub fn render_comparison_latex(
 
 /// A LaTeX file rsbench writes: an existing one is replaced only when its
 /// first line is rsbench's header comment.
-pub fn latex_kind() -> Kind {
+pub fn latex_kind() -> OutputKind {
     super::write::headed_file_kind("LaTeX file", HEADER, "it is not a LaTeX file rsbench wrote")
 }
 

@@ -9,7 +9,7 @@ use super::metadata::RunMetadata;
 use super::render::split_names;
 use super::ReportError;
 use crate::eval::{default_metric, Metric, SummaryRow, OVERALL};
-use crate::output::Kind;
+use crate::output::OutputKind;
 
 /// What the YAML rsbench writes starts with (a comment line): how a file
 /// `--out` names is recognised as one rsbench may replace.
@@ -153,7 +153,7 @@ pub fn render_model_index(meta: &RunMetadata, run: &str, rows: &[SummaryRow], gr
 
 /// The YAML rsbench writes: an existing file is replaced only when its
 /// first line is rsbench's header comment.
-pub fn model_index_kind() -> Kind {
+pub fn model_index_kind() -> OutputKind {
     super::write::headed_file_kind(
         "model-index YAML file",
         HEADER,

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::ReportError;
 use crate::eval::RunCase;
-use crate::output::{Kind, Pending, Target};
+use crate::output::{OutputKind, Pending, Target};
 
 pub const RUN_TREC: &str = "run.trec";
 pub const QRELS_TREC: &str = "qrels.trec";
@@ -21,8 +21,8 @@ pub const TREC_META: &str = "trec_meta.json";
 
 /// A TREC directory: `trec_meta.json` with rsbench's version, and nothing
 /// but the three files.
-pub fn trec_kind() -> Kind {
-    Kind::dir_with_marker("TREC directory", TREC_META, "rsbench_version", |name| {
+pub fn trec_kind() -> OutputKind {
+    OutputKind::dir_with_marker("TREC directory", TREC_META, "rsbench_version", |name| {
         [RUN_TREC, QRELS_TREC, TREC_META].contains(&name)
     })
 }

@@ -18,7 +18,7 @@ use super::view::{CandidateView, CaseView};
 use super::ReportError;
 use crate::data::Dataset;
 use crate::eval::{case_metrics, summarize, BootstrapConfig, CaseOutcome, EvalResult, GroupBy, RunCase, SummaryRow};
-use crate::output::{Kind, Pending, Target};
+use crate::output::{OutputKind, Pending, Target};
 
 pub const PREDICTIONS: &str = "predictions.parquet";
 pub const SUMMARY_CSV: &str = "summary.csv";
@@ -69,8 +69,8 @@ pub const RUN_FILES: [&str; 10] = [
 
 /// A run directory: `metadata.json` with rsbench's version, and nothing but
 /// the files a run writes.
-pub fn run_kind() -> Kind {
-    Kind::dir_with_marker("run directory", METADATA, "rsbench_version", |name| {
+pub fn run_kind() -> OutputKind {
+    OutputKind::dir_with_marker("run directory", METADATA, "rsbench_version", |name| {
         RUN_FILES.contains(&name)
     })
 }
@@ -119,7 +119,7 @@ pub fn write_json_output(path: &Path, value: &impl serde::Serialize) -> Result<P
         v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
     };
     let ours = keys(&value);
-    let kind = Kind {
+    let kind = OutputKind {
         what: "JSON file",
         shape: crate::output::Shape::File,
         recognise: Box::new(move |p| {
@@ -278,7 +278,7 @@ pub fn summary_rows_json(rows: &[SummaryRow]) -> Result<serde_json::Value, Repor
 /// Writes an HTML page whole; an existing file is replaced only when
 /// rsbench wrote it (its generator tag says so).
 pub fn write_html(path: &Path, html: &str) -> Result<PathBuf, ReportError> {
-    let kind = Kind {
+    let kind = OutputKind {
         what: "HTML page",
         shape: crate::output::Shape::File,
         recognise: Box::new(|p| {
@@ -299,8 +299,8 @@ pub fn write_html(path: &Path, html: &str) -> Result<PathBuf, ReportError> {
 /// A single file rsbench writes whose first line starts with `header` (a
 /// comment): an existing one is replaced only when it does, so a user's
 /// `paper.tex` or `README.md` of that name is refused with `not_ours`.
-pub(crate) fn headed_file_kind(what: &'static str, header: &'static str, not_ours: &'static str) -> Kind {
-    Kind {
+pub(crate) fn headed_file_kind(what: &'static str, header: &'static str, not_ours: &'static str) -> OutputKind {
+    OutputKind {
         what,
         shape: crate::output::Shape::File,
         recognise: Box::new(move |p| {

@@ -66,8 +66,8 @@ fn comparison_file(name: &str) -> bool {
 }
 
 /// A comparison directory: `compare_meta.json` and the files `compare` writes.
-pub fn comparison_kind() -> crate::output::Kind {
-    crate::output::Kind::dir_with_marker(
+pub fn comparison_kind() -> crate::output::OutputKind {
+    crate::output::OutputKind::dir_with_marker(
         "comparison directory",
         "compare_meta.json",
         "rsbench_version",

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::strategy::{OutputCase, PerturbType};
 use super::PerturbError;
 use crate::data::{Provenance, Record};
-use crate::output::{Kind, Pending, Shape, Target};
+use crate::output::{OutputKind, Pending, Shape, Target};
 
 /// What `perturb --format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -229,16 +229,16 @@ fn type_file(spec: &FormatSpec, name: &str) -> Option<&'static TypeFile> {
     })
 }
 
-fn output_kind(output: &Path, format: OutputFormat) -> Kind {
+fn output_kind(output: &Path, format: OutputFormat) -> OutputKind {
     let spec = format.spec();
     if is_single_file(output) {
-        return Kind {
+        return OutputKind {
             what: "perturbation file",
             shape: Shape::File,
             recognise: Box::new(move |p| (spec.files[0].recognise)(p)),
         };
     }
-    Kind {
+    OutputKind {
         what: "perturbation directory",
         shape: Shape::Dir,
         recognise: Box::new(move |dir| {
