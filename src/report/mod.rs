@@ -36,8 +36,8 @@ pub use view::{CandidateView, CaseView};
 pub(crate) use write::write_staged;
 pub use write::{
     begin_run, default_run_target, load_case_views, load_cases, load_run, reports_target, run_html, run_kind,
-    scorer_label, summary_grouped, summary_rows_json, write_html, write_json_output, write_predictions, write_run,
-    LoadedRun, REPORT_HTML, RUN_FILES,
+    summary_grouped, summary_rows_json, write_html, write_json_output, write_predictions, write_run, LoadedRun,
+    REPORT_HTML, RUN_FILES,
 };
 
 /// Refuses a path that is not a directory before files are looked for in it

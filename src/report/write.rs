@@ -81,21 +81,6 @@ pub fn default_run_target(dataset: &str, scorer: &str, split: &str, seed: u64) -
     reports_target(&format!("{dataset}-{scorer}-{split}-seed{seed}"))
 }
 
-/// The scorer's part of a default run name: a model directory's own name
-/// (as resolved, so `.` names the directory), a baseline's name otherwise.
-pub fn scorer_label(model: Option<&Path>, baseline: &str) -> String {
-    match model {
-        Some(m) => {
-            let named = m.canonicalize().unwrap_or_else(|_| m.to_path_buf());
-            named
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "model".into())
-        }
-        None => baseline.to_owned(),
-    }
-}
-
 /// `reports/<base>`, numbered when taken.
 pub fn reports_target(base: &str) -> Target {
     Target::Numbered {
