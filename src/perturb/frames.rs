@@ -55,6 +55,15 @@ const NO_FRAME_STEMS: [&str; 15] = [
     "같",
 ];
 
+/// Endings of realisation (`perturbations/tense_negation.toml` ids): 네,
+/// 네요, 구나, 군, 군요.
+const REALISATION_ENDINGS: [&str; 5] = ["ne", "neyo", "guna", "gun", "gunyo"];
+
+/// Endings that remind the listener of what they know (-잖아, -지, -죠):
+/// such a line mostly speaks of the listener's doing (어제도 먹었잖아 =
+/// you ate it yesterday too), so it is no act of the speaker's to frame.
+const REMINDING_ENDINGS: [&str; 5] = ["janha", "janhayo", "ji", "jiyo", "jyo"];
+
 /// The words of `new` that differ from `old`, from the start of the first
 /// word that changed to the end, without trailing punctuation or decoration.
 fn changed_words(old: &str, new: &str) -> Option<String> {
@@ -79,10 +88,9 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
 /// of its final predicate. None when it asks, speaks of the replier, or
 /// ends in a predicate a frame cannot carry alone (anything but a verb, an
 /// auxiliary, a humble verb, a fixed phrase).
-fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) -> Option<(usize, Vec<Predicate>)> {
+fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<(usize, Vec<Predicate>)> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
-    let i = d.context.len().checked_sub(1)?;
     let line = d.context[i].as_str();
     let second_person = line.split_whitespace().any(|w| {
         SECOND_PERSON
@@ -175,21 +183,61 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
     let Some(voice) = replier_voice(rewriter, worker, d) else {
         return Vec::new();
     };
-    let Some((i, readings)) = fact(rewriter, worker, d) else {
-        return Vec::new();
-    };
+    let mut out = Vec::new();
+    for i in other_speaker_lines(d) {
+        if let Some(frame) = tense_frame(rewriter, worker, d, voice, i) {
+            if !out.iter().any(|(t, _, _): &(String, String, Grounds)| *t == frame.0) {
+                out.push(frame);
+            }
+        }
+    }
+    out
+}
+
+/// The lines of the speaker opposite the replier, the latest first (the
+/// last line, the one three before the reply, …).
+fn other_speaker_lines(d: &Dialogue) -> impl Iterator<Item = usize> {
+    let n = d.context.len();
+    (0..n).rev().step_by(2)
+}
+
+fn tense_frame(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    voice: super::register::Voice,
+    i: usize,
+) -> Option<(String, String, Grounds)> {
+    let (i, readings) = fact(rewriter, worker, d, i)?;
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
     let line = d.context[i].as_str();
-    let Some(first) = readings.first() else {
-        return Vec::new();
-    };
+    let first = readings.first()?;
     let lemma = grounding::lemma(&readings).unwrap_or_default();
     let stem = lemma.as_str();
     // One clause: 다 식어서 왔어 says the food came, not the speaker.
     let one_clause = !grounding::clause_before(&worker.analyse(line), first.start);
     let deliberate = one_clause && g.volitional.iter().any(|v| v == stem);
-    if !deliberate || grounding::negated(&readings) != Some(false) {
-        return Vec::new();
+    // A realisation (다 갔네, 벌써 왔구나) notes a state come about, not an
+    // act of the speaker's: 2020년도 다 갔네 asked as 언제 갈 거야? is nonsense.
+    let realised = readings.iter().any(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
+    });
+    // An act taken up again later (지난주에 봉사 다녀왔어 … 다음 달에 또 가는데)
+    // has another time too: asking it in the other one may ask the plan.
+    let again = d.context[i + 1..].iter().any(|later| {
+        grounding::lemma(&rewriter.readings(worker, later)).as_deref() == Some(stem)
+            || later.split_whitespace().any(|w| w == "또")
+            || worker
+                .analyse(later)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| tag.starts_with("VV") && m == stem)
+    });
+    if !deliberate || realised || again || grounding::negated(&readings) != Some(false) {
+        return None;
     }
     let planned = grounding::when_of(&readings) == Some(grounding::When::Future)
         || (first.tense == Tense::Present && g.time_word(line).is_some_and(|(w, _)| w == grounding::When::Future));
@@ -205,11 +253,9 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
             tense: Tense::Past,
             lead: "",
         },
-        (false, false) => return Vec::new(),
+        (false, false) => return None,
     };
-    let Some((ending, ending_id)) = question_ending(rules, voice.level) else {
-        return Vec::new();
-    };
+    let (ending, ending_id) = question_ending(rules, voice.level)?;
     let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);
     let rewritten = rewriter.rewrite_with(line, &readings, RewriteKind::Tense, |mut q: Predicate| {
         q.ending = ending;
@@ -218,9 +264,7 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
         q.negation = Negation::None;
         q
     });
-    let Some(word) = rewritten.and_then(|new| changed_words(line, &new)) else {
-        return Vec::new();
-    };
+    let word = rewritten.and_then(|new| changed_words(line, &new))?;
     let noun = noun_before(worker, line, first.start, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
     let words = match noun {
         Some(n) => format!("{n} {word}"),
@@ -229,7 +273,7 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
     let text = format!("{}{words}?", frame.lead);
     let span = line.get(first.start..first.end).unwrap_or(line).to_owned();
     let rule = format!("tense/{}/{ending_id}", frame.family);
-    vec![(
+    Some((
         text,
         rule,
         Grounds {
@@ -237,7 +281,7 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
             span,
             slot: "time".into(),
         },
-    )]
+    ))
 }
 
 /// The question ending of a speech level in the engine's rules (해체 가?,
@@ -274,9 +318,8 @@ pub fn wh_frames(
     let Some((ending, _)) = question_ending(rules, voice.level) else {
         return Vec::new();
     };
-    let n = d.context.len();
     let mut out: Vec<(String, String, Grounds)> = Vec::new();
-    for i in [n.checked_sub(1), n.checked_sub(3)].into_iter().flatten() {
+    for i in other_speaker_lines(d) {
         let line = d.context[i].trim();
         let second_person = line.split_whitespace().any(|w| {
             SECOND_PERSON

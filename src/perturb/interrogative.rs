@@ -96,6 +96,15 @@ const NOT_DECLARATIVE: [char; 14] = [
     '래', '게', '께', '대', '다', '자', '라', '서', '러', '네', '데', '세', '거', '까',
 ];
 
+/// The wh-phrase that asks for a count with `counter` (마리 → 몇 마리, 시에 →
+/// 몇 시에): days are 며칠, never *몇 일 (3일 → 며칠, 3일에 → 며칠에).
+fn how_many(counter: &str) -> String {
+    match counter.strip_prefix('일') {
+        Some(rest) => format!("며칠{rest}"),
+        None => format!("몇 {counter}"),
+    }
+}
+
 fn level_of(word: &str) -> Option<Level> {
     if word.ends_with("니다") {
         return Some(Level::Hapsyo);
@@ -438,7 +447,7 @@ impl WhRules {
                 (!next_is_number).then(|| Slot {
                     start: a.start,
                     end: tail_end,
-                    asked: format!("몇 {}", text[a.end..tail_end].trim_start()),
+                    asked: how_many(text[a.end..tail_end].trim_start()),
                     wh: a.wh,
                 })
             })

@@ -290,7 +290,11 @@ impl PersonRules {
         //   promise about the listener's (내 옆자리 맡아 둘게 → 네 옆자리 맡아 둘게);
         // - a plain present 해체 sentence about the listener is the commonest chat
         //   question, its ? dropped (나 그날 일찍 끝나 → 너 그날 일찍 끝나(?)).
-        let still_fits = (first_bare && (commands || requests))
+        // - 나도 on its own as a sentence agrees with what was just said (나도! / 나도ㅋㅋ);
+        //   너도! agrees as well ("you too, then!"): both blind judges, a fresh dialogue.
+        let me_too = sentence_ends.iter().any(|w| matches!(*w, "나도" | "저도"));
+        let still_fits = me_too
+            || (first_bare && (commands || requests))
             || (first && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))))
             || first_subject_at
                 .iter()

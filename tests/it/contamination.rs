@@ -30,7 +30,9 @@ fn dev_set() -> String {
 fn a_reformatted_test_dialogue_among_fresh_ones_is_refused_and_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let (line, _) = reformatted("negation.jsonl");
-    std::fs::write(tmp.path().join("train.jsonl"), format!("{}{line}\n", dev_set())).unwrap();
+    let dev = dev_set();
+    let dialogues = dev.lines().count() + 1;
+    std::fs::write(tmp.path().join("train.jsonl"), format!("{dev}{line}\n")).unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec!["perturb", "--input", "train.jsonl", "--types", "repetition", "-q"];
         args.extend_from_slice(extra);
@@ -47,13 +49,15 @@ fn a_reformatted_test_dialogue_among_fresh_ones_is_refused_and_reported() {
     assert!(!o.status.success());
     let err = text(&o.stderr);
     assert!(
-        err.contains("refusing to write training data") && err.contains("1 of 245 dialogues") && err.contains("mine-7"),
+        err.contains("refusing to write training data")
+            && err.contains(&format!("1 of {dialogues} dialogues"))
+            && err.contains("mine-7"),
         "{err}"
     );
     assert!(!tmp.path().join("pairs.jsonl").exists(), "nothing written");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("overlap.json")).unwrap()).unwrap();
-    assert_eq!(report["dialogues"], 245);
+    assert_eq!(report["dialogues"], dialogues);
     let hits = report["test_sets"]["koradvmrs"].as_array().unwrap();
     assert_eq!(hits.len(), 1, "{report}");
     assert_eq!(hits[0]["id"], "mine-7");

@@ -119,6 +119,31 @@ fn tense_frames_ask_about_the_other_speakers_act_in_the_other_time() {
 }
 
 #[test]
+fn tense_frames_reach_every_line_of_the_other_speaker_and_carry_no_time_word() {
+    // The other speaker's act three lines back still pins its time; the
+    // replier's own lines are never framed.
+    let n = negatives(
+        &["나 지난주에 캠핑 다녀왔어", "오 어디로?", "가평 쪽 계곡"],
+        "좋았겠다 사진 있어?",
+        "tense",
+    );
+    assert_eq!(
+        n.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        ["언제 캠핑 다녀올 거야?"],
+        "{n:?}"
+    );
+    assert_eq!(n[0].3["utterance"], 0);
+    let own = texts(&["나 어제 책 샀어", "무슨 책?"], "소설책. 재밌대", "tense");
+    assert!(own.is_empty(), "{own:?}");
+    // A time word before the verb is not carried (*언제 어제 사실 거예요?).
+    let polite = texts(&["네, 여기요. 어제 샀어요"], "감사합니다. 확인해 드릴게요", "tense");
+    assert!(polite.iter().all(|t| !t.contains("어제")), "{polite:?}");
+    assert!(!polite.is_empty());
+    // A realisation notes a state, not an act: 다 갔네 is never asked as 언제 갈 거야?.
+    assert!(texts(&["와 올해도 벌써 다 갔네"], "그러게 시간 진짜 빠르다", "tense").is_empty());
+}
+
+#[test]
 fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
     let n = negatives(&["점심 먹었어?"], "응 먹었어", "negation");
     assert_eq!(n.len(), 1, "{n:?}");
@@ -135,6 +160,14 @@ fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
         ["그러게 진짜 안 춥네"]
     );
     assert_eq!(n[0].3["slot"], "polarity");
+    // The answer to a wh-question, negated, answers nothing and denies nothing: none.
+    assert!(texts(&["몇 시에 출발해?"], "여덟 시에 출발해", "negation").is_empty());
+    // The same one-clause answer to a statement is flipped (slot `reply`).
+    let n = negatives(&["내일 여덟 시에 출발하자"], "응 여덟 시에 출발해", "negation");
+    assert!(
+        n.iter().all(|x| x.3["slot"] == "reply" || x.3["slot"] == "polarity"),
+        "{n:?}"
+    );
     // A flip after a reason or a second sentence clashes inside the reply: none.
     assert!(texts(&["왜 늦었어?"], "버스를 놓쳐서 늦었어", "negation").is_empty());
     assert!(texts(&["볼펜 있어?"], "응 여기. 그냥 가져도 돼", "negation").is_empty());

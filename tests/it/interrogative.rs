@@ -125,6 +125,17 @@ fn every_question_over_koradvmrs_asks_with_one_wh_phrase_at_the_statements_level
 }
 
 #[test]
+fn days_are_asked_with_myeochil() {
+    let (a, wh, _) = engine();
+    let slots = wh.slots(&mut a.worker(), "편의점 야간. 주 3일 해");
+    let asked: Vec<&str> = slots.iter().map(|s| s.asked.as_str()).collect();
+    assert!(asked.contains(&"며칠"), "{asked:?}");
+    assert!(asked.iter().all(|q| !q.contains("몇 일")), "{asked:?}");
+    let slots = wh.slots(&mut a.worker(), "고양이 두 마리 키워요");
+    assert!(slots.iter().any(|s| s.asked == "몇 마리"), "{slots:?}");
+}
+
+#[test]
 fn perturb_writes_questions_from_the_other_speakers_statements() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");

@@ -143,6 +143,14 @@ fn exchanges_that_may_still_be_a_fine_reply_are_marked_and_not_written() {
     // A plain present about the listener reads as a question.
     assert_eq!(fits("목요일 어때? 나 그날 일찍 끝나"), Some(true));
     assert_eq!(fits("나 요즘 너무 바빠"), Some(true));
+    // 나도 as a sentence of its own agrees; 너도! agrees as well.
+    assert_eq!(
+        fits("ㅋㅋ 나도! 주인공 갑자기 외국 가는 거 너무 뜬금없지 않았어?"),
+        Some(true)
+    );
+    assert_eq!(fits("나도ㅋㅋ 근데 저녁엔 쌀쌀하대"), Some(true));
+    // 나도 as the subject of a clause is swapped as before.
+    assert_eq!(fits("나도 어제 그 영화 봤어."), Some(false));
     // Past, future, a full stop, a pronoun with a particle before a request: written.
     assert_eq!(fits("나 어제 다 정리해 놨어"), Some(false));
     assert_eq!(fits("그래, 다 되면 나한테 먼저 보여 줘."), Some(false));
