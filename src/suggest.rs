@@ -13,6 +13,15 @@ pub fn unknown(what: &str, name: &str, known: &[&str]) -> String {
     format!("unknown {what} `{name}`{hint}; available: {}", known.join(", "))
 }
 
+/// The entry of `all` whose `name_of` is `name`, or [`unknown`]'s message:
+/// the `FromStr` of rsbench's enums chosen by name.
+pub fn parse_named<T: Copy>(what: &str, name: &str, all: &[T], name_of: fn(T) -> &'static str) -> Result<T, String> {
+    all.iter().copied().find(|&v| name_of(v) == name).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|&v| name_of(v)).collect();
+        unknown(what, name, &names)
+    })
+}
+
 /// The known name closest to `name`, when one is close enough to be a slip.
 pub fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let letters = name.chars().count();

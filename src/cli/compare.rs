@@ -58,6 +58,7 @@ pub(crate) struct CompareArgs {
     page_cases: crate::report::html::PageCases,
 }
 
+// A CLI choice, not a mirror: where the tables go (stdout, or also compare.tex), no library enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum CompareFormat {
     Terminal,

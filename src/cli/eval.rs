@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
+use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
-use super::{describe_target, positive, resample_count, Outcome};
+use super::{describe_target, named, positive, resample_count, Outcome};
 use crate::data::{self, Dataset, Split};
 use crate::eval::plan::EvalPlan;
 use crate::eval::{build_splits, distinct_pairs, evaluate, shard, EvalConfig, MinRule, DEFAULT_SEED};
@@ -24,30 +25,22 @@ pub(super) fn candidate_count(s: &str) -> Result<usize, String> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ScorerKind {
-    Bm25,
-    Tfidf,
-    Random,
+/// `--dtype`'s values, with what int8 and auto do.
+fn dtype_values() -> impl Iterator<Item = PossibleValue> {
+    Precision::ALL.into_iter().map(|p| {
+        let value = PossibleValue::new(p.name());
+        match p {
+            Precision::Int8 => value.help("int8 matrix products (per-channel weights, per-row activations), CPU only"),
+            Precision::Auto => value.help(
+                "Measure each precision's layer at the model's shape on this CPU (cached) and run the one \
+                 predicted fastest, near-ties re-scored in fp32; fp32 on a GPU, for TorchScript and for shards",
+            ),
+            Precision::F32 | Precision::Bf16 => value,
+        }
+    })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum RerankApiArg {
-    V1,
-    Tei,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DtypeArg {
-    F32,
-    Bf16,
-    /// int8 matrix products (per-channel weights, per-row activations), CPU only.
-    Int8,
-    /// Measure each precision's layer at the model's shape on this CPU (cached) and run the one
-    /// predicted fastest, near-ties re-scored in fp32; fp32 on a GPU, for TorchScript and for shards.
-    Auto,
-}
-
+// A CLI choice, not a mirror: `both` is two library `Split`s (see `splits`), recorded by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(super) enum SplitArg {
     Adversarial,
@@ -108,8 +101,9 @@ pub(crate) struct EvalArgs {
     #[arg(long, conflicts_with_all = ["scorer", "scores", "scorer_cmd"])]
     scorer_url: Option<String>,
     /// With --scorer-url: `v1` (POST /v1/rerank: vLLM, Infinity, llama.cpp) or `tei` (POST /rerank).
-    #[arg(long, value_enum, requires = "scorer_url", default_value_t = RerankApiArg::V1)]
-    rerank_api: RerankApiArg,
+    #[arg(long, value_parser = named::<RerankApi>(RerankApi::ALL.map(RerankApi::name)), requires = "scorer_url",
+          default_value = RerankApi::V1.name())]
+    rerank_api: RerankApi,
     /// With --scorer-url: the text between a context's turns in each query, e.g. " [SEP] " for a
     /// model trained on turns joined by its separator token [default: a line break].
     #[arg(long, requires = "scorer_url")]
@@ -143,8 +137,8 @@ pub(crate) struct EvalArgs {
     #[arg(long, conflicts_with = "scorer")]
     scores: Option<PathBuf>,
     /// A model-free scorer [default: bm25].
-    #[arg(long, value_enum)]
-    scorer: Option<ScorerKind>,
+    #[arg(long, value_parser = named::<Baseline>(Baseline::ALL.map(Baseline::name)))]
+    scorer: Option<Baseline>,
     /// Bootstrap resamples for the 95 % intervals (0 disables them; otherwise at least 200).
     #[arg(long, default_value_t = 1000, value_parser = resample_count)]
     bootstrap: usize,
@@ -158,8 +152,8 @@ pub(crate) struct EvalArgs {
     #[arg(long, default_value = "cpu")]
     device: String,
     /// Model precision.
-    #[arg(long, value_enum, default_value_t = DtypeArg::Auto)]
-    dtype: DtypeArg,
+    #[arg(long, value_parser = named::<Precision>(dtype_values()), default_value = Precision::Auto.name())]
+    dtype: Precision,
     /// Threads for tokenisation and libtorch [default: all cores].
     #[arg(long, value_parser = positive)]
     threads: Option<usize>,
@@ -228,10 +222,7 @@ fn scorer_choice(args: &EvalArgs) -> Result<ScorerChoice> {
             .map_err(|e| anyhow::anyhow!("--scorer-header {e}"))?;
         return Ok(ScorerChoice::Server(RerankOptions {
             url: url.clone(),
-            api: match args.rerank_api {
-                RerankApiArg::V1 => RerankApi::V1,
-                RerankApiArg::Tei => RerankApi::Tei,
-            },
+            api: args.rerank_api,
             model: args.scorer_name.clone(),
             batch: args.scorer_batch,
             concurrency: args.scorer_concurrency,
@@ -260,12 +251,7 @@ fn scorer_choice(args: &EvalArgs) -> Result<ScorerChoice> {
         return Ok(ScorerChoice::Model(ModelChoice {
             model: model.clone(),
             device: args.device.clone(),
-            precision: match args.dtype {
-                DtypeArg::F32 => Precision::F32,
-                DtypeArg::Bf16 => Precision::Bf16,
-                DtypeArg::Int8 => Precision::Int8,
-                DtypeArg::Auto => Precision::Auto,
-            },
+            precision: args.dtype,
             batch_tokens: args.batch_tokens,
             recheck: !args.no_recheck,
             probe_dir: None,
@@ -273,7 +259,7 @@ fn scorer_choice(args: &EvalArgs) -> Result<ScorerChoice> {
             quiet: args.quiet,
         }));
     }
-    Ok(ScorerChoice::Baseline(baseline(args.scorer)))
+    Ok(ScorerChoice::Baseline(args.scorer.unwrap_or(Baseline::Bm25)))
 }
 
 /// The run's plan: every decision made once from `args`.
@@ -310,14 +296,6 @@ fn build_scorer(plan: EvalPlan, dataset: &Dataset) -> Result<Box<dyn Scorer>> {
         eprintln!("{note}");
     }
     scorer
-}
-
-fn baseline(kind: Option<ScorerKind>) -> Baseline {
-    match kind.unwrap_or(ScorerKind::Bm25) {
-        ScorerKind::Bm25 => Baseline::Bm25,
-        ScorerKind::Tfidf => Baseline::TfIdf,
-        ScorerKind::Random => Baseline::Random,
-    }
 }
 
 pub(super) fn run(args: EvalArgs) -> Result<Outcome> {

@@ -85,6 +85,7 @@ enum Command {
     Datasets(datasets::DatasetsCommand),
 }
 
+// A CLI choice, not a mirror: `--by` offers only two of GroupBy's groupings (bias comes from --bias-run).
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum ReportBy {
     Type,
@@ -98,6 +99,19 @@ impl From<ReportBy> for GroupBy {
             ReportBy::Rule => GroupBy::Rule,
         }
     }
+}
+
+/// An option naming one of a library enum's values: `values` (the enum's
+/// names) listed in `--help` and checked by clap as a `ValueEnum` would be,
+/// the name then read by the enum's `FromStr`.
+fn named<T>(
+    values: impl IntoIterator<Item = impl Into<clap::builder::PossibleValue>>,
+) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values).try_map(|s| s.parse::<T>())
 }
 
 /// A count that must be at least one.
@@ -232,6 +246,43 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    /// The library enums the options name read back every name they list,
+    /// and an unknown one gets the list.
+    #[test]
+    fn named_options_read_back_their_names() {
+        use crate::perturb::{OutputFormat, RewriteSource};
+        use crate::scorer::choice::Precision;
+        use crate::scorer::{Baseline, RerankApi};
+        for v in Baseline::ALL {
+            assert_eq!(v.name().parse(), Ok(v));
+        }
+        for v in RerankApi::ALL {
+            assert_eq!(v.name().parse(), Ok(v));
+        }
+        for v in Precision::ALL {
+            assert_eq!(v.name().parse(), Ok(v));
+        }
+        for v in OutputFormat::ALL {
+            assert_eq!(v.name().parse(), Ok(v));
+        }
+        for v in RewriteSource::ALL {
+            assert_eq!(v.name().parse(), Ok(v));
+        }
+        assert_eq!(
+            "f64".parse::<Precision>(),
+            Err("unknown precision `f64`; available: f32, bf16, int8, auto".to_owned())
+        );
+        let cli = super::try_parse(["rsbench", "eval", "--scorer", "tfidf", "--dtype", "int8"]).unwrap();
+        let super::Command::Eval(args) = cli.command else {
+            panic!("not eval")
+        };
+        assert_eq!(format!("{args:?}").matches("TfIdf").count(), 1);
+        assert!(format!("{args:?}").contains("dtype: Int8"));
+        assert!(
+            super::try_parse(["rsbench", "perturb", "--text", "x", "--types", "tense", "--from", "replies"]).is_err()
+        );
+    }
 
     /// Every subcommand path and every long option it takes, from clap's tree.
     fn options(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {

@@ -3,14 +3,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
-use clap::ValueEnum;
-
-use super::positive;
+use super::{named, positive};
 use crate::data;
 use crate::eval::DEFAULT_SEED;
 use crate::perturb::rewrite::{RewriteKind, TENSES};
 use crate::perturb::{OutputFormat, PerturbOptions, PerturbType, RewriteSource};
+use anyhow::{bail, Context, Result};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct PerturbArgs {
@@ -32,8 +30,9 @@ pub(crate) struct PerturbArgs {
     tense_to: Option<String>,
     /// What tense, negation, subject-object, lexical-contradiction and topic rewrite: the reply, each context utterance (a negative that echoes the context, contradicting it), or both.
     /// With --text, only together with --context.
-    #[arg(long, value_enum, default_value_t = RewriteFrom::Reply)]
-    from: RewriteFrom,
+    #[arg(long, value_parser = named::<RewriteSource>(RewriteSource::ALL.map(RewriteSource::name)),
+          default_value = RewriteSource::Reply.name())]
+    from: RewriteSource,
     /// With --text: print the analyser's tokens and the readings of the final predicate to stderr.
     #[arg(long, requires = "text")]
     explain: bool,
@@ -51,8 +50,9 @@ pub(crate) struct PerturbArgs {
     output: Option<PathBuf>,
     /// jsonl: KorAdvMRS cases for `eval`; tsv: the Ubuntu/Douban training layout (each dialogue's
     /// positive, then its negatives); pairs: JSON lines of {context, response, label, provenance}.
-    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl, conflicts_with = "text")]
-    format: FormatArg,
+    #[arg(long, value_parser = named::<OutputFormat>(OutputFormat::ALL.map(OutputFormat::name)),
+          default_value = OutputFormat::Jsonl.name(), conflicts_with = "text")]
+    format: OutputFormat,
     /// With --format tsv|pairs: write training data even from dialogues found in a known test
     /// set (refused otherwise; the contamination guard compares normalised lines and pairs).
     #[arg(long)]
@@ -74,30 +74,6 @@ pub(crate) struct PerturbArgs {
     quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Jsonl,
-    Tsv,
-    Pairs,
-}
-
-impl FormatArg {
-    fn format(self) -> OutputFormat {
-        match self {
-            FormatArg::Jsonl => OutputFormat::Jsonl,
-            FormatArg::Tsv => OutputFormat::Tsv,
-            FormatArg::Pairs => OutputFormat::Pairs,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum RewriteFrom {
-    Reply,
-    Context,
-    Both,
-}
-
 pub(super) fn run(args: PerturbArgs) -> Result<()> {
     crate::progress::enable(!args.quiet);
     let types = PerturbType::parse_list(&args.types)?;
@@ -115,7 +91,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
     // The destination is checked before the analyser loads or any dialogue is read.
     let pending = match (&args.text, &args.output) {
         (None, Some(output)) => Some(
-            crate::perturb::begin_output(output, args.overwrite, args.format.format())
+            crate::perturb::begin_output(output, args.overwrite, args.format)
                 .with_context(|| format!("writing {}", output.display()))?,
         ),
         _ => None,
@@ -131,7 +107,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         return one_dialogue(&args, text, &types, rewriter.as_ref(), user_rules);
     }
     if let Some(text) = &args.text {
-        if args.from != RewriteFrom::Reply {
+        if args.from != RewriteSource::Reply {
             bail!("--from with --text needs --context: alone, --text is the one sentence rewritten");
         }
         let one_sentence = |t: &PerturbType| {
@@ -216,11 +192,11 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         per_case: args.per_case,
         seed: args.seed,
         tense_to: args.tense_to.clone(),
-        from: args.from.source(),
+        from: args.from,
         exclude_rules,
         user_rules,
     };
-    if args.format != FormatArg::Jsonl {
+    if args.format != OutputFormat::Jsonl {
         // Training on negatives made from a benchmark's own dialogues contaminates that
         // benchmark: the guard compares content, so a reformatted or partial copy is caught.
         let report = crate::data::contamination::check(
@@ -244,7 +220,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
     }
     // Written as generated, a chunk of dialogues at a time: a run holds one
     // chunk's outputs, not all of them.
-    let mut writer = crate::perturb::OutputWriter::new(pending, output, args.format.format(), types.len());
+    let mut writer = crate::perturb::OutputWriter::new(pending, output, args.format, types.len());
     crate::perturb::perturb_each(&dialogues, &types, &options, rewriter.as_ref(), |index, kind, cases| {
         writer.append(index, kind, cases)
     })?;
@@ -287,7 +263,7 @@ fn one_dialogue(
         per_case: usize::MAX,
         seed: args.seed,
         tense_to: args.tense_to.clone(),
-        from: args.from.source(),
+        from: args.from,
         exclude_rules: Vec::new(),
         user_rules,
     };
@@ -310,14 +286,4 @@ fn one_dialogue(
         }
     }
     Ok(())
-}
-
-impl RewriteFrom {
-    fn source(self) -> RewriteSource {
-        match self {
-            RewriteFrom::Reply => RewriteSource::Reply,
-            RewriteFrom::Context => RewriteSource::Context,
-            RewriteFrom::Both => RewriteSource::Both,
-        }
-    }
 }

@@ -47,6 +47,7 @@ pub(crate) struct ReportArgs {
     page_cases: crate::report::html::PageCases,
 }
 
+// A CLI choice, not a mirror: each format is a different renderer called from `run`, no library enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Terminal,

@@ -26,10 +26,7 @@ impl std::str::FromStr for Metric {
 
     /// A metric by its column name.
     fn from_str(s: &str) -> Result<Metric, String> {
-        Metric::ALL.into_iter().find(|m| m.column() == s).ok_or_else(|| {
-            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.column()).collect();
-            crate::suggest::unknown("metric", s, &names)
-        })
+        crate::suggest::parse_named("metric", s, &Metric::ALL, Metric::column)
     }
 }
 

@@ -210,7 +210,26 @@ const PAIRS: FormatSpec = FormatSpec {
     render: |cases| (to_pairs(cases), String::new()),
 };
 
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+
+    /// A format by its name (`perturb --format`).
+    fn from_str(s: &str) -> Result<OutputFormat, String> {
+        crate::suggest::parse_named("output format", s, &OutputFormat::ALL, OutputFormat::name)
+    }
+}
+
 impl OutputFormat {
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Jsonl, OutputFormat::Tsv, OutputFormat::Pairs];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Tsv => "tsv",
+            OutputFormat::Pairs => "pairs",
+        }
+    }
+
     fn spec(self) -> &'static FormatSpec {
         match self {
             OutputFormat::Jsonl => &JSONL,

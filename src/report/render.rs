@@ -66,18 +66,65 @@ pub(crate) fn summary_records(rows: &[&SummaryRow], group: &str) -> Vec<Vec<Stri
     records
 }
 
-fn table_builder(rows: &[&SummaryRow], group: &str) -> Builder {
-    let mut b = Builder::default();
-    for rec in summary_records(rows, group) {
-        b.push_record(rec);
-    }
-    b
-}
-
 /// A table cell's text for Markdown: a `|` (a type named `a|b`) would end
 /// the cell, a line break the row.
 fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// How a rendering writes each split's table: summary.md's Markdown or the
+/// terminal's box drawing; everything else about the tables is shared.
+#[derive(Debug, Clone, Copy)]
+enum TableStyle {
+    Markdown,
+    Terminal,
+}
+
+impl TableStyle {
+    /// The lines before a split's table.
+    fn heading(self, split: &str) -> String {
+        match self {
+            TableStyle::Markdown => format!("\n## {split}\n"),
+            TableStyle::Terminal => format!("\n{split}"),
+        }
+    }
+
+    fn cell(self, text: &str) -> String {
+        match self {
+            TableStyle::Markdown => markdown_cell(text),
+            TableStyle::Terminal => text.to_owned(),
+        }
+    }
+
+    /// The lines after a split's table that has cases excluded.
+    fn note(self, note: &str) -> String {
+        match self {
+            TableStyle::Markdown => format!("\n{note}."),
+            TableStyle::Terminal => note.to_owned(),
+        }
+    }
+}
+
+/// Each split's table of `rows`, with `group` naming the first column, in `style`.
+fn write_tables(out: &mut String, rows: &[SummaryRow], group: &str, style: TableStyle) {
+    for split in split_names(rows) {
+        let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
+        let _ = writeln!(out, "{}", style.heading(split));
+        let mut b = Builder::default();
+        for rec in summary_records(&split_rows, group) {
+            b.push_record(rec.iter().map(|cell| style.cell(cell)));
+        }
+        let mut table = b.build();
+        match style {
+            TableStyle::Markdown => table.with(Style::markdown()),
+            TableStyle::Terminal => table.with(Style::rounded()),
+        };
+        table.modify(Columns::new(1..), Alignment::right());
+        let _ = writeln!(out, "{table}");
+        if let Some(note) = excluded_note(&split_rows) {
+            let _ = writeln!(out, "{}", style.note(&note));
+        }
+    }
 }
 
 /// The scorer and its scalar parameters (nested ones, such as a model's
@@ -138,21 +185,7 @@ pub fn render_markdown_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &
     );
     let _ = writeln!(out, "- ties: {}", meta.tie_policy);
     let _ = writeln!(out, "- rsbench {}", meta.rsbench_version);
-    for split in split_names(rows) {
-        let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
-        let _ = writeln!(out, "\n## {split}\n");
-        let mut b = Builder::default();
-        for rec in summary_records(&split_rows, group) {
-            b.push_record(rec.iter().map(|cell| markdown_cell(cell)));
-        }
-        let mut table = b.build();
-        table.with(Style::markdown());
-        table.modify(Columns::new(1..), Alignment::right());
-        let _ = writeln!(out, "{table}");
-        if let Some(note) = excluded_note(&split_rows) {
-            let _ = writeln!(out, "\n{note}.");
-        }
-    }
+    write_tables(&mut out, rows, group, TableStyle::Markdown);
     let _ = writeln!(out, "\nValues are percentages. Acc: pairwise accuracy (R2@1 when N = 2). R@k is shown only where cases have more than k candidates.");
     out
 }
@@ -175,16 +208,6 @@ pub fn render_terminal_grouped(meta: &RunMetadata, rows: &[SummaryRow], group: &
         meta.dataset.cases,
         meta.seed
     );
-    for split in split_names(rows) {
-        let split_rows: Vec<&SummaryRow> = rows.iter().filter(|r| r.split == split).collect();
-        let _ = writeln!(out, "\n{split}");
-        let mut table = table_builder(&split_rows, group).build();
-        table.with(Style::rounded());
-        table.modify(Columns::new(1..), Alignment::right());
-        let _ = writeln!(out, "{table}");
-        if let Some(note) = excluded_note(&split_rows) {
-            let _ = writeln!(out, "{note}");
-        }
-    }
+    write_tables(&mut out, rows, group, TableStyle::Terminal);
     out
 }

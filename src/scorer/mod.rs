@@ -33,7 +33,18 @@ pub enum Baseline {
     Random,
 }
 
+impl std::str::FromStr for Baseline {
+    type Err = String;
+
+    /// A baseline by its name (`eval --scorer`).
+    fn from_str(s: &str) -> Result<Baseline, String> {
+        crate::suggest::parse_named("scorer", s, &Baseline::ALL, Baseline::name)
+    }
+}
+
 impl Baseline {
+    pub const ALL: [Baseline; 3] = [Baseline::Bm25, Baseline::TfIdf, Baseline::Random];
+
     /// The name runs and tables give it.
     pub fn name(self) -> &'static str {
         match self {

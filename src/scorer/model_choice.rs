@@ -14,6 +14,28 @@ pub enum Precision {
     Auto,
 }
 
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    /// A precision by its name (`eval --dtype`).
+    fn from_str(s: &str) -> Result<Precision, String> {
+        crate::suggest::parse_named("precision", s, &Precision::ALL, Precision::name)
+    }
+}
+
+impl Precision {
+    pub const ALL: [Precision; 4] = [Precision::F32, Precision::Bf16, Precision::Int8, Precision::Auto];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::Bf16 => "bf16",
+            Precision::Int8 => "int8",
+            Precision::Auto => "auto",
+        }
+    }
+}
+
 /// How `eval --model` runs a checkpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelChoice {

@@ -29,7 +29,18 @@ pub enum RerankApi {
     Tei,
 }
 
+impl std::str::FromStr for RerankApi {
+    type Err = String;
+
+    /// An API by its name (`eval --rerank-api`).
+    fn from_str(s: &str) -> Result<RerankApi, String> {
+        crate::suggest::parse_named("rerank API", s, &RerankApi::ALL, RerankApi::name)
+    }
+}
+
 impl RerankApi {
+    pub const ALL: [RerankApi; 2] = [RerankApi::V1, RerankApi::Tei];
+
     pub fn name(self) -> &'static str {
         match self {
             RerankApi::V1 => "v1",

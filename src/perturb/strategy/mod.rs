@@ -242,7 +242,26 @@ pub enum RewriteSource {
     Both,
 }
 
+impl std::str::FromStr for RewriteSource {
+    type Err = String;
+
+    /// A source by its name (`perturb --from`).
+    fn from_str(s: &str) -> Result<RewriteSource, String> {
+        crate::suggest::parse_named("rewrite source", s, &RewriteSource::ALL, RewriteSource::name)
+    }
+}
+
 impl RewriteSource {
+    pub const ALL: [RewriteSource; 3] = [RewriteSource::Reply, RewriteSource::Context, RewriteSource::Both];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RewriteSource::Reply => "reply",
+            RewriteSource::Context => "context",
+            RewriteSource::Both => "both",
+        }
+    }
+
     fn reply(self) -> bool {
         matches!(self, RewriteSource::Reply | RewriteSource::Both)
     }

@@ -43,36 +43,68 @@ pub struct CompareOutput<'a> {
     pub latex: Option<&'a str>,
 }
 
+/// A frame of a comparison, written as `<stem>.csv` and `<stem>.json`.
+struct Frame(&'static str);
+
+impl Frame {
+    fn csv(&self) -> String {
+        format!("{}.csv", self.0)
+    }
+
+    fn json(&self) -> String {
+        format!("{}.json", self.0)
+    }
+
+    fn owns(&self, name: &str) -> bool {
+        name == self.csv() || name == self.json()
+    }
+}
+
+/// Charts, one per split or run: `<prefix><name>.svg` and `<prefix><name>.png`.
+struct Charts(&'static str);
+
+impl Charts {
+    fn svg(&self, name: &str) -> String {
+        format!("{}{name}.svg", self.0)
+    }
+
+    fn png(&self, name: &str) -> String {
+        format!("{}{name}.png", self.0)
+    }
+
+    fn owns(&self, name: &str) -> bool {
+        name.strip_prefix(self.0)
+            .is_some_and(|rest| rest.ends_with(".svg") || rest.ends_with(".png"))
+    }
+}
+
+const COMPARE: Frame = Frame("compare");
+const GAP: Frame = Frame("gap");
+/// With `--bias-run`.
+const BIAS: Frame = Frame("bias");
+const SPLIT_CHARTS: Charts = Charts("chart_");
+const RUN_CHARTS: Charts = Charts("run_");
+const CHART_DATA: &str = "chart_data.json";
+const COMPARE_MD: &str = "compare.md";
+/// With `--format latex`.
+const COMPARE_TEX: &str = "compare.tex";
+const COMPARE_META: &str = "compare_meta.json";
+const COMPARE_HTML: &str = "compare.html";
+
+/// What [`write_comparison`] writes (some files only with their option), by
+/// the names it writes them under: what `--overwrite` may replace.
+const FRAMES: [Frame; 3] = [COMPARE, GAP, BIAS];
+const CHARTS: [Charts; 2] = [SPLIT_CHARTS, RUN_CHARTS];
+const FILES: [&str; 5] = [CHART_DATA, COMPARE_MD, COMPARE_TEX, COMPARE_META, COMPARE_HTML];
+
 /// The files of a comparison directory, for `--overwrite`.
 fn comparison_file(name: &str) -> bool {
-    const FIXED: [&str; 11] = [
-        "compare.csv",
-        "compare.tex",
-        "compare.html",
-        "bias.csv",
-        "bias.json",
-        "compare.json",
-        "compare.md",
-        "gap.csv",
-        "gap.json",
-        "chart_data.json",
-        "compare_meta.json",
-    ];
-    let chart = |prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|rest| rest.ends_with(".svg") || rest.ends_with(".png"))
-    };
-    FIXED.contains(&name) || chart("chart_") || chart("run_")
+    FILES.contains(&name) || FRAMES.iter().any(|f| f.owns(name)) || CHARTS.iter().any(|c| c.owns(name))
 }
 
 /// A comparison directory: `compare_meta.json` and the files `compare` writes.
 pub fn comparison_kind() -> crate::output::OutputKind {
-    crate::output::OutputKind::dir_with_marker(
-        "comparison directory",
-        "compare_meta.json",
-        "rsbench_version",
-        comparison_file,
-    )
+    crate::output::OutputKind::dir_with_marker("comparison directory", COMPARE_META, "rsbench_version", comparison_file)
 }
 
 /// Checks a comparison's destination and stages it, before the tests run.
@@ -101,16 +133,16 @@ pub fn write_comparison(
         };
         let mut frames = vec![
             (
-                "compare",
+                &COMPARE,
                 compare_frame(&out.comparison.rows, out.comparison.group_by.label()),
             ),
-            ("gap", gap_frame(&out.comparison.gaps, out.comparison.group_by.label())),
+            (&GAP, gap_frame(&out.comparison.gaps, out.comparison.group_by.label())),
         ];
         if let Some(b) = out.bias {
-            frames.push(("bias", compare_frame(&b.comparison.rows, "bias")));
+            frames.push((&BIAS, compare_frame(&b.comparison.rows, "bias")));
         }
-        for (stem, frame) in frames.iter_mut() {
-            let csv = staging.join(format!("{stem}.csv"));
+        for (name, frame) in frames.iter_mut() {
+            let csv = staging.join(name.csv());
             let df = frame.as_mut().map_err(|e| ReportError::Table {
                 path: csv.clone(),
                 message: e.to_string(),
@@ -121,7 +153,7 @@ pub fn write_comparison(
                 .finish(df)
                 .map_err(table(&csv))?;
             w.flush().map_err(io(&csv))?;
-            let json = staging.join(format!("{stem}.json"));
+            let json = staging.join(name.json());
             let mut w = BufWriter::new(File::create(&json).map_err(io(&json))?);
             JsonWriter::new(&mut w)
                 .with_json_format(JsonFormat::Json)
@@ -133,8 +165,8 @@ pub fn write_comparison(
         for (split, chart) in &charts {
             crate::report::write::draw_or_warn(
                 chart,
-                &staging.join(format!("chart_{split}.svg")),
-                &staging.join(format!("chart_{split}.png")),
+                &staging.join(SPLIT_CHARTS.svg(split)),
+                &staging.join(SPLIT_CHARTS.png(split)),
             )?;
         }
         let mut all_charts: Vec<&crate::report::ChartData> = charts.iter().map(|(_, c)| c).collect();
@@ -150,13 +182,13 @@ pub fn write_comparison(
         for (run, chart) in out.runs.iter().zip(&run_charts) {
             crate::report::write::draw_or_warn(
                 chart,
-                &staging.join(format!("run_{}.svg", run.name)),
-                &staging.join(format!("run_{}.png", run.name)),
+                &staging.join(RUN_CHARTS.svg(&run.name)),
+                &staging.join(RUN_CHARTS.png(&run.name)),
             )?;
         }
         all_charts.extend(run_charts.iter());
-        crate::report::write::write_json(&staging.join("chart_data.json"), &all_charts)?;
-        let md = staging.join("compare.md");
+        crate::report::write::write_json(&staging.join(CHART_DATA), &all_charts)?;
+        let md = staging.join(COMPARE_MD);
         let mut text = render_comparison(
             out.comparison,
             out.baseline,
@@ -169,7 +201,7 @@ pub fn write_comparison(
         }
         std::fs::write(&md, text).map_err(io(&md))?;
         if let Some(tex) = out.latex {
-            let path = staging.join("compare.tex");
+            let path = staging.join(COMPARE_TEX);
             std::fs::write(&path, tex).map_err(io(&path))?;
         }
         let meta = CompareMeta {
@@ -182,18 +214,13 @@ pub fn write_comparison(
             forced: out.forced,
             bias_run: out.bias.map(|b| b.bias_run.as_str()),
         };
-        let path = staging.join("compare_meta.json");
-        let mut text = serde_json::to_string_pretty(&meta).map_err(|e| ReportError::Metadata {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        text.push('\n');
-        std::fs::write(&path, text).map_err(io(&path))?;
+        let path = staging.join(COMPARE_META);
+        crate::report::write::write_json(&path, &meta)?;
         let meta = serde_json::to_value(&meta).map_err(|e| ReportError::Metadata {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        let html = staging.join("compare.html");
+        let html = staging.join(COMPARE_HTML);
         std::fs::write(&html, compare_html(out, staging, &meta)?).map_err(io(&html))?;
         Ok(())
     })
