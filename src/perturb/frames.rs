@@ -121,7 +121,10 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) ->
                 .get(p.ending)
                 .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
     });
-    let maybe_request = plain_present && !g.has_word(line, &g.first_person) && g.time_word(line).is_none();
+    let maybe_request = plain_present
+        && !g.has_word(line, &g.first_person)
+        && g.time_word(line).is_none()
+        && !g.has_word(line, &g.days);
     let fixed = maybe_request
         || NO_FRAME_STEMS.contains(&stem)
         || g.humble.iter().any(|h| h == stem)
@@ -149,8 +152,16 @@ fn noun_before(worker: &mut Worker<'_>, text: &str, at: usize, not_carried: &[St
     let particles = rest[nouns..]
         .iter()
         .all(|t| matches!(t.tag.as_str(), "JKO" | "JKS" | "JX"));
-    (is_noun && particles && !word.is_empty()).then(|| word.to_owned())
+    // After a number the noun counts (한 통, 두 장): it says how much, not what.
+    let before = head[..start].split_whitespace().next_back().unwrap_or("");
+    let counted = before.starts_with(|c: char| c.is_ascii_digit()) || NUMERALS.contains(&before);
+    (is_noun && particles && !counted && !word.is_empty()).then(|| word.to_owned())
 }
+
+/// Native numerals before a counter (한 통, 두 잔, 몇 개).
+const NUMERALS: [&str; 12] = [
+    "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "몇", "스무",
+];
 
 /// What a frame does to the fact's predicate.
 struct Frame {
@@ -214,8 +225,12 @@ fn tense_frame(
     let first = readings.first()?;
     let lemma = grounding::lemma(&readings).unwrap_or_default();
     let stem = lemma.as_str();
+    // A purpose clause in -러 is one act with its verb of motion (머리 자르러
+    // 가 = go for a haircut): the frame carries it too (머리 자르러 갔어?).
+    let purpose_at = purpose_word(line, first).filter(|_| matches!(stem, "가" | "오" | "다녀오"));
+    let clause_end = purpose_at.unwrap_or(first.start);
     // One clause: 다 식어서 왔어 says the food came, not the speaker.
-    let one_clause = !grounding::clause_before(&worker.analyse(line), first.start);
+    let one_clause = !grounding::clause_before(&worker.analyse(line), clause_end);
     let deliberate = one_clause && g.volitional.iter().any(|v| v == stem);
     // A realisation (다 갔네, 벌써 왔구나) notes a state come about, not an
     // act of the speaker's: 2020년도 다 갔네 asked as 언제 갈 거야? is nonsense.
@@ -240,7 +255,9 @@ fn tense_frame(
         return None;
     }
     let planned = grounding::when_of(&readings) == Some(grounding::When::Future)
-        || (first.tense == Tense::Present && g.time_word(line).is_some_and(|(w, _)| w == grounding::When::Future));
+        || (first.tense == Tense::Present
+            && (g.time_word(line).is_some_and(|(w, _)| w == grounding::When::Future)
+                || (g.has_word(line, &g.days) && !g.has_aspect_word(line))));
     let done = grounding::when_of(&readings) == Some(grounding::When::Past);
     let frame = match (done, planned) {
         (true, _) => Frame {
@@ -264,8 +281,11 @@ fn tense_frame(
         q.negation = Negation::None;
         q
     });
-    let word = rewritten.and_then(|new| changed_words(line, &new))?;
-    let noun = noun_before(worker, line, first.start, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
+    let mut word = rewritten.and_then(|new| changed_words(line, &new))?;
+    if purpose_at.is_some() {
+        word = format!("{} {word}", first.word_before);
+    }
+    let noun = noun_before(worker, line, clause_end, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
     let words = match noun {
         Some(n) => format!("{n} {word}"),
         None => word,
@@ -282,6 +302,15 @@ fn tense_frame(
             slot: "time".into(),
         },
     ))
+}
+
+/// Where the word before the final predicate starts when it is a purpose
+/// clause in -러 (자르러 가, 먹으러 왔어).
+fn purpose_word(line: &str, first: &Predicate) -> Option<usize> {
+    let w = first.word_before.as_str();
+    let bare = w.strip_suffix('러')?;
+    let head = line.get(..first.start)?.trim_end();
+    (!bare.is_empty() && head.ends_with(w)).then(|| head.len() - w.len())
 }
 
 /// The question ending of a speech level in the engine's rules (해체 가?,

@@ -33,6 +33,7 @@ pub struct GroundingRules {
     pub degree: Vec<String>,
     pub not_carried: Vec<String>,
     pub first_person: Vec<String>,
+    pub days: Vec<String>,
 }
 
 pub fn rules() -> Result<GroundingRules, PerturbError> {

@@ -144,6 +144,61 @@ fn tense_frames_reach_every_line_of_the_other_speaker_and_carry_no_time_word() {
 }
 
 #[test]
+fn tense_frames_read_plans_by_day_and_errands_with_their_purpose() {
+    // A day ahead makes a plain present a plan; a habit (보통) does not.
+    assert_eq!(
+        texts(&["토요일에 친구 결혼식 가요"], "축하 많이 해 주세요", "tense"),
+        ["결혼식 가셨어요?"]
+    );
+    assert!(texts(&["주말에 보통 집에서 쉬어"], "나도 그래", "tense").is_empty());
+    // A purpose clause in -러 goes with its verb of motion, both ways.
+    assert_eq!(
+        texts(&["나 내일 면접 보러 가"], "오 파이팅", "tense"),
+        ["면접 보러 갔어?"]
+    );
+    assert_eq!(
+        texts(&["어제 친구랑 밥 먹으러 갔어"], "뭐 먹었어?", "tense"),
+        ["언제 밥 먹으러 갈 거야?"]
+    );
+    // A counted noun says how much, not what: not carried.
+    let n = texts(&["주민등록등본 한 통 떼러 왔습니다."], "네 이쪽으로 오세요", "tense");
+    assert!(!n.is_empty() && n.iter().all(|t| !t.contains('통')), "{n:?}");
+}
+
+#[test]
+fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_outright() {
+    // An answer word the flip contradicts: the first sentence alone, flipped.
+    let n = negatives(
+        &["혹시 지난번 자료 가지고 있어?"],
+        "응, 있어. 메일로 보내 줄게.",
+        "lexical-contradiction",
+    );
+    assert_eq!(
+        n.iter()
+            .map(|x| (x.1.as_str(), x.3["slot"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        [("응, 없어.", "answer")]
+    );
+    // A time the question names moves the first sentence with it.
+    assert_eq!(
+        texts(
+            &["작년에 뭐 드렸어?"],
+            "작년엔 지갑 드렸어. 이번엔 다른 거 하고 싶어",
+            "tense"
+        ),
+        ["내년엔 지갑 드릴 거야."]
+    );
+    // A first sentence that is only a reaction is not flipped (*안 좋아!, *감사하지 않습니다).
+    assert!(texts(&["이번 주말에 영화 볼래?"], "좋아! 뭐 보고 싶은 거 있어?", "negation").is_empty());
+    assert!(texts(
+        &["잘했어. 수고했어."],
+        "감사합니다. 다음에도 열심히 하겠습니다.",
+        "negation"
+    )
+    .is_empty());
+}
+
+#[test]
 fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
     let n = negatives(&["점심 먹었어?"], "응 먹었어", "negation");
     assert_eq!(n.len(), 1, "{n:?}");

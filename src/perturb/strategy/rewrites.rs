@@ -60,6 +60,24 @@ pub(super) fn rewrites(
             super::push_grounded(&mut out, d, text, rule, None, grounds);
         }
     }
+    // A reply of several sentences answers in its first (응 먹었어. 너는?):
+    // that sentence alone, rewritten where the context pins its slot, is a
+    // whole reply; the rest, kept, could clash with it.
+    if options.from.reply() && out.is_empty() {
+        if let Some(first) = first_sentence(&d.positive).filter(|s| !asks(s)) {
+            let answer = Dialogue {
+                positive: first.to_owned(),
+                ..d.clone()
+            };
+            for (text, rule, grounds) in
+                grounded_reply_rewrites(rewriter, worker, &answer, kind, options.tense_to.as_deref())
+                    .into_iter()
+                    .filter(|(_, _, g)| pinned_outright(rewriter, g))
+            {
+                super::push_grounded(&mut out, d, text, format!("{rule}/first-sentence"), None, grounds);
+            }
+        }
+    }
     // Only tense has frames: they ask about a fact in the other time. The
     // reaction frames of negation (아 자격증 안 땄구나) split two blind
     // judges of the dev set, sound against near-copy on every one of 30, so
@@ -143,6 +161,31 @@ fn grounded_reply_rewrites(
                 .collect()
         }
     }
+}
+
+/// Whether a fact pins a first sentence outright: an answer word the flip
+/// contradicts (응, 있어 → 응, 없어), a restated state, or a time word the
+/// question names (작년에 뭐 드렸어? → 내년엔 지갑 드릴 거야). A one-clause
+/// answer alone (slot `reply`) is not enough once the reply goes on: its
+/// first sentence is mostly a reaction (좋아!, 감사합니다, 알겠습니다) whose
+/// flip is rude, not wrong.
+fn pinned_outright(rewriter: &rewrite::Rewriter, g: &Grounds) -> bool {
+    match g.slot.as_str() {
+        "answer" | "polarity" => true,
+        "time" => rewriter.grounding().time_word(&g.span).is_some(),
+        _ => false,
+    }
+}
+
+/// The first sentence of a reply of several (응 먹었어. 너는? → 응 먹었어.),
+/// where a full stop, ! or ? and a space end it.
+fn first_sentence(reply: &str) -> Option<&str> {
+    let end = reply
+        .char_indices()
+        .find(|&(i, c)| ".!?".contains(c) && reply[i + c.len_utf8()..].starts_with(char::is_whitespace))
+        .map(|(i, c)| i + c.len_utf8())?;
+    let first = reply[..end].trim();
+    (!first.is_empty() && end < reply.trim_end().len()).then_some(first)
 }
 
 /// Whether a clause before the final predicate already carries a tense
