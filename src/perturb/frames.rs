@@ -286,6 +286,12 @@ fn tense_frame(
         word = format!("{} {word}", first.word_before);
     }
     let noun = noun_before(worker, line, clause_end, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
+    // From a line before the last, the bare verb may be read as asking about
+    // what the talk moved on to (보고서 제출했습니다 … 영수증은 아직 정리 중입니다
+    // → 언제 제출할 거야? asks about the receipts): the frame names its object.
+    if i + 1 < d.context.len() && noun.is_none() && purpose_at.is_none() {
+        return None;
+    }
     let words = match noun {
         Some(n) => format!("{n} {word}"),
         None => word,

@@ -219,6 +219,10 @@ impl PersonRules {
         let (mut first, mut second) = (false, false);
         let (mut first_subject, mut second_subject) = (false, false);
         let mut first_bare = false;
+        // Every exchanged form a possessive before a noun (내 방 ↔ 네 방), and
+        // whether one takes a comitative (나랑 ↔ 너랑).
+        let mut possessive_only = true;
+        let mut comitative = false;
         // Where each first-person subject stands: the sentence it is in decides below.
         let mut first_subject_at: Vec<usize> = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
@@ -255,6 +259,9 @@ impl PersonRules {
                     to = "내가";
                 }
             }
+            let adjacent = tokens.get(i + 1).filter(|n| n.start == end);
+            possessive_only &= matches!(t.surface.as_str(), "내" | "네" | "니") && adjacent.is_none();
+            comitative |= adjacent.is_some_and(|n| matches!(n.surface.as_str(), "랑" | "이랑" | "하고" | "와" | "과"));
             if s.person == 1 {
                 first = true;
                 let next = tokens.get(i + 1);
@@ -293,7 +300,14 @@ impl PersonRules {
         // - 나도 on its own as a sentence agrees with what was just said (나도! / 나도ㅋㅋ);
         //   너도! agrees as well ("you too, then!"): both blind judges, a fresh dialogue.
         let me_too = sentence_ends.iter().any(|w| matches!(*w, "나도" | "저도"));
+        // - a possessive alone: where a thing is, whose turn it is, is mostly not
+        //   pinned (내 방 책상 위에 있어 ↔ 네 방 책상 위에 있어: both judges, acceptable);
+        // - 나랑/너랑 in a suggestion names the two who will do it either way
+        //   (나랑 반반 내서 사 드리자 ↔ 너랑 반반 내서 사 드리자).
+        let suggests = sentence_ends.iter().any(|w| w.ends_with('자'));
         let still_fits = me_too
+            || possessive_only
+            || (comitative && suggests)
             || (first_bare && (commands || requests))
             || (first && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))))
             || first_subject_at

@@ -188,6 +188,19 @@ fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_ou
         ),
         ["내년엔 지갑 드릴 거야."]
     );
+    // 만 takes the negation into its scope, and 가능하지 않아요 is stiff: neither is flipped.
+    assert!(texts(
+        &["요가 수업 이번 주 목요일에 쉬는 거 맞죠?"],
+        "네, 강사님 사정으로 목요일만 휴강이에요. 다음 주에 봬요",
+        "negation"
+    )
+    .is_empty());
+    assert!(texts(
+        &["여기 2인분 포장되나요?"],
+        "네, 포장 가능해요. 용기 값은 따로 받아요",
+        "negation"
+    )
+    .is_empty());
     // A first sentence that is only a reaction is not flipped (*안 좋아!, *감사하지 않습니다).
     assert!(texts(&["이번 주말에 영화 볼래?"], "좋아! 뭐 보고 싶은 거 있어?", "negation").is_empty());
     assert!(texts(

@@ -149,6 +149,10 @@ fn exchanges_that_may_still_be_a_fine_reply_are_marked_and_not_written() {
         Some(true)
     );
     assert_eq!(fits("나도ㅋㅋ 근데 저녁엔 쌀쌀하대"), Some(true));
+    // A possessive alone (whose room) and 나랑 in a suggestion are not pinned.
+    assert_eq!(fits("아 미안ㅋㅋ 내 방 책상 위에 있어. 가져가"), Some(true));
+    assert_eq!(fits("그럴 줄 알았어ㅋㅋ 나랑 반반 내서 안마기 사 드리자"), Some(true));
+    assert_eq!(fits("아직~ 그래서 너랑 같이 보려고 했지."), Some(false));
     // 나도 as the subject of a clause is swapped as before.
     assert_eq!(fits("나도 어제 그 영화 봤어."), Some(false));
     // Past, future, a full stop, a pronoun with a particle before a request: written.

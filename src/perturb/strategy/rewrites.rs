@@ -286,7 +286,11 @@ fn polarity_pinned(
     // A wish (-면 좋겠다) negated is no contradiction, only odd; another
     // sentence before the predicate holds the answer or the fact.
     let wish = first.stem == "좋" && first.word_before.ends_with('면');
-    if !statement || wish || grounding::sentence_before(&d.positive, first.start) {
+    // 만 before the predicate takes the negation into its scope (목요일만 휴강이
+    // 아니에요 = not only Thursday), and 가능하지 않다 is stiff where 안 되다 is
+    // said: both judged fine if odd replies on held-out dialogues.
+    let scoped = first.word_before.ends_with('만') || (first.stem == "하" && first.before_text == "가능");
+    if !statement || wish || scoped || grounding::sentence_before(&d.positive, first.start) {
         return None;
     }
     let line = d.context[last].as_str();
