@@ -257,6 +257,7 @@ fn scorer_choice(args: &EvalArgs) -> Result<ScorerChoice> {
             probe_dir: None,
             sharded: args.shard.is_some(),
             quiet: args.quiet,
+            pair_letters: None,
         }));
     }
     Ok(ScorerChoice::Baseline(args.scorer.unwrap_or(Baseline::Bm25)))

@@ -89,9 +89,28 @@ impl ScorerChoice {
             ScorerChoice::Scores(path) => Box::new(ScoresFile::load(&path).map_err(BuildError::Scores)?),
             ScorerChoice::Program(o) => Box::new(SubprocessScorer::start(o).map_err(BuildError::Program)?),
             ScorerChoice::Server(o) => Box::new(RerankScorer::new(o).map_err(BuildError::Server)?),
-            ScorerChoice::Model(m) => build_model(&m, notes)?,
+            ScorerChoice::Model(mut m) => {
+                m.pair_letters.get_or_insert_with(|| pair_letters(dataset));
+                build_model(&m, notes)?
+            }
         })
     }
+}
+
+/// Letters of every candidate with its context, each pair capped at 512 (a
+/// model's usual window): about the tokens a cross-encoder reads.
+fn pair_letters(dataset: &crate::data::Dataset) -> u64 {
+    dataset
+        .cases
+        .iter()
+        .map(|c| {
+            let context: usize = c.context.iter().map(|u| u.chars().count()).sum();
+            c.candidates
+                .iter()
+                .map(|x| (context + x.text.chars().count()).min(512) as u64)
+                .sum::<u64>()
+        })
+        .sum()
 }
 
 #[cfg(feature = "torch")]

@@ -55,4 +55,8 @@ pub struct ModelChoice {
     pub sharded: bool,
     /// No progress bar, no note of what `Auto` chose.
     pub quiet: bool,
+    /// Letters the run feeds the model at most (each candidate with its
+    /// context), where known: `Auto` does not probe for a run too short to
+    /// repay the probe. Set from the dataset when the scorer is built.
+    pub pair_letters: Option<u64>,
 }

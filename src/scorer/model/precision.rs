@@ -109,6 +109,15 @@ fn ruled_out_by_flags(flags: &str, kind: Kind) -> Option<String> {
     (!needs.iter().any(|w| has(w))).then(|| format!("the CPU has none of {}", needs.join(", ")))
 }
 
+/// Why `--dtype auto` has nothing to time on a CPU with these flags: both
+/// rounding precisions ruled out (an AVX2-only CPU), so fp32 is chosen with
+/// no probe at all; `None` where one of them may win.
+fn nothing_to_probe(flags: &str) -> Option<String> {
+    let bf16 = ruled_out_by_flags(flags, Kind::BFloat16)?;
+    let int8 = ruled_out_by_flags(flags, Kind::Int8)?;
+    Some(format!("bf16: {bf16}; int8: {int8}"))
+}
+
 /// The CPU's flags: /proc/cpuinfo's, or RSBENCH_CPU_FLAGS where set (to see
 /// what the probe does on another CPU; the tests set it).
 pub fn cpu_flags() -> String {
@@ -332,6 +341,28 @@ pub fn probe_shape(dir: &Path) -> Option<(i64, i64)> {
     Some((c.hidden_size, c.intermediate_size))
 }
 
+/// fp32 speed assumed for the "too short to repay the probe" estimate: the
+/// fastest fp32 measured on these machines (AMX Xeon, 295–388 GFLOP/s), so
+/// that a run is taken as short only when it is short on every CPU.
+const FAST_F32_FLOPS: f64 = 400e9;
+
+/// A run whose fp32 forward passes take less than this (estimated at
+/// [`FAST_F32_FLOPS`]) cannot repay a probe of 0.1–2 s: rounding saves at most
+/// ~¾ of the products' time, and the re-scoring of near-ties costs some back.
+const PROBE_PAYS_FROM_S: f64 = 5.0;
+
+/// The seconds a run of `letters` tokens takes in fp32 at [`FAST_F32_FLOPS`]
+/// through the encoder of `dir` (its layers' products: 4·h² for attention,
+/// 2·h·ffn for the feed-forward, per token and layer); `None` where the
+/// config does not say.
+fn fast_f32_seconds(dir: &Path, letters: u64) -> Option<f64> {
+    let files = super::files::ModelFiles::new(dir);
+    let c = super::config::ModelConfig::load(&files).ok()?;
+    let (h, ffn) = (c.hidden_size as f64, c.intermediate_size as f64);
+    let per_token = 2.0 * c.layers as f64 * (4.0 * h * h + 2.0 * h * ffn);
+    Some(per_token * letters as f64 / FAST_F32_FLOPS)
+}
+
 /// The precision a model runs in, from the one asked for. `Auto` measures
 /// ([`probe`]) on the CPU and takes fp32 where a rounding precision cannot
 /// run: a GPU (measured by hand, docs/benchmarks.md), a TorchScript module,
@@ -366,6 +397,25 @@ pub fn resolve(
                     notes.push(format!(
                         "--dtype auto: fp32 (a {inp}x{out} layer is below the size where rounding pays; not probed)"
                     ));
+                }
+                return Ok((Kind::Float, None));
+            }
+            let short = m
+                .pair_letters
+                .and_then(|letters| fast_f32_seconds(model, letters))
+                .filter(|&s| s < PROBE_PAYS_FROM_S);
+            if let Some(seconds) = short {
+                if !m.quiet {
+                    notes.push(format!(
+                        "--dtype auto: fp32 (not probed: this run's products take about {seconds:.1} s in fp32 on a fast CPU, too little to repay a probe)"
+                    ));
+                }
+                return Ok((Kind::Float, None));
+            }
+            if let Some(why) = nothing_to_probe(&cpu_flags()) {
+                // Timing fp32 alone would decide nothing and cost a first run its time.
+                if !m.quiet {
+                    notes.push(format!("--dtype auto: fp32 (not probed: {why})"));
                 }
                 return Ok((Kind::Float, None));
             }
@@ -478,6 +528,21 @@ mod tests {
         assert!(p.skipped.is_empty() && p.bf16 > p.f32 && p.int8 > p.f32);
         // Non-x86 flags say nothing: every precision is timed.
         assert_eq!(ruled_out_by_flags("fp asimd", Kind::BFloat16), None);
+        // Neither unit: nothing to time, fp32 without a probe; either one: a probe.
+        assert!(nothing_to_probe(AVX2).is_some_and(|w| w.contains("avx512_bf16") && w.contains("avx512_vnni")));
+        assert_eq!(nothing_to_probe(ZEN4), None);
+        assert_eq!(nothing_to_probe("fpu sse sse2 avx avx2 fma avx_vnni"), None);
+        assert_eq!(nothing_to_probe("fp asimd"), None);
+    }
+
+    #[test]
+    fn a_run_is_short_by_its_encoders_products_at_a_fast_cpus_fp32() {
+        // bert-cls2: 2 layers, hidden 32, feed-forward 64: 2·2·(4·32² + 2·32·64) per token.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-cls2");
+        let per_token = 2.0 * 2.0 * (4.0 * 32.0 * 32.0 + 2.0 * 32.0 * 64.0);
+        let s = fast_f32_seconds(&dir, 1_000_000_000).unwrap();
+        assert!((s - per_token * 1e9 / FAST_F32_FLOPS).abs() < 1e-9, "{s}");
+        assert_eq!(fast_f32_seconds(Path::new("/nonexistent"), 1), None);
     }
 
     #[test]
