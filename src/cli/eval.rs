@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use super::{describe_target, named, positive, resample_count, Outcome};
 use crate::data::{self, Dataset, Split};
 use crate::eval::plan::EvalPlan;
-use crate::eval::{build_splits, distinct_pairs, evaluate, shard, EvalConfig, MinRule, DEFAULT_SEED};
+use crate::eval::{evaluate, shard, EvalConfig, MinRule, DEFAULT_SEED};
 use crate::output::Target;
 use crate::report::{self, RunMetadata, Timing};
 use crate::scorer::choice::{CachePlan, ModelChoice, Precision, ScorerChoice};
@@ -450,49 +450,16 @@ fn run_shard(
     let config = plan.config.clone();
     let split = plan.split;
     let scorer = build_scorer(plan, dataset)?;
-    let built = build_splits(dataset, &config.splits, &config.split_options).context("building the splits")?;
-    let (pairs, _) = distinct_pairs(dataset, &built, config.response_only);
-    let planned = scorer.plan(&pairs).context("planning the batches")?;
-    let owner = shard::assign(&pairs, planned.as_deref(), shards);
-    // With a plan, each of this shard's groups is scored alone, as the
-    // unsharded run's scorer forms it; without, all at once.
-    let groups: Vec<Vec<usize>> = match &planned {
-        Some(groups) => groups
-            .iter()
-            .filter(|g| g.first().is_some_and(|&i| owner[i] == shard))
-            .cloned()
-            .collect(),
-        None => vec![(0..pairs.len()).filter(|&i| owner[i] == shard).collect()],
-    };
-    let mut mine: Vec<crate::scorer::Pair<'_>> = Vec::new();
-    let mut scores: Vec<f64> = Vec::new();
-    for group in groups {
-        let batch: Vec<crate::scorer::Pair<'_>> = group.iter().map(|&i| pairs[i]).collect();
-        scores.extend(crate::scorer::score_checked(scorer.as_ref(), &batch).context("scoring")?);
-        mine.extend(batch);
-    }
-    scorer.finish().context("scoring")?;
-    let header = shard::ShardHeader {
-        rsbench_shard: 1,
-        rsbench_version: crate::VERSION.to_owned(),
-        shard,
-        shards,
-        dataset: source.to_owned(),
-        dataset_files: shard::dataset_files(dataset),
-        split: split.to_owned(),
-        candidates: config.split_options.candidates,
-        seed: config.split_options.seed,
-        bootstrap: config.bootstrap.resamples,
-        response_only: config.response_only,
-        scorer: scorer.identity(),
-        pairs_total: pairs.len(),
-        pairs: mine.len(),
-    };
-    let text = shard::render(&header, &mine, &scores)?;
-    std::fs::write(pending.path(), text).with_context(|| describe_target("writing shard", &target))?;
+    let scored = shard::score_shard(scorer.as_ref(), dataset, source, &config, split, (shard, shards))?;
+    std::fs::write(pending.path(), scored.text).with_context(|| describe_target("writing shard", &target))?;
     let path = pending
         .commit()
         .with_context(|| describe_target("writing shard", &target))?;
-    eprintln!("wrote {} ({} of {} pairs)", path.display(), mine.len(), pairs.len());
+    eprintln!(
+        "wrote {} ({} of {} pairs)",
+        path.display(),
+        scored.pairs,
+        scored.pairs_total
+    );
     Ok(Outcome::Done)
 }

@@ -54,6 +54,82 @@ pub enum ShardError {
     },
     #[error("{}: {message}", .dir.display())]
     Set { dir: PathBuf, message: String },
+    #[error("building the splits: {0}")]
+    Splits(super::EvalError),
+    #[error("planning the batches: {0}")]
+    Plan(ScoreError),
+    #[error("scoring: {0}")]
+    Score(ScoreError),
+    #[error("writing the shard file: {0}")]
+    Render(serde_json::Error),
+}
+
+/// One process's share of a sharded run, scored: the shard file's text and
+/// the number of its pairs and of the run's.
+pub struct ScoredShard {
+    pub text: String,
+    pub pairs: usize,
+    pub pairs_total: usize,
+}
+
+/// Scores shard `shard` of `shards` of the evaluation `config` describes:
+/// the run's distinct pairs, assigned as [`assign`] does with the groups
+/// the scorer forms for them all ([`Scorer::plan`]), each of this shard's
+/// groups scored alone, as the unsharded run scores it; then the scorer's
+/// end-of-run check. `source` and `split` name the dataset and split in
+/// the header, as the unsharded run's metadata does.
+pub fn score_shard(
+    scorer: &dyn Scorer,
+    dataset: &crate::data::Dataset,
+    source: &str,
+    config: &super::EvalConfig,
+    split: &str,
+    (shard, shards): (usize, usize),
+) -> Result<ScoredShard, ShardError> {
+    let built = super::build_splits(dataset, &config.splits, &config.split_options).map_err(ShardError::Splits)?;
+    let (pairs, _) = super::distinct_pairs(dataset, &built, config.response_only);
+    let planned = scorer.plan(&pairs).map_err(ShardError::Plan)?;
+    let owner = assign(&pairs, planned.as_deref(), shards);
+    // With a plan, each of this shard's groups is scored alone, as the
+    // unsharded run's scorer forms it; without, all at once.
+    let groups: Vec<Vec<usize>> = match &planned {
+        Some(groups) => groups
+            .iter()
+            .filter(|g| g.first().is_some_and(|&i| owner[i] == shard))
+            .cloned()
+            .collect(),
+        None => vec![(0..pairs.len()).filter(|&i| owner[i] == shard).collect()],
+    };
+    let mut mine: Vec<Pair<'_>> = Vec::new();
+    let mut scores: Vec<f64> = Vec::new();
+    for group in groups {
+        let batch: Vec<Pair<'_>> = group.iter().map(|&i| pairs[i]).collect();
+        scores.extend(crate::scorer::score_checked(scorer, &batch).map_err(ShardError::Score)?);
+        mine.extend(batch);
+    }
+    scorer.finish().map_err(ShardError::Score)?;
+    let header = ShardHeader {
+        rsbench_shard: 1,
+        rsbench_version: crate::VERSION.to_owned(),
+        shard,
+        shards,
+        dataset: source.to_owned(),
+        dataset_files: dataset_files(dataset),
+        split: split.to_owned(),
+        candidates: config.split_options.candidates,
+        seed: config.split_options.seed,
+        bootstrap: config.bootstrap.resamples,
+        response_only: config.response_only,
+        scorer: scorer.identity(),
+        pairs_total: pairs.len(),
+        pairs: mine.len(),
+    };
+    let text = render(&header, &mine, &scores).map_err(ShardError::Render)?;
+    Ok(ScoredShard {
+        text,
+        pairs: mine.len(),
+        pairs_total: pairs.len(),
+    })
 }
 
 /// `I/N`, 0 ≤ I < N.
