@@ -160,6 +160,11 @@ fn tense_frames_read_plans_by_day_and_errands_with_their_purpose() {
         texts(&["어제 친구랑 밥 먹으러 갔어"], "뭐 먹었어?", "tense"),
         ["언제 밥 먹으러 갈 거야?"]
     );
+    // ㅂ-irregular 줍다: 주웠어 → 주울 거야.
+    assert_eq!(
+        texts(&["나 어제 고양이 주웠어"], "헐 진짜? 어디서?", "tense"),
+        ["언제 고양이 주울 거야?"]
+    );
     // A counted noun says how much, not what: not carried.
     let n = texts(&["주민등록등본 한 통 떼러 왔습니다."], "네 이쪽으로 오세요", "tense");
     assert!(!n.is_empty() && n.iter().all(|t| !t.contains('통')), "{n:?}");

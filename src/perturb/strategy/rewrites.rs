@@ -73,6 +73,10 @@ pub(super) fn rewrites(
                 grounded_reply_rewrites(rewriter, worker, &answer, kind, options.tense_to.as_deref())
                     .into_iter()
                     .filter(|(_, _, g)| pinned_outright(rewriter, g))
+                    // 있어 ↔ 없어 is lexical contradiction's (which writes the same
+                    // text); as a negation after 네 one blind judge called it a
+                    // clash inside the sentence, the other sound.
+                    .filter(|(_, rule, _)| !(kind == RewriteKind::Negation && rule.contains("/lexical-")))
             {
                 super::push_grounded(&mut out, d, text, format!("{rule}/first-sentence"), None, grounds);
             }
