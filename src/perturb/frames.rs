@@ -82,12 +82,11 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
     (!word.is_empty()).then(|| word.to_owned())
 }
 
-/// The line a frame may be built from: the last of the context, a
-/// statement of the speaker opposite the replier (what the reply answers;
-/// older lines may no longer be what the talk is about), with the readings
-/// of its final predicate. None when it asks, speaks of the replier, or
-/// ends in a predicate a frame cannot carry alone (anything but a verb, an
-/// auxiliary, a humble verb, a fixed phrase).
+/// Context line `i` as a line a frame may be built from, a statement of the
+/// speaker opposite the replier (the caller passes only their lines), with
+/// the readings of its final predicate. None when it asks, speaks of the
+/// replier, or ends in a predicate a frame cannot carry alone (anything but
+/// a verb, an auxiliary, a humble verb, a fixed phrase).
 fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<(usize, Vec<Predicate>)> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
@@ -233,8 +232,9 @@ fn tense_frame(
     let one_clause = !grounding::clause_before(&worker.analyse(line), clause_end);
     let deliberate = one_clause && g.volitional.iter().any(|v| v == stem);
     // A realisation (다 갔네, 벌써 왔구나) notes a state come about, not an
-    // act of the speaker's: 2020년도 다 갔네 asked as 언제 갈 거야? is nonsense.
-    let realised = readings.iter().any(|p| {
+    // act of the speaker's: 2020년도 다 갔네 asked as 언제 갈 거야? is nonsense;
+    // a reminder (-잖아) mostly speaks of the listener.
+    let not_an_act = readings.iter().any(|p| {
         rules
             .ending
             .get(p.ending)
@@ -251,7 +251,7 @@ fn tense_frame(
                 .flat_map(|t| t.morphemes.iter())
                 .any(|(m, tag)| tag.starts_with("VV") && m == stem)
     });
-    if !deliberate || realised || again || grounding::negated(&readings) != Some(false) {
+    if !deliberate || not_an_act || again || grounding::negated(&readings) != Some(false) {
         return None;
     }
     let planned = grounding::when_of(&readings) == Some(grounding::When::Future)
