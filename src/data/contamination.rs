@@ -18,7 +18,7 @@ use super::{DataError, Dataset};
 
 /// Normalised length from which a line counts as distinctive: on rsbench's
 /// first 244 dev-set dialogues and 70-case sample, every line that also
-/// occurs in KorAdvMRS is at most 6 letters long; the 200 written later share
+/// occurs in KorAdvMRS is at most 6 letters long; the 300 written later share
 /// one of 8 (나 내일 면접 보러 가), one line, which alone is no overlap.
 pub const DISTINCTIVE: usize = 8;
 /// Distinctive lines a dialogue must share with a test set to overlap it

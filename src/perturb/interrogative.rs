@@ -217,6 +217,17 @@ impl WhRules {
         list.iter().any(|x| x == s)
     }
 
+    /// Whether a time argument names no point one could not ask about
+    /// (아까, 지난주에, 다음 달에): asking 언제? after it asks for more, which is
+    /// a fine reply. The argument may carry its particle.
+    fn vague_time(&self, argument: &str) -> bool {
+        let bare = ["에는", "에도", "엔", "에", "부터", "까지", "쯤"]
+            .iter()
+            .find_map(|p| argument.strip_suffix(p))
+            .unwrap_or(argument);
+        Self::has(&self.vague_times, argument) || Self::has(&self.vague_times, bare)
+    }
+
     /// The arguments a wh-question can ask for, in sentence order.
     fn arguments(&self, text: &str, tokens: &[Token], predicate_end: usize) -> Vec<Argument> {
         let motion = tokens
@@ -422,7 +433,7 @@ impl WhRules {
         self.arguments(text, &tokens, end)
             .into_iter()
             .filter(|a| a.start >= from && a.end <= word_start)
-            .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.end])))
+            .filter(|a| !(a.wh == "when" && self.vague_time(&text[a.start..a.end])))
             // A name is asked with 누구, which the lists cannot tell: 수아 만났어 → *뭐 만났어?
             .filter(|a| {
                 !(a.wh == "what" && (tokens.iter().any(|t| t.start == a.start && t.tag == "NNP") || takes_a_person))

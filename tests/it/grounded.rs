@@ -73,6 +73,20 @@ fn tense_moves_the_reply_only_where_the_context_pins_its_time() {
     assert_eq!(texts(&["내일 뭐 할 거야?"], "도서관 갈 거야", "tense"), ["도서관 갔어"]);
     // An aspect word with no counterpart: no output (*벌써 먹을 거지).
     assert!(texts(&["밥 먹었어?"], "벌써 먹었지", "tense").is_empty());
+    // A bare reaction and a past that would come out as a guess are not moved
+    // (*그러실 거군요; 붙었네요 → 붙겠네요 is still a fine guess).
+    assert!(texts(
+        &["선생님, 어제부터 어금니가 욱신거려서 왔습니다."],
+        "그러셨군요. 한번 볼게요",
+        "tense"
+    )
+    .is_empty());
+    assert!(texts(
+        &["네, 지난주에 일본 갔다 왔어요."],
+        "로밍 요금이 붙었네요. 내역은 문자로 보내 드릴게요.",
+        "tense"
+    )
+    .is_empty());
     // Nothing pins the time of a wish: still a fine reply in another tense, so none.
     let n = negatives(
         &["주말에 뭐 했어?", "집에서 드라마 봤어"],

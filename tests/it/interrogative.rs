@@ -131,6 +131,9 @@ fn days_are_asked_with_myeochil() {
     let asked: Vec<&str> = slots.iter().map(|s| s.asked.as_str()).collect();
     assert!(asked.contains(&"며칠"), "{asked:?}");
     assert!(asked.iter().all(|q| !q.contains("몇 일")), "{asked:?}");
+    // A period rather than a point in time (지난주에) is not asked with 언제.
+    let slots = wh.slots(&mut a.worker(), "네, 지난주에 일본 갔다 왔어요.");
+    assert!(slots.iter().all(|s| s.wh != "when"), "{slots:?}");
     let slots = wh.slots(&mut a.worker(), "고양이 두 마리 키워요");
     assert!(slots.iter().any(|s| s.asked == "몇 마리"), "{slots:?}");
 }

@@ -137,6 +137,21 @@ fn grounded_reply_rewrites(
             let Some(when) = grounding::when_of(&readings) else {
                 return Vec::new();
             };
+            // A bare reaction (그러셨군요, 그랬구나) takes up what was said; moved to
+            // the future it is no claim, only a broken ending (*그러실 거군요).
+            if grounding::stem(&readings).is_some_and(|s| REACTION_STEMS.contains(&s)) {
+                return Vec::new();
+            }
+            // A guess (붙었겠네요: must have been charged) pins no time of its own:
+            // moved (붙겠네요) it is still a fine guess (both judges, held-out).
+            let guess = worker
+                .analyse(reply)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| tag == "EP" && m == "겠");
+            if guess {
+                return Vec::new();
+            }
             let to = when.opposite();
             if tense_to.is_some_and(|t| t != to.name())
                 || g.has_aspect_word(reply)
@@ -151,6 +166,9 @@ fn grounded_reply_rewrites(
             rewriter
                 .rewrite(worker, reply, kind, Some(to.name()))
                 .into_iter()
+                // A future that comes out as -겠- (붙었네요 → 붙겠네요) reads as a
+                // guess, which the context does not pin: judged a fine reply.
+                .filter(|r| when != When::Past || r.text.matches('겠').count() <= reply.matches('겠').count())
                 .filter_map(|r| Some((g.move_time_words(&r.text, when)?, r.rule, grounds.clone())))
                 .collect()
         }
@@ -242,6 +260,9 @@ fn time_pinned(
     let about_it = asks(line) || (stem.is_some() && (stem == reply_stem || stem == Some("하")));
     (same_time && about_it).then(|| grounds(predicate_words(line, &readings)))
 }
+
+/// Stems of bare reactions (그렇다, 그러다): they restate nothing of their own.
+const REACTION_STEMS: [&str; 3] = ["그렇", "그러", "그리하"];
 
 /// Stems too general to say two lines state the same fact (하다, 되다, 이다).
 const GENERAL_STEMS: [&str; 4] = ["하", "되", "이", "아니"];
