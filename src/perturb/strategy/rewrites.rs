@@ -142,8 +142,8 @@ fn grounded_reply_rewrites(
             if grounding::stem(&readings).is_some_and(|s| REACTION_STEMS.contains(&s)) {
                 return Vec::new();
             }
-            // A guess (붙었겠네요: must have been charged) pins no time of its own:
-            // moved (붙겠네요) it is still a fine guess (both judges, held-out).
+            // A reply that guesses (-겠-: 비 오겠다, 붙었겠네요) pins no time of its
+            // own: moved, it is still a guess.
             let guess = worker
                 .analyse(reply)
                 .iter()
