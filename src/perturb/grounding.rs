@@ -93,9 +93,15 @@ pub fn asks(text: &str) -> bool {
 /// …): an answer word or a restated fact then belongs to another sentence
 /// than the final predicate.
 pub fn sentence_before(text: &str, at: usize) -> bool {
-    let head = text.get(..at).unwrap_or(text);
-    head.char_indices()
-        .any(|(i, c)| ".!?".contains(c) && head[i + c.len_utf8()..].starts_with(char::is_whitespace))
+    sentence_end(text.get(..at).unwrap_or(text)).is_some()
+}
+
+/// Where the first sentence of `text` ends (after its `.`, `!` or `?`) when
+/// another follows it after a space: 응 먹었어. 너는? → after 먹었어.
+pub fn sentence_end(text: &str) -> Option<usize> {
+    text.char_indices()
+        .find(|&(i, c)| ".!?".contains(c) && text[i + c.len_utf8()..].starts_with(char::is_whitespace))
+        .map(|(i, c)| i + c.len_utf8())
 }
 
 /// Whether a clause ends before byte `at` of `text`: a word before it ends

@@ -206,6 +206,8 @@ fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)
 struct Argument {
     start: usize,
     end: usize,
+    /// Where its words end before the particle (지난주 of 지난주에).
+    head_end: usize,
     phrase: &'static str,
     wh: &'static str,
     /// A time expression (언제, and 몇 시).
@@ -215,17 +217,6 @@ struct Argument {
 impl WhRules {
     fn has(list: &[String], s: &str) -> bool {
         list.iter().any(|x| x == s)
-    }
-
-    /// Whether a time argument names no point one could not ask about
-    /// (아까, 지난주에, 다음 달에): asking 언제? after it asks for more, which is
-    /// a fine reply. The argument may carry its particle.
-    fn vague_time(&self, argument: &str) -> bool {
-        let bare = ["에는", "에도", "엔", "에", "부터", "까지", "쯤"]
-            .iter()
-            .find_map(|p| argument.strip_suffix(p))
-            .unwrap_or(argument);
-        Self::has(&self.vague_times, argument) || Self::has(&self.vague_times, bare)
     }
 
     /// The arguments a wh-question can ask for, in sentence order.
@@ -271,6 +262,7 @@ impl WhRules {
                     out.push(Argument {
                         start: t.start,
                         end: p.end,
+                        head_end: p.start,
                         phrase: "언제",
                         wh: "when",
                         time: true,
@@ -288,6 +280,7 @@ impl WhRules {
                 out.push(Argument {
                     start: t.start,
                     end: t.end,
+                    head_end: t.end,
                     phrase,
                     wh: "how-many",
                     time: n.surface == "시",
@@ -301,6 +294,7 @@ impl WhRules {
                 out.push(Argument {
                     start: t.start,
                     end: t.end,
+                    head_end: t.end,
                     phrase: "언제",
                     wh: "when",
                     time: true,
@@ -324,6 +318,7 @@ impl WhRules {
                 out.push(Argument {
                     start: t.start,
                     end: t.end,
+                    head_end: t.end,
                     phrase: "어디",
                     wh: "where",
                     time: false,
@@ -348,6 +343,7 @@ impl WhRules {
                 out.push(Argument {
                     start: t.start,
                     end: t.end,
+                    head_end: t.end,
                     phrase: if person { "누구" } else { "뭐" },
                     wh: if person { "who" } else { "what" },
                     time: false,
@@ -399,6 +395,7 @@ impl WhRules {
                 out.push(Argument {
                     start: t.start,
                     end: p.end,
+                    head_end: t.end,
                     phrase,
                     wh,
                     time: wh == "when",
@@ -433,7 +430,7 @@ impl WhRules {
         self.arguments(text, &tokens, end)
             .into_iter()
             .filter(|a| a.start >= from && a.end <= word_start)
-            .filter(|a| !(a.wh == "when" && self.vague_time(&text[a.start..a.end])))
+            .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.head_end])))
             // A name is asked with 누구, which the lists cannot tell: 수아 만났어 → *뭐 만났어?
             .filter(|a| {
                 !(a.wh == "what" && (tokens.iter().any(|t| t.start == a.start && t.tag == "NNP") || takes_a_person))

@@ -202,10 +202,7 @@ fn pinned_outright(rewriter: &rewrite::Rewriter, g: &Grounds) -> bool {
 /// The first sentence of a reply of several (응 먹었어. 너는? → 응 먹었어.),
 /// where a full stop, ! or ? and a space end it.
 fn first_sentence(reply: &str) -> Option<&str> {
-    let end = reply
-        .char_indices()
-        .find(|&(i, c)| ".!?".contains(c) && reply[i + c.len_utf8()..].starts_with(char::is_whitespace))
-        .map(|(i, c)| i + c.len_utf8())?;
+    let end = grounding::sentence_end(reply)?;
     let first = reply[..end].trim();
     (!first.is_empty() && end < reply.trim_end().len()).then_some(first)
 }
