@@ -55,6 +55,9 @@ const NO_FRAME_STEMS: [&str; 15] = [
     "같",
 ];
 
+/// Stems that report an act failed, which is then mostly done again.
+const FAILED: [&str; 5] = ["떨어지", "망하", "실패하", "놓치", "탈락하"];
+
 /// Endings of realisation (`perturbations/tense_negation.toml` ids): 네,
 /// 네요, 구나, 군, 군요.
 const REALISATION_ENDINGS: [&str; 5] = ["ne", "neyo", "guna", "gun", "gunyo"];
@@ -242,9 +245,16 @@ fn tense_frame(
     });
     // An act taken up again later (지난주에 봉사 다녀왔어 … 다음 달에 또 가는데)
     // has another time too: asking it in the other one may ask the plan.
+    // So has an act that failed (떨어졌어, 망했어): it is mostly done again
+    // (언제 도로주행 볼 거야? asks about the retake).
     let again = d.context[i + 1..].iter().any(|later| {
         grounding::lemma(&rewriter.readings(worker, later)).as_deref() == Some(stem)
             || later.split_whitespace().any(|w| w == "또")
+            || worker
+                .analyse(later)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| tag.starts_with('V') && FAILED.contains(&m.as_str()))
             || worker
                 .analyse(later)
                 .iter()
@@ -354,14 +364,25 @@ pub fn wh_frames(
         return Vec::new();
     };
     let mut out: Vec<(String, String, Grounds)> = Vec::new();
-    for i in other_speaker_lines(d) {
+    // Each sentence of a line is a statement of its own (지난달부터요. 아침
+    // 여섯 시 반에 가요 → 몇 시에 가요?); a line that speaks of the replier
+    // anywhere is left whole.
+    let statements = other_speaker_lines(d).flat_map(|i| {
         let line = d.context[i].trim();
         let second_person = line.split_whitespace().any(|w| {
             SECOND_PERSON
                 .iter()
                 .any(|p| w.trim_end_matches(['?', '!', '.', ',']) == *p)
         });
-        if grounding::asks(line) || second_person {
+        let sentences = if second_person {
+            Vec::new()
+        } else {
+            grounding::sentences(line)
+        };
+        sentences.into_iter().map(move |s| (i, s))
+    });
+    for (i, line) in statements {
+        if grounding::asks(line) {
             continue;
         }
         let slots = wh.slots(worker, line);
@@ -383,7 +404,16 @@ pub fn wh_frames(
         let humble = grounding::lemma(&readings).is_some_and(|st| g.humble.contains(&st));
         // -겠- of intent (완성하겠습니다) asked back reads stiff and odd: 언제 완성하겠어?
         let intent = readings.iter().any(|p| p.tense == Tense::FutureGess);
-        if !statement || humble || intent || grounding::negated(&readings) != Some(false) {
+        // A senior's plain present to a junior who answers politely is mostly
+        // an instruction (다섯 시 반쯤 내 방으로 와): no fact to ask back.
+        // A plan (나 내일 면접 보러 가!) names its speaker or its time.
+        let instruction = voice.level != Level::Banmal
+            && first.tense == Tense::Present
+            && rules.ending.get(first.ending).is_some_and(|e| e.id == "hae")
+            && !g.has_word(line, &g.first_person)
+            && g.time_word(line).is_none()
+            && !g.has_word(line, &g.days);
+        if !statement || humble || intent || instruction || grounding::negated(&readings) != Some(false) {
             continue;
         }
         let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);
@@ -399,8 +429,20 @@ pub fn wh_frames(
         let mut start = line[..first.start].rfind(char::is_whitespace).map_or(0, |k| k + 1);
         // The word before goes too where the predicate completes it: an
         // auxiliary (갔다 왔어, 먹어 봤어) or a quote (달라고 하셨어요).
+        // A round trip (갔다 왔어) is one predicate of two words: asked whole
+        // (어디 갔다 왔어?) a blind judge called it a near-copy of its line, cut
+        // (*어디 왔어?) it is wrong; no frame.
+        if first.word_before.ends_with('다') && matches!(first.stem.as_str(), "오" | "가") {
+            continue;
+        }
         if first.tag == "VX" || first.word_before.ends_with('고') {
             start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
+            // A quote whose own predicate ends in an auxiliary (가고 싶다고
+            // 하셨어) takes its main verb too: *누가 싶다고 하셨어?
+            let tokens = worker.analyse(line);
+            while start > 0 && tokens.iter().any(|t| t.start == start && t.tag.starts_with("VX")) {
+                start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
+            }
         }
         let Some(predicate) = asked.get(start..).map(|p| {
             p.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))

@@ -28,6 +28,7 @@ pub struct GroundingRules {
     pub aspect: Vec<String>,
     pub yes: Vec<String>,
     pub no: Vec<String>,
+    pub agree: Vec<String>,
     pub volitional: Vec<String>,
     pub humble: Vec<String>,
     pub degree: Vec<String>,
@@ -102,6 +103,35 @@ pub fn sentence_end(text: &str) -> Option<usize> {
     text.char_indices()
         .find(|&(i, c)| ".!?".contains(c) && text[i + c.len_utf8()..].starts_with(char::is_whitespace))
         .map(|(i, c)| i + c.len_utf8())
+}
+
+/// The sentences of `text`, trimmed: each ends at `.`, `!` or `?`, or at
+/// chat decoration (ㅋㅋ, ㅠㅠ), before a space (지난달부터요. 여섯 시 반에 가요
+/// → two; 있었어ㅠㅠ 새끼 고양이 두 마리 → two).
+pub fn sentences(text: &str) -> Vec<&str> {
+    let is_mark = |c: char| ".!?~".contains(c) || "ㅋㅎㅠㅜ".contains(c);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_space = chars.peek().is_some_and(|&(_, n)| n.is_whitespace());
+        if is_mark(c) && next_space {
+            let end = i + c.len_utf8();
+            let s = text[start..end].trim();
+            // A sentence needs a word: a lone ㅋㅋ or ! is decoration of the one before.
+            if s.chars()
+                .any(|c| crate::hangul::decompose(c).is_some() || c.is_alphanumeric() && !is_mark(c))
+            {
+                out.push(s);
+                start = end;
+            }
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 /// Whether a clause ends before byte `at` of `text`: a word before it ends
@@ -182,6 +212,18 @@ impl GroundingRules {
         self.aspect.iter().any(|w| self.find_word(text, w).is_some())
     }
 
+    /// Whether a reply starts with an answer or agreement word (응, 아니요, 콜,
+    /// 좋아): it commits the reply to its polarity.
+    pub fn commits(&self, reply: &str) -> bool {
+        let word = reply
+            .split(|c: char| c.is_whitespace() || ",.!~".contains(c))
+            .next()
+            .unwrap_or("");
+        // 콜ㅋㅋ is 콜; ㅇㅋ is itself a word of jamo.
+        let bare = word.trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
+        self.answer(reply).is_some() || self.agree.iter().any(|w| w == word || w == bare)
+    }
+
     /// The answer word a reply starts with: Some(true) for yes, Some(false) for no.
     pub fn answer(&self, reply: &str) -> Option<bool> {
         let first = reply
@@ -241,6 +283,44 @@ pub fn lemma(readings: &[Predicate]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_at_punctuation_or_chat_decoration_before_a_space() {
+        assert_eq!(
+            sentences("지난달부터요. 아침 여섯 시 반에 가요"),
+            ["지난달부터요.", "아침 여섯 시 반에 가요"]
+        );
+        assert_eq!(
+            sentences("편의점 앞 박스 안에 있었어ㅠㅠ 새끼 고양이 두 마리"),
+            ["편의점 앞 박스 안에 있었어ㅠㅠ", "새끼 고양이 두 마리"]
+        );
+        assert_eq!(sentences("헐 진짜? 어디서 샀어?"), ["헐 진짜?", "어디서 샀어?"]);
+        assert_eq!(sentences("ㅋㅋ 나도 갈래"), ["ㅋㅋ 나도 갈래"]);
+        assert_eq!(sentences("3.5 점 받았어"), ["3.5 점 받았어"]);
+    }
+
+    #[test]
+    fn a_reply_commits_to_its_polarity_with_an_answer_or_agreement_word() {
+        let g = rules().unwrap();
+        for reply in [
+            "응 괜찮아",
+            "네, 여기 있습니다",
+            "아니요 괜찮아요",
+            "콜ㅋㅋ 열한 시쯤 접속할게",
+            "ㅇㅋ 내가 예매할게",
+            "좋아! 가자",
+        ] {
+            assert!(g.commits(reply), "{reply}");
+        }
+        for reply in [
+            "빨리 가 설거지는 내가 할게",
+            "와 기대할게요ㅎㅎ",
+            "좋아하는 가수야",
+            "어제 갔어",
+        ] {
+            assert!(!g.commits(reply), "{reply}");
+        }
+    }
 
     #[test]
     fn time_words_are_whole_words_and_move_with_the_tense() {

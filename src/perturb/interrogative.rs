@@ -290,6 +290,19 @@ impl WhRules {
             if modified {
                 continue;
             }
+            // A time adverb before a time noun that is the topic or subject (내일
+            // 오후는 예약이 다 찼습니다) names what the sentence is about, not
+            // when it happens: no 언제.
+            let topic_time = next.is_some_and(|n| {
+                starts_word(text, n)
+                    && Self::has(&self.time_nouns, &n.surface)
+                    && tokens
+                        .get(i + 2)
+                        .is_some_and(|p| p.start == n.end && matches!(p.tag.as_str(), "JX" | "JKS"))
+            });
+            if topic_time {
+                continue;
+            }
             if t.tag == "MAG" && Self::has(&self.time_adverbs, &t.surface) && ends_word(text, t) {
                 out.push(Argument {
                     start: t.start,

@@ -219,6 +219,8 @@ impl PersonRules {
         let (mut first, mut second) = (false, false);
         let (mut first_subject, mut second_subject) = (false, false);
         let mut first_bare = false;
+        let mut relative_second = false;
+        let mut third_party_second = false;
         // Every exchanged form a possessive before a noun (내 방 ↔ 네 방), and
         // whether one takes a comitative (나랑 ↔ 너랑).
         let mut possessive_only = true;
@@ -273,6 +275,36 @@ impl PersonRules {
             } else {
                 second = true;
                 second_subject |= subject_like(t, tokens.get(i + 1));
+                // Someone else the subject before it (엄마가 너 수육 해 준다고, 할아버지가
+                // 너 얼굴 보고 싶다고): what a third person does for or to the listener
+                // they may as well do for the speaker.
+                let sentence_start = tokens[..i].iter().rposition(|t| t.tag == "SF").map_or(0, |k| k + 1);
+                third_party_second |= tokens[sentence_start..i]
+                    .windows(2)
+                    .any(|w| matches!(w[0].tag.as_str(), "NNG" | "NNP") && w[1].tag == "JKS");
+                // The first ending after the pronoun: an adnominal one makes it the
+                // subject of a relative clause (너 좋아하는 포테이토, 네가 보고 싶은 거).
+                // An ending before an auxiliary (보고 싶은) or inside a word
+                // (좋아하는) goes on with the predicate.
+                let rest = &tokens[i + 1..];
+                let goes_on = |k: usize, n: &Token| {
+                    rest.get(k + 1)
+                        .is_some_and(|v| v.tag.starts_with("VX") || (v.start == n.end && v.tag.starts_with('V')))
+                };
+                // Not before 줄, 수, 적 (합격할 줄 알았어, 갈 수 있어): a modal phrase,
+                // no thing named.
+                let modal = |k: usize| {
+                    rest.get(k + 1).is_some_and(|v| {
+                        v.tag.starts_with("NNB") && matches!(v.surface.as_str(), "줄" | "수" | "적" | "뻔")
+                    })
+                };
+                relative_second |= rest
+                    .iter()
+                    .enumerate()
+                    .find(|(k, n)| {
+                        n.tag.contains("ETM") || n.tag.contains("EF") || (n.tag.contains("EC") && !goes_on(*k, n))
+                    })
+                    .is_some_and(|(k, n)| n.tag.contains("ETM") && !modal(k));
             }
             edits.push((t.start, end, to));
         }
@@ -305,9 +337,14 @@ impl PersonRules {
         // - 나랑/너랑 in a suggestion names the two who will do it either way
         //   (나랑 반반 내서 사 드리자 ↔ 너랑 반반 내서 사 드리자).
         let suggests = sentence_ends.iter().any(|w| w.ends_with('자'));
+        // - a thing named by the listener's liking (너 좋아하는 포테이토로 시킬게, 네가
+        //   보고 싶은 걸로 골라) may as well be named by the speaker's, and what a
+        //   third person does to the listener they may as well do to the speaker
+        //   (엄마가 너 수육 해 준다고): blind review, both judges acceptable.
         let still_fits = me_too
             || possessive_only
             || (comitative && suggests)
+            || ((relative_second || third_party_second) && !first)
             || (first_bare && (commands || requests))
             || (first && (promises || endings.iter().any(|e| self.volitional_endings.contains(e))))
             || first_subject_at

@@ -69,6 +69,24 @@ fn tense_moves_the_reply_only_where_the_context_pins_its_time() {
         texts(&["어제 저녁에 뭐 먹었어?"], "어제 삼겹살 먹었어", "tense"),
         ["내일 삼겹살 먹을 거야"]
     );
+    // A time word of a relative clause is that clause's time, not the line's event.
+    assert!(texts(
+        &["부장님, 어제 말씀하신 보고서 메일로 보내 드렸습니다."],
+        "어, 아까 봤어.",
+        "tense"
+    )
+    .is_empty());
+    // A clause before in the retrospective past (-던데) clashes with a future.
+    assert!(texts(
+        &[
+            "어제 낚시 가서 몇 마리 잡았어?",
+            "하나도 못 잡았어",
+            "헐 하루 종일 있었는데?"
+        ],
+        "응 옆 사람은 많이 잡던데 나만 입질이 없었어.",
+        "tense"
+    )
+    .is_empty());
     // A plan asked about: its past is wrong.
     assert_eq!(texts(&["내일 뭐 할 거야?"], "도서관 갈 거야", "tense"), ["도서관 갔어"]);
     // An aspect word with no counterpart: no output (*벌써 먹을 거지).
@@ -130,6 +148,14 @@ fn tense_frames_ask_about_the_other_speakers_act_in_the_other_time() {
         about_replier.iter().all(|t| !t.starts_with("언제")),
         "{about_replier:?}"
     );
+    // An act that failed is mostly done again: asking when is asking about the retake.
+    assert!(texts(
+        &["나 오늘 운전면허 도로주행 봤어", "오 어떻게 됐어?", "떨어졌어ㅠㅠ"],
+        "헐 괜찮아 다음엔 붙을 거야",
+        "tense"
+    )
+    .iter()
+    .all(|t| !t.starts_with("언제")));
 }
 
 #[test]
@@ -186,18 +212,25 @@ fn tense_frames_read_plans_by_day_and_errands_with_their_purpose() {
 
 #[test]
 fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_outright() {
-    // An answer word the flip contradicts: the first sentence alone, flipped.
+    // A restated state: the first sentence alone, flipped.
     let n = negatives(
-        &["혹시 지난번 자료 가지고 있어?"],
-        "응, 있어. 메일로 보내 줄게.",
+        &["요즘 동네 어때요?", "조용하고 공원도 가까워서 좋아요"],
+        "저도 이사 와서 좋아요. 근데 아직 아는 사람이 없어요",
         "lexical-contradiction",
     );
     assert_eq!(
         n.iter()
             .map(|x| (x.1.as_str(), x.3["slot"].as_str().unwrap()))
             .collect::<Vec<_>>(),
-        [("응, 없어.", "answer")]
+        [("저도 이사 와서 나빠요.", "polarity")]
     );
+    // An answer word the flip would contradict: none (*응, 없어).
+    assert!(texts(
+        &["혹시 지난번 자료 가지고 있어?"],
+        "응, 있어. 메일로 보내 줄게.",
+        "lexical-contradiction"
+    )
+    .is_empty());
     // A time the question names moves the first sentence with it.
     assert_eq!(
         texts(
@@ -207,6 +240,26 @@ fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_ou
         ),
         ["내년엔 지갑 드릴 거야."]
     );
+    // So does a wh-question in the past: its answer is a past fact (어떤 업무를
+    // 하셨습니까? / SNS 광고 운영을 맡았습니다 → *맡을 겁니다).
+    assert_eq!(
+        texts(
+            &["이전 회사에서는 어떤 업무를 하셨습니까?"],
+            "스타트업에서 2년 동안 광고 운영을 맡았습니다. 팔로워를 세 배 늘렸습니다.",
+            "tense"
+        ),
+        ["스타트업에서 2년 동안 광고 운영을 맡을 겁니다."]
+    );
+    // 어디로 했어요? asks what was chosen: a plan answers it too.
+    assert!(texts(
+        &["숙소는 어디로 했어요?"],
+        "역 근처 호텔로 잡았어요. 아까 메일도 받았어요",
+        "tense"
+    )
+    .is_empty());
+    // A yes/no question in the past pins no first sentence (점심 먹었어? / 아니 이따
+    // 먹을 거야 is a fine reply).
+    assert!(texts(&["점심 먹었어?"], "응 먹었어. 너는?", "tense").is_empty());
     // 만 takes the negation into its scope, and 가능하지 않아요 is stiff: neither is flipped.
     assert!(texts(
         &["요가 수업 이번 주 목요일에 쉬는 거 맞죠?"],
@@ -231,15 +284,16 @@ fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_ou
 }
 
 #[test]
-fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
-    let n = negatives(&["점심 먹었어?"], "응 먹었어", "negation");
-    assert_eq!(n.len(), 1, "{n:?}");
-    assert_eq!(n[0].1, "응 안 먹었어");
-    assert_eq!(n[0].3["slot"], "answer");
-    // A negative question takes either answer with either polarity: no output.
+fn negation_flips_a_restated_state_or_a_one_clause_assertion_never_a_clash() {
+    // An answer or agreement word commits the reply to its polarity: flipped, the
+    // predicate clashes with it (*응 안 먹었어, *콜 접속하지 않을게).
+    assert!(texts(&["점심 먹었어?"], "응 먹었어", "negation").is_empty());
+    assert!(texts(&["괜찮으십니까?"], "네, 괜찮습니다.", "negation").is_empty());
+    assert!(texts(&["오늘 밤에 듀오 하자"], "콜ㅋㅋ 열한 시쯤 접속할게", "negation").is_empty());
     assert!(texts(&["안 추워?"], "응 안 추워", "negation").is_empty());
-    // A request put as a question asserts no fact.
     assert!(texts(&["이것 좀 들어 줄래?"], "응 들어 줄게", "negation").is_empty());
+    // A comparative negated says nothing (*50점 더 안 나왔어).
+    assert!(texts(&["몇 점 나왔어?"], "목표보다 50점 더 나왔어", "negation").is_empty());
     // The last line's state taken up, then denied.
     let n = negatives(&["오늘 진짜 춥다"], "그러게 진짜 춥네", "negation");
     assert_eq!(
@@ -249,11 +303,17 @@ fn negation_flips_a_pinned_answer_or_a_one_clause_assertion_never_a_clash() {
     assert_eq!(n[0].3["slot"], "polarity");
     // The answer to a wh-question, negated, answers nothing and denies nothing: none.
     assert!(texts(&["몇 시에 출발해?"], "여덟 시에 출발해", "negation").is_empty());
-    // The same one-clause answer to a statement is flipped (slot `reply`).
-    let n = negatives(&["내일 여덟 시에 출발하자"], "응 여덟 시에 출발해", "negation");
-    assert!(
-        n.iter().all(|x| x.3["slot"] == "reply" || x.3["slot"] == "polarity"),
-        "{n:?}"
+    // A one-clause assertion in answer to a statement is flipped (slot `reply`).
+    let n = negatives(
+        &["나 아홉 시까지 가야 돼ㅠㅠ"],
+        "빨리 가 설거지는 내가 할게",
+        "negation",
+    );
+    assert_eq!(
+        n.iter()
+            .map(|x| (x.1.as_str(), x.3["slot"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        [("빨리 가 설거지는 내가 하지 않을게", "reply")]
     );
     // A flip after a reason or a second sentence clashes inside the reply: none.
     assert!(texts(&["왜 늦었어?"], "버스를 놓쳐서 늦었어", "negation").is_empty());

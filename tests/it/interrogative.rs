@@ -273,3 +273,73 @@ fn text_with_context_runs_the_types_on_that_one_dialogue() {
         text(&o.stderr)
     );
 }
+
+/// The interrogative-word negatives `perturb --text` writes for one dialogue.
+fn wh_negatives(context: &[&str], reply: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["perturb", "--types", "interrogative-word", "--text", reply];
+    for c in context {
+        args.extend(["--context", c]);
+    }
+    let o = rsbench(&args, dir.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut got: Vec<String> = text(&o.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn each_sentence_of_a_line_is_a_statement_and_a_topic_time_is_not_asked() {
+    // The line's first sentence is no statement, its last has a clause before the
+    // predicate; its second gives the time.
+    assert_eq!(
+        wh_negatives(
+            &["폰 맡긴 거 찾았어?", "응. 어제 찾았어. 액정 갈았는데 비싸더라ㅠㅠ"],
+            "헐 얼마 나왔는데?"
+        ),
+        ["언제 찾았어?"]
+    );
+    // After chat decoration a new sentence starts.
+    assert_eq!(
+        wh_negatives(&["나 아까 공원에서 강아지 봤어ㅠㅠ 완전 작은 애"], "귀여웠겠다"),
+        ["뭐 봤어?", "어디서 봤어?"]
+    );
+    // A time that is the topic (내일 오후는 예약이 찼다) is no time of the event.
+    assert_eq!(
+        wh_negatives(
+            &["내일 오후 세 시 되나요?", "죄송합니다. 내일 오후는 예약이 다 찼습니다."],
+            "그럼 모레는요?"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn no_question_about_an_instruction_or_a_round_trip() {
+    // A senior's 반말 present to a junior who answers in 합쇼체 instructs.
+    assert_eq!(
+        wh_negatives(
+            &["부장님, 몇 시에 찾아뵐까요?", "네 시쯤 회의실로 와."],
+            "알겠습니다. 자료 챙겨 가겠습니다."
+        ),
+        Vec::<String>::new()
+    );
+    // A plan names its time or its speaker: no instruction, asked back.
+    assert_eq!(
+        wh_negatives(&["나 내일 친구랑 영화 봐!"], "와 좋겠네요! 재밌게 보세요"),
+        ["누구랑 보세요?", "뭐 보세요?", "언제 보세요?"]
+    );
+    // 갔다 왔어 asked whole is a near-copy of its line, cut (*어디 왔어?) it is wrong.
+    assert_eq!(
+        wh_negatives(&["나 지난주에 일본 갔다 왔어"], "오 좋았겠다"),
+        Vec::<String>::new()
+    );
+}

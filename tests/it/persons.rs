@@ -153,6 +153,17 @@ fn exchanges_that_may_still_be_a_fine_reply_are_marked_and_not_written() {
     assert_eq!(fits("아 미안ㅋㅋ 내 방 책상 위에 있어. 가져가"), Some(true));
     assert_eq!(fits("그럴 줄 알았어ㅋㅋ 나랑 반반 내서 안마기 사 드리자"), Some(true));
     assert_eq!(fits("아직~ 그래서 너랑 같이 보려고 했지."), Some(false));
+    // A thing named by the listener's liking may as well be named by the speaker's.
+    assert_eq!(fits("그럼 피자 먹자. 너 좋아하는 포테이토로 시킬게."), Some(true));
+    assert_eq!(fits("아 맞다ㅋㅋ 그럼 네가 보고 싶은 걸로 골라."), Some(true));
+    assert_eq!(fits("아 맞다 너 화요일마다 학원 가지. 그럼 내일 가자"), Some(false));
+    assert_eq!(fits("너는 합격할 줄 알았어."), Some(false));
+    // What a third person does to the listener, they may as well do to the speaker.
+    assert_eq!(
+        fits("그럼 일요일에라도 와. 엄마가 너 수육 해 준다고 기다리셔"),
+        Some(true)
+    );
+    assert_eq!(fits("몰라 아까 도서관에서 너 봤냐고 물어보더라"), Some(false));
     // 나도 as the subject of a clause is swapped as before.
     assert_eq!(fits("나도 어제 그 영화 봤어."), Some(false));
     // Past, future, a full stop, a pronoun with a particle before a request: written.

@@ -9,7 +9,7 @@ fn dialogue_file(dir: &std::path::Path) {
     let line = serde_json::json!({
         "did": "cafe",
         "context": ["거기 카페 어땠어?", "사람 많아서 엄청 시끄러웠어"],
-        "response": "맞아 거기 진짜 시끄럽더라",
+        "response": "거기 진짜 시끄럽더라",
     });
     std::fs::write(dir.join("in.jsonl"), format!("{line}\n")).unwrap();
 }
@@ -52,7 +52,7 @@ fn one_antonym_pair_in_a_user_file_gives_new_outputs_that_say_so() {
     let out = std::fs::read_to_string(tmp.path().join("out.jsonl")).unwrap();
     let case: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     let negative = &case["candidates"][1];
-    assert_eq!(negative["text"], "맞아 거기 진짜 조용하더라");
+    assert_eq!(negative["text"], "거기 진짜 조용하더라");
     let digest = negative["provenance"]["user_rules"].as_str().unwrap();
     assert!(digest.starts_with("sha256:"), "{digest}");
     // The same files give the same digest; other bytes another.

@@ -51,6 +51,9 @@ pub fn repetition(d: &Dialogue, rules: &rules::RepetitionRules, level: Option<Le
         for rule in &rules.rule {
             let texts: Vec<String> = match rule.id.as_str() {
                 "exact" => vec![utterance.clone()],
+                // A question without its ? reads as the answer (연습은 하고 있어? →
+                // 연습은 하고 있어 = yes): a fine reply, not a repetition.
+                _ if !rule.strip.is_empty() && crate::perturb::grounding::asks(utterance) => Vec::new(),
                 _ if !rule.strip.is_empty() => {
                     let mut t = utterance.as_str();
                     while let Some(s) = rule.strip.iter().find(|s| t.ends_with(s.as_str())) {
@@ -139,6 +142,8 @@ mod tests {
             .any(|t| t.ends_with("오 누구랑 갔어?") && t.len() > "오 누구랑 갔어?".len()));
         assert!(texts.contains(&"오 누구랑 갔어? ㅋㅋ"));
         assert!(!texts.contains(&"동생이랑 갔지"));
+        // A question keeps its ?: without it, it reads as the answer.
+        assert!(!texts.contains(&"오 누구랑 갔어"));
         assert_eq!(g[0].rule, "repetition/exact");
         // A 합쇼체 replier adds no ㅋㅋ or 헐; an unknown level adds nothing.
         let formal: Vec<String> = repetition(&dialogue(), &rules, Some(Level::Hapsyo))
