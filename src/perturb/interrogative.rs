@@ -146,10 +146,11 @@ fn is_jamo_token(t: &Token) -> bool {
     t.surface.chars().all(hangul::is_compatibility_jamo)
 }
 
-/// One plain declarative sentence: where its predicate's final word ends,
-/// with its speech level; `None` for a question, several sentences, or an
-/// ending of another kind.
-fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)> {
+/// One plain declarative sentence: where its predicate's final word starts
+/// and ends, its speech level, and where its main clause starts (0 but with
+/// `clauses`); `None` for a question, several sentences, or an ending of
+/// another kind.
+fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize, usize, Level, usize)> {
     if text.contains('?') {
         return None;
     }
@@ -174,9 +175,22 @@ fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)
     // A clause before the main one (생일이라서, 가려고): the question would
     // keep it and read oddly, so only simple sentences are asked about. A
     // connective right before an auxiliary (사 줬어, 먹어 봤어) is one predicate.
-    let clause = tokens[..last].iter().enumerate().any(|(i, t)| {
-        t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
-    });
+    let clause_end = tokens[..last]
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
+        })
+        .map(|(_, t)| t.end)
+        .last();
+    // A frame asks with the wh-phrase and the predicate alone, so it may ask
+    // about the main clause after one (폰 고장 나서 서비스센터에 맡겼어 → 어디에
+    // 맡겼어?); what comes before it is not asked about.
+    let main_start = match clause_end {
+        Some(at) if clauses => at + text[at..].len() - text[at..].trim_start().len(),
+        _ => 0,
+    };
+    let clause = clause_end.is_some() && !clauses;
     // A negated statement (안 갔어, 못 먹었어) asks oddly for what did not happen.
     let negated = super::analyser::negates(&tokens[..=last]);
     // A relative clause before the last word (시험있는 거 까먹었어): a time or
@@ -199,7 +213,7 @@ fn declarative_end(text: &str, tokens: &[Token]) -> Option<(usize, usize, Level)
     if clause || negated || relative || calling || request {
         return None;
     }
-    Some((word_start, end, level_of(word)?))
+    Some((word_start, end, level_of(word)?, main_start))
 }
 
 /// An argument and the wh-phrase that asks for it.
@@ -431,10 +445,10 @@ impl WhRules {
     pub fn slots(&self, worker: &mut Worker<'_>, statement: &str) -> Vec<Slot> {
         let text = statement.trim();
         let tokens = worker.analyse(text);
-        let Some((word_start, end, _)) = declarative_end(text, &tokens) else {
+        let Some((word_start, end, _, main_start)) = declarative_end(text, &tokens, true) else {
             return Vec::new();
         };
-        let from = self.after_interjection(text, &tokens);
+        let from = self.after_interjection(text, &tokens).max(main_start);
         // A verb whose object is a person (만나다): its object is asked with 누구.
         let takes_a_person = tokens
             .iter()
@@ -480,7 +494,7 @@ impl WhRules {
     pub fn questions(&self, persons: &PersonRules, worker: &mut Worker<'_>, statement: &str) -> Vec<Question> {
         let text = statement.trim();
         let tokens = worker.analyse(text);
-        let Some((word_start, end, level)) = declarative_end(text, &tokens) else {
+        let Some((word_start, end, level, _)) = declarative_end(text, &tokens, false) else {
             return Vec::new();
         };
         // A leading interjection (응, 헐, 와) answers the previous turn, not this question.

@@ -323,6 +323,26 @@ fn each_sentence_of_a_line_is_a_statement_and_a_topic_time_is_not_asked() {
 }
 
 #[test]
+fn a_frame_asks_about_the_main_clause_after_a_connective() {
+    // The frame is the wh-phrase and the predicate alone, so the clause before
+    // (보고서 마무리하느라) is neither kept nor asked about.
+    assert_eq!(
+        wh_negatives(
+            &["어제 늦게까지 일했어?", "네, 보고서 마무리하느라 열 시까지 있었습니다."],
+            "고생했어. 오늘은 일찍 들어가."
+        ),
+        ["몇 시까지 있었어?"]
+    );
+    // A time before the connective is the first clause's as much as the main one's: not asked.
+    assert_eq!(
+        wh_negatives(&["어제 친구 만나서 공원에서 산책했어"], "좋았겠다"),
+        ["어디서 산책했어?"]
+    );
+    // `--text` alone still asks only a simple sentence: the question would keep the clause.
+    assert!(questions("보고서 마무리하느라 열 시까지 있었어").is_empty());
+}
+
+#[test]
 fn no_question_about_an_instruction_or_a_round_trip() {
     // A senior's 반말 present to a junior who answers in 합쇼체 instructs.
     assert_eq!(
