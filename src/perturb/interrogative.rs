@@ -178,11 +178,10 @@ fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize
     let clause_end = tokens[..last]
         .iter()
         .enumerate()
-        .filter(|(i, t)| {
+        .rfind(|(i, t)| {
             t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
         })
-        .map(|(_, t)| t.end)
-        .last();
+        .map(|(_, t)| t.end);
     // A frame asks with the wh-phrase and the predicate alone, so it may ask
     // about the main clause after one (폰 고장 나서 서비스센터에 맡겼어 → 어디에
     // 맡겼어?); what comes before it is not asked about.
