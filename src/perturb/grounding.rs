@@ -105,8 +105,8 @@ pub fn sentence_end(text: &str) -> Option<usize> {
         .map(|(i, c)| i + c.len_utf8())
 }
 
-/// The sentences of `text`, trimmed: each ends at `.`, `!` or `?`, or at
-/// chat decoration (ㅋㅋ, ㅠㅠ), before a space (지난달부터요. 여섯 시 반에 가요
+/// The sentences of `text`, trimmed: each ends at `.`, `!`, `?` or `~`, or
+/// at chat decoration (ㅋㅋ, ㅠㅠ), before a space (지난달부터요. 여섯 시 반에 가요
 /// → two; 있었어ㅠㅠ 새끼 고양이 두 마리 → two).
 pub fn sentences(text: &str) -> Vec<&str> {
     let is_mark = |c: char| ".!?~".contains(c) || "ㅋㅎㅠㅜ".contains(c);
