@@ -69,6 +69,8 @@ fn tense_moves_the_reply_only_where_the_context_pins_its_time() {
         texts(&["어제 저녁에 뭐 먹었어?"], "어제 삼겹살 먹었어", "tense"),
         ["내일 삼겹살 먹을 거야"]
     );
+    // -(으)ㄹ 뻔하다 is said in the past only (*살 뻔할 거야).
+    assert!(texts(&["어제 지갑 찾았어?"], "응 하마터면 새로 살 뻔했어", "tense").is_empty());
     // A time word of a relative clause is that clause's time, not the line's event.
     assert!(texts(
         &["부장님, 어제 말씀하신 보고서 메일로 보내 드렸습니다."],
@@ -318,6 +320,8 @@ fn negation_flips_a_restated_state_or_a_one_clause_assertion_never_a_clash() {
     // A flip after a reason or a second sentence clashes inside the reply: none.
     assert!(texts(&["왜 늦었어?"], "버스를 놓쳐서 늦었어", "negation").is_empty());
     assert!(texts(&["볼펜 있어?"], "응 여기. 그냥 가져도 돼", "negation").is_empty());
+    // Nor after a wh-question the engine cannot read as one (몇 장이십니까?).
+    assert!(texts(&["분실하신 카드는 몇 장이십니까?"], "총 두 장입니다.", "negation").is_empty());
     // A wish is not negated (*좋지 않겠다).
     assert!(texts(&["내일 소풍이야"], "날씨가 맑았으면 좋겠다", "negation").is_empty());
 }

@@ -156,7 +156,8 @@ fn grounded_reply_rewrites(
             let to = when.opposite();
             if tense_to.is_some_and(|t| t != to.name())
                 || g.has_aspect_word(reply)
-                || ["것 같", "거 같", "듯"].iter().any(|w| reply.contains(w))
+                // -(으)ㄹ 뻔하다 is said in the past only (*살 뻔할 거야).
+                || ["것 같", "거 같", "듯", "뻔"].iter().any(|w| reply.contains(w))
                 || earlier_clause_in(worker, reply, readings[0].start)
             {
                 return Vec::new();
@@ -374,7 +375,15 @@ fn polarity_pinned(
             // nothing the question sets (몇 시에 출발해요? / 여덟 시에 출발하지
             // 않는대요): judged a fine if odd reply on the dev set.
             let line = d.context[last].as_str();
-            let wh = asks(line) && rewriter.readings(worker, line).iter().any(|p| p.wh_question);
+            // Read from the words too: a predicate the engine does not read
+            // (몇 장이십니까?) still asks.
+            let wh_word = line.split_whitespace().any(|w| {
+                rules
+                    .negation_never_after_question_words
+                    .iter()
+                    .any(|q| w.starts_with(q.as_str()))
+            });
+            let wh = asks(line) && (wh_word || rewriter.readings(worker, line).iter().any(|p| p.wh_question));
             (one_clause && !wh).then(|| Grounds {
                 utterance: last,
                 span: d.context[last].clone(),
