@@ -35,6 +35,15 @@ const SECOND_PERSON: [&str; 10] = [
     "선배님",
 ];
 
+/// Whether a line speaks of the replier: a word of [`SECOND_PERSON`].
+fn speaks_of_replier(line: &str) -> bool {
+    line.split_whitespace().any(|w| {
+        SECOND_PERSON
+            .iter()
+            .any(|p| w.trim_end_matches(['?', '!', '.', ',']) == *p)
+    })
+}
+
 /// Predicates too general or too fixed to build a frame on (뭐 했어, 알았어,
 /// 고마워, 그랬구나).
 const NO_FRAME_STEMS: [&str; 15] = [
@@ -94,12 +103,7 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) ->
     let rules = rewriter.rules();
     let g = rewriter.grounding();
     let line = d.context[i].as_str();
-    let second_person = line.split_whitespace().any(|w| {
-        SECOND_PERSON
-            .iter()
-            .any(|p| w.trim_end_matches(['?', '!', '.', ',']) == *p)
-    });
-    if grounding::asks(line) || second_person || g.has_word(line, &g.degree) {
+    if grounding::asks(line) || speaks_of_replier(line) || g.has_word(line, &g.degree) {
         return None;
     }
     let readings = rewriter.readings(worker, line);
@@ -369,12 +373,7 @@ pub fn wh_frames(
     // anywhere is left whole.
     let statements = other_speaker_lines(d).flat_map(|i| {
         let line = d.context[i].trim();
-        let second_person = line.split_whitespace().any(|w| {
-            SECOND_PERSON
-                .iter()
-                .any(|p| w.trim_end_matches(['?', '!', '.', ',']) == *p)
-        });
-        let sentences = if second_person {
+        let sentences = if speaks_of_replier(line) {
             Vec::new()
         } else {
             grounding::sentences(line)

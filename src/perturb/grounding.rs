@@ -134,6 +134,16 @@ pub fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
+/// A reply's first word as written, and without the laughter or crying
+/// glued to it (콜ㅋㅋ → 콜).
+fn first_word(reply: &str) -> (&str, &str) {
+    let word = reply
+        .split(|c: char| c.is_whitespace() || ",.!~".contains(c))
+        .next()
+        .unwrap_or("");
+    (word, word.trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c)))
+}
+
 /// Whether a clause ends before byte `at` of `text`: a word before it ends
 /// in a verbal ending (먹고, 가서, 봤는데, 잘 지내 근데).
 pub fn clause_before(tokens: &[super::analyser::Token], at: usize) -> bool {
@@ -215,22 +225,14 @@ impl GroundingRules {
     /// Whether a reply starts with an answer or agreement word (응, 아니요, 콜,
     /// 좋아): it commits the reply to its polarity.
     pub fn commits(&self, reply: &str) -> bool {
-        let word = reply
-            .split(|c: char| c.is_whitespace() || ",.!~".contains(c))
-            .next()
-            .unwrap_or("");
-        // 콜ㅋㅋ is 콜; ㅇㅋ is itself a word of jamo.
-        let bare = word.trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
+        let (word, bare) = first_word(reply);
+        // ㅇㅋ is itself a word of jamo: matched as written too.
         self.answer(reply).is_some() || self.agree.iter().any(|w| w == word || w == bare)
     }
 
     /// The answer word a reply starts with: Some(true) for yes, Some(false) for no.
     pub fn answer(&self, reply: &str) -> Option<bool> {
-        let first = reply
-            .split(|c: char| c.is_whitespace() || ",.!~".contains(c))
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
+        let (_, first) = first_word(reply);
         if self.yes.iter().any(|w| *w == first) {
             Some(true)
         } else if self.no.iter().any(|w| *w == first) {

@@ -45,6 +45,19 @@ pub fn text(b: &[u8]) -> String {
 /// (`PROPTEST_RNG_SEED=<n>` explores others, `PROPTEST_CASES=<n>` runs more);
 /// failures found on any seed are saved in `regressions`, which proptest
 /// replays first on every run.
+/// The `text` of every JSON line `perturb --text` printed.
+pub fn printed_texts(stdout: &[u8]) -> Vec<String> {
+    text(stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
 pub fn proptest_config(cases: u32, regressions: &'static str) -> proptest::test_runner::Config {
     use proptest::test_runner::{Config, FileFailurePersistence, RngSeed};
     let mut config = Config::default();

@@ -283,15 +283,7 @@ fn wh_negatives(context: &[&str], reply: &str) -> Vec<String> {
     }
     let o = rsbench(&args, dir.path());
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let mut got: Vec<String> = text(&o.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let mut got = common::printed_texts(&o.stdout);
     got.sort();
     got
 }

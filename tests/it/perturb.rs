@@ -267,15 +267,7 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         &["perturb", "--text", "나 학생이야", "--types", "tense,negation"],
         tmp.path(),
     );
-    let texts: Vec<String> = text(&o.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let texts = common::printed_texts(&o.stdout);
     assert_eq!(texts, vec!["나 학생이었어", "나 학생일 거야", "나 학생이 아니야"]);
 
     // Strategies that need a dialogue are refused with --text.

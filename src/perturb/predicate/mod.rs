@@ -123,6 +123,13 @@ pub struct Rewrite {
 }
 
 impl TenseNegationRules {
+    /// Whether a word starts with a question word (뭐, 언제, 몇 …: 몇 장이십니까).
+    pub fn is_wh_word(&self, word: &str) -> bool {
+        self.negation_never_after_question_words
+            .iter()
+            .any(|q| word.starts_with(q.as_str()))
+    }
+
     /// The irregular class of a stem (see `perturbations/tense_negation.toml`).
     pub fn class_of(&self, stem: &str, pos: Pos) -> Class {
         if stem.ends_with('하') {

@@ -377,12 +377,7 @@ fn polarity_pinned(
             let line = d.context[last].as_str();
             // Read from the words too: a predicate the engine does not read
             // (몇 장이십니까?) still asks.
-            let wh_word = line.split_whitespace().any(|w| {
-                rules
-                    .negation_never_after_question_words
-                    .iter()
-                    .any(|q| w.starts_with(q.as_str()))
-            });
+            let wh_word = line.split_whitespace().any(|w| rules.is_wh_word(w));
             let wh = asks(line) && (wh_word || rewriter.readings(worker, line).iter().any(|p| p.wh_question));
             (one_clause && !wh).then(|| Grounds {
                 utterance: last,

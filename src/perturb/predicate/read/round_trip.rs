@@ -327,11 +327,7 @@ impl TenseNegationRules {
             || (self.negative_polarity.one_even
                 && words_before.windows(2).any(|w| w[0] == "한" && w[1].ends_with('도')));
         let negative_polarity_past = has_word(before, &self.negative_polarity.unless_present);
-        let wh_word_before = words_before.iter().any(|w| {
-            self.negation_never_after_question_words
-                .iter()
-                .any(|q| w.starts_with(q.as_str()))
-        });
+        let wh_word_before = words_before.iter().any(|w| self.is_wh_word(w));
         let word_before = {
             let mid_word = !before.ends_with(char::is_whitespace);
             before
