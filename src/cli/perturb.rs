@@ -130,7 +130,7 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
             for t in worker.analyse(&text).iter() {
                 eprintln!("{}\t{}\t{:?}", t.surface, t.tag, t.morphemes);
             }
-            for r in rewriter.readings(&mut worker, &text) {
+            for r in rewriter.readings(&mut worker, &text).iter() {
                 eprintln!("reading: {r:?}");
             }
         }

@@ -8,14 +8,14 @@
 //! format, `system.dic`, next to it (staged, under a file lock, so parallel
 //! test processes build it once); later runs only read it.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use vibrato::{Dictionary, SystemDictionaryBuilder, Tokenizer};
 
+use super::memo::Memo;
 use super::PerturbError;
 
 /// Where `scripts/setup.sh` puts the dictionary: inside this checkout, so a
@@ -94,17 +94,21 @@ pub fn negates(tokens: &[Token]) -> bool {
 }
 
 /// A loaded analyser; cheap to share between threads (each needs a [`Worker`]).
+///
+/// It keeps the analyses of the texts seen last, shared by every worker: a
+/// dialogue's utterances are analysed by every strategy and in every case
+/// of that dialogue, on whichever thread takes it, and an analysis is a pure
+/// function of the text, so each is made once (up to [`CACHED`] texts).
 pub struct Analyser {
     tokenizer: Tokenizer,
+    seen: Memo<String, Arc<[Token]>>,
 }
 
-/// Per-thread analysis state: vibrato's lattice buffers and the analyses
-/// of the texts seen last. A dialogue's utterances are analysed by every
-/// strategy and in every case of that dialogue; an analysis is a pure
-/// function of the text, so each is made once (up to [`CACHED`] texts).
+/// Per-thread analysis state: vibrato's lattice buffers, and the analyser's
+/// shared analyses.
 pub struct Worker<'a> {
     inner: vibrato::tokenizer::worker::Worker<'a>,
-    seen: HashMap<String, Rc<[Token]>>,
+    seen: &'a Memo<String, Arc<[Token]>>,
 }
 
 /// Texts a worker keeps analyses of before it starts afresh: memory stays
@@ -135,37 +139,40 @@ impl Analyser {
                 path: compiled,
                 message: format!("cannot be used ({})", plain(&e)),
             })?;
-        Ok(Analyser { tokenizer })
+        Ok(Analyser {
+            tokenizer,
+            seen: Memo::new(CACHED),
+        })
     }
 
     pub fn worker(&self) -> Worker<'_> {
         Worker {
             inner: self.tokenizer.new_worker(),
-            seen: HashMap::new(),
+            seen: &self.seen,
         }
+    }
+
+    /// Forgets every analysis made: a benchmark round then starts as a run does.
+    pub fn forget(&self) {
+        self.seen.clear();
     }
 }
 
 impl Worker<'_> {
     /// The best-path tokens of `text`.
-    pub fn analyse(&mut self, text: &str) -> Rc<[Token]> {
-        if let Some(tokens) = self.seen.get(text) {
-            return Rc::clone(tokens);
-        }
-        self.inner.reset_sentence(text);
-        self.inner.tokenize();
-        let tokens: Rc<[Token]> = (0..self.inner.num_tokens())
-            .map(|i| {
-                let t = self.inner.token(i);
-                let r = t.range_byte();
-                Token::from_feature(t.surface(), r.start, r.end, t.feature())
-            })
-            .collect();
-        if self.seen.len() >= CACHED {
-            self.seen.clear();
-        }
-        self.seen.insert(text.to_owned(), Rc::clone(&tokens));
-        tokens
+    pub fn analyse(&mut self, text: &str) -> Arc<[Token]> {
+        let inner = &mut self.inner;
+        self.seen.get_or_make(text, || {
+            inner.reset_sentence(text);
+            inner.tokenize();
+            (0..inner.num_tokens())
+                .map(|i| {
+                    let t = inner.token(i);
+                    let r = t.range_byte();
+                    Token::from_feature(t.surface(), r.start, r.end, t.feature())
+                })
+                .collect()
+        })
     }
 }
 

@@ -14,6 +14,7 @@
 //! 반말 replies honour no one).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use rand::Rng;
@@ -21,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use super::analyser::Worker;
+use super::memo::Memo;
 use super::register::{InLevels, Level, Voice};
 use super::{Dialogue, PerturbError};
 
@@ -38,7 +40,7 @@ struct BankFile {
 }
 
 /// The bank, with what a dialogue is read against built once.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Bank {
     pub cluster: Vec<Cluster>,
     time_words: Vec<String>,
@@ -55,6 +57,31 @@ pub struct Bank {
     pair_counts: Vec<u32>,
     /// For each letter pair, the slots whose text has it.
     postings: HashMap<(char, char), Vec<u32>>,
+    /// The contexts read last ([`Bank::read_context`]).
+    contexts: Memo<Vec<String>, Arc<ContextRead>>,
+}
+
+/// Contexts a bank keeps its reading of before it starts afresh: memory
+/// stays bounded on any input, and KorAdvMRS's 200 contexts fit.
+const CONTEXTS: usize = 4096;
+
+/// What the bank reads of some lines.
+#[derive(Debug)]
+struct LinesRead {
+    /// Per cluster: whether the lines are on it.
+    is_on: Vec<bool>,
+    /// Nouns of two syllables or more, first seen first.
+    nouns: Vec<String>,
+    /// Per time word: whether a word of the lines starts with it.
+    times: Vec<bool>,
+}
+
+/// What the bank reads of a context: its lines, and per reply slot how many
+/// of the slot's letter pairs the context has.
+#[derive(Debug)]
+struct ContextRead {
+    lines: LinesRead,
+    shared: Arc<[u32]>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,7 +100,9 @@ pub struct Cluster {
 /// What the bank reads of a dialogue, once: its nouns and its topics.
 #[derive(Debug, Clone)]
 pub struct DialogueTopics {
-    /// Nouns (NNG, NNP) of the context and the reply, as the analyser reads them.
+    /// Nouns (NNG, NNP) of two syllables or more of the context and the
+    /// reply, as the analyser reads them: a bank reply that shares one is
+    /// not offered (a one-syllable noun is too often part of another word).
     pub nouns: Vec<String>,
     /// The bank's time words that start a word of the context or the reply.
     pub times: Vec<String>,
@@ -83,7 +112,7 @@ pub struct DialogueTopics {
     pub off: Vec<usize>,
     /// For each reply slot of the bank, how many of its letter pairs the
     /// context has: to find the reply closest to the context on the surface.
-    pub shared: Vec<u32>,
+    pub shared: Arc<[u32]>,
 }
 
 /// One bank reply chosen for a dialogue.
@@ -140,6 +169,7 @@ pub fn load() -> Result<Bank, PerturbError> {
         starts,
         pair_counts,
         postings,
+        contexts: Memo::new(CONTEXTS),
     })
 }
 
@@ -191,45 +221,21 @@ impl Bank {
     /// noun of the dialogue, or, for keywords of two syllables or more, is
     /// written anywhere in it (날씨 in 날씨가); near clusters of those are off limits too.
     pub fn read(&self, worker: &mut Worker<'_>, d: &Dialogue) -> DialogueTopics {
-        let lines: Vec<&str> = d
-            .context
-            .iter()
-            .map(String::as_str)
-            .chain(std::iter::once(d.positive.as_str()))
+        let context = self.read_context(worker, &d.context);
+        let reply = self.read_lines(worker, &[d.positive.as_str()]);
+        let mut nouns = context.lines.nouns.clone();
+        for n in reply.nouns {
+            if !nouns.contains(&n) {
+                nouns.push(n);
+            }
+        }
+        let times: Vec<String> = (self.time_words.iter().enumerate())
+            .filter(|&(k, _)| context.lines.times[k] || reply.times[k])
+            .map(|(_, t)| t.clone())
             .collect();
-        let mut nouns: Vec<String> = Vec::new();
-        for line in &lines {
-            for t in worker.analyse(line).iter() {
-                if (t.tag == "NNG" || t.tag == "NNP") && !nouns.contains(&t.surface) {
-                    nouns.push(t.surface.clone());
-                }
-            }
-        }
-        let mut is_on = vec![false; self.cluster.len()];
-        for n in &nouns {
-            for &i in self.words.get(n).into_iter().flatten() {
-                is_on[i] = true;
-            }
-        }
-        for line in &lines {
-            for m in self.matcher.find_overlapping_iter(*line) {
-                for &i in &self.patterns[m.pattern().as_usize()] {
-                    is_on[i] = true;
-                }
-            }
-        }
-        let times: Vec<String> = self
-            .time_words
-            .iter()
-            .filter(|t| {
-                lines
-                    .iter()
-                    .flat_map(|l| l.split_whitespace())
-                    .any(|w| w.starts_with(t.as_str()))
-            })
-            .cloned()
+        let on: Vec<usize> = (0..self.cluster.len())
+            .filter(|&i| context.lines.is_on[i] || reply.is_on[i])
             .collect();
-        let on: Vec<usize> = (0..self.cluster.len()).filter(|&i| is_on[i]).collect();
         let blocked = |i: usize| {
             let c = &self.cluster[i];
             on.contains(&i)
@@ -239,20 +245,65 @@ impl Bank {
                 })
         };
         let off = (0..self.cluster.len()).filter(|&i| !blocked(i)).collect();
-        let pairs: HashSet<(char, char)> = d.context.iter().flat_map(|u| letter_pairs(u)).collect();
-        let mut shared = vec![0u32; self.pair_counts.len()];
-        for p in &pairs {
-            for &slot in self.postings.get(p).into_iter().flatten() {
-                shared[slot as usize] += 1;
-            }
-        }
         DialogueTopics {
             nouns,
             times,
             on,
             off,
-            shared,
+            shared: Arc::clone(&context.shared),
         }
+    }
+
+    /// What the bank reads of a context, once however many cases share it
+    /// (KorAdvMRS repeats each context in about eleven): its lines' topics,
+    /// nouns and time words, and each reply slot's letter pairs it has.
+    fn read_context(&self, worker: &mut Worker<'_>, context: &[String]) -> Arc<ContextRead> {
+        self.contexts.get_or_make(context, || {
+            let lines: Vec<&str> = context.iter().map(String::as_str).collect();
+            let mut pairs: Vec<(char, char)> = context.iter().flat_map(|u| letter_pairs(u)).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut shared = vec![0u32; self.pair_counts.len()];
+            for p in &pairs {
+                for &slot in self.postings.get(p).into_iter().flatten() {
+                    shared[slot as usize] += 1;
+                }
+            }
+            Arc::new(ContextRead {
+                lines: self.read_lines(worker, &lines),
+                shared: shared.into(),
+            })
+        })
+    }
+
+    /// The clusters `lines` are on, their nouns of two syllables or more
+    /// (first seen first), and which time words start a word of theirs.
+    fn read_lines(&self, worker: &mut Worker<'_>, lines: &[&str]) -> LinesRead {
+        let mut is_on = vec![false; self.cluster.len()];
+        let mut nouns: Vec<String> = Vec::new();
+        for line in lines {
+            for t in worker.analyse(line).iter() {
+                if t.tag != "NNG" && t.tag != "NNP" {
+                    continue;
+                }
+                for &i in self.words.get(&t.surface).into_iter().flatten() {
+                    is_on[i] = true;
+                }
+                if t.surface.chars().nth(1).is_some() && !nouns.contains(&t.surface) {
+                    nouns.push(t.surface.clone());
+                }
+            }
+            for m in self.matcher.find_overlapping_iter(*line) {
+                for &i in &self.patterns[m.pattern().as_usize()] {
+                    is_on[i] = true;
+                }
+            }
+        }
+        let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+        let times = (self.time_words.iter())
+            .map(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+            .collect();
+        LinesRead { is_on, nouns, times }
     }
 
     /// The reply of cluster `i`, in the replier's voice, that shares the
@@ -292,10 +343,7 @@ impl Bank {
         closeness.sort_by(|a, b| b.1.total_cmp(&a.1));
         let fresh = |r: usize| {
             let text = c.reply[r].get(voice.level);
-            !topics
-                .nouns
-                .iter()
-                .any(|n| n.chars().count() >= 2 && text.contains(n.as_str()))
+            !topics.nouns.iter().any(|n| text.contains(n.as_str()))
                 && !topics.times.iter().any(|t| text.contains(t.as_str()))
         };
         let mut hardest: Vec<&str> = Vec::new();

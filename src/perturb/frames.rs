@@ -99,7 +99,12 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
 /// the readings of its final predicate. None when it asks, speaks of the
 /// replier, or ends in a predicate a frame cannot carry alone (anything but
 /// a verb, an auxiliary, a humble verb, a fixed phrase).
-fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<(usize, Vec<Predicate>)> {
+fn fact(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    i: usize,
+) -> Option<(usize, std::sync::Arc<[Predicate]>)> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
     let line = d.context[i].as_str();
@@ -384,6 +389,19 @@ pub fn wh_frames(
         if grounding::asks(line) {
             continue;
         }
+        if let Some((text, span)) = why_frame(rewriter, worker, line, voice, ending) {
+            if !out.iter().any(|(t, _, _)| *t == text) {
+                out.push((
+                    text,
+                    format!("interrogative-word/why/{}", voice.level.id()),
+                    Grounds {
+                        utterance: i,
+                        span,
+                        slot: "given".into(),
+                    },
+                ));
+            }
+        }
         let slots = wh.slots(worker, line);
         if slots.is_empty() {
             continue;
@@ -469,6 +487,91 @@ pub fn wh_frames(
         }
     }
     out
+}
+
+/// Pronouns of the speaker in any form (내 가방, 제가, 나한테, 우리): a main
+/// clause that keeps one after its first word would ask the replier about
+/// the replier.
+const SPEAKER_PRONOUNS: [&str; 8] = ["나", "내", "난", "날", "저", "제", "전", "우리"];
+
+/// A 왜-question of a statement that gives its own reason (야근이 많아서 못
+/// 왔어요 → 왜 못 오셨어요?; [`super::reason`]): its main clause alone, less a
+/// first-person subject, in the replier's level and honorifics; the fact is
+/// the reason's words. None where the main clause is long, speaks of its
+/// speaker past its first word, is reported speech, a realisation or a
+/// reminder, intent or a fixed phrase, or holds a clause of its own.
+fn why_frame(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    line: &str,
+    voice: super::register::Voice,
+    ending: usize,
+) -> Option<(String, String)> {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    let tokens = worker.analyse(line);
+    let reason = super::reason::last_reason(line, &tokens)?;
+    let mut main = line[reason.main_start..].trim();
+    let first_word = main.split_whitespace().next()?;
+    if g.first_person.iter().any(|p| p == first_word) {
+        main = main[first_word.len()..].trim_start();
+    }
+    let words = main.split_whitespace().count();
+    if words == 0 || words > 4 || main.contains('?') {
+        return None;
+    }
+    let main_tokens = worker.analyse(main);
+    let about_speaker = main_tokens
+        .iter()
+        .any(|t| t.tag.starts_with("NP") && SPEAKER_PRONOUNS.contains(&t.morphemes[0].0.as_str()));
+    let readings = rewriter.readings(worker, main);
+    let first = readings.first()?;
+    let statement = readings.iter().all(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| e.mood == super::rules::Mood::Any && !matches!(e.id.as_str(), "dae" | "daeyo"))
+    });
+    // A realisation (일 많아서 피곤하구나) or a reminder (-잖아) mostly
+    // speaks of the listener: the replier would be asked about themselves.
+    let of_listener = readings.iter().any(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
+    });
+    let lemma = grounding::lemma(&readings).unwrap_or_default();
+    let fixed = (lemma != "하" && NO_FRAME_STEMS.contains(&lemma.as_str())) || g.humble.contains(&lemma);
+    let intent = readings.iter().any(|p| p.tense == Tense::FutureGess);
+    // As in the argument questions: a senior's plain present to a polite
+    // junior is mostly an instruction.
+    let instruction = voice.level != Level::Banmal
+        && first.tense == Tense::Present
+        && rules.ending.get(first.ending).is_some_and(|e| e.id == "hae");
+    if about_speaker
+        || of_listener
+        || !statement
+        || fixed
+        || intent
+        || instruction
+        || grounding::clause_before(&main_tokens, first.start)
+    {
+        return None;
+    }
+    let hon = voice.honours_listener && !names_a_subject(worker, main, first.start);
+    let asked = rewriter.render_with(main, &readings, |mut q: Predicate| {
+        q.ending = ending;
+        q.hon = q.hon || hon;
+        q
+    })?;
+    let asked = asked
+        .trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))
+        .trim();
+    (!asked.is_empty()).then(|| {
+        (
+            format!("왜 {asked}?"),
+            line[reason.word_start..reason.word_end].to_owned(),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -44,11 +44,19 @@ fn letters(text: &str) -> Vec<char> {
     text.chars().filter(|c| counts(*c)).collect()
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
-        .map(|w| w.chars().filter(|c| counts(*c)).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect()
+/// A text's words with only their letters that count, as one string and
+/// each word's byte range in it (one allocation for the lot).
+fn words(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut joined = String::with_capacity(text.len());
+    let mut ranges = Vec::new();
+    for w in text.split_whitespace() {
+        let start = joined.len();
+        joined.extend(w.chars().filter(|c| counts(*c)));
+        if joined.len() > start {
+            ranges.push((start, joined.len()));
+        }
+    }
+    (joined, ranges)
 }
 
 fn edit_distance(a: &[char], b: &[char]) -> usize {
@@ -81,7 +89,9 @@ struct Line {
     letters: Vec<char>,
     /// The letters sorted: how many two lines share bounds their similarity.
     sorted: Vec<char>,
-    words: Vec<String>,
+    /// The words' letters, and each word's range in them.
+    joined: String,
+    words: Vec<(usize, usize)>,
 }
 
 /// How many letters two sorted lists share, counted with multiplicity.
@@ -106,11 +116,18 @@ impl Line {
         let letters = letters(text);
         let mut sorted = letters.clone();
         sorted.sort_unstable();
+        let (joined, words) = words(text);
         Line {
             letters,
             sorted,
-            words: words(text),
+            joined,
+            words,
         }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let (start, end) = self.words[i];
+        &self.joined[start..end]
     }
 
     fn near_copy(&self, other: &Line) -> bool {
@@ -128,13 +145,18 @@ impl Line {
         if shorter >= MIN_LETTERS && same_start as f64 >= SAME_START * shorter as f64 {
             return true;
         }
-        let (wa, wb) = (&self.words, &other.words);
-        let fewer = wa.len().min(wb.len());
+        let fewer = self.words.len().min(other.words.len());
         if fewer < MIN_WORDS {
             return false;
         }
-        let (small, large) = if wa.len() <= wb.len() { (wa, wb) } else { (wb, wa) };
-        let shared = small.iter().filter(|w| large.contains(w)).count();
+        let (small, large) = if self.words.len() <= other.words.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let shared = (0..small.words.len())
+            .filter(|&i| (0..large.words.len()).any(|j| large.word(j) == small.word(i)))
+            .count();
         shared as f64 / fewer as f64 >= CONTAINED
     }
 }

@@ -199,13 +199,24 @@ impl PersonRules {
                 return None;
             }
         }
-        // Only where a sentence ends: 빨래 (laundry) is not a promise.
+        // Only where a sentence ends: 빨래 (laundry) is not a promise. A word
+        // ends one at the text's end, before its own punctuation or chat
+        // decoration, or before a word of decoration only (내가 고를게 ㅋㅋ …).
         let raw: Vec<&str> = text.split_whitespace().collect();
+        // Laughter, crying or punctuation: no syllable, letter or digit.
+        let decoration = |w: &str| {
+            w.chars().all(|c| {
+                crate::hangul::Syllable::from_char(c).is_none()
+                    && (crate::hangul::is_compatibility_jamo(c) || !c.is_alphanumeric())
+            })
+        };
         let sentence_ends: Vec<&str> = raw
             .iter()
             .zip(&words)
             .enumerate()
-            .filter(|(i, (r, w))| i + 1 == raw.len() || r.len() != w.len())
+            .filter(|(i, (r, w))| {
+                i + 1 == raw.len() || r.len() != w.len() || raw.get(i + 1).is_some_and(|n| decoration(n))
+            })
             .map(|(_, (_, w))| *w)
             .collect();
         let promises = sentence_ends.iter().any(|w| volitional_word(w));

@@ -1,11 +1,11 @@
 //! Tense and negation rewrites of whole replies: analyse, read the final
 //! predicate, change it, write it back.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use super::analyser::{Analyser, Token, Worker};
+use super::memo::Memo;
 use super::predicate::{Lexicon, Predicate, Rewrite};
 use super::rules::{self, TenseNegationRules};
 use super::PerturbError;
@@ -45,11 +45,11 @@ pub struct Rewriter {
     /// of its dialogue (KorAdvMRS: 6,438 context utterances over its cases,
     /// about 1,300 distinct), so `--from context` makes each once. Bounded
     /// like the worker's analyses; shared by the threads.
-    memo: Mutex<HashMap<MemoKey, Vec<Rewrite>>>,
+    memo: Memo<MemoKey, Vec<Rewrite>>,
     /// The readings of the texts read, by text: also a pure function of the
     /// text, asked for again and again by the grounding of every type (the
     /// same context line for each of a dialogue's cases). Bounded alike.
-    readings_memo: Mutex<HashMap<String, Vec<Predicate>>>,
+    readings_memo: Memo<String, Arc<[Predicate]>>,
 }
 
 type MemoKey = (RewriteKind, Option<String>, String);
@@ -64,8 +64,8 @@ impl Rewriter {
             opposites: super::predicate::lexical::opposites()?,
             grounding: super::grounding::rules()?,
             analyser: Analyser::load(dictionary)?,
-            memo: Mutex::new(HashMap::new()),
-            readings_memo: Mutex::new(HashMap::new()),
+            memo: Memo::new(MEMO),
+            readings_memo: Memo::new(MEMO),
         })
     }
 
@@ -84,18 +84,10 @@ impl Rewriter {
     /// The readings of `text`'s final predicate (see
     /// [`TenseNegationRules::readings`]), with the analyser as the judge of
     /// which strings are stems.
-    pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
-        if let Some(done) = self.readings_memo.lock().ok().and_then(|m| m.get(text).cloned()) {
-            return done;
-        }
-        let made = self.readings_afresh(worker, text);
-        if let Ok(mut m) = self.readings_memo.lock() {
-            if m.len() >= MEMO {
-                m.clear();
-            }
-            m.insert(text.to_owned(), made.clone());
-        }
-        made
+    /// Shared, not copied: every strategy asks for the reply's readings.
+    pub fn readings(&self, worker: &mut Worker<'_>, text: &str) -> Arc<[Predicate]> {
+        self.readings_memo
+            .get_or_make(text, || self.readings_afresh(worker, text).into())
     }
 
     fn readings_afresh(&self, worker: &mut Worker<'_>, text: &str) -> Vec<super::predicate::Predicate> {
@@ -152,17 +144,8 @@ impl Rewriter {
         tense_to: Option<&str>,
     ) -> Vec<Rewrite> {
         let key: MemoKey = (kind, tense_to.map(str::to_owned), text.to_owned());
-        if let Some(done) = self.memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return done;
-        }
-        let made = self.rewrite_afresh(worker, text, kind, tense_to);
-        if let Ok(mut m) = self.memo.lock() {
-            if m.len() >= MEMO {
-                m.clear();
-            }
-            m.insert(key, made.clone());
-        }
-        made
+        self.memo
+            .get_or_make(&key, || self.rewrite_afresh(worker, text, kind, tense_to))
     }
 
     /// `text` with its final predicate changed as `kind` changes it, then
@@ -203,14 +186,11 @@ impl Rewriter {
         Some(changed.text)
     }
 
-    /// Forgets every rewrite made: a benchmark round then starts as a run does.
+    /// Forgets every rewrite and analysis made: a benchmark round then starts as a run does.
     pub fn forget(&self) {
-        if let Ok(mut m) = self.memo.lock() {
-            m.clear();
-        }
-        if let Ok(mut m) = self.readings_memo.lock() {
-            m.clear();
-        }
+        self.analyser.forget();
+        self.memo.clear();
+        self.readings_memo.clear();
     }
 
     fn rewrite_afresh(

@@ -24,6 +24,7 @@ pub struct RepetitionRule {
 pub struct KeywordRules {
     pub min_syllables: usize,
     pub max_keywords: usize,
+    /// Particles a word loses to show its stem: longest first once loaded.
     pub particles: Vec<String>,
     pub stop_nouns: Vec<String>,
     pub segue: Vec<Segue>,
@@ -65,7 +66,10 @@ pub fn repetition() -> Result<RepetitionRules, PerturbError> {
 }
 
 pub fn keywords() -> Result<KeywordRules, PerturbError> {
-    parse("perturbations/keyword_stuffing.toml", KEYWORDS)
+    let mut rules: KeywordRules = parse("perturbations/keyword_stuffing.toml", KEYWORDS)?;
+    // Longest first, so a word loses its longest particle (이랑 before 랑).
+    rules.particles.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    Ok(rules)
 }
 
 /// `perturbations/tense_negation.toml`.

@@ -317,13 +317,13 @@ fn each_sentence_of_a_line_is_a_statement_and_a_topic_time_is_not_asked() {
 #[test]
 fn a_frame_asks_about_the_main_clause_after_a_connective() {
     // The frame is the wh-phrase and the predicate alone, so the clause before
-    // (보고서 마무리하느라) is neither kept nor asked about.
+    // (보고서 마무리하느라) is not kept; the reason it gives is asked with 왜.
     assert_eq!(
         wh_negatives(
             &["어제 늦게까지 일했어?", "네, 보고서 마무리하느라 열 시까지 있었습니다."],
             "고생했어. 오늘은 일찍 들어가."
         ),
-        ["몇 시까지 있었어?"]
+        ["몇 시까지 있었어?", "왜 열 시까지 있었어?"]
     );
     // A time before the connective is the first clause's as much as the main one's: not asked.
     assert_eq!(
@@ -352,6 +352,39 @@ fn no_question_about_an_instruction_or_a_round_trip() {
     // 갔다 왔어 asked whole is a near-copy of its line, cut (*어디 왔어?) it is wrong.
     assert_eq!(
         wh_negatives(&["나 지난주에 일본 갔다 왔어"], "오 좋았겠다"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_reason_the_line_gives_is_asked_again_with_wae() {
+    // An adjective's -어서: the main clause alone, in the replier's level
+    // and honorifics (오셨어요 for a 해요체 replier who honours the listener).
+    assert_eq!(
+        wh_negatives(
+            &["어제 모임에 왜 안 왔어요?", "아, 네... 야근이 많아서 못 왔어요."],
+            "그러셨구나. 다음엔 꼭 오세요"
+        ),
+        ["왜 못 오셨어요?"]
+    );
+    // -느라: the speaker's own subject is left out of the question.
+    assert_eq!(
+        wh_negatives(&["어제 경기 봤어?", "아 나 자느라 못 봤어ㅠㅠ"], "하이라이트라도 봐"),
+        ["왜 못 봤어?"]
+    );
+    // 때문에, and a subject that stays.
+    assert_eq!(
+        wh_negatives(&["비 때문에 소풍이 취소됐어"], "아쉽다 다음에 가자"),
+        ["왜 소풍이 취소됐어?"]
+    );
+    // A verb's -어서 is a sequence as often as a cause: no 왜.
+    assert_eq!(
+        wh_negatives(&["주말에 뭐 했어?", "친구 만나서 놀았어"], "재밌었겠다"),
+        Vec::<String>::new()
+    );
+    // Reported speech is not the speaker's own: 왜 힘들었어? would ask the listener.
+    assert_eq!(
+        wh_negatives(&["언니 왜 늦게 와?", "일이 너무 많아서 힘들었대"], "고생했겠다"),
         Vec::<String>::new()
     );
 }

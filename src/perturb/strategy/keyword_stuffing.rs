@@ -10,6 +10,7 @@
 //! (recorded in provenance as `overlap`), else there is no output.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -18,6 +19,7 @@ use crate::data::Overlap;
 use crate::hangul::{attach, Particle};
 use crate::perturb::analyser::{self, Worker};
 use crate::perturb::bank::{self, Bank};
+use crate::perturb::memo::Memo;
 use crate::perturb::register::{self, Level};
 use crate::perturb::rewrite::Rewriter;
 use crate::perturb::rules;
@@ -36,7 +38,18 @@ struct KeywordStuffing<'a> {
     rarity: WordRarity,
     bank: Bank,
     rewriter: &'a Rewriter,
+    /// What a context gives, read once however many cases share it.
+    contexts: Memo<Vec<String>, Arc<ContextWords>>,
 }
+
+/// A context's keywords ([`keywords`]) and its content words ([`content_words`]).
+struct ContextWords {
+    keywords: Vec<String>,
+    words: HashSet<String>,
+}
+
+/// Contexts whose words a run keeps before it starts afresh.
+const CONTEXTS: usize = 4096;
 
 fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
     let Some(rewriter) = setup.rewriter else {
@@ -49,6 +62,7 @@ fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> 
         rarity,
         bank: bank::load()?,
         rewriter,
+        contexts: Memo::new(CONTEXTS),
     }))
 }
 
@@ -57,7 +71,13 @@ impl Strategy for KeywordStuffing<'_> {
         let Some(worker) = worker else {
             return Vec::new();
         };
-        let keywords = keywords(d, worker, &self.bank, &self.rarity, &self.rules);
+        let context = self.contexts.get_or_make(&d.context[..], || {
+            Arc::new(ContextWords {
+                keywords: keywords(d, worker, &self.bank, &self.rarity, &self.rules),
+                words: d.context.iter().flat_map(|u| content_words(u, &self.rules)).collect(),
+            })
+        });
+        let keywords = &context.keywords;
         if keywords.is_empty() {
             return Vec::new();
         }
@@ -65,8 +85,8 @@ impl Strategy for KeywordStuffing<'_> {
             return Vec::new();
         };
         let topics = self.bank.read(worker, d);
-        let named = name_keywords(&keywords, voice.level);
-        let context_words: HashSet<String> = d.context.iter().flat_map(|u| content_words(u, &self.rules)).collect();
+        let named = name_keywords(keywords, voice.level);
+        let context_words = &context.words;
         let shared = |text: &str| -> Vec<String> {
             let mut words: Vec<String> = Vec::new();
             for w in content_words(text, &self.rules) {
@@ -159,15 +179,16 @@ impl WordRarity {
 /// Words of an utterance with punctuation trimmed and one trailing particle
 /// removed, kept if they have at least `min_syllables` Hangul syllables.
 pub fn content_words(utterance: &str, rules: &rules::KeywordRules) -> Vec<String> {
-    let mut particles: Vec<&str> = rules.particles.iter().map(String::as_str).collect();
-    particles.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
     utterance
         .split_whitespace()
         .filter_map(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            let stem = particles
-                .iter()
-                .find_map(|p| w.strip_suffix(p).filter(|s| s.chars().count() >= rules.min_syllables))
+            // The rules hold the particles longest first.
+            let stem = (rules.particles.iter())
+                .find_map(|p| {
+                    w.strip_suffix(p.as_str())
+                        .filter(|s| s.chars().count() >= rules.min_syllables)
+                })
                 .unwrap_or(w);
             let syllables = stem
                 .chars()

@@ -17,6 +17,8 @@ mod subject_object;
 mod tense;
 mod topic;
 
+use std::sync::Arc;
+
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -25,6 +27,8 @@ pub use keyword_stuffing::{content_words, keywords, WordRarity};
 pub use repetition::repetition;
 
 use super::analyser::Worker;
+use super::memo::Memo;
+use super::near_copy::Guard;
 use super::rewrite::Rewriter;
 use super::{Dialogue, PerturbError};
 use crate::data::{Provenance, Record, RecordCandidate, RuleId};
@@ -295,6 +299,9 @@ pub(crate) fn case_rng(seed: u64, kind: PerturbType, id: &str) -> ChaCha8Rng {
 /// is one chunk's outputs, not the whole output.
 const CHUNK: usize = 16_384;
 
+/// Contexts whose near-copy guard a run keeps before it starts afresh.
+const GUARDS: usize = 4096;
+
 /// Generates up to `per_case` negatives per dialogue and type, chosen by a
 /// seeded shuffle per (seed, type, dialogue): the same on every run, thread
 /// count and chunking. Hands them to `sink` type by type (the index into
@@ -326,6 +333,9 @@ pub(crate) fn perturb_in_chunks(
     let progress = crate::progress::bar((dialogues.len() * types.len()) as u64, "perturbing", "dialogue × type");
     for (index, &kind) in types.iter().enumerate() {
         let strategy = (kind.0.build)(&setup)?;
+        // A context's lines are read for the near-copy guard once, however
+        // many cases share it.
+        let guards: Memo<Vec<String>, Arc<Guard>> = Memo::new(GUARDS);
         for chunk in dialogues.chunks(chunk.max(1)) {
             let cases: Vec<Vec<OutputCase>> = chunk
                 .par_iter()
@@ -336,7 +346,7 @@ pub(crate) fn perturb_in_chunks(
                         let mut generated = strategy.generate(d, worker.as_mut(), &mut rng);
                         generated.retain(|g| !options.exclude_rules.iter().any(|x| RuleId(&g.rule).matches(x)));
                         if !kind.0.copies_context && !generated.is_empty() {
-                            let guard = crate::perturb::near_copy::Guard::new(&d.context);
+                            let guard = guards.get_or_make(&d.context[..], || Arc::new(Guard::new(&d.context)));
                             generated.retain(|g| guard.copied_line(&g.text).is_none());
                         }
                         generated.shuffle(&mut rng);
