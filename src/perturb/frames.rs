@@ -14,6 +14,8 @@
 //! alone, conjugated by the rule engine, so it is never a near-copy of its
 //! line, and its provenance records the line and the words contradicted.
 
+use std::sync::Arc;
+
 use super::analyser::Worker;
 use super::grounding::{self, Grounds};
 use super::predicate::{Negation, Pos, Predicate, Tense};
@@ -99,12 +101,7 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
 /// the readings of its final predicate. None when it asks, speaks of the
 /// replier, or ends in a predicate a frame cannot carry alone (anything but
 /// a verb, an auxiliary, a humble verb, a fixed phrase).
-fn fact(
-    rewriter: &Rewriter,
-    worker: &mut Worker<'_>,
-    d: &Dialogue,
-    i: usize,
-) -> Option<(usize, std::sync::Arc<[Predicate]>)> {
+fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<(usize, Arc<[Predicate]>)> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
     let line = d.context[i].as_str();
@@ -520,9 +517,12 @@ fn why_frame(
         return None;
     }
     let main_tokens = worker.analyse(main);
-    let about_speaker = main_tokens
-        .iter()
-        .any(|t| t.tag.starts_with("NP") && SPEAKER_PRONOUNS.contains(&t.morphemes[0].0.as_str()));
+    let about_speaker = main_tokens.iter().any(|t| {
+        t.tag.starts_with("NP")
+            && t.morphemes
+                .first()
+                .is_some_and(|(m, _)| SPEAKER_PRONOUNS.contains(&m.as_str()))
+    });
     let readings = rewriter.readings(worker, main);
     let first = readings.first()?;
     let statement = readings.iter().all(|p| {
