@@ -55,6 +55,9 @@ pub struct Bank {
     starts: Vec<usize>,
     /// How many distinct letter pairs each slot's text has.
     pair_counts: Vec<u32>,
+    /// Each slot's letters as a [`letter_mask`]: a noun whose mask is not
+    /// inside it cannot be in the text, and needs no search.
+    letter_masks: Vec<u64>,
     /// For each letter pair, the slots whose text has it.
     postings: HashMap<(char, char), Vec<u32>>,
     /// The contexts read last ([`Bank::read_context`]).
@@ -106,6 +109,8 @@ pub struct DialogueTopics {
     pub nouns: Vec<String>,
     /// The bank's time words that start a word of the context or the reply.
     pub times: Vec<String>,
+    /// The [`letter_mask`] of each noun, then of each time word.
+    masks: Vec<u64>,
     /// Indices of the clusters the dialogue is on.
     pub on: Vec<usize>,
     /// Indices of the clusters a reply may come from: not on, not near.
@@ -146,6 +151,7 @@ pub fn load() -> Result<Bank, PerturbError> {
     let patterns = long.iter().map(|(_, c)| (*c).clone()).collect();
     let mut starts = Vec::new();
     let mut pair_counts: Vec<u32> = Vec::new();
+    let mut letter_masks: Vec<u64> = Vec::new();
     let mut postings: HashMap<(char, char), Vec<u32>> = HashMap::new();
     for c in &file.cluster {
         starts.push(pair_counts.len());
@@ -154,6 +160,7 @@ pub fn load() -> Result<Bank, PerturbError> {
                 let slot = pair_counts.len() as u32;
                 let pairs = letter_pairs(text);
                 pair_counts.push(pairs.len() as u32);
+                letter_masks.push(letter_mask(text));
                 for p in pairs {
                     postings.entry(p).or_default().push(slot);
                 }
@@ -168,6 +175,7 @@ pub fn load() -> Result<Bank, PerturbError> {
         patterns,
         starts,
         pair_counts,
+        letter_masks,
         postings,
         contexts: Memo::new(CONTEXTS),
     })
@@ -245,9 +253,11 @@ impl Bank {
                 })
         };
         let off = (0..self.cluster.len()).filter(|&i| !blocked(i)).collect();
+        let masks = nouns.iter().chain(&times).map(|w| letter_mask(w)).collect();
         DialogueTopics {
             nouns,
             times,
+            masks,
             on,
             off,
             shared: Arc::clone(&context.shared),
@@ -343,8 +353,10 @@ impl Bank {
         closeness.sort_by(|a, b| b.1.total_cmp(&a.1));
         let fresh = |r: usize| {
             let text = c.reply[r].get(voice.level);
-            !topics.nouns.iter().any(|n| text.contains(n.as_str()))
-                && !topics.times.iter().any(|t| text.contains(t.as_str()))
+            let mask = self.letter_masks[self.starts[i] + 3 * r + level];
+            !(topics.nouns.iter().chain(&topics.times))
+                .zip(&topics.masks)
+                .any(|(w, m)| m & !mask == 0 && text.contains(w.as_str()))
         };
         let mut hardest: Vec<&str> = Vec::new();
         let mut best = f64::NEG_INFINITY;
@@ -367,6 +379,12 @@ impl Bank {
             closeness: best,
         })
     }
+}
+
+/// A text's characters as bits of a word (one per character modulo 64): a
+/// text that has all of another's characters has all its bits.
+fn letter_mask(text: &str) -> u64 {
+    text.chars().fold(0, |mask, c| mask | 1 << (u32::from(c) % 64))
 }
 
 /// The Hangul letter pairs (syllable bigrams within words) of a text.

@@ -182,7 +182,8 @@ pub fn content_words(utterance: &str, rules: &rules::KeywordRules) -> Vec<String
     utterance
         .split_whitespace()
         .filter_map(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            // Hangul syllables first: `char::is_alphanumeric` looks them up in a slow table.
+            let w = w.trim_matches(|c: char| crate::hangul::Syllable::from_char(c).is_none() && !c.is_alphanumeric());
             // The rules hold the particles longest first.
             let stem = (rules.particles.iter())
                 .find_map(|p| {
