@@ -198,6 +198,14 @@ pub fn is_compatibility_jamo(c: char) -> bool {
     ('\u{3131}'..='\u{318E}').contains(&c)
 }
 
+/// Whether `c` carries words: a letter or digit, chat's jamo (ㅋ, ㅠ) aside;
+/// punctuation, ~, emoticons and ㅋㅋ are decoration. Hangul syllables are
+/// tested first: `char::is_alphanumeric` looks them up in a slow table, and
+/// they are most of what is read.
+pub fn is_letter(c: char) -> bool {
+    Syllable::from_char(c).is_some() || (c.is_alphanumeric() && !is_compatibility_jamo(c))
+}
+
 /// Conjoining jamo (U+1100 block, as mecab-ko-dic writes endings such as
 /// ᆯ까 or ᄇ니다) mapped to compatibility jamo; everything else unchanged.
 pub fn to_compatibility_jamo(text: &str) -> String {
@@ -221,6 +229,16 @@ pub fn to_compatibility_jamo(text: &str) -> String {
 mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn letters_are_syllables_letters_and_digits_not_chat_jamo() {
+        for c in ['가', '힣', 'a', '7'] {
+            assert!(is_letter(c), "{c}");
+        }
+        for c in ['ㅋ', 'ㅠ', '~', '!', ' ', '^'] {
+            assert!(!is_letter(c), "{c}");
+        }
+    }
 
     #[test]
     fn compatibility_jamo_build_and_edit_syllables() {

@@ -91,7 +91,7 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
         .map_or(old.len().min(new.len()), |((i, _), _)| i);
     let start = new[..same].rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = new[start..]
-        .trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))
+        .trim_end_matches(|c: char| !crate::hangul::is_letter(c))
         .trim();
     (!word.is_empty()).then(|| word.to_owned())
 }
@@ -458,10 +458,10 @@ pub fn wh_frames(
                 start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
             }
         }
-        let Some(predicate) = asked.get(start..).map(|p| {
-            p.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))
-                .trim()
-        }) else {
+        let Some(predicate) = asked
+            .get(start..)
+            .map(|p| p.trim_end_matches(|c: char| !crate::hangul::is_letter(c)).trim())
+        else {
             continue;
         };
         if predicate.is_empty() {
@@ -563,9 +563,7 @@ fn why_frame(
         q.hon = q.hon || hon;
         q
     })?;
-    let asked = asked
-        .trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c))
-        .trim();
+    let asked = asked.trim_end_matches(|c: char| !crate::hangul::is_letter(c)).trim();
     (!asked.is_empty()).then(|| {
         (
             format!("왜 {asked}?"),

@@ -162,7 +162,7 @@ fn word_start(text: &str, at: usize) -> bool {
 /// decoration or nothing.
 fn word_end(rest: &str, particles: &[String]) -> bool {
     let word: &str = rest.split(char::is_whitespace).next().unwrap_or("");
-    let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c));
+    let bare = word.trim_end_matches(|c: char| !crate::hangul::is_letter(c));
     bare.is_empty() || particles.iter().any(|p| p == bare)
 }
 

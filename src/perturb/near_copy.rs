@@ -8,6 +8,8 @@
 //! normalised forms (decorations, punctuation and spaces aside), so a
 //! negative is dropped or kept whatever line order or spacing the input has.
 
+use crate::hangul::is_letter;
+
 /// Character similarity (1 − edit distance / longer length) at or above
 /// which two lines are near-copies. 0.65 takes one changed word of a short
 /// line (나 시험 붙었어 / 너 시험 붙었어: 0.83) and leaves a reply that
@@ -31,17 +33,10 @@ const MIN_LETTERS: usize = 3;
 const CONTAINED: f64 = 0.75;
 const MIN_WORDS: usize = 3;
 
-/// The characters that carry the line: Hangul, letters and digits; chat
-/// decorations (ㅋㅋ, ㅠㅠ, ~, !, emoticons) and spaces go.
-/// A letter that counts: alphanumeric, chat jamo (ㅋ, ㅠ) aside. Hangul
-/// syllables are tested first: `char::is_alphanumeric` looks them up in a
-/// slow table, and they are most of what is read.
-fn counts(c: char) -> bool {
-    crate::hangul::Syllable::from_char(c).is_some() || (c.is_alphanumeric() && !crate::hangul::is_compatibility_jamo(c))
-}
-
+/// The characters that carry a line: chat decorations (ㅋㅋ, ㅠㅠ, ~, !,
+/// emoticons) and spaces go.
 fn letters(text: &str) -> Vec<char> {
-    text.chars().filter(|c| counts(*c)).collect()
+    text.chars().filter(|c| is_letter(*c)).collect()
 }
 
 /// A text's words with only their letters that count, as one string and
@@ -51,7 +46,7 @@ fn words(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut ranges = Vec::new();
     for w in text.split_whitespace() {
         let start = joined.len();
-        joined.extend(w.chars().filter(|c| counts(*c)));
+        joined.extend(w.chars().filter(|c| is_letter(*c)));
         if joined.len() > start {
             ranges.push((start, joined.len()));
         }

@@ -203,13 +203,8 @@ impl PersonRules {
         // ends one at the text's end, before its own punctuation or chat
         // decoration, or before a word of decoration only (내가 고를게 ㅋㅋ …).
         let raw: Vec<&str> = text.split_whitespace().collect();
-        // Laughter, crying or punctuation: no syllable, letter or digit.
-        let decoration = |w: &str| {
-            w.chars().all(|c| {
-                crate::hangul::Syllable::from_char(c).is_none()
-                    && (crate::hangul::is_compatibility_jamo(c) || !c.is_alphanumeric())
-            })
-        };
+        // Laughter, crying or punctuation: no letter.
+        let decoration = |w: &str| !w.chars().any(crate::hangul::is_letter);
         let sentence_ends: Vec<&str> = raw
             .iter()
             .zip(&words)

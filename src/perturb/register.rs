@@ -47,7 +47,7 @@ pub fn honours(worker: &mut Worker<'_>, text: &str) -> bool {
 /// when the engine cannot read its final predicate: -요 and -죠 (-지요) are 해요체, -ㅂ니다,
 /// -ㅂ니까 and -십시오 are 합쇼체, any other Hangul ending 반말.
 pub fn level_of_text(text: &str) -> Option<Level> {
-    let bare = text.trim_end_matches(|c: char| !c.is_alphanumeric() || crate::hangul::is_compatibility_jamo(c));
+    let bare = text.trim_end_matches(|c: char| !crate::hangul::is_letter(c));
     let last = bare.chars().last()?;
     crate::hangul::Syllable::from_char(last)?;
     Some(if bare.ends_with('요') || bare.ends_with('죠') {
