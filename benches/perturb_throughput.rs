@@ -151,6 +151,10 @@ fn main() {
     for (label, kind, from) in [
         ("repetition", "repetition", RewriteSource::Reply),
         ("keyword_stuffing", "keyword-stuffing", RewriteSource::Reply),
+        // The default run of the grounded types: rewrites of the reply where
+        // the context pins them, and frames built from the context's facts.
+        ("tense (grounded, frames)", "tense", RewriteSource::Reply),
+        ("negation (grounded, reactions)", "negation", RewriteSource::Reply),
         ("tense --from context", "tense", RewriteSource::Context),
         ("negation --from context", "negation", RewriteSource::Context),
         ("subject-object", "subject-object", RewriteSource::Reply),

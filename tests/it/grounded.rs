@@ -52,6 +52,14 @@ fn texts(context: &[&str], reply: &str, types: &str) -> Vec<String> {
     negatives(context, reply, types).into_iter().map(|n| n.1).collect()
 }
 
+/// The negatives that rewrite the reply, frames built from the context aside.
+fn reply_negatives(context: &[&str], reply: &str, types: &str) -> Vec<(String, String, String, serde_json::Value)> {
+    negatives(context, reply, types)
+        .into_iter()
+        .filter(|n| !n.2.contains("/fact-"))
+        .collect()
+}
+
 #[test]
 fn tense_moves_the_reply_only_where_the_context_pins_its_time() {
     // Asked about yesterday: the future is wrong, and says so in provenance.
@@ -215,7 +223,7 @@ fn tense_frames_read_plans_by_day_and_errands_with_their_purpose() {
 #[test]
 fn a_reply_of_several_sentences_is_answered_by_its_first_where_a_fact_pins_it_outright() {
     // A restated state: the first sentence alone, flipped.
-    let n = negatives(
+    let n = reply_negatives(
         &["요즘 동네 어때요?", "조용하고 공원도 가까워서 좋아요"],
         "저도 이사 와서 좋아요. 근데 아직 아는 사람이 없어요",
         "lexical-contradiction",
@@ -297,7 +305,7 @@ fn negation_flips_a_restated_state_or_a_one_clause_assertion_never_a_clash() {
     // A comparative negated says nothing (*50점 더 안 나왔어).
     assert!(texts(&["몇 점 나왔어?"], "목표보다 50점 더 나왔어", "negation").is_empty());
     // The last line's state taken up, then denied.
-    let n = negatives(&["오늘 진짜 춥다"], "그러게 진짜 춥네", "negation");
+    let n = reply_negatives(&["오늘 진짜 춥다"], "그러게 진짜 춥네", "negation");
     assert_eq!(
         n.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
         ["그러게 진짜 안 춥네"]
@@ -333,4 +341,59 @@ fn lexical_contradiction_swaps_what_the_context_states_and_nothing_it_does_not()
     // Who came along was never said: 언니 → 오빠 would still be a fine reply.
     let unpinned = texts(&["주말에 뭐 했어?"], "언니랑 쇼핑했어", "lexical-contradiction");
     assert!(unpinned.iter().all(|t| !t.contains("오빠")), "{unpinned:?}");
+}
+
+/// The reaction frames of `negatives` (rule `…/fact-reaction/…`): (text, slot).
+fn reactions(context: &[&str], reply: &str, types: &str) -> Vec<(String, String)> {
+    negatives(context, reply, types)
+        .into_iter()
+        .filter(|n| n.2.contains("/fact-reaction/"))
+        .map(|n| (n.1, n.3["slot"].as_str().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+#[test]
+fn negation_and_lexical_contradiction_take_a_stated_fact_up_as_its_opposite() {
+    // 있다 → 없다, in the replier's 반말.
+    assert_eq!(
+        reactions(&["나 오늘 저녁에 약속 있어"], "누구랑 만나?", "negation"),
+        [("아 약속 없는구나".to_owned(), "polarity".to_owned())]
+    );
+    // A deliberate act reported done, taken as not done, failed: 못, in 해요체;
+    // where the line names its subject, as often a thing, plain 안.
+    assert_eq!(
+        reactions(&["저 어제 대회에서 상을 받았어요"], "어머 축하드려요", "negation"),
+        [("아 상을 못 받았군요".to_owned(), "polarity".to_owned())]
+    );
+    assert_eq!(
+        reactions(&["선생님, 어제 딸아이가 상을 받았어요"], "어머 축하드려요", "negation"),
+        [("아 상을 안 받았군요".to_owned(), "polarity".to_owned())]
+    );
+    // A state's other pole (좁다 → 넓다); a wish with its verb and noun; 이다.
+    assert_eq!(
+        reactions(&["방이 너무 좁아"], "이사 가야겠다", "lexical-contradiction"),
+        [("아 넓구나".to_owned(), "word".to_owned())]
+    );
+    assert_eq!(
+        reactions(&["나 제주도 가고 싶어"], "나도ㅠㅠ", "negation"),
+        [("아 제주도 가고 싶지 않구나".to_owned(), "polarity".to_owned())]
+    );
+    assert_eq!(
+        reactions(&["오늘 내 생일이야"], "헐 축하해!", "negation"),
+        [("아 생일이 아니구나".to_owned(), "polarity".to_owned())]
+    );
+    // No fact to take up: a promise, an agreement alone, a condition, the
+    // replier's own doing (-시- with no subject), a formula.
+    for (line, reply) in [
+        ("내가 커피 살게", "고마워"),
+        ("좋아요!", "그럼 토요일에 봬요"),
+        ("시간 나면 영화 볼 거야", "뭐 볼 건데?"),
+        ("서류 심사에 통과하셨습니다", "감사합니다!"),
+        ("실례합니다. 화장실이 어디예요?", "저쪽 끝이에요"),
+    ] {
+        assert!(
+            reactions(&[line], reply, "negation,lexical-contradiction").is_empty(),
+            "{line}"
+        );
+    }
 }

@@ -115,6 +115,9 @@ impl TenseNegationRules {
                     // After a connective the verbs form one predicate (시켜 먹었어):
                     // 안 between them would split it.
                     || p.before_tag == "EC"
+                    // A stem glued to a word that is no noun (낑낑거려): 안 would
+                    // split the word (*낑낑 안 거려).
+                    || (!p.space_before && !p.before_text.is_empty() && !matches!(p.before_tag.as_str(), "NNG" | "NNP" | "XR"))
                 {
                     q.negation = Negation::Long(neg.long_aux.clone());
                     "long-add"

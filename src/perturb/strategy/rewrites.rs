@@ -82,13 +82,14 @@ pub(super) fn rewrites(
             }
         }
     }
-    // Only tense has frames: they ask about a fact in the other time. The
-    // reaction frames of negation (아 자격증 안 땄구나) split two blind
-    // judges of the dev set, sound against near-copy on every one of 30, so
-    // they are not written (docs/perturbation.md); the ledger holds them as
-    // unsound.
-    if options.from.reply() && kind == RewriteKind::Tense {
-        for (text, rule, grounds) in frames::tense_frames(rewriter, worker, d) {
+    // Tense frames ask about a fact in the other time; negation and lexical
+    // contradiction take a fact up as its opposite (아 자격증 못 땄구나).
+    if options.from.reply() {
+        let made = match kind {
+            RewriteKind::Tense => frames::tense_frames(rewriter, worker, d),
+            _ => frames::reaction_frames(rewriter, worker, d, kind),
+        };
+        for (text, rule, grounds) in made {
             super::push_grounded(&mut out, d, text, rule, None, grounds);
         }
     }

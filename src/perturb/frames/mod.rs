@@ -3,7 +3,9 @@
 //! asks about it in the other time (나 어제 운동화 샀어 → 언제 운동화 살
 //! 거야?; 다음 주에 오신대 → 오셨어?). KorAdvMRS's hand-written tense
 //! negatives are of this kind; a rewrite of the gold reply covers only the
-//! dialogues whose reply restates a time.
+//! dialogues whose reply restates a time. The interrogative-word questions
+//! ([`wh_frames`]) ask back what such a line gives; [`reaction`] takes it up
+//! as its opposite for negation and lexical contradiction.
 //!
 //! Invariant: a frame is built only from a statement of the speaker opposite
 //! the replier (the last line, the one before the last but one, …) whose
@@ -14,6 +16,8 @@
 //! alone, conjugated by the rule engine, so it is never a near-copy of its
 //! line, and its provenance records the line and the words contradicted.
 
+mod reaction;
+
 use std::sync::Arc;
 
 use super::analyser::Worker;
@@ -22,6 +26,8 @@ use super::predicate::{Negation, Pos, Predicate, Tense};
 use super::register::{replier_voice, Level};
 use super::rewrite::{RewriteKind, Rewriter};
 use super::Dialogue;
+
+pub use reaction::reaction_frames;
 
 /// Words that make a line speak of the replier (the listener of that line).
 const SECOND_PERSON: [&str; 10] = [
@@ -48,7 +54,7 @@ fn speaks_of_replier(line: &str) -> bool {
 
 /// Predicates too general or too fixed to build a frame on (뭐 했어, 알았어,
 /// 고마워, 그랬구나).
-const NO_FRAME_STEMS: [&str; 15] = [
+const NO_FRAME_STEMS: [&str; 17] = [
     "하",
     "되",
     "알",
@@ -56,6 +62,8 @@ const NO_FRAME_STEMS: [&str; 15] = [
     "그러",
     "이러",
     "저러",
+    "이렇",
+    "저렇",
     "고맙",
     "감사하",
     "죄송하",
@@ -78,6 +86,18 @@ const REALISATION_ENDINGS: [&str; 5] = ["ne", "neyo", "guna", "gun", "gunyo"];
 /// you ate it yesterday too), so it is no act of the speaker's to frame.
 const REMINDING_ENDINGS: [&str; 5] = ["janha", "janhayo", "ji", "jiyo", "jyo"];
 
+/// Whether a line ends in a realisation (-네, -구나) or a reminder (-잖아,
+/// -지): it notes a state come about or speaks of the listener, not of an
+/// act of its speaker's.
+fn notes_or_reminds(rules: &super::rules::TenseNegationRules, readings: &[Predicate]) -> bool {
+    readings.iter().any(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
+    })
+}
+
 /// The words of `new` that differ from `old`, from the start of the first
 /// word that changed to the end, without trailing punctuation or decoration.
 fn changed_words(old: &str, new: &str) -> Option<String> {
@@ -99,12 +119,11 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
 /// Context line `i` as a line a frame may be built from, a statement of the
 /// speaker opposite the replier (the caller passes only their lines), with
 /// the readings of its final predicate. None when it asks, speaks of the
-/// replier, or ends in a predicate a frame cannot carry alone (anything but
-/// a verb, an auxiliary, a humble verb, a fixed phrase).
-fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<(usize, Arc<[Predicate]>)> {
+/// replier, or ends in a predicate a frame cannot carry alone (an
+/// auxiliary, a humble verb, a fixed phrase, anything `carries` leaves out).
+fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carries) -> Option<Arc<[Predicate]>> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
-    let line = d.context[i].as_str();
     if grounding::asks(line) || speaks_of_replier(line) || g.has_word(line, &g.degree) {
         return None;
     }
@@ -118,8 +137,15 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) ->
             .get(p.ending)
             .is_some_and(|e| e.mood == super::rules::Mood::Any)
     });
-    // Deliberate acts only: verbs, no auxiliary.
-    let carried = readings.iter().all(|p| p.pos == Pos::Verb && p.tag != "VX");
+    let carried = readings.iter().all(|p| match carries {
+        Carries::Verbs => p.pos == Pos::Verb && p.tag != "VX",
+        // 시간 있어 → 없구나; of the auxiliaries only a wish and the progressive
+        // (가고 싶어, 공부하고 있어), carried with their verb.
+        Carries::States => {
+            (matches!(p.pos, Pos::Verb | Pos::Adjective | Pos::Exist | Pos::Copula) && p.tag != "VX")
+                || (p.tag == "VX" && matches!(p.stem.as_str(), "싶" | "있") && p.word_before.ends_with('고'))
+        }
+    });
     // 해체/해요체 present verbs are also requests (골라 가, 드셔 보세요).
     let plain_present = readings.iter().any(|p| {
         p.pos == Pos::Verb
@@ -137,7 +163,17 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) ->
         || NO_FRAME_STEMS.contains(&stem)
         || g.humble.iter().any(|h| h == stem)
         || (stem == "좋" && first.word_before.ends_with('면'));
-    (statement && carried && !fixed && grounding::negated(&readings).is_some()).then_some((i, readings))
+    (statement && carried && !fixed && grounding::negated(&readings).is_some()).then_some(readings)
+}
+
+/// What a frame carries of a line: the predicates it can put alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carries {
+    /// A verb: an act asked about in another time.
+    Verbs,
+    /// A verb, an adjective, 있다/없다, a wish or the progressive: a fact
+    /// or a state taken up as its opposite.
+    States,
 }
 
 /// The word before byte `at` of `text` when it is a noun, bare or with a
@@ -227,7 +263,7 @@ fn tense_frame(
     voice: super::register::Voice,
     i: usize,
 ) -> Option<(String, String, Grounds)> {
-    let (i, readings) = fact(rewriter, worker, d, i)?;
+    let readings = fact(rewriter, worker, &d.context[i], Carries::Verbs)?;
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
     let line = d.context[i].as_str();
     let first = readings.first()?;
@@ -243,12 +279,7 @@ fn tense_frame(
     // A realisation (다 갔네, 벌써 왔구나) notes a state come about, not an
     // act of the speaker's: 2020년도 다 갔네 asked as 언제 갈 거야? is nonsense;
     // a reminder (-잖아) mostly speaks of the listener.
-    let not_an_act = readings.iter().any(|p| {
-        rules
-            .ending
-            .get(p.ending)
-            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
-    });
+    let not_an_act = notes_or_reminds(rules, &readings);
     // An act taken up again later (지난주에 봉사 다녀왔어 … 다음 달에 또 가는데)
     // has another time too: asking it in the other one may ask the plan.
     // So has an act that failed (떨어졌어, 망했어): it is mostly done again
@@ -533,12 +564,7 @@ fn why_frame(
     });
     // A realisation (일 많아서 피곤하구나) or a reminder (-잖아) mostly
     // speaks of the listener: the replier would be asked about themselves.
-    let of_listener = readings.iter().any(|p| {
-        rules
-            .ending
-            .get(p.ending)
-            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
-    });
+    let of_listener = notes_or_reminds(rules, &readings);
     let lemma = grounding::lemma(&readings).unwrap_or_default();
     let fixed = (lemma != "하" && NO_FRAME_STEMS.contains(&lemma.as_str())) || g.humble.contains(&lemma);
     let intent = readings.iter().any(|p| p.tense == Tense::FutureGess);

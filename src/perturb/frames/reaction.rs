@@ -1,0 +1,398 @@
+//! Negation and lexical-contradiction negatives built from a fact of the
+//! context, in the replier's voice: the other speaker states something, and
+//! the reply takes it up as its opposite (나 드디어 자격증 땄어 → 아 자격증
+//! 못 땄구나; 방이 너무 좁아 → 아 넓구나), the way KorAdvMRS's hand-written
+//! negation negatives misunderstand a fact (친구 못 만났군요).
+//!
+//! Invariant: a reaction is built only from one sentence of a line of the
+//! speaker opposite the replier that states a fact (see [`states_no_fact`]
+//! for what does not), and carries that sentence's predicate, in a
+//! realisation ending of the replier's level, with at most the noun right
+//! before it; so it is never the line again, and its provenance records the
+//! line and the predicate contradicted.
+
+use super::{
+    changed_words, fact, names_a_subject, notes_or_reminds, noun_before, other_speaker_lines, speaks_of_replier,
+    Carries,
+};
+use crate::perturb::analyser::Worker;
+use crate::perturb::grounding::{self, Grounds};
+use crate::perturb::predicate::{Negation, Pos, Predicate, Tense};
+use crate::perturb::register::{replier_voice, Level, Voice};
+use crate::perturb::rewrite::{RewriteKind, Rewriter};
+use crate::perturb::Dialogue;
+
+/// The reaction frames of `d` for `kind` (negation or lexical
+/// contradiction): (text, rule, the fact it contradicts).
+///
+/// A statement of the other speaker is taken up as a realisation of its
+/// opposite (나 드디어 자격증 땄어 → 아 자격증 못 땄구나; 내일 비 온대 →
+/// 아 비 안 오는구나), the way KorAdvMRS's hand-written negation negatives
+/// misunderstand a fact (친구 못 만났군요), in the replier's level and
+/// honorifics. The frame carries the predicate and the noun before it
+/// alone, never the line.
+pub fn reaction_frames(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    kind: RewriteKind,
+) -> Vec<(String, String, Grounds)> {
+    let Some(voice) = replier_voice(rewriter, worker, d) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String, Grounds)> = Vec::new();
+    // Each sentence of a line states a fact of its own (영화 봤어. 너는?).
+    for i in other_speaker_lines(d) {
+        for sentence in grounding::sentences(d.context[i].trim()) {
+            if let Some(frame) = reaction_frame(rewriter, worker, d, voice, (i, sentence), kind) {
+                if !out.iter().any(|(t, _, _)| *t == frame.0) {
+                    out.push(frame);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The realisation ending of a speech level (구나 / 군요; 합쇼체 speakers
+/// say -군요 too): its index and id.
+fn realisation_ending(
+    rules: &crate::perturb::rules::TenseNegationRules,
+    level: Level,
+) -> Option<(usize, &'static str)> {
+    let id = match level {
+        Level::Banmal => "guna",
+        Level::Haeyo | Level::Hapsyo => "gunyo",
+    };
+    rules.ending.iter().position(|e| e.id == id).map(|i| (i, id))
+}
+
+fn reaction_frame(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    voice: Voice,
+    (i, line): (usize, &str),
+    kind: RewriteKind,
+) -> Option<(String, String, Grounds)> {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    // An answer or an agreement alone (좋아요!, 그래, 좋아.) takes up a
+    // suggestion; it states no fact.
+    let answer_only = line
+        .split(|c: char| c.is_whitespace() || ",.!?~".contains(c))
+        .map(|w| w.trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c)))
+        .filter(|w| !w.is_empty())
+        .all(|w| [&g.yes, &g.no, &g.agree].iter().any(|list| list.iter().any(|a| a == w)));
+    if answer_only || speaks_of_replier(&d.context[i]) {
+        return None;
+    }
+    let readings = fact(rewriter, worker, line, Carries::States)?;
+    let first = readings.first()?;
+    // A verb's opposite is an act that fits only some contexts (넣었어 →
+    // *뺐구나, 샀어 → 팔았구나); a state's is its other pole (많아 → 적군요).
+    if kind == RewriteKind::Lexical && first.pos != Pos::Adjective {
+        return None;
+    }
+    let lemma = grounding::lemma(&readings).unwrap_or_default();
+    // Hearsay (오후에 오신대요) reports a third person.
+    let hearsay = readings.iter().any(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| matches!(e.id.as_str(), "dae" | "daeyo"))
+    });
+    let subject_marked = worker
+        .analyse(line)
+        .iter()
+        .any(|t| t.end <= first.start && t.tag == "JKS");
+    let of_replier =
+        first.hon && !first.lexical_hon && !hearsay && !subject_marked && !names_a_subject(worker, line, first.start);
+    if of_replier || states_no_fact(rewriter, worker, line, &readings, &lemma) {
+        return None;
+    }
+    let deliberate = g.volitional.contains(&lemma);
+    // A deliberate act reported done is, taken as not done, one that failed:
+    // 못 (자격증 못 땄구나), not a refusal (*안 땄구나).
+    // Not a verb of motion, whose subject is as often a thing (비 왔어,
+    // 택배 왔어: *비 못 왔구나).
+    // Nor where the line names its subject, as often a thing (카페들이 다
+    // 닫았어: *못 닫았구나).
+    let failed = kind == RewriteKind::Negation
+        && deliberate
+        && !subject_marked
+        && !names_a_subject(worker, line, first.start)
+        && !MOTION.contains(&lemma.as_str())
+        && grounding::when_of(&readings) == Some(grounding::When::Past);
+    let (ending, ending_id) = realisation_ending(rules, voice.level)?;
+    // The honorific goes to the listener's own acts only (*종이 안
+    // 걸리셨군요).
+    let noun = noun_before(worker, line, first.start, &g.not_carried);
+    let object = noun.as_deref().is_some_and(|n| n.ends_with('을') || n.ends_with('를'));
+    // A bare noun may be the subject (종이 걸렸어요): no honorific then.
+    let hon = voice.honours_listener
+        && (deliberate || object || noun.is_none() || g.has_word(line, &g.first_person))
+        && !hearsay
+        && !subject_marked
+        && !names_a_subject(worker, line, first.start);
+    // The progressive of one honoured is 계시다 (기다리고 계시지 않군요),
+    // which the engine does not write from 있다; whose progressive it is,
+    // a clause before may hide (어머니가 늦는다고 해서 기다리고 있다).
+    if voice.honours_listener && first.tag == "VX" && first.stem == "있" {
+        return None;
+    }
+    let rewritten = rewriter.rewrite_with(line, &readings, kind, |mut q: Predicate| {
+        q.ending = ending;
+        q.hon = q.hon || hon;
+        if failed {
+            q.negation = match q.negation {
+                Negation::Short(_) => Negation::Short("못".into()),
+                Negation::Long(_) => Negation::Long("못하".into()),
+                other => other,
+            };
+        }
+        q
+    })?;
+    let mut word = changed_words(line, &rewritten)?;
+    // An auxiliary goes with its verb (가고 싶지 않구나), whose own noun is
+    // then the one before that verb.
+    let noun = if first.tag == "VX" {
+        if !word.starts_with(first.word_before.as_str()) {
+            word = format!("{} {word}", first.word_before);
+        }
+        let verb_at = line
+            .get(..first.start)?
+            .trim_end()
+            .len()
+            .checked_sub(first.word_before.len())?;
+        noun_before(worker, line, verb_at, &g.not_carried)
+    } else {
+        noun
+    };
+    let noun = noun.filter(|n| !word.starts_with(n.as_str()));
+    if noun
+        .as_deref()
+        .is_some_and(|n| !whole_noun_phrase(worker, line, first.start, n))
+    {
+        return None;
+    }
+    // From a line before the last, the bare predicate may be read as taking
+    // up what the talk moved on to: the frame names its noun.
+    if i + 1 < d.context.len() && noun.is_none() {
+        return None;
+    }
+    let words = match noun {
+        Some(n) => format!("{n} {word}"),
+        None => word,
+    };
+    let text = format!("아 {words}");
+    let span = line.get(first.start..first.end).unwrap_or(line).to_owned();
+    let (family, slot) = match kind {
+        RewriteKind::Lexical => ("lexical-contradiction", "word"),
+        _ => ("negation", "polarity"),
+    };
+    Some((
+        text,
+        format!("{family}/fact-reaction/{ending_id}"),
+        Grounds {
+            utterance: i,
+            span,
+            slot: slot.into(),
+        },
+    ))
+}
+
+/// Whether a statement of the other speaker states no fact to take up as
+/// its opposite: a condition, a motion for a clause's sake, a bound or
+/// humble predicate, a question or an offer, a formula, a handing over, a
+/// request, a line that denies too, 이다 of a noun that names nothing alone,
+/// a realisation or a reminder, a promise or an intent, or a negation.
+fn states_no_fact(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    line: &str,
+    readings: &[Predicate],
+    lemma: &str,
+) -> bool {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    let Some(first) = readings.first() else {
+        return true;
+    };
+    // The connective endings before the predicate (나면, 떼러, 소풍인데).
+    let connectives: Vec<String> = worker
+        .analyse(line)
+        .iter()
+        .filter(|t| t.end <= first.start)
+        .flat_map(|t| t.morphemes.iter())
+        .filter(|(_, tag)| tag == "EC")
+        .map(|(m, _)| m.clone())
+        .collect();
+    // A condition before it (시간 나면 볼 거야) makes the fact hang on it.
+    let conditional = connectives.iter().any(|m| m.ends_with('면') || m == "거든");
+    // A motion verb after a clause (떼러 왔습니다, 다 식어서 왔어) is there for
+    // the clause: *아 오지 못하셨군요 denies that the speaker is here.
+    // A clause of background (소풍인데 비 온대) leaves the motion its own.
+    let motion_after_clause = MOTION.contains(&lemma)
+        && connectives
+            .iter()
+            .any(|m| !(m.ends_with('데') || m.ends_with("지만") || m.ends_with("니까")));
+    // A bound predicate (갈 만해, 아는 척해) is one with the word before it;
+    // a humble one (부탁드립니다) is a request; -ㄹ까 asks.
+    let bound = BOUND.iter().any(|b| lemma.ends_with(b)) || g.humble.iter().any(|h| lemma.ends_with(h.as_str()));
+    let asks = readings.iter().any(|p| {
+        rules
+            .ending
+            .get(p.ending)
+            .is_some_and(|e| ASKING_ENDINGS.contains(&e.id.as_str()))
+    });
+    // A formula (실례합니다, 수고했어, 아 맞다, 반가워요) or a reaction to news
+    // (부럽다) states no fact of its own.
+    let formula = FORMULAS.contains(&lemma);
+    // -(으)시- with no subject named is the listener's doing, here the
+    // replier's (최종 합격하셨습니다 → *아 합격하지 않으셨군요).
+    // 여기 있어요 hands something over.
+    let handing = first.pos == Pos::Exist && matches!(first.word_before.as_str(), "여기" | "거기" | "요기");
+    // The plain present of a verb in its last sentence is a request unless
+    // that sentence names its speaker or a time (한 판 사 / 다음 주에 줘).
+    let last = grounding::sentences(line).last().copied().unwrap_or(line);
+    let request = first.pos == Pos::Verb
+        && first.tense == Tense::Present
+        && rules
+            .ending
+            .get(first.ending)
+            .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
+        && !g.has_word(last, &g.first_person)
+        && g.time_word(last).is_none()
+        && !g.has_word(last, &g.days);
+    // 갈 수 있어, 가 본 적 있어: 있다 after a bound noun is one predicate
+    // with the clause before it, which the frame would drop.
+    let bare_before = first.word_before.trim_end_matches(['도', '는', '은', '이', '가']);
+    let bound_exist = first.pos == Pos::Exist
+        && (g
+            .not_carried
+            .iter()
+            .any(|n| n == first.word_before.as_str() || n == bare_before));
+    // A line that denies something too (아니 없어 근데 다 있대) may already
+    // say the opposite the frame would take it for.
+    let denies_too = line
+        .split_whitespace()
+        .any(|w| matches!(w, "안" | "못" | "아니" | "아니요" | "아뇨") || w.starts_with("없") || w.contains("않"));
+    // 이다 after a plain noun of two syllables or more (오늘 내 생일이야 →
+    // 아 생일이 아니구나), not after a clause (갈 예정이야), a bound noun (거야,
+    // 때문이야) or a count (여덟 명입니다).
+    let copula_unsure = first.pos == Pos::Copula
+        && (!matches!(first.before_tag.as_str(), "NNG" | "NNP")
+            || VERDICT_NOUNS.contains(&first.before_text.as_str())
+            || modified_noun(
+                worker,
+                &line[..line[..first.start].rfind(char::is_whitespace).unwrap_or(0)],
+            )
+            || first.before_text.chars().count() < 2
+            || g.not_carried.contains(&first.before_text)
+            || MEASURES.contains(&first.before_text.as_str())
+            || worker.analyse(line).iter().any(|t| {
+                t.end <= first.start + first.before_text.len() && t.morphemes.iter().any(|(_, tag)| tag == "ETM")
+            }));
+    let unsure = copula_unsure
+        || conditional
+        || motion_after_clause
+        || bound
+        || bound_exist
+        || denies_too
+        || asks
+        || formula
+        || handing
+        || request
+        || notes_or_reminds(rules, readings);
+    // A promise (내가 살게) or an intent (-겠-) is no fact yet: its opposite
+    // as a realisation (*아 안 사는구나) misreads the mood as well.
+    let promise_or_intent = readings.iter().any(|p| {
+        p.tense == Tense::FutureGess
+            || rules
+                .ending
+                .get(p.ending)
+                .is_some_and(|e| PROMISE_ENDINGS.contains(&e.id.as_str()))
+    });
+    // Only what the line affirms: a negation taken back (손도 못 댔어 →
+    // *손도 댔구나) keeps its negative-polarity words.
+    unsure || promise_or_intent || grounding::negated(readings) != Some(false)
+}
+
+/// Verbs of coming and going.
+const MOTION: [&str; 8] = ["오", "가", "다녀오", "갔다 오", "들어오", "들어가", "나오", "나가"];
+
+/// Predicates bound to the word before them (갈 만해, 아는 척해, 올 뻔했어).
+const BOUND: [&str; 5] = ["만하", "척하", "체하", "뻔하", "듯하"];
+
+/// Endings that ask or offer though they read as statements (먹을까, 낄래,
+/// 왔나).
+const ASKING_ENDINGS: [&str; 6] = ["ulkka", "ulkkayo", "ullae", "ullaeyo", "na", "nayo"];
+
+/// Predicates of formulas and reactions to news.
+const FORMULAS: [&str; 10] = [
+    "맞",
+    "실례하",
+    "수고하",
+    "반갑",
+    "부럽",
+    "축하하",
+    "환영하",
+    "다행이",
+    "축하드리",
+    "미치",
+];
+
+/// Nouns that count or say how much (십오만 원, 조금): not what the
+/// predicate is about.
+const MEASURES: [&str; 20] = [
+    "원", "개", "명", "마리", "권", "잔", "장", "병", "대", "살", "층", "호", "점", "킬로", "조금", "계속", "완전",
+    "진짜", "정말", "엄청",
+];
+
+/// Nouns that with 이다 judge or plan rather than name (다행이다, 대박이야,
+/// 갈 예정이야).
+const VERDICT_NOUNS: [&str; 14] = [
+    "다행", "물론", "대박", "최고", "짱", "당연", "예정", "계획", "생각", "사실", "걱정", "문제", "난리", "장난",
+];
+
+/// Endings of a promise (-ㄹ게, -ㄹ게요).
+const PROMISE_ENDINGS: [&str; 2] = ["ulge", "ulgeyo"];
+
+/// Whether `noun`, the word before byte `at` of `line`, stands alone as what
+/// the predicate is about: not the head of a longer noun phrase (할머니 댁
+/// carried as *댁), not a length of time (일주일 빠졌어), and marked, if at
+/// all, by a case particle or 은/는 (잠만 잤어 → *잠만 못 잤구나 says
+/// something else).
+fn whole_noun_phrase(worker: &mut Worker<'_>, line: &str, at: usize, noun: &str) -> bool {
+    let head = line.get(..at).unwrap_or("").trim_end();
+    let before_is_bare_noun = head.strip_suffix(noun).is_some_and(|h| bare_noun_word_ends(worker, h));
+    let tokens = worker.analyse(noun);
+    let marked_plainly = tokens
+        .iter()
+        .filter(|t| t.tag == "JX")
+        .all(|t| matches!(t.surface.as_str(), "은" | "는"));
+    let duration = tokens
+        .first()
+        .is_some_and(|t| DURATIONS.iter().any(|d| t.surface.ends_with(d)) || MEASURES.contains(&t.surface.as_str()));
+    !before_is_bare_noun && marked_plainly && !duration
+}
+
+/// Whether `head` ends in a word of bare nouns (학교 앞, 야간 근무: the
+/// 앞 of 학교 앞): a noun after it heads a longer noun phrase.
+fn bare_noun_word_ends(worker: &mut Worker<'_>, head: &str) -> bool {
+    let word = head.split_whitespace().next_back().unwrap_or("");
+    let tokens = worker.analyse(word);
+    !tokens.is_empty()
+        && tokens
+            .iter()
+            .all(|t| matches!(t.tag.as_str(), "NNG" | "NNP" | "NNB" | "NR" | "SN"))
+}
+
+/// Whether `head` ends in a word that makes the noun after it part of a
+/// phrase: a bare noun (야간 근무) or a determiner (첫 출근, 새 집).
+fn modified_noun(worker: &mut Worker<'_>, head: &str) -> bool {
+    let word = head.split_whitespace().next_back().unwrap_or("");
+    bare_noun_word_ends(worker, head) || worker.analyse(word).iter().any(|t| t.tag == "MM")
+}
+
+/// Nouns of a length of time (일주일, 한 달, 삼 년): they say how long, not what.
+const DURATIONS: [&str; 6] = ["주일", "개월", "달", "년", "시간", "동안"];
