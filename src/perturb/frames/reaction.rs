@@ -107,7 +107,17 @@ fn reaction_frame(
         .any(|t| t.end <= first.start && t.tag == "JKS");
     let of_replier =
         first.hon && !first.lexical_hon && !hearsay && !subject_marked && !names_a_subject(worker, line, first.start);
-    if of_replier || states_no_fact(rewriter, worker, line, &readings, &lemma) {
+    // A line that denies anything, in any sentence (아 거기 없어. 방금 봤어;
+    // 보냈어. … 걔도 아직 안 보냄), may already say the opposite the frame
+    // would take it for; an answer word before the sentence (아니요, 일행이
+    // 화장실 갔어요) answers something else.
+    let denies = d.context[i]
+        .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+        .any(|w| matches!(w, "안" | "못") || w.starts_with("없") || w.contains("않"))
+        || line
+            .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+            .any(|w| matches!(w, "아니" | "아니요" | "아뇨"));
+    if of_replier || denies || states_no_fact(rewriter, worker, line, &readings, &lemma) {
         return None;
     }
     let deliberate = g.volitional.contains(&lemma);
@@ -129,8 +139,11 @@ fn reaction_frame(
     let noun = noun_before(worker, line, first.start, &g.not_carried);
     let object = noun.as_deref().is_some_and(|n| n.ends_with('을') || n.ends_with('를'));
     // A bare noun may be the subject (종이 걸렸어요): no honorific then.
+    // Nor to a predicate with no noun but of no act or wish: its subject is
+    // as often a thing (40분은 걸릴 거예요 → *안 걸리실 거군요).
+    let wish = first.tag == "VX" && first.stem == "싶";
     let hon = voice.honours_listener
-        && (deliberate || object || noun.is_none() || g.has_word(line, &g.first_person))
+        && (deliberate || object || wish || g.has_word(line, &g.first_person))
         && !hearsay
         && !subject_marked
         && !names_a_subject(worker, line, first.start);
@@ -204,7 +217,7 @@ fn reaction_frame(
 /// Whether a statement of the other speaker states no fact to take up as
 /// its opposite: a condition, a motion for a clause's sake, a bound or
 /// humble predicate, a question or an offer, a formula, a handing over, a
-/// request, a line that denies too, 이다 of a noun that names nothing alone,
+/// request, a claim of a part only, 이다 of a noun that names nothing alone,
 /// a realisation or a reminder, a promise or an intent, or a negation.
 fn states_no_fact(
     rewriter: &Rewriter,
@@ -271,11 +284,12 @@ fn states_no_fact(
             .not_carried
             .iter()
             .any(|n| n == first.word_before.as_str() || n == bare_before));
-    // A line that denies something too (아니 없어 근데 다 있대) may already
-    // say the opposite the frame would take it for.
-    let denies_too = line
-        .split_whitespace()
-        .any(|w| matches!(w, "안" | "못" | "아니" | "아니요" | "아뇨") || w.starts_with("없") || w.contains("않"));
+    // What holds only of a part (통계 기능만 유료예요, 배달만 시켰더라) is not
+    // denied by the opposite of the whole.
+    let restricted = worker
+        .analyse(line)
+        .iter()
+        .any(|t| t.tag == "JX" && matches!(t.surface.as_str(), "만" | "밖에"));
     // 이다 after a plain noun of two syllables or more (오늘 내 생일이야 →
     // 아 생일이 아니구나), not after a clause (갈 예정이야), a bound noun (거야,
     // 때문이야) or a count (여덟 명입니다).
@@ -297,7 +311,7 @@ fn states_no_fact(
         || motion_after_clause
         || bound
         || bound_exist
-        || denies_too
+        || restricted
         || asks
         || formula
         || handing
