@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{named, positive};
 use crate::data;
 use crate::eval::DEFAULT_SEED;
-use crate::perturb::rewrite::{RewriteKind, TENSES};
+use crate::perturb::rewrite::TENSES;
 use crate::perturb::{OutputFormat, PerturbOptions, PerturbType, RewriteSource};
 use anyhow::{bail, Context, Result};
 
@@ -110,19 +110,19 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
         if args.from != RewriteSource::Reply {
             bail!("--from with --text needs --context: alone, --text is the one sentence rewritten");
         }
-        let one_sentence = |t: &PerturbType| {
-            RewriteKind::of(*t).is_some() || matches!(t.name(), "subject-object" | "interrogative-word")
-        };
-        if let Some(t) = types.iter().find(|t| !one_sentence(t)) {
+        if let Some(t) = types.iter().find(|t| t.one_sentence().is_none()) {
+            let alone: Vec<&str> = PerturbType::all()
+                .filter(|t| t.one_sentence().is_some())
+                .map(|t| t.name())
+                .collect();
             bail!(
-                "--text alone rewrites one sentence with tense, negation, subject-object, lexical-contradiction or interrogative-word; {} needs a context (--context, repeatable) or dialogues (--input)",
+                "--text alone rewrites one sentence with {}; {} needs a context (--context, repeatable) or dialogues (--input)",
+                alone.join(", "),
                 t.stem()
             );
         }
         let Some(rewriter) = &rewriter else {
-            bail!(
-                "--text needs --types tense, negation, subject-object, lexical-contradiction and/or interrogative-word"
-            );
+            bail!("--text needs a type that reads Korean: the analyser was not loaded");
         };
         let text = data::nfc(text);
         let mut worker = rewriter.worker();
@@ -135,49 +135,18 @@ pub(super) fn run(args: PerturbArgs) -> Result<()> {
             }
         }
         for t in &types {
-            match RewriteKind::of(*t) {
-                Some(kind) => {
-                    for r in rewriter.rewrite(&mut worker, &text, kind, args.tense_to.as_deref()) {
-                        println!("{}", serde_json::to_string(&r)?);
-                    }
-                    if kind == RewriteKind::Lexical {
-                        for s in crate::perturb::opposite_words::opposites()?.swaps(&mut worker, &text) {
-                            println!(
-                                "{}",
-                                serde_json::json!({"type": t.stem(), "rule": s.rule, "text": s.text})
-                            );
-                        }
-                    }
-                }
-                // The text as the other speaker's turn: asked back on each argument, or,
-                // a wh-question, asked again.
-                None if t.name() == "interrogative-word" => {
-                    let rules = crate::perturb::interrogative::rules()?;
-                    let persons = crate::perturb::persons::rules()?;
-                    let asked = rules.questions(&persons, &mut worker, &text);
-                    let again = rules.re_ask(&mut worker, &text);
-                    for q in asked.into_iter().chain(again) {
-                        println!(
-                            "{}",
-                            serde_json::json!({"type": t.stem(), "text": q.text, "rule": q.rule})
-                        );
-                    }
-                }
-                None => {
-                    let persons = crate::perturb::persons::rules()?;
-                    if let Some(r) = persons.swap(&mut worker, &text) {
-                        println!(
-                            "{}",
-                            serde_json::json!({"type": t.stem(), "text": r.text, "rule": r.rule})
-                        );
-                    }
-                    for r in persons.argument_swaps(&mut worker, &text) {
-                        println!(
-                            "{}",
-                            serde_json::json!({"type": t.stem(), "text": r.text, "rule": r.rule})
-                        );
-                    }
-                }
+            let Some(rewrite) = t.one_sentence() else {
+                continue;
+            };
+            for (rule, out) in rewrite(rewriter, &mut worker, &text, args.tense_to.as_deref())? {
+                println!(
+                    "{}",
+                    serde_json::to_string(&SentenceRewrite {
+                        kind: t.stem(),
+                        rule: &rule,
+                        text: &out,
+                    })?
+                );
             }
         }
         return Ok(());
@@ -286,4 +255,14 @@ fn one_dialogue(
         }
     }
     Ok(())
+}
+
+/// One line of `perturb --text`: `{"type", "rule", "text"}`, in that order
+/// for every type.
+#[derive(serde::Serialize)]
+struct SentenceRewrite<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    rule: &'a str,
+    text: &'a str,
 }

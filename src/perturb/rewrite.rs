@@ -20,18 +20,6 @@ pub enum RewriteKind {
     Lexical,
 }
 
-impl RewriteKind {
-    /// The rewrite a perturbation type makes, if it is one of these.
-    pub fn of(kind: super::PerturbType) -> Option<RewriteKind> {
-        match kind.name() {
-            "tense" => Some(RewriteKind::Tense),
-            "negation" => Some(RewriteKind::Negation),
-            "lexical-contradiction" => Some(RewriteKind::Lexical),
-            _ => None,
-        }
-    }
-}
-
 pub const TENSES: [&str; 3] = ["past", "present", "future"];
 
 /// The analyser and the rules, loaded once and shared by threads.

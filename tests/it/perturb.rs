@@ -244,7 +244,7 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         &[
             "perturb",
             "--text",
-            "어제 음악을 들었어ㅋㅋ",
+            "음악을 들었어ㅋㅋ",
             "--types",
             "tense",
             "--tense-to",
@@ -259,8 +259,48 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         .collect();
     assert_eq!(lines.len(), 1, "{}", text(&o.stdout));
     assert_eq!(lines[0]["type"], "tense");
-    assert_eq!(lines[0]["text"], "어제 음악을 들어ㅋㅋ");
+    assert_eq!(lines[0]["text"], "음악을 들어ㅋㅋ");
     assert!(lines[0]["rule"].as_str().unwrap().starts_with("tense/past-to-present/"));
+    // Every type prints its keys in one order.
+    let o = rsbench(
+        &[
+            "perturb",
+            "--text",
+            "내가 너한테 전화했잖아",
+            "--types",
+            "negation,subject-object",
+        ],
+        tmp.path(),
+    );
+    for line in text(&o.stdout).lines() {
+        assert!(
+            line.starts_with("{\"type\":") && line.contains(",\"rule\":") && line.ends_with('}'),
+            "{line}"
+        );
+        assert!(line.find("\"rule\"") < line.find("\"text\""), "{line}");
+    }
+
+    // Time words move with the tense, or the rewrite is not written: a past
+    // time word keeps no present (*어제 음악을 들어).
+    let tense = |to: &str| {
+        let o = rsbench(
+            &[
+                "perturb",
+                "--text",
+                "어제 음악을 들었어ㅋㅋ",
+                "--types",
+                "tense",
+                "--tense-to",
+                to,
+            ],
+            tmp.path(),
+        );
+        common::printed_texts(&o.stdout)
+    };
+    assert!(tense("present").is_empty());
+    assert_eq!(tense("future"), ["내일 음악을 들을 거야ㅋㅋ"]);
+    let o = rsbench(&["perturb", "--text", "내일 갈 거예요", "--types", "tense"], tmp.path());
+    assert_eq!(common::printed_texts(&o.stdout), ["어제 갔어요", "내일 가요"]);
 
     // Without --tense-to: every other tense; both types in one call.
     let o = rsbench(

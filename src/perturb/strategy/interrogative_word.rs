@@ -21,6 +21,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: Some(one_sentence),
 };
 
 struct InterrogativeWord<'a> {
@@ -49,4 +50,19 @@ impl Strategy for InterrogativeWord<'_> {
         }
         out
     }
+}
+
+/// The sentence as the other speaker's turn: asked back on each argument,
+/// or, a wh-question, asked again.
+fn one_sentence(
+    _: &Rewriter,
+    worker: &mut Worker<'_>,
+    text: &str,
+    _: Option<&str>,
+) -> Result<Vec<(String, String)>, PerturbError> {
+    let rules = interrogative::rules()?;
+    let persons = crate::perturb::persons::rules()?;
+    let asked = rules.questions(&persons, worker, text);
+    let again = rules.re_ask(worker, text);
+    Ok(asked.into_iter().chain(again).map(|q| (q.rule, q.text)).collect())
 }

@@ -31,6 +31,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: None,
 };
 
 struct KeywordStuffing<'a> {

@@ -18,6 +18,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: Some(one_sentence),
 };
 
 struct LexicalContradiction<'a> {
@@ -87,4 +88,18 @@ fn stated_in(d: &Dialogue, word: &str) -> Option<usize> {
     (0..d.context.len()).rev().find(|&i| {
         !crate::perturb::grounding::asks(&d.context[i]) && d.context[i].split_whitespace().any(|w| w.starts_with(word))
     })
+}
+
+/// The predicate's opposite, then each noun or adverb's.
+fn one_sentence(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    text: &str,
+    _: Option<&str>,
+) -> Result<Vec<(String, String)>, PerturbError> {
+    let mut out = rewrites::one_sentence(rewriter, worker, text, RewriteKind::Lexical, None);
+    for s in opposite_words::opposites()?.swaps(worker, text) {
+        out.push((s.rule, s.text));
+    }
+    Ok(out)
 }

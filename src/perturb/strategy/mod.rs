@@ -78,7 +78,15 @@ pub struct Entry {
     /// any other type's near-copy is dropped before the draw.
     pub copies_context: bool,
     pub build: for<'a> fn(&Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError>,
+    /// What it writes from one sentence alone (`perturb --text` without a
+    /// context), if it can: the types that need a dialogue have none.
+    pub one_sentence: Option<OneSentence>,
 }
+
+/// A type's rewrites of one sentence: (rule, text), given the target tense
+/// of `--tense-to`.
+pub type OneSentence =
+    fn(&Rewriter, &mut Worker<'_>, &str, Option<&str>) -> Result<Vec<(String, String)>, PerturbError>;
 
 /// A perturbation type: a handle on its registry entry.
 #[derive(Clone, Copy)]
@@ -102,6 +110,11 @@ impl PerturbType {
     /// Every type, in registry order.
     pub fn all() -> impl Iterator<Item = PerturbType> {
         REGISTRY.iter().map(|e| PerturbType(e))
+    }
+
+    /// What the type writes from one sentence alone, if it can.
+    pub fn one_sentence(self) -> Option<OneSentence> {
+        self.0.one_sentence
     }
 
     /// A type by its command-line name or its file stem.

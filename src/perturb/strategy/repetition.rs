@@ -17,6 +17,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: true,
     build,
+    one_sentence: None,
 };
 
 struct Repetition<'a> {

@@ -104,6 +104,49 @@ pub(super) fn rewrites(
     out
 }
 
+/// The rewrites of one sentence alone (`perturb --text`): (rule, text).
+///
+/// A tense rewrite moves the sentence's time words with it (어제 들었어 →
+/// 내일 들을 거야), or is not written where they cannot move: a past time
+/// word keeps no present (*어제 들어), and one without a counterpart keeps
+/// no other tense. The present of a plan stays (내일 갈 거야 → 내일 가).
+pub(super) fn one_sentence(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut Worker<'_>,
+    text: &str,
+    kind: RewriteKind,
+    tense_to: Option<&str>,
+) -> Vec<(String, String)> {
+    if kind != RewriteKind::Tense {
+        return rewriter
+            .rewrite(worker, text, kind, None)
+            .into_iter()
+            .map(|r| (r.rule, r.text))
+            .collect();
+    }
+    let g = rewriter.grounding();
+    let when = g.time_word(text).map(|(w, _)| w);
+    rewrite::TENSES
+        .iter()
+        .filter(|to| tense_to.is_none_or(|t| t == **to))
+        .flat_map(|to| {
+            rewriter
+                .rewrite(worker, text, kind, Some(to))
+                .into_iter()
+                .filter_map(move |r| {
+                    let moved = match (when, *to) {
+                        (Some(When::Past), "future") => g.move_time_words(&r.text, When::Past)?,
+                        (Some(When::Future), "past") => g.move_time_words(&r.text, When::Future)?,
+                        (Some(When::Past), "present") => return None,
+                        _ => r.text,
+                    };
+                    Some((r.rule, moved))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The rewrites of the reply whose changed slot a context fact pins, each
 /// with that fact.
 ///

@@ -16,6 +16,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: Some(one_sentence),
 };
 
 struct SubjectObject<'a> {
@@ -52,4 +53,17 @@ impl Strategy for SubjectObject<'_> {
         }
         out
     }
+}
+
+/// Speaker and listener exchanged, then each exchange of two arguments.
+fn one_sentence(
+    _: &crate::perturb::rewrite::Rewriter,
+    worker: &mut Worker<'_>,
+    text: &str,
+    _: Option<&str>,
+) -> Result<Vec<(String, String)>, PerturbError> {
+    let rules = persons::rules()?;
+    let swapped = rules.swap(worker, text).map(|g| (g.rule, g.text));
+    let exchanged = rules.argument_swaps(worker, text).into_iter().map(|g| (g.rule, g.text));
+    Ok(swapped.into_iter().chain(exchanged).collect())
 }

@@ -12,8 +12,24 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: Some(one_sentence),
 };
 
 fn build<'a>(setup: &Setup<'a>) -> Result<Box<dyn Strategy + 'a>, PerturbError> {
     rewrites::build(setup, RewriteKind::Tense)
+}
+
+fn one_sentence(
+    rewriter: &crate::perturb::rewrite::Rewriter,
+    worker: &mut crate::perturb::analyser::Worker<'_>,
+    text: &str,
+    tense_to: Option<&str>,
+) -> Result<Vec<(String, String)>, PerturbError> {
+    Ok(rewrites::one_sentence(
+        rewriter,
+        worker,
+        text,
+        RewriteKind::Tense,
+        tense_to,
+    ))
 }

@@ -19,6 +19,7 @@ pub static ENTRY: Entry = Entry {
     needs_analyser: true,
     copies_context: false,
     build,
+    one_sentence: None,
 };
 
 /// How many clusters' replies a dialogue is offered, the closest to its
