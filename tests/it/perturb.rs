@@ -301,6 +301,18 @@ fn text_mode_prints_one_json_line_per_rewrite() {
     assert_eq!(tense("future"), ["내일 음악을 들을 거야ㅋㅋ"]);
     let o = rsbench(&["perturb", "--text", "내일 갈 거예요", "--types", "tense"], tmp.path());
     assert_eq!(common::printed_texts(&o.stdout), ["어제 갔어요", "내일 가요"]);
+    // The sentence checks of a reply's tense: no request made a statement, no
+    // aspect word left clashing, no earlier clause left in the old tense, no
+    // guess passed off as the future (*국물이 진짜 시원하겠다).
+    for (sentence, expected) in [
+        ("빨리 문 닫아", vec![]),
+        ("요즘 매일 운동해", vec![]),
+        ("숙제 끝냈는데 너무 피곤하더라", vec![]),
+        ("국물이 진짜 시원하다", vec!["국물이 진짜 시원했다"]),
+    ] {
+        let o = rsbench(&["perturb", "--text", sentence, "--types", "tense"], tmp.path());
+        assert_eq!(common::printed_texts(&o.stdout), expected, "{sentence}");
+    }
 
     // Without --tense-to: every other tense; both types in one call.
     let o = rsbench(

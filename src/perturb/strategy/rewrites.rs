@@ -104,12 +104,40 @@ pub(super) fn rewrites(
     out
 }
 
+/// Whether moving `text` to another tense is unsure to say what its type
+/// names, whatever the context: a bare reaction (그랬구나 → *그러실 거군요),
+/// a guess (-겠-: 비 오겠다, 붙었겠네요, moved still a guess), an aspect word
+/// with no counterpart (벌써, 요즘, 곧), a guess or a near miss (것 같다, -ㄹ
+/// 뻔하다, said in the past only), or an earlier clause in the same tense
+/// (봤는데 재밌더라).
+fn tense_unsure(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut analyser::Worker<'_>,
+    text: &str,
+    readings: &[Predicate],
+) -> bool {
+    let Some(first) = readings.first() else {
+        return true;
+    };
+    grounding::stem(readings).is_some_and(|s| REACTION_STEMS.contains(&s))
+        || worker
+            .analyse(text)
+            .iter()
+            .flat_map(|t| t.morphemes.iter())
+            .any(|(m, tag)| tag == "EP" && m == "겠")
+        || rewriter.grounding().has_aspect_word(text)
+        || ["것 같", "거 같", "듯", "뻔"].iter().any(|w| text.contains(w))
+        || earlier_clause_in(worker, text, first.start)
+}
+
 /// The rewrites of one sentence alone (`perturb --text`): (rule, text).
 ///
-/// A tense rewrite moves the sentence's time words with it (어제 들었어 →
-/// 내일 들을 거야), or is not written where they cannot move: a past time
-/// word keeps no present (*어제 들어), and one without a counterpart keeps
-/// no other tense. The present of a plan stays (내일 갈 거야 → 내일 가).
+/// A tense rewrite passes the sentence checks of a reply's ([`tense_unsure`];
+/// not a request, no guess gained: 좋다 → *좋겠다, no past of -더라), and
+/// moves the sentence's time words with it (어제 들었어 → 내일 들을 거야), or
+/// is not written where they cannot move: a past time word keeps no present
+/// (*어제 들어), and one without a counterpart keeps no other tense. The
+/// present of a plan stays (내일 갈 거야 → 내일 가).
 pub(super) fn one_sentence(
     rewriter: &rewrite::Rewriter,
     worker: &mut Worker<'_>,
@@ -125,6 +153,30 @@ pub(super) fn one_sentence(
             .collect();
     }
     let g = rewriter.grounding();
+    let readings = rewriter.readings(worker, text);
+    // The sentence checks of a reply's tense, and a plain present verb that
+    // may be a request (우산 챙겨 → *우산 챙겼어) unless it asks, or names its
+    // subject (할머니께서 … 걸으세요), its speaker or a time.
+    let rules = rewriter.rules();
+    let maybe_request = readings.iter().any(|p| {
+        p.pos == crate::perturb::predicate::Pos::Verb
+            && p.tense == crate::perturb::predicate::Tense::Present
+            && rules
+                .ending
+                .get(p.ending)
+                .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
+    }) && !asks(text)
+        && !worker.analyse(text).iter().any(|t| t.tag == "JKS")
+        && !g.has_word(text, &g.first_person)
+        && g.time_word(text).is_none()
+        && !g.has_word(text, &g.days);
+    if maybe_request || tense_unsure(rewriter, worker, text, &readings) {
+        return Vec::new();
+    }
+    // -더라 already tells of the past (재밌더라 = 재밌었더라).
+    let recalled = readings
+        .iter()
+        .any(|p| rules.ending.get(p.ending).is_some_and(|e| e.id.starts_with("deora")));
     let when = g.time_word(text).map(|(w, _)| w);
     rewrite::TENSES
         .iter()
@@ -133,6 +185,9 @@ pub(super) fn one_sentence(
             rewriter
                 .rewrite(worker, text, kind, Some(to))
                 .into_iter()
+                // A future that comes out as -겠- (좋다 → 좋겠다) reads as a guess.
+                .filter(move |r| !(*to == "future" && r.text.matches('겠').count() > text.matches('겠').count()))
+                .filter(move |_| !(recalled && *to == "past"))
                 .filter_map(move |r| {
                     let moved = match (when, *to) {
                         (Some(When::Past), "future") => g.move_time_words(&r.text, When::Past)?,
@@ -182,28 +237,8 @@ fn grounded_reply_rewrites(
             let Some(when) = grounding::when_of(&readings) else {
                 return Vec::new();
             };
-            // A bare reaction (그러셨군요, 그랬구나) takes up what was said; moved to
-            // the future it is no claim, only a broken ending (*그러실 거군요).
-            if grounding::stem(&readings).is_some_and(|s| REACTION_STEMS.contains(&s)) {
-                return Vec::new();
-            }
-            // A reply that guesses (-겠-: 비 오겠다, 붙었겠네요) pins no time of its
-            // own: moved, it is still a guess.
-            let guess = worker
-                .analyse(reply)
-                .iter()
-                .flat_map(|t| t.morphemes.iter())
-                .any(|(m, tag)| tag == "EP" && m == "겠");
-            if guess {
-                return Vec::new();
-            }
             let to = when.opposite();
-            if tense_to.is_some_and(|t| t != to.name())
-                || g.has_aspect_word(reply)
-                // -(으)ㄹ 뻔하다 is said in the past only (*살 뻔할 거야).
-                || ["것 같", "거 같", "듯", "뻔"].iter().any(|w| reply.contains(w))
-                || earlier_clause_in(worker, reply, readings[0].start)
-            {
+            if tense_to.is_some_and(|t| t != to.name()) || tense_unsure(rewriter, worker, reply, &readings) {
                 return Vec::new();
             }
             let Some(grounds) = time_pinned(rewriter, worker, d, last, when, grounding::stem(&readings)) else {
