@@ -217,6 +217,12 @@ impl GroundingRules {
         words.iter().any(|w| self.find_word(text, w).is_some())
     }
 
+    /// Whether `text` names its speaker, a time or a day: a plain present
+    /// verb there states a plan or a habit (나 내일 면접 봐), not a request.
+    pub fn names_speaker_or_time(&self, text: &str) -> bool {
+        self.has_word(text, &self.first_person) || self.time_word(text).is_some() || self.has_word(text, &self.days)
+    }
+
     /// Whether `text` holds a word that pins aspect and has no counterpart.
     pub fn has_aspect_word(&self, text: &str) -> bool {
         self.aspect.iter().any(|w| self.find_word(text, w).is_some())
@@ -241,6 +247,22 @@ impl GroundingRules {
             None
         }
     }
+}
+
+/// Whether `p` is a verb in the plain present of 해체 or 해요체 (골라 가,
+/// 챙겨, 드셔 보세요): a statement or a request alike.
+pub fn plain_present_verb(rules: &super::rules::TenseNegationRules, p: &Predicate) -> bool {
+    p.pos == super::predicate::Pos::Verb
+        && p.tense == super::predicate::Tense::Present
+        && ends_in(rules, std::slice::from_ref(p), &["hae", "haeyo"])
+}
+
+/// Whether a reading ends in one of the endings `ids` (the ids of
+/// `perturbations/tense_negation.toml`).
+pub fn ends_in(rules: &super::rules::TenseNegationRules, readings: &[Predicate], ids: &[&str]) -> bool {
+    readings
+        .iter()
+        .any(|p| rules.ending.get(p.ending).is_some_and(|e| ids.contains(&e.id.as_str())))
 }
 
 /// The readings' tense when they all agree and it pins a time.

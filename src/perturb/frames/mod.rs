@@ -90,12 +90,7 @@ const REMINDING_ENDINGS: [&str; 5] = ["janha", "janhayo", "ji", "jiyo", "jyo"];
 /// -지): it notes a state come about or speaks of the listener, not of an
 /// act of its speaker's.
 fn notes_or_reminds(rules: &super::rules::TenseNegationRules, readings: &[Predicate]) -> bool {
-    readings.iter().any(|p| {
-        rules
-            .ending
-            .get(p.ending)
-            .is_some_and(|e| REALISATION_ENDINGS.contains(&e.id.as_str()) || REMINDING_ENDINGS.contains(&e.id.as_str()))
-    })
+    grounding::ends_in(rules, readings, &REALISATION_ENDINGS) || grounding::ends_in(rules, readings, &REMINDING_ENDINGS)
 }
 
 /// The words of `new` that differ from `old`, from the start of the first
@@ -147,18 +142,8 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carri
         }
     });
     // 해체/해요체 present verbs are also requests (골라 가, 드셔 보세요).
-    let plain_present = readings.iter().any(|p| {
-        p.pos == Pos::Verb
-            && p.tense == Tense::Present
-            && rules
-                .ending
-                .get(p.ending)
-                .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
-    });
-    let maybe_request = plain_present
-        && !g.has_word(line, &g.first_person)
-        && g.time_word(line).is_none()
-        && !g.has_word(line, &g.days);
+    let maybe_request =
+        readings.iter().any(|p| grounding::plain_present_verb(rules, p)) && !g.names_speaker_or_time(line);
     let fixed = maybe_request
         || NO_FRAME_STEMS.contains(&stem)
         || g.humble.iter().any(|h| h == stem)
@@ -455,9 +440,7 @@ pub fn wh_frames(
         let instruction = voice.level != Level::Banmal
             && first.tense == Tense::Present
             && rules.ending.get(first.ending).is_some_and(|e| e.id == "hae")
-            && !g.has_word(line, &g.first_person)
-            && g.time_word(line).is_none()
-            && !g.has_word(line, &g.days);
+            && !g.names_speaker_or_time(line);
         if !statement || humble || intent || instruction || grounding::negated(&readings) != Some(false) {
             continue;
         }

@@ -95,12 +95,7 @@ fn reaction_frame(
     }
     let lemma = grounding::lemma(&readings).unwrap_or_default();
     // Hearsay (오후에 오신대요) reports a third person.
-    let hearsay = readings.iter().any(|p| {
-        rules
-            .ending
-            .get(p.ending)
-            .is_some_and(|e| matches!(e.id.as_str(), "dae" | "daeyo"))
-    });
+    let hearsay = grounding::ends_in(rules, &readings, &["dae", "daeyo"]);
     let subject_marked = worker
         .analyse(line)
         .iter()
@@ -251,12 +246,7 @@ fn states_no_fact(
     // A bound predicate (갈 만해, 아는 척해) is one with the word before it;
     // a humble one (부탁드립니다) is a request; -ㄹ까 asks.
     let bound = BOUND.iter().any(|b| lemma.ends_with(b)) || g.humble.iter().any(|h| lemma.ends_with(h.as_str()));
-    let asks = readings.iter().any(|p| {
-        rules
-            .ending
-            .get(p.ending)
-            .is_some_and(|e| ASKING_ENDINGS.contains(&e.id.as_str()))
-    });
+    let asks = grounding::ends_in(rules, readings, &ASKING_ENDINGS);
     // A formula (실례합니다, 수고했어, 아 맞다, 반가워요) or a reaction to news
     // (부럽다) states no fact of its own.
     let formula = FORMULAS.contains(&lemma);
@@ -267,15 +257,7 @@ fn states_no_fact(
     // The plain present of a verb in its last sentence is a request unless
     // that sentence names its speaker or a time (한 판 사 / 다음 주에 줘).
     let last = grounding::sentences(line).last().copied().unwrap_or(line);
-    let request = first.pos == Pos::Verb
-        && first.tense == Tense::Present
-        && rules
-            .ending
-            .get(first.ending)
-            .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
-        && !g.has_word(last, &g.first_person)
-        && g.time_word(last).is_none()
-        && !g.has_word(last, &g.days);
+    let request = grounding::plain_present_verb(rules, first) && !g.names_speaker_or_time(last);
     // 갈 수 있어, 가 본 적 있어: 있다 after a bound noun is one predicate
     // with the clause before it, which the frame would drop.
     let bare_before = first.word_before.trim_end_matches(['도', '는', '은', '이', '가']);
@@ -319,13 +301,8 @@ fn states_no_fact(
         || notes_or_reminds(rules, readings);
     // A promise (내가 살게) or an intent (-겠-) is no fact yet: its opposite
     // as a realisation (*아 안 사는구나) misreads the mood as well.
-    let promise_or_intent = readings.iter().any(|p| {
-        p.tense == Tense::FutureGess
-            || rules
-                .ending
-                .get(p.ending)
-                .is_some_and(|e| PROMISE_ENDINGS.contains(&e.id.as_str()))
-    });
+    let promise_or_intent =
+        readings.iter().any(|p| p.tense == Tense::FutureGess) || grounding::ends_in(rules, readings, &PROMISE_ENDINGS);
     // Only what the line affirms: a negation taken back (손도 못 댔어 →
     // *손도 댔구나) keeps its negative-polarity words.
     unsure || promise_or_intent || grounding::negated(readings) != Some(false)

@@ -158,18 +158,10 @@ pub(super) fn one_sentence(
     // may be a request (우산 챙겨 → *우산 챙겼어) unless it asks, or names its
     // subject (할머니께서 … 걸으세요), its speaker or a time.
     let rules = rewriter.rules();
-    let maybe_request = readings.iter().any(|p| {
-        p.pos == crate::perturb::predicate::Pos::Verb
-            && p.tense == crate::perturb::predicate::Tense::Present
-            && rules
-                .ending
-                .get(p.ending)
-                .is_some_and(|e| e.id == "hae" || e.id == "haeyo")
-    }) && !asks(text)
+    let maybe_request = readings.iter().any(|p| grounding::plain_present_verb(rules, p))
+        && !asks(text)
         && !worker.analyse(text).iter().any(|t| t.tag == "JKS")
-        && !g.has_word(text, &g.first_person)
-        && g.time_word(text).is_none()
-        && !g.has_word(text, &g.days);
+        && !g.names_speaker_or_time(text);
     if maybe_request || tense_unsure(rewriter, worker, text, &readings) {
         return Vec::new();
     }
