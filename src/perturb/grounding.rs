@@ -30,6 +30,7 @@ pub struct GroundingRules {
     pub no: Vec<String>,
     pub agree: Vec<String>,
     pub volitional: Vec<String>,
+    pub events: Vec<String>,
     pub humble: Vec<String>,
     pub degree: Vec<String>,
     pub not_carried: Vec<String>,
@@ -152,6 +153,19 @@ pub fn clause_before(tokens: &[super::analyser::Token], at: usize) -> bool {
         .filter(|t| t.end <= at)
         .any(|t| t.morphemes.iter().any(|(_, tag)| tag.starts_with('E')))
 }
+
+/// Whether a clause of reason ends before byte `at` (비가 와서, 바빠서,
+/// 늦으니까, 일하느라): what follows is its outcome.
+pub fn reason_before(tokens: &[super::analyser::Token], at: usize) -> bool {
+    tokens.iter().filter(|t| t.end <= at).any(|t| {
+        t.morphemes
+            .iter()
+            .any(|(m, tag)| tag == "EC" && REASON_ENDINGS.contains(&m.as_str()))
+    })
+}
+
+/// Connective endings of a reason (-아서/-어서, -느라, -니까).
+const REASON_ENDINGS: [&str; 9] = ["아서", "어서", "여서", "서", "느라", "느라고", "니까", "으니까", "라서"];
 
 /// A word of `text` at byte `at`: it starts the text or follows a space.
 fn word_start(text: &str, at: usize) -> bool {

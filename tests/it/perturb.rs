@@ -314,6 +314,32 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         assert_eq!(common::printed_texts(&o.stdout), expected, "{sentence}");
     }
 
+    // A polarity flip that clashes with the rest of the sentence is not
+    // written: after a reason, with a word that holds the degree, 벌써 with a
+    // negation, 좀 before a long negation, a prohibition from a statement
+    // about someone. 잘 goes either way.
+    for (sentence, types, expected) in [
+        ("비가 많이 와서 소풍을 못 갔어", "negation", vec![]),
+        ("나 요즘 커피 거의 안 마셔", "negation", vec![]),
+        ("택배가 벌써 다 왔어요", "negation", vec![]),
+        ("그 영화 좀 길게 느껴졌어", "negation", vec![]),
+        ("할머니는 저녁마다 산책하세요", "negation", vec![]),
+        ("날씨가 추워서 창문 닫았어", "lexical-contradiction", vec![]),
+        (
+            "우리 형은 운동을 잘 해요",
+            "negation",
+            vec!["우리 형은 운동을 잘 하지 않아요"],
+        ),
+        (
+            "가게가 벌써 문 열었어요",
+            "lexical-contradiction",
+            vec!["가게가 벌써 문 닫았어요"],
+        ),
+    ] {
+        let o = rsbench(&["perturb", "--text", sentence, "--types", types], tmp.path());
+        assert_eq!(common::printed_texts(&o.stdout), expected, "{sentence}");
+    }
+
     // Without --tense-to: every other tense; both types in one call.
     let o = rsbench(
         &["perturb", "--text", "나 학생이야", "--types", "tense,negation"],
@@ -404,8 +430,12 @@ fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
             );
             assert!(["time", "answer", "polarity", "reply"].contains(&fact["slot"].as_str().unwrap()));
             if rule.contains("/fact-reaction/") {
-                // A reaction takes the fact up as its opposite.
-                assert!(neg.starts_with("아 ") && fact["slot"] == "polarity", "{rule}: {neg}");
+                // A reaction takes the fact up as its opposite, or in the other time.
+                let slot = if rule.starts_with("tense/") { "time" } else { "polarity" };
+                assert!(
+                    (neg.starts_with("아 ") || neg.starts_with("그럼 ")) && fact["slot"] == slot,
+                    "{rule}: {neg}"
+                );
                 continue;
             }
             if rule.contains("/fact-") {

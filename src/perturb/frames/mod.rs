@@ -234,6 +234,45 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
     out
 }
 
+/// When the act a line states happens: done (the past), or planned (a
+/// future, or a present with a time to come or a day and no aspect word:
+/// 다음 주에 검진 받아, 토요일에 이사해). None for the present of what goes
+/// on or recurs.
+fn act_time(g: &grounding::GroundingRules, line: &str, readings: &[Predicate]) -> Option<grounding::When> {
+    use grounding::When;
+    let first = readings.first()?;
+    match grounding::when_of(readings) {
+        Some(When::Past) => Some(When::Past),
+        Some(When::Future) => Some(When::Future),
+        None if first.tense == Tense::Present
+            && (g.time_word(line).is_some_and(|(w, _)| w == When::Future)
+                || (g.has_word(line, &g.days) && !g.has_aspect_word(line))) =>
+        {
+            Some(When::Future)
+        }
+        None => None,
+    }
+}
+
+/// Whether the act of `stem` in line `i` is taken up again in a later line
+/// (지난주에 봉사 다녀왔어 … 다음 달에 또 가는데; 음료 나왔습니다 … 다시
+/// 만들어 드릴게요), or failed there
+/// (떨어졌어, 망했어) and so is mostly done again: the act then has another
+/// time too, and putting it in the other one may say the plan.
+fn taken_up_again(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize, stem: &str) -> bool {
+    d.context[i + 1..].iter().any(|later| {
+        grounding::lemma(&rewriter.readings(worker, later)).as_deref() == Some(stem)
+            || later.split_whitespace().any(|w| w == "또" || w == "다시")
+            || worker
+                .analyse(later)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| {
+                    (tag.starts_with('V') && FAILED.contains(&m.as_str())) || (tag.starts_with("VV") && m == stem)
+                })
+    })
+}
+
 /// The lines of the speaker opposite the replier, the latest first (the
 /// last line, the one three before the reply, …).
 fn other_speaker_lines(d: &Dialogue) -> impl Iterator<Item = usize> {
@@ -269,40 +308,21 @@ fn tense_frame(
     // has another time too: asking it in the other one may ask the plan.
     // So has an act that failed (떨어졌어, 망했어): it is mostly done again
     // (언제 도로주행 볼 거야? asks about the retake).
-    let again = d.context[i + 1..].iter().any(|later| {
-        grounding::lemma(&rewriter.readings(worker, later)).as_deref() == Some(stem)
-            || later.split_whitespace().any(|w| w == "또")
-            || worker
-                .analyse(later)
-                .iter()
-                .flat_map(|t| t.morphemes.iter())
-                .any(|(m, tag)| tag.starts_with('V') && FAILED.contains(&m.as_str()))
-            || worker
-                .analyse(later)
-                .iter()
-                .flat_map(|t| t.morphemes.iter())
-                .any(|(m, tag)| tag.starts_with("VV") && m == stem)
-    });
+    let again = taken_up_again(rewriter, worker, d, i, stem);
     if !deliberate || not_an_act || again || grounding::negated(&readings) != Some(false) {
         return None;
     }
-    let planned = grounding::when_of(&readings) == Some(grounding::When::Future)
-        || (first.tense == Tense::Present
-            && (g.time_word(line).is_some_and(|(w, _)| w == grounding::When::Future)
-                || (g.has_word(line, &g.days) && !g.has_aspect_word(line))));
-    let done = grounding::when_of(&readings) == Some(grounding::When::Past);
-    let frame = match (done, planned) {
-        (true, _) => Frame {
+    let frame = match act_time(g, line, &readings)? {
+        grounding::When::Past => Frame {
             family: "fact-question",
             tense: Tense::FutureGeo { space: true, form: 0 },
             lead: "언제 ",
         },
-        (false, true) => Frame {
+        grounding::When::Future => Frame {
             family: "fact-done",
             tense: Tense::Past,
             lead: "",
         },
-        (false, false) => return None,
     };
     let (ending, ending_id) = question_ending(rules, voice.level)?;
     let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);

@@ -86,7 +86,11 @@ pub(super) fn rewrites(
     // contradiction take a fact up as its opposite (아 자격증 못 땄구나).
     if options.from.reply() {
         let made = match kind {
-            RewriteKind::Tense => frames::tense_frames(rewriter, worker, d),
+            RewriteKind::Tense => {
+                let mut made = frames::tense_frames(rewriter, worker, d);
+                made.extend(frames::reaction_frames(rewriter, worker, d, kind));
+                made
+            }
             _ => frames::reaction_frames(rewriter, worker, d, kind),
         };
         for (text, rule, grounds) in made {
@@ -146,11 +150,7 @@ pub(super) fn one_sentence(
     tense_to: Option<&str>,
 ) -> Vec<(String, String)> {
     if kind != RewriteKind::Tense {
-        return rewriter
-            .rewrite(worker, text, kind, None)
-            .into_iter()
-            .map(|r| (r.rule, r.text))
-            .collect();
+        return polarity_one_sentence(rewriter, worker, text, kind);
     }
     let g = rewriter.grounding();
     let readings = rewriter.readings(worker, text);
@@ -193,6 +193,54 @@ pub(super) fn one_sentence(
         })
         .collect()
 }
+
+/// The negation or lexical rewrites of one sentence alone (`perturb
+/// --text`): (rule, text). None where the flip clashes with the rest of the
+/// sentence, whatever the flip itself: a reason before the predicate
+/// (어려워서 못 풀었어 → *어려워서 풀었어), a word that holds the polarity or
+/// degree with it (거의 안 해 → *거의 해; 벌써 다 오셨습니다 → *벌써 다 안
+/// 오셨습니다, negation only), 좀 before a long negation (*좀 이상하게 들리지 않았어 reads as
+/// a question), and a prohibition written from a statement about someone
+/// (아빠는 … 읽으세요 → *읽지 마세요).
+fn polarity_one_sentence(
+    rewriter: &rewrite::Rewriter,
+    worker: &mut Worker<'_>,
+    text: &str,
+    kind: RewriteKind,
+) -> Vec<(String, String)> {
+    let g = rewriter.grounding();
+    let readings = rewriter.readings(worker, text);
+    let Some(first) = readings.first() else {
+        return Vec::new();
+    };
+    let tokens = worker.analyse(text);
+    let reason_before = grounding::reason_before(&tokens, first.start);
+    // 잘 goes either way (잘 먹어 ↔ 잘 안 먹어); 벌써 only with what came
+    // about (벌써 문 열었어요 → 벌써 문 닫았어요 is a fine swap).
+    let degree: Vec<String> = g.degree.iter().filter(|w| *w != "잘").cloned().collect();
+    let holds_polarity = g.has_word(text, &degree)
+        || (kind == RewriteKind::Negation && text.split_whitespace().any(|w| ALREADY.contains(&w)));
+    if reason_before || holds_polarity {
+        return Vec::new();
+    }
+    let subject_named = tokens.windows(2).any(|w| {
+        w[1].end <= first.start
+            && matches!(w[0].tag.as_str(), "NNG" | "NNP")
+            && (w[1].tag == "JKS" || (w[1].tag == "JX" && matches!(w[1].surface.as_str(), "은" | "는")))
+    });
+    let somewhat = text.split_whitespace().any(|w| w == "좀" || w == "조금");
+    rewriter
+        .rewrite(worker, text, kind, None)
+        .into_iter()
+        .filter(|r| !(subject_named && r.text.contains("지 마") && !text.contains("지 마")))
+        .filter(|r| !(somewhat && r.text.contains("지 않") && !text.contains("지 않")))
+        .map(|r| (r.rule, r.text))
+        .collect()
+}
+
+/// Words of a change already come about (벌써 다 오셨습니다): negated, the
+/// sentence wants 아직 instead.
+const ALREADY: [&str; 3] = ["벌써", "이미", "어느새"];
 
 /// The rewrites of the reply whose changed slot a context fact pins, each
 /// with that fact.
