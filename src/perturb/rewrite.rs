@@ -136,6 +136,11 @@ impl Rewriter {
             .get_or_make(&key, || self.rewrite_afresh(worker, text, kind, tense_to))
     }
 
+    /// The opposite words of lexical contradiction.
+    pub fn opposites(&self) -> &super::predicate::lexical::Opposites {
+        &self.opposites
+    }
+
     /// `text` with its final predicate changed as `kind` changes it, then
     /// adjusted by `adjust` (another ending, the honorific): the frames of
     /// [`super::frames`]. None when a reading has no such change, or the

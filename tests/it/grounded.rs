@@ -378,6 +378,32 @@ fn tense_takes_an_act_done_up_as_still_to_come_and_a_planned_one_as_done() {
     }
 }
 
+#[test]
+fn lexical_contradiction_takes_an_outcome_up_as_the_other() {
+    // An outcome reported in the past (이겼어, 열었어) taken up as its
+    // opposite, with its noun where it stands alone.
+    assert_eq!(
+        reactions(&["나 창문 열었어"], "오 진짜?", "lexical-contradiction"),
+        [("아 창문 닫았구나".to_owned(), "word".to_owned())]
+    );
+    assert_eq!(
+        reactions(&["우리 팀이 어제 경기에서 이겼어"], "오 진짜?", "lexical-contradiction"),
+        [("그럼 졌구나".to_owned(), "word".to_owned())]
+    );
+    // Not a present one (a habit), nor a pair whose past holds of the other
+    // too (헤어졌대 → *사귀었구나), nor an act that fits only some contexts.
+    for line in [
+        "요즘 가끔 불이 늦게 붙어",
+        "지수랑 현우 헤어졌대",
+        "나 어제 노트북 샀어",
+    ] {
+        assert!(
+            reactions(&[line], "오 진짜?", "lexical-contradiction").is_empty(),
+            "{line}"
+        );
+    }
+}
+
 /// The reaction frames of `negatives` (rule `…/fact-reaction/…`): (text, slot).
 fn reactions(context: &[&str], reply: &str, types: &str) -> Vec<(String, String)> {
     negatives(context, reply, types)

@@ -1,15 +1,17 @@
-//! Negation and lexical-contradiction negatives built from a fact of the
-//! context, in the replier's voice: the other speaker states something, and
-//! the reply takes it up as its opposite (나 드디어 자격증 땄어 → 아 자격증
-//! 못 땄구나; 방이 너무 좁아 → 아 넓구나), the way KorAdvMRS's hand-written
-//! negation negatives misunderstand a fact (친구 못 만났군요).
+//! Negation, lexical-contradiction and tense negatives built from a fact of
+//! the context, in the replier's voice: the other speaker states something,
+//! and the reply takes it up as its opposite or in the other time (나 드디어
+//! 자격증 땄어 → 아 자격증 못 땄구나 / 아 자격증 딸 거구나; 방이 너무 좁아 →
+//! 아 넓구나), the way KorAdvMRS's hand-written negation negatives
+//! misunderstand a fact (친구 못 만났군요).
 //!
 //! Invariant: a reaction is built only from one sentence of a line of the
 //! speaker opposite the replier that states a fact (see [`states_no_fact`]
 //! for what does not), and carries that sentence's predicate, in a
 //! realisation ending of the replier's level, with at most the noun right
-//! before it; so it is never the line again, and its provenance records the
-//! line and the predicate contradicted.
+//! before it and one lead word ([`Shape`], fixed by the sentence); so it is
+//! never the line again, and its provenance records the line and the
+//! predicate contradicted.
 
 use super::{
     act_time, changed_words, fact, names_a_subject, notes_or_reminds, noun_before, other_speaker_lines,
@@ -22,8 +24,8 @@ use crate::perturb::register::{replier_voice, Level, Voice};
 use crate::perturb::rewrite::{RewriteKind, Rewriter};
 use crate::perturb::Dialogue;
 
-/// The reaction frames of `d` for `kind` (negation or lexical
-/// contradiction): (text, rule, the fact it contradicts).
+/// The reaction frames of `d` for `kind` (negation, lexical contradiction or
+/// tense): (text, rule, the fact it contradicts).
 ///
 /// A statement of the other speaker is taken up as a realisation of its
 /// opposite (나 드디어 자격증 땄어 → 아 자격증 못 땄구나; 내일 비 온대 →
@@ -128,9 +130,15 @@ fn reaction_frame(
     }
     let readings = fact(rewriter, worker, line, Carries::States)?;
     let first = readings.first()?;
-    // A verb's opposite is an act that fits only some contexts (넣었어 →
-    // *뺐구나, 샀어 → 팔았구나); a state's is its other pole (많아 → 적군요).
-    if kind == RewriteKind::Lexical && first.pos != Pos::Adjective {
+    // A verb's opposite is mostly an act that fits only some contexts (넣었어
+    // → *뺐구나, 샀어 → 팔았구나); a state's is its other pole (많아 → 적군요),
+    // and so is an outcome's (이겼어 → 졌구나, 켰어 → 껐구나).
+    // An outcome reported, in the past: a present one is a habit or a state
+    // (불이 늦게 붙습니다).
+    let outcome = first.pos == Pos::Verb
+        && rewriter.opposites().tells_outcome(&first.stem)
+        && grounding::when_of(&readings) == Some(grounding::When::Past);
+    if kind == RewriteKind::Lexical && first.pos != Pos::Adjective && !outcome {
         return None;
     }
     let lemma = grounding::lemma(&readings).unwrap_or_default();
@@ -180,8 +188,6 @@ fn reaction_frame(
         && !names_a_subject(worker, line, first.start)
         && !MOTION.contains(&lemma.as_str())
         && grounding::when_of(&readings) == Some(grounding::When::Past);
-    // The honorific goes to the listener's own acts only (*종이 안
-    // 걸리셨군요).
     // A verb of a noun and 하다 (합격했어) keeps its noun in its own word:
     // the noun carried is the word before (시험 합격했어 → 아 시험 합격할
     // 거구나).
@@ -192,7 +198,8 @@ fn reaction_frame(
     };
     let noun = noun_before(worker, line, noun_at, &g.not_carried);
     let object = noun.as_deref().is_some_and(|n| n.ends_with('을') || n.ends_with('를'));
-    // A bare noun may be the subject (종이 걸렸어요): no honorific then.
+    // The honorific goes to the listener's own acts only (*종이 안
+    // 걸리셨군요). A bare noun may be the subject (종이 걸렸어요): no honorific then.
     // Nor to a predicate with no noun but of no act or wish: its subject is
     // as often a thing (40분은 걸릴 거예요 → *안 걸리실 거군요).
     let wish = first.tag == "VX" && first.stem == "싶";
@@ -562,3 +569,37 @@ fn modified_noun(worker: &mut Worker<'_>, head: &str) -> bool {
 
 /// Nouns of a length of time (일주일, 한 달, 삼 년): they say how long, not what.
 const DURATIONS: [&str; 6] = ["주일", "개월", "달", "년", "시간", "동안"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_is_the_same_for_the_same_sentence_and_all_four_come_up() {
+        let sentences = [
+            "나 오늘 저녁에 약속 있어",
+            "방이 너무 좁아",
+            "저 어제 대회에서 상을 받았어요",
+            "나 제주도 가고 싶어",
+            "오늘 내 생일이야",
+            "우리 집 고양이는 진짜 순해",
+            "내일 소풍인데 비 온대",
+            "주차장이 꽉 찼더라고요",
+        ];
+        let shapes: Vec<Shape> = sentences.iter().map(|s| Shape::of(s, RewriteKind::Negation)).collect();
+        let again: Vec<Shape> = sentences.iter().map(|s| Shape::of(s, RewriteKind::Negation)).collect();
+        assert_eq!(shapes, again);
+        for lead in Shape::LEADS {
+            for ne in [false, true] {
+                assert!(
+                    shapes.iter().any(|s| s.lead == lead && s.ne == ne),
+                    "{lead:?} {ne}: {shapes:?}"
+                );
+            }
+        }
+        // The type is part of the hash: one sentence need not take one shape in every type.
+        assert!(sentences
+            .iter()
+            .any(|s| Shape::of(s, RewriteKind::Negation) != Shape::of(s, RewriteKind::Tense)));
+    }
+}

@@ -35,6 +35,10 @@ pub struct OppositePair {
     /// (고생 많았다 is thanks, not an amount).
     #[serde(default)]
     pub not_with: Vec<String>,
+    /// Each verb tells an outcome whose opposite contradicts it outright
+    /// (이기다/지다, 켜다/끄다): a reaction may take one up as the other.
+    #[serde(default)]
+    pub outcome: bool,
 }
 
 pub fn opposites() -> Result<Opposites, PerturbError> {
@@ -42,6 +46,13 @@ pub fn opposites() -> Result<Opposites, PerturbError> {
 }
 
 impl Opposites {
+    /// Whether `stem` is a verb of an `outcome` pair.
+    pub fn tells_outcome(&self, stem: &str) -> bool {
+        self.pair
+            .iter()
+            .any(|p| p.outcome && p.pos == "verb" && (p.a == stem || p.b == stem))
+    }
+
     /// The opposite of `stem`; None when no pair names it, or when two do: a
     /// stem with two opposites has two senses (떨어지다: fail, against 붙다; fall,
     /// against 오르다), and which one a sentence means is not read here.

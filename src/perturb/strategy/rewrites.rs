@@ -82,7 +82,8 @@ pub(super) fn rewrites(
             }
         }
     }
-    // Tense frames ask about a fact in the other time; negation and lexical
+    // Tense frames ask about a fact in the other time (언제 자격증 딸 거야?) or
+    // take it up there (아 자격증 딸 거구나); negation and lexical
     // contradiction take a fact up as its opposite (아 자격증 못 땄구나).
     if options.from.reply() {
         let made = match kind {
