@@ -238,6 +238,11 @@ impl GroundingRules {
     }
 
     /// Whether `text` holds a word that pins aspect and has no counterpart.
+    /// Whether `word` is a day or a time word of `times` (토요일, 어제, 다음 주).
+    pub fn is_time_word(&self, word: &str) -> bool {
+        self.days.iter().any(|w| w == word) || self.times.iter().flatten().any(|w| w == word)
+    }
+
     pub fn has_aspect_word(&self, text: &str) -> bool {
         self.aspect.iter().any(|w| self.find_word(text, w).is_some())
     }

@@ -204,7 +204,7 @@ struct Frame {
 /// Whether a noun before byte `at` is marked as the clause's subject or
 /// topic (큰 애가 괴롭혀요, 소리가 안 나요): the predicate is then not the
 /// listener's doing, and takes no honorific.
-fn names_a_subject(worker: &mut Worker<'_>, text: &str, at: usize) -> bool {
+pub fn names_a_subject(worker: &mut Worker<'_>, text: &str, at: usize) -> bool {
     let tokens = worker.analyse(text);
     tokens.windows(2).any(|w| {
         w[1].end <= at

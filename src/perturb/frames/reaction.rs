@@ -304,12 +304,14 @@ fn reaction_frame(
 /// word, with another one in some other line. The frame carries no time
 /// word, so its opposite could be read as of the other time.
 fn of_one_time_among_others(g: &GroundingRules, d: &Dialogue, i: usize, line: &str) -> bool {
-    let time_word = |w: &str| g.days.iter().any(|t| t == w) || g.times.iter().flatten().any(|t| t == w);
     // A word of `text` that is a time word, bare or with one of `particles`.
     let names_time = |text: &str, bare: bool, particles: &[&str]| {
         text.split_whitespace().any(|w| {
             let w = w.trim_end_matches(|c: char| !crate::hangul::is_letter(c));
-            (bare && time_word(w)) || particles.iter().any(|p| w.strip_suffix(p).is_some_and(&time_word))
+            (bare && g.is_time_word(w))
+                || particles
+                    .iter()
+                    .any(|p| w.strip_suffix(p).is_some_and(|t| g.is_time_word(t)))
         })
     };
     names_time(line, false, &["에는", "엔", "은", "는"])
@@ -544,9 +546,7 @@ fn whole_noun_phrase(worker: &mut Worker<'_>, g: &GroundingRules, line: &str, at
 /// Whether `head` ends in a word of time (어제, 지난주, 토요일).
 fn ends_in_time_word(g: &GroundingRules, head: &str) -> bool {
     let word = head.split_whitespace().next_back().unwrap_or("");
-    g.not_carried.iter().any(|w| w == word)
-        || g.days.iter().any(|w| w == word)
-        || g.times.iter().flatten().any(|w| w == word)
+    g.not_carried.iter().any(|w| w == word) || g.is_time_word(word)
 }
 
 /// Whether `head` ends in a word of bare nouns (학교 앞, 야간 근무: the

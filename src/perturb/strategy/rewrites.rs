@@ -224,11 +224,7 @@ fn polarity_one_sentence(
     if reason_before || holds_polarity {
         return Vec::new();
     }
-    let subject_named = tokens.windows(2).any(|w| {
-        w[1].end <= first.start
-            && matches!(w[0].tag.as_str(), "NNG" | "NNP")
-            && (w[1].tag == "JKS" || (w[1].tag == "JX" && matches!(w[1].surface.as_str(), "은" | "는")))
-    });
+    let subject_named = frames::names_a_subject(worker, text, first.start);
     let somewhat = text.split_whitespace().any(|w| w == "좀" || w == "조금");
     rewriter
         .rewrite(worker, text, kind, None)
