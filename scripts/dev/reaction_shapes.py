@@ -8,7 +8,8 @@ GEN_DIR holds tense.jsonl, negation.jsonl and lexical_contradiction.jsonl;
 the true replies are each case's candidates[0] (KorAdvMRS) or `response`
 (the dev set). Prints, for each side: the count, those that start with 아
 and end in -구나/-군요, and those that end in any realisation (-구나, -군요,
--네, -네요), trailing punctuation and chat decoration set aside.
+-네, -네요), trailing punctuation and chat decoration set aside; and those of
+four words or fewer.
 """
 import json
 import re
@@ -19,7 +20,12 @@ REALISATION = re.compile(r"(구나|군요|네|네요)[.!~ㅋㅎㅠ]*$")
 
 
 def counts(texts):
-    return (len(texts), sum(bool(TEMPLATE.search(t)) for t in texts), sum(bool(REALISATION.search(t)) for t in texts))
+    return (
+        len(texts),
+        sum(bool(TEMPLATE.search(t)) for t in texts),
+        sum(bool(REALISATION.search(t)) for t in texts),
+        sum(len(t.split()) <= 4 for t in texts),
+    )
 
 
 def main():
@@ -36,7 +42,7 @@ def main():
             for line in f:
                 case = json.loads(line)
                 true.append(case["response"] if "response" in case else case["candidates"][0]["text"])
-    print("side\tcount\t아 … -구나/-군요\tany realisation ending")
+    print("side\tcount\t아 … -구나/-군요\tany realisation ending\tfour words or fewer")
     for side, texts in (("generated", negatives), ("true replies", true)):
         print(side, *counts(texts), sep="\t")
 
