@@ -33,6 +33,8 @@ pub struct GroundingRules {
     pub events: Vec<String>,
     pub humble: Vec<String>,
     pub degree: Vec<String>,
+    pub denial_intensifiers: Vec<String>,
+    pub feelings: Vec<String>,
     pub not_carried: Vec<String>,
     pub first_person: Vec<String>,
     pub days: Vec<String>,
@@ -237,12 +239,24 @@ impl GroundingRules {
         self.has_word(text, &self.first_person) || self.time_word(text).is_some() || self.has_word(text, &self.days)
     }
 
-    /// Whether `text` holds a word that pins aspect and has no counterpart.
     /// Whether `word` is a day or a time word of `times` (토요일, 어제, 다음 주).
     pub fn is_time_word(&self, word: &str) -> bool {
         self.days.iter().any(|w| w == word) || self.times.iter().flatten().any(|w| w == word)
     }
 
+    /// `sentence` without the words that only strengthen a denial (아직 안
+    /// 왔어 → 안 왔어), or None when it holds none.
+    pub fn without_denial_intensifiers(&self, sentence: &str) -> Option<String> {
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        let kept: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| !self.denial_intensifiers.iter().any(|i| i == w))
+            .collect();
+        (kept.len() < words.len() && !kept.is_empty()).then(|| kept.join(" "))
+    }
+
+    /// Whether `text` holds a word that pins aspect and has no counterpart.
     pub fn has_aspect_word(&self, text: &str) -> bool {
         self.aspect.iter().any(|w| self.find_word(text, w).is_some())
     }

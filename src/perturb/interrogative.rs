@@ -38,6 +38,11 @@ pub struct WhRules {
     pub time_units: Vec<String>,
     pub object_verbs: Vec<String>,
     pub idiom_objects: Vec<String>,
+    pub positions: Vec<String>,
+    pub placement_stems: Vec<String>,
+    pub sentence_counters: Vec<String>,
+    pub sentence_motion_stems: Vec<String>,
+    pub date_units: Vec<String>,
 }
 
 pub fn rules() -> Result<WhRules, PerturbError> {
@@ -174,12 +179,26 @@ fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize
     }
     // A clause before the main one (생일이라서, 가려고): the question would
     // keep it and read oddly, so only simple sentences are asked about. A
-    // connective right before an auxiliary (사 줬어, 먹어 봤어) is one predicate.
+    // connective right before an auxiliary (사 줬어, 먹어 봤어) is one predicate,
+    // and so is -아/-어 before 가다 or 오다 (빌려 갔어, 사 왔어).
+    let one_predicate = |n: &Token| {
+        tag_has(n, &["VX"])
+            || (n.start >= word_start
+                && n.morphemes
+                    .first()
+                    .is_some_and(|(m, tag)| tag == "VV" && (m == "가" || m == "오")))
+    };
     let clause_end = tokens[..last]
         .iter()
         .enumerate()
         .rfind(|(i, t)| {
-            t.end <= word_start && tag_has(t, &["EC"]) && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
+            t.end <= word_start
+                && tag_has(t, &["EC"])
+                && !(tokens.get(i + 1).is_some_and(one_predicate)
+                    && t.morphemes
+                        .last()
+                        .is_some_and(|(m, _)| matches!(m.as_str(), "아" | "어" | "여")))
+                && !tokens.get(i + 1).is_some_and(|n| tag_has(n, &["VX"]))
         })
         .map(|(_, t)| t.end);
     // A frame asks with the wh-phrase and the predicate alone, so it may ask
@@ -197,6 +216,7 @@ fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize
     // (가는 중이야, 갈 거야) makes one predicate.
     let relative = tokens[..last].iter().enumerate().any(|(i, t)| {
         t.tag.ends_with("ETM")
+            && t.surface != "지난"
             && t.end <= word_start
             && !tokens
                 .get(i + 1)
@@ -233,15 +253,33 @@ impl WhRules {
     }
 
     /// The arguments a wh-question can ask for, in sentence order.
-    fn arguments(&self, text: &str, tokens: &[Token], predicate_end: usize) -> Vec<Argument> {
+    ///
+    /// `whole_sentence`: the question keeps the whole sentence (`--text`), so
+    /// it may also ask for a place with its position (신발장 위에), a place
+    /// things are put (경비실에 맡겨 놨어요), a name, a count of the wider
+    /// lists, 어제 read as a noun. A frame asks with the wh-phrase and the
+    /// predicate alone, where those read as near-copies of the line or lose
+    /// what the count was of: one blind judge of `wh-frames-2` called every
+    /// such frame a near-copy, so frames keep to the narrower lists.
+    fn arguments(&self, text: &str, tokens: &[Token], predicate_end: usize, whole_sentence: bool) -> Vec<Argument> {
         let motion = tokens
             .iter()
             .filter(|t| t.end <= predicate_end)
             .flat_map(|t| t.morphemes.iter())
             .rfind(|(_, tag)| tag == "VV")
-            .is_some_and(|(stem, _)| Self::has(&self.motion_stems, stem));
+            .is_some_and(|(stem, _)| {
+                Self::has(&self.motion_stems, stem) || (whole_sentence && Self::has(&self.sentence_motion_stems, stem))
+            });
         // A state (추워, 바빠) holds at a time rather than happening at one:
         // *언제 날씨 추워? Times are not asked of an adjective.
+        // A verb that puts or keeps a thing somewhere, the last of the
+        // predicate (맡겨 놨어요, 넣었어, 있어).
+        let placed = tokens
+            .iter()
+            .filter(|t| t.end <= predicate_end)
+            .flat_map(|t| t.morphemes.iter())
+            .rfind(|(_, tag)| matches!(tag.as_str(), "VV" | "VA" | "VX"))
+            .is_some_and(|(stem, _)| whole_sentence && Self::has(&self.placement_stems, stem));
         let state = tokens
             .iter()
             .filter(|t| t.end <= predicate_end)
@@ -283,17 +321,42 @@ impl WhRules {
                     continue;
                 }
             }
-            let numeral = self.numerals.contains(&t.surface) && (t.tag == "MM" || t.tag == "NR");
+            // 세 개, 스물여덟 명, 이십 분: native numerals and every numeral the
+            // analyser reads as one.
+            // Not an ordinal (셋째 주: *몇 주).
+            let numeral = if whole_sentence {
+                ((self.numerals.contains(&t.surface) && t.tag == "MM") || t.tag == "NR") && !t.surface.ends_with('째')
+            } else {
+                self.numerals.contains(&t.surface) && (t.tag == "MM" || t.tag == "NR")
+            };
             if numeral || t.tag == "SN" {
-                let Some(n) = next.filter(|n| n.tag == "NNBC" && Self::has(&self.counters, &n.surface)) else {
+                // A numeral read in parts (스물 + 여덟, 이 + 십) is one, in a whole
+                // sentence.
+                let parts = tokens[i + 1..]
+                    .iter()
+                    .scan(t.end, |end, n| {
+                        ((n.tag == "NR" || (n.tag == "MM" && self.numerals.contains(&n.surface))) && n.start == *end)
+                            .then(|| {
+                                *end = n.end;
+                                n.end
+                            })
+                    })
+                    .count()
+                    * usize::from(whole_sentence);
+                let numeral_end = tokens[i + parts].end;
+                let Some(n) = tokens.get(i + parts + 1).filter(|n| {
+                    n.tag == "NNBC"
+                        && (Self::has(&self.counters, &n.surface)
+                            || (whole_sentence && Self::has(&self.sentence_counters, &n.surface)))
+                }) else {
                     continue;
                 };
                 // 세 시에 → 몇 시에, 3시에 → 몇 시에: the numeral alone is replaced.
-                let phrase = if n.start == t.end { "몇 " } else { "몇" };
+                let phrase = if n.start == numeral_end { "몇 " } else { "몇" };
                 out.push(Argument {
                     start: t.start,
-                    end: t.end,
-                    head_end: t.end,
+                    end: numeral_end,
+                    head_end: numeral_end,
                     phrase,
                     wh: "how-many",
                     time: n.surface == "시",
@@ -302,6 +365,39 @@ impl WhRules {
             }
             if modified {
                 continue;
+            }
+            // A noun, a position and 에/에서 (신발장 위에, 시청 건너편에서): one
+            // place, asked for as a whole.
+            if whole_sentence && t.tag == "NNG" && ends_word(text, t) && !Self::has(&self.time_nouns, &t.surface) {
+                // Bare nouns before it belong to the place too (현관 신발장 옆에).
+                let nouns = tokens[i + 1..]
+                    .iter()
+                    .take_while(|n| {
+                        starts_word(text, n)
+                            && ends_word(text, n)
+                            && matches!(n.tag.as_str(), "NNG" | "NNP")
+                            && !Self::has(&self.positions, &n.surface)
+                    })
+                    .count();
+                let position = tokens
+                    .get(i + 1 + nouns)
+                    .filter(|n| starts_word(text, n) && n.tag == "NNG" && Self::has(&self.positions, &n.surface));
+                let particle = position.and_then(|n| {
+                    tokens
+                        .get(i + 2 + nouns)
+                        .filter(|p| p.start == n.end && p.tag == "JKB" && ends_word(text, p))
+                });
+                if let Some(p) = particle.filter(|p| matches!(p.surface.as_str(), "에" | "에서")) {
+                    out.push(Argument {
+                        start: t.start,
+                        end: p.end,
+                        head_end: p.start,
+                        phrase: if p.surface == "에" { "어디에" } else { "어디서" },
+                        wh: "where",
+                        time: false,
+                    });
+                    continue;
+                }
             }
             // A time adverb before a time noun that is the topic or subject (내일
             // 오후는 예약이 다 찼습니다) names what the sentence is about, not
@@ -316,7 +412,11 @@ impl WhRules {
             if topic_time {
                 continue;
             }
-            if t.tag == "MAG" && Self::has(&self.time_adverbs, &t.surface) && ends_word(text, t) {
+            // 어제, 오늘 and 내일 are read as nouns as often as adverbs.
+            if (t.tag == "MAG" || (whole_sentence && t.tag == "NNG"))
+                && Self::has(&self.time_adverbs, &t.surface)
+                && ends_word(text, t)
+            {
                 out.push(Argument {
                     start: t.start,
                     end: t.end,
@@ -383,8 +483,18 @@ impl WhRules {
             let particle = p.surface.as_str();
             // 한테 and 에게 take only the living: a name before them is a person.
             let animate_particle = matches!(particle, "한테" | "에게" | "한테서" | "에게서");
-            let person = Self::has(&self.person_nouns, &t.surface) || (t.tag == "NNP" && animate_particle);
-            let place = Self::has(&self.place_nouns, &t.surface) || t.tag == "NNP";
+            // A person's name (민수가 빌려 갔어) is a person; the analyser tells
+            // names by their class.
+            let name = whole_sentence && t.tag == "NNP" && t.class == "인명";
+            let person = Self::has(&self.person_nouns, &t.surface) || (t.tag == "NNP" && animate_particle) || name;
+            let place = Self::has(&self.place_nouns, &t.surface) || (t.tag == "NNP" && !name);
+            // Whatever a thing is put or kept in or on is a place (경비실에
+            // 맡겨 놨어요, 서랍에 넣었어, 열쇠는 거기에 있어).
+            let placed_in = t.tag == "NNG"
+                && !Self::has(&self.time_nouns, &t.surface)
+                && !Self::has(&self.positions, &t.surface)
+                && placed
+                && !Self::has(&self.activity_nouns, &t.surface);
             let time = Self::has(&self.time_nouns, &t.surface);
             let asked: Option<(&'static str, &'static str)> = match particle {
                 "한테" | "에게" | "한테서" | "에게서" if person => Some((
@@ -405,14 +515,20 @@ impl WhRules {
                     if !motion
                         && !time
                         && !Self::has(&self.activity_nouns, &t.surface)
-                        && !tokens.get(i + 2).is_some_and(|q| q.tag == "MM" || q.tag == "SN") =>
+                        && !tokens.get(i + 2).is_some_and(|q| q.tag == "MM" || q.tag == "SN")
+                        // Nor after a count, whatever the analyser calls its numeral
+                        // (두 상자를: *두 뭘).
+                        && !(i > 0
+                            && starts_word(text, &tokens[i - 1])
+                            && ends_word(text, &tokens[i - 1])
+                            && self.numerals.contains(&tokens[i - 1].surface)) =>
                 {
                     Some(("뭘", "what"))
                 }
                 "에" if time => Some(("언제", "when")),
                 // 부산에 가 → 어디 가?: with a verb of motion the particle drops, as people ask.
                 "에" if place && !person && motion => Some(("어디", "where")),
-                "에" if place && !person => Some(("어디에", "where")),
+                "에" if (place || placed_in) && !person => Some(("어디에", "where")),
                 "에서" if place && !person => Some(("어디서", "where")),
                 "로" | "으로" if place && !person => Some(("어디로", "where")),
                 _ => None,
@@ -453,7 +569,7 @@ impl WhRules {
             .iter()
             .flat_map(|t| t.morphemes.iter())
             .any(|(m, tag)| tag == "VV" && Self::has(&self.person_verbs, m));
-        self.arguments(text, &tokens, end)
+        self.arguments(text, &tokens, end, false)
             .into_iter()
             .filter(|a| a.start >= from && a.end <= word_start)
             .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.head_end])))
@@ -496,6 +612,21 @@ impl WhRules {
         let Some((word_start, end, level, _)) = declarative_end(text, &tokens, false) else {
             return Vec::new();
         };
+        // A humble predicate with no one named to receive (보내 드렸습니다)
+        // lowers its speaker before the listener: asked back, it would lower
+        // the listener (*보내 드렸습니까?). To someone named (부장님한테
+        // 드렸습니다) it can be asked back.
+        let humble = tokens
+            .iter()
+            .filter(|t| t.start >= word_start && t.end <= end)
+            .flat_map(|t| t.morphemes.iter())
+            .any(|(m, tag)| tag.starts_with('V') && m == "드리");
+        let recipient = tokens
+            .iter()
+            .any(|t| t.tag.starts_with("JKB") && matches!(t.surface.as_str(), "한테" | "에게" | "께"));
+        if humble && !recipient {
+            return Vec::new();
+        }
         // A leading interjection (응, 헐, 와) answers the previous turn, not this question.
         let mut from = self.after_interjection(text, &tokens);
         // A polite speaker's own 저는/전/제가 is not asked back: the question
@@ -516,7 +647,14 @@ impl WhRules {
         if let Some(whole) = self.place_predicate(text, &tokens, word_start, level) {
             asked.push((format!("{}{whole}?", &text[from..word_start]), "where"));
         }
-        for arg in self.arguments(text, &tokens, end) {
+        // A date or an hour as the predicate of a topic (졸업식은 2월 셋째 주
+        // 목요일이야): the date is asked for.
+        if let Some((at, whole)) = self.date_predicate(text, &tokens, word_start, level) {
+            if at >= from {
+                asked.push((format!("{}{whole}?", &text[from..at]), "when"));
+            }
+        }
+        for arg in self.arguments(text, &tokens, end, true) {
             if arg.start < from || arg.end > word_start {
                 continue;
             }
@@ -532,7 +670,10 @@ impl WhRules {
                 arg.phrase,
                 &text[arg.end..word_start],
                 ending
-            );
+            )
+            // 몇 and the counter 일 are spelt 며칠 (6월 며칠에).
+            .replace("몇 일", "며칠")
+            .replace("몇일", "며칠");
             asked.push((question, arg.wh));
         }
         for (question, wh) in asked {
@@ -597,6 +738,59 @@ impl WhRules {
             Level::Haeyo => Some("어디예요"),
             Level::Hapsyo | Level::Da => None,
         }
+    }
+
+    /// `언제야` / `언제예요` / `언제입니까` for a copula sentence that sets its
+    /// topic to a date or an hour (졸업식은 2월 셋째 주 목요일이야, 제 생일은
+    /// 5월 3일이에요), and where the date starts; `None` otherwise.
+    fn date_predicate(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        word_start: usize,
+        level: Level,
+    ) -> Option<(usize, &'static str)> {
+        let date_word = |t: &Token| {
+            matches!(t.tag.as_str(), "SN" | "NR" | "MM")
+                || (matches!(t.tag.as_str(), "NNG" | "NNBC")
+                    && (Self::has(&self.time_nouns, &t.surface)
+                        || Self::has(&self.time_adverbs, &t.surface)
+                        || Self::has(&self.time_determiners, &t.surface)
+                        || Self::has(&self.date_units, &t.surface)
+                        || Self::has(&self.time_units, &t.surface)
+                        // 팔월, 시월: a month in one word.
+                        || (t.surface.ends_with('월') && t.surface.chars().count() <= 3)))
+                || (t.tag == "MM" && Self::has(&self.time_determiners, &t.surface))
+                || (t.tag == "MAG" && Self::has(&self.time_adverbs, &t.surface))
+        };
+        let word: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.start >= word_start && !(t.tag.starts_with('S') || is_jamo_token(t)))
+            .collect();
+        // The last word: date words (2시, 목요일), then the copula.
+        let dates = word.iter().take_while(|t| date_word(t)).count();
+        let rest = &word[dates..];
+        let copula =
+            !rest.is_empty() && rest.iter().all(|t| tag_has(t, &["VCP", "EF", "EC"])) && tag_has(rest[0], &["VCP"]);
+        if !(copula && dates > 0) {
+            return None;
+        }
+        let topic = tokens
+            .iter()
+            .rposition(|t| t.end <= word_start && t.tag == "JX" && matches!(t.surface.as_str(), "은" | "는"))?;
+        let between = &tokens[topic + 1..];
+        let date_start = between.first()?.start;
+        let all_dates = between.iter().take_while(|t| t.start < word_start).all(date_word);
+        if !(all_dates && ends_word(text, &tokens[topic])) {
+            return None;
+        }
+        let whole = match level {
+            Level::Hae => "언제야",
+            Level::Haeyo => "언제예요",
+            Level::Hapsyo => "언제입니까",
+            Level::Da => return None,
+        };
+        Some((date_start, whole))
     }
 
     /// The question with 나 and 너 exchanged when it has such a pronoun;

@@ -404,11 +404,12 @@ fn lexical_contradiction_takes_an_outcome_up_as_the_other() {
     }
 }
 
-/// The reaction frames of `negatives` (rule `…/fact-reaction/…`): (text, slot).
+/// The reaction frames of `negatives` (rules `…/fact-reaction/…` and
+/// `negation/denial-reaction/…`): (text, slot).
 fn reactions(context: &[&str], reply: &str, types: &str) -> Vec<(String, String)> {
     negatives(context, reply, types)
         .into_iter()
-        .filter(|n| n.2.contains("/fact-reaction/"))
+        .filter(|n| n.2.contains("-reaction/"))
         .map(|n| (n.1, n.3["slot"].as_str().unwrap_or_default().to_owned()))
         .collect()
 }
@@ -457,4 +458,55 @@ fn negation_and_lexical_contradiction_take_a_stated_fact_up_as_its_opposite() {
             "{line}"
         );
     }
+}
+
+/// The texts of the denial reactions of `negatives` (rule `negation/denial-reaction/…`).
+fn denials(context: &[&str], reply: &str) -> Vec<String> {
+    negatives(context, reply, "negation")
+        .into_iter()
+        .filter(|n| n.2.starts_with("negation/denial-reaction/"))
+        .map(|n| n.1)
+        .collect()
+}
+
+#[test]
+fn negation_takes_a_denial_up_as_its_affirmation() {
+    // 안/못 and 없다 go, and the words that only strengthen them (아직,
+    // 하나도) with them; a noun's 하다 joins its noun again; the listener's
+    // own act takes -시-.
+    assert_eq!(denials(&["나 아직 숙제 안 했어"], "빨리 해"), ["아 숙제했네"]);
+    assert_eq!(
+        denials(&["저 어제 병원 못 갔어요"], "왜요? 많이 바쁘셨어요?"),
+        ["아 병원 가셨네요"]
+    );
+    assert_eq!(
+        denials(&["요즘 입맛이 하나도 없어"], "어디 아픈 거 아니야?"),
+        ["아 입맛이 있네"]
+    );
+    assert_eq!(
+        denials(&["지갑을 안 가져왔어"], "괜찮아 내가 계산할게"),
+        ["그럼 지갑을 가져왔구나"]
+    );
+    // No affirmation is the opposite: a contrasted topic or a day (other
+    // days are free), a manner or an adverb, an inability now, a formula,
+    // an act seen in the past, a reproach of the replier, a denial taken
+    // back, a question with no mark, a prohibition, 아니다.
+    for (context, reply) in [
+        (&["이번 주말엔 못 가"][..], "그럼 다음 주에 가자"),
+        (&["금요일에 수업 없어"], "부럽다"),
+        (&["그냥 안 샀어"], "잘했어"),
+        (&["시험을 엉망으로 못 봤어"], "다음에 잘 보면 되지"),
+        (&["지금은 회의실 못 써요"], "알겠습니다"),
+        (&["말도 안 돼"], "진짜야"),
+        (&["잠이 안 오더라고"], "커피 때문인가"),
+        (&["방 청소했어?", "아니 아직", "왜 아직도 청소 안 했어"], "지금 할게"),
+        (&["아니 표 못 샀어", "헐 어떡해", "근데 결국 현장에서 샀어"], "다행이다"),
+        (&["왜 이렇게 재미없냐"], "그치"),
+        (&["창문 닫지 마"], "왜?"),
+        (&["그거 내 거 아니야"], "그럼 누구 거야?"),
+    ] {
+        assert!(denials(context, reply).is_empty(), "{context:?}");
+    }
+    // Tense and lexical contradiction take no denial up.
+    assert!(reactions(&["저 어제 병원 못 갔어요"], "왜요?", "tense,lexical-contradiction").is_empty());
 }

@@ -144,8 +144,14 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carri
     // 해체/해요체 present verbs are also requests (골라 가, 드셔 보세요).
     let maybe_request =
         readings.iter().any(|p| grounding::plain_present_verb(rules, p)) && !g.names_speaker_or_time(line);
+    // 하다 after a bare noun and 안/못 (숙제 안 했어) is that noun's verb,
+    // carried with it (아 숙제 했구나).
+    let noun_ha = carries == Carries::States && stem == "하" && matches!(first.negation, Negation::Short(_)) && {
+        let tokens = worker.analyse(&first.word_before);
+        tokens.len() == 1 && tokens[0].tag == "NNG"
+    };
     let fixed = maybe_request
-        || NO_FRAME_STEMS.contains(&stem)
+        || (NO_FRAME_STEMS.contains(&stem) && !noun_ha)
         || g.humble.iter().any(|h| h == stem)
         || (stem == "좋" && first.word_before.ends_with('면'));
     (statement && carried && !fixed && grounding::negated(&readings).is_some()).then_some(readings)
@@ -483,7 +489,34 @@ pub fn wh_frames(
         if first.word_before.ends_with('다') && matches!(first.stem.as_str(), "오" | "가") {
             continue;
         }
-        if first.tag == "VX" || first.word_before.ends_with('고') {
+        // So does the verb of -아야 하다 (기다리셔야 합니다) and of -아 있다
+        // (서 있었어요), which the analyser may read as a verb of its own.
+        let completes = first.word_before.ends_with('야')
+            || (first.stem == "있"
+                && first
+                    .word_before
+                    .chars()
+                    .next_back()
+                    .and_then(crate::hangul::decompose)
+                    .is_some_and(|(_, vowel, tail)| {
+                        tail.is_none()
+                            && matches!(
+                                crate::hangul::to_compatibility_jamo(&vowel.to_string()).as_str(),
+                                "ㅏ" | "ㅓ" | "ㅕ" | "ㅐ" | "ㅘ" | "ㅝ"
+                            )
+                    }));
+        // The word before is carried as the line has it: with the other
+        // speaker's -시- (기다리셔야 합니다) it would honour the replier.
+        if completes
+            && worker
+                .analyse(&first.word_before)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| tag == "EP" && (m == "시" || m == "으시"))
+        {
+            continue;
+        }
+        if first.tag == "VX" || first.word_before.ends_with('고') || completes {
             start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
             // A quote whose own predicate ends in an auxiliary (가고 싶다고
             // 하셨어) takes its main verb too: *누가 싶다고 하셨어?
@@ -502,6 +535,24 @@ pub fn wh_frames(
             continue;
         }
         for slot in slots.iter().filter(|s| s.end <= start) {
+            // A count before a bare noun counts that noun (12개월 무이자 돼요;
+            // not 정도, 동안): asked with the predicate alone, it would count
+            // something else.
+            if slot.wh == "how-many" {
+                let bare_count = worker
+                    .analyse(&line[slot.start..slot.end])
+                    .last()
+                    .is_some_and(|t| t.tag == "NNBC");
+                let next_word = line[slot.end..start].split_whitespace().next().unwrap_or("");
+                let tokens = worker.analyse(next_word);
+                if bare_count
+                    && tokens.len() == 1
+                    && tokens[0].tag == "NNG"
+                    && !g.not_carried.contains(&tokens[0].surface)
+                {
+                    continue;
+                }
+            }
             let text = format!("{} {predicate}?", slot.asked);
             if out.iter().any(|(t, _, _)| *t == text) {
                 continue;

@@ -114,10 +114,19 @@ fn reaction_frame(
     worker: &mut Worker<'_>,
     d: &Dialogue,
     voice: Voice,
-    (i, line): (usize, &str),
+    (i, sentence): (usize, &str),
     kind: RewriteKind,
 ) -> Option<(String, String, Grounds)> {
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    // A denial's negative-polarity words go with its negation (아직 안
+    // 왔어): it is read without them, and its affirmation carries neither.
+    let reduced = match kind {
+        RewriteKind::Negation => g
+            .without_denial_intensifiers(sentence)
+            .filter(|r| denies_outright(&rewriter.readings(worker, r))),
+        _ => None,
+    };
+    let line = reduced.as_deref().unwrap_or(sentence);
     // An answer or an agreement alone (좋아요!, 그래, 좋아.) takes up a
     // suggestion; it states no fact.
     let answer_only = line
@@ -130,6 +139,12 @@ fn reaction_frame(
     }
     let readings = fact(rewriter, worker, line, Carries::States)?;
     let first = readings.first()?;
+    // A denial (병원 못 갔어, 시간이 없어) is taken up, by negation only, as
+    // its affirmation (아 병원 갔구나, 아 시간 있구나).
+    let denial = kind == RewriteKind::Negation && denies_outright(&readings);
+    if !denial && grounding::negated(&readings) != Some(false) {
+        return None;
+    }
     // A verb's opposite is mostly an act that fits only some contexts (넣었어
     // → *뺐구나, 샀어 → 팔았구나); a state's is its other pole (많아 → 적군요),
     // and so is an outcome's (이겼어 → 졌구나, 켰어 → 껐구나).
@@ -162,17 +177,30 @@ fn reaction_frame(
     // 보냈어. … 걔도 아직 안 보냄), may already say the opposite the frame
     // would take it for; an answer word before the sentence (아니요, 일행이
     // 화장실 갔어요) answers something else.
-    let denies = d.context[i]
-        .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
-        .any(|w| matches!(w, "안" | "못") || w.starts_with("없") || w.contains("않"))
-        || line
-            .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
-            .any(|w| matches!(w, "아니" | "아니요" | "아뇨"));
+    // A denial is itself what the line denies; an answer word before it
+    // (아니, 못 갔어) denies the same.
+    let denies_in = |text: &str| {
+        text.split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+            .any(|w| matches!(w, "안" | "못") || w.starts_with("없") || w.contains("않"))
+    };
+    let denies = if denial {
+        grounding::sentences(d.context[i].trim())
+            .into_iter()
+            .any(|other| other != sentence && denies_in(other))
+    } else {
+        denies_in(&d.context[i])
+            || line
+                .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+                .any(|w| matches!(w, "아니" | "아니요" | "아뇨"))
+    };
     if of_replier
         || denies
         || of_one_time_among_others(g, d, i, line)
         || states_no_fact(rewriter, worker, line, &readings, &lemma)
     {
+        return None;
+    }
+    if denial && !denial_of_the_act(rewriter, worker, d, i, line, first, &lemma) {
         return None;
     }
     let deliberate = g.volitional.contains(&lemma);
@@ -183,6 +211,7 @@ fn reaction_frame(
     // Nor where the line names its subject, as often a thing (카페들이 다
     // 닫았어: *못 닫았구나).
     let failed = kind == RewriteKind::Negation
+        && !denial
         && deliberate
         && !subject_marked
         && !names_a_subject(worker, line, first.start)
@@ -203,8 +232,10 @@ fn reaction_frame(
     // Nor to a predicate with no noun but of no act or wish: its subject is
     // as often a thing (40분은 걸릴 거예요 → *안 걸리실 거군요).
     let wish = first.tag == "VX" && first.stem == "싶";
+    // A denial with no subject named is of the speaker's own doing (네, 안
+    // 뜯었어요 → 그럼 뜯으셨군요).
     let hon = voice.honours_listener
-        && (deliberate || object || wish || g.has_word(line, &g.first_person))
+        && (deliberate || object || wish || denial || g.has_word(line, &g.first_person))
         && !hearsay
         && !subject_marked
         && !names_a_subject(worker, line, first.start);
@@ -230,7 +261,13 @@ fn reaction_frame(
     // The engine writes no -네 after -(으)ㄹ 거-, which would read as a guess
     // (살 거네): the future takes -구나. A bare predicate in -네 reads as the
     // replier's own finding or state (아 배부르네, 아 없네): -구나 then too.
-    if matches!(to_tense, Some(Tense::FutureGeo { .. })) || noun.is_none() {
+    // A feeling or a liking in -네 reads as the replier's own (아 국밥이 안
+    // 땡기네요): -구나 then too.
+    if matches!(to_tense.unwrap_or(first.tense), Tense::FutureGeo { .. })
+        || noun.is_none()
+        || wish
+        || g.feelings.contains(&lemma)
+    {
         shape.ne = false;
     }
     // 그럼 draws the reaction from the line before it; from an earlier line
@@ -259,9 +296,14 @@ fn reaction_frame(
     if first.tag == "VX" && !word.starts_with(first.word_before.as_str()) {
         word = format!("{} {word}", first.word_before);
     }
+    // The noun may go into the predicate's own word: a noun's 하다 once its
+    // 안 is gone (숙제 안 했어 → 숙제했네), which carries it; or 이다's
+    // (아래층이 아니네요), which from a line before the last still leaves
+    // the reaction unclear (고객 센터입니다 → *아 고객센터가 아니군요, of a
+    // greeting).
+    let in_word = denial && first.stem == "하" && noun.as_deref().is_some_and(|n| word.starts_with(n));
     let noun = noun.filter(|n| !word.starts_with(n.as_str()));
-    // 이다 keeps its noun in its own word (아래층이 아니네요).
-    if shape.ne && noun.is_none() && first.pos != Pos::Copula {
+    if shape.ne && noun.is_none() && !in_word && first.pos != Pos::Copula {
         return None;
     }
     if noun
@@ -274,7 +316,12 @@ fn reaction_frame(
     // up what the talk moved on to: the frame names its noun. So does an
     // event's, whose sense its noun gives (3만 원 더 나왔어 → *아 나올 거구나).
     let event = to_tense.is_some() && !g.volitional.contains(&lemma);
-    if (i + 1 < d.context.len() || event) && noun.is_none() {
+    if (i + 1 < d.context.len() || event) && noun.is_none() && !in_word {
+        return None;
+    }
+    // 안 돼 alone refuses or exclaims (말도 안 돼), and 있다 alone says
+    // nothing of what (바구니에도 없어 → *그럼 있는구나).
+    if denial && noun.is_none() && !in_word && (lemma == "되" || first.pos == Pos::Exist) {
         return None;
     }
     let words = match noun {
@@ -288,15 +335,98 @@ fn reaction_frame(
         RewriteKind::Tense => ("tense", "time"),
         RewriteKind::Negation => ("negation", "polarity"),
     };
+    let frame = if denial { "denial-reaction" } else { "fact-reaction" };
     Some((
         text,
-        format!("{family}/fact-reaction/{ending_id}"),
+        format!("{family}/{frame}/{ending_id}"),
         Grounds {
             utterance: i,
             span,
             slot: slot.into(),
         },
     ))
+}
+
+/// Whether the readings agree on a denial a reaction may take up as its
+/// affirmation: 안/못 or -지 않다/못하다 (병원 못 갔어), or 없다 (시간이
+/// 없어). Not a prohibition, and not 아니다, whose noun is as often the
+/// replier's (내 거 아니야).
+fn denies_outright(readings: &[Predicate]) -> bool {
+    let Some(first) = readings.first() else {
+        return false;
+    };
+    match grounding::negated(readings) {
+        Some(true) => readings
+            .iter()
+            .all(|p| p.negation != Negation::Prohibit && p.pos != Pos::Copula),
+        Some(false) => readings.iter().all(|p| p.pos == Pos::Exist && p.stem == "없") && first.stem == "없",
+        None => false,
+    }
+}
+
+/// Whether the denial `first` of `line` denies the act itself, so that the
+/// act affirmed is its opposite. Not where an adverb before it makes it deny
+/// a degree or a manner only (그냥 안 샀어, 다 못 읽었어, 많이 안 먹었어); not
+/// of a topic set against others (14일엔 안 나간대, 큰 이상은 없어요: on
+/// another day, a small one), the speaker's own excepted (난 안 입었어), or
+/// of a day (금요일에 수업 없어: on other days there are); not
+/// an inability now (못 쓴대요: *그럼 쓰는군요 is no opposite of "cannot"), a
+/// failure in the past is (못 봤어 → 아 봤구나); not one the speaker asked
+/// the replier about before, or puts with a question word (왜 아직도 안
+/// 했어: a reproach); and not one taken back later (아니 못 샀어 … 결국
+/// 샀어).
+fn denial_of_the_act(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    i: usize,
+    line: &str,
+    first: &Predicate,
+    lemma: &str,
+) -> bool {
+    let g = rewriter.grounding();
+    let tokens = worker.analyse(line);
+    let before: Vec<_> = tokens.iter().filter(|t| t.end <= first.start).collect();
+    // An adverb, or a word of manner (역대급으로 못 봤어, 제대로 못 했어,
+    // 빠르게 안 가).
+    let adverb = before.last().is_some_and(|t| {
+        t.tag.starts_with("MAG")
+            || t.morphemes
+                .iter()
+                .any(|(m, tag)| (tag == "JKB" && matches!(m.as_str(), "로" | "으로")) || (tag == "EC" && m == "게"))
+    });
+    // A day (금요일에 수업 없어) holds it of that day only.
+    let contrasted = g.has_word(line, &g.days)
+        || before.iter().any(|t| {
+            let word_start = line[..t.start].rfind(char::is_whitespace).map_or(0, |w| w + 1);
+            let word = &line[word_start..t.end];
+            t.morphemes
+                .iter()
+                .any(|(m, tag)| tag == "JX" && matches!(m.as_str(), "은" | "는" | "ㄴ"))
+                && !g.first_person.iter().any(|w| w == word)
+        });
+    let cannot = matches!(&first.negation, Negation::Short(w) if w == "못")
+        || matches!(&first.negation, Negation::Long(w) if w.starts_with('못'));
+    let inability = cannot && first.tense != Tense::Past;
+    // The speaker who asked the replier of the act (집에 들어갔어? … 아직도
+    // 안 들어갔어) denies it of the replier: a reaction would take the
+    // replier's own doing up as news.
+    let of_replier = (0..i).rev().skip(1).step_by(2).any(|j| {
+        let asked = &d.context[j];
+        grounding::asks(asked)
+            && worker
+                .analyse(asked)
+                .iter()
+                .flat_map(|t| t.morphemes.iter())
+                .any(|(m, tag)| (tag.starts_with('V') || tag == "XSV") && *m == first.stem)
+            && (first.stem != "하" || asked.contains(first.word_before.as_str()))
+    });
+    // A question word makes it a reproach or a question with no mark (왜
+    // 아직도 청소 안 했어), not a report.
+    let reproach = line
+        .split_whitespace()
+        .any(|w| matches!(w, "왜" | "어떻게" | "언제" | "어디" | "뭐" | "누가" | "어째서"));
+    !(adverb || contrasted || inability || of_replier || reproach || taken_up_again(rewriter, worker, d, i, lemma))
 }
 
 /// Whether `line` holds its fact of one time set against another the talk
@@ -380,7 +510,7 @@ fn other_time(
 /// its opposite: a condition, a motion for a clause's sake, a bound or
 /// humble predicate, a question or an offer, a formula, a handing over, a
 /// request, a claim of a part only, 이다 of a noun that names nothing alone,
-/// a realisation or a reminder, a promise or an intent, or a negation.
+/// a realisation or a reminder, a promise or an intent.
 fn states_no_fact(
     rewriter: &Rewriter,
     worker: &mut Worker<'_>,
@@ -413,7 +543,18 @@ fn states_no_fact(
     // A bound predicate (갈 만해, 아는 척해) is one with the word before it;
     // a humble one (부탁드립니다) is a request; -ㄹ까 asks.
     let bound = BOUND.iter().any(|b| lemma.ends_with(b)) || g.humble.iter().any(|h| lemma.ends_with(h.as_str()));
-    let asks = grounding::ends_in(rules, readings, &ASKING_ENDINGS);
+    let asks = grounding::ends_in(rules, readings, &ASKING_ENDINGS)
+        || readings.iter().any(|p| {
+            rules
+                .ending
+                .get(p.ending)
+                .is_some_and(|e| rules.question_endings.contains(&e.id))
+        });
+    // An act seen in the past (잠이 안 오더라고) would be rendered in the
+    // present, as one of now (*그럼 잠이 오네요).
+    let seen_before = first.pos == Pos::Verb
+        && first.tense == Tense::Present
+        && grounding::ends_in(rules, readings, &["deora", "deorago", "deoragoyo"]);
     // A formula (실례합니다, 수고했어, 아 맞다, 반가워요) or a reaction to news
     // (부럽다) states no fact of its own.
     let formula = FORMULAS.contains(&lemma);
@@ -462,6 +603,7 @@ fn states_no_fact(
                 t.end <= first.start + first.before_text.len() && t.morphemes.iter().any(|(_, tag)| tag == "ETM")
             }));
     let unsure = copula_unsure
+        || seen_before
         || conditional
         || motion_after_clause
         || bound
@@ -476,9 +618,7 @@ fn states_no_fact(
     // as a realisation (*아 안 사는구나) misreads the mood as well.
     let promise_or_intent =
         readings.iter().any(|p| p.tense == Tense::FutureGess) || grounding::ends_in(rules, readings, &PROMISE_ENDINGS);
-    // Only what the line affirms: a negation taken back (손도 못 댔어 →
-    // *손도 댔구나) keeps its negative-polarity words.
-    unsure || promise_or_intent || grounding::negated(readings) != Some(false)
+    unsure || promise_or_intent
 }
 
 /// Verbs of coming and going.
