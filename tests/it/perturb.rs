@@ -316,14 +316,24 @@ fn text_mode_prints_one_json_line_per_rewrite() {
 
     // A polarity flip that clashes with the rest of the sentence is not
     // written: after a reason, with a word that holds the degree, 벌써 with a
-    // negation, 좀 before a long negation, a prohibition from a statement
-    // about someone. 잘 goes either way.
+    // negation, 좀 before a long negation. -(으)세요 of a subject the
+    // sentence names is a statement with -시-, negated as one, never as a
+    // prohibition. 잘 goes either way.
     for (sentence, types, expected) in [
         ("비가 많이 와서 소풍을 못 갔어", "negation", vec![]),
         ("나 요즘 커피 거의 안 마셔", "negation", vec![]),
         ("택배가 벌써 다 왔어요", "negation", vec![]),
         ("그 영화 좀 길게 느껴졌어", "negation", vec![]),
-        ("할머니는 저녁마다 산책하세요", "negation", vec![]),
+        (
+            "할머니는 저녁마다 산책하세요",
+            "negation",
+            vec!["할머니는 저녁마다 산책하지 않으세요"],
+        ),
+        (
+            "우리 아빠는 아침마다 공원을 걸으세요",
+            "negation",
+            vec!["우리 아빠는 아침마다 공원을 안 걸으세요"],
+        ),
         ("날씨가 추워서 창문 닫았어", "lexical-contradiction", vec![]),
         (
             "우리 형은 운동을 잘 해요",

@@ -226,6 +226,36 @@ fn polarity_one_sentence(
     }
     let subject_named = frames::names_a_subject(worker, text, first.start);
     let somewhat = text.split_whitespace().any(|w| w == "좀" || w == "조금");
+    // -(으)세요 of a subject the sentence names is 해요체 with -시-, a
+    // statement (아빠는 아침마다 신문을 읽으세요 → 안 읽으세요), not a command.
+    let rules = rewriter.rules();
+    let ending_id = |p: &crate::perturb::predicate::Predicate| rules.ending.get(p.ending).map(|e| e.id.as_str());
+    let haeyo = rules.ending.iter().position(|e| e.id == "haeyo");
+    if let (true, Some(haeyo)) = (
+        subject_named && readings.iter().all(|p| ending_id(p) == Some("seyo_imperative")),
+        haeyo,
+    ) {
+        let statement: Vec<_> = readings
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.ending = haeyo;
+                p.hon = true;
+                p
+            })
+            .collect();
+        let family = match kind {
+            RewriteKind::Negation => "negation",
+            RewriteKind::Lexical => "lexical-contradiction",
+            RewriteKind::Tense => "tense",
+        };
+        return rewriter
+            .rewrite_with(text, &statement, kind, |q| q)
+            .filter(|t| t != text)
+            .map(|t| (format!("{family}/honorific-statement/haeyo"), t))
+            .into_iter()
+            .collect();
+    }
     rewriter
         .rewrite(worker, text, kind, None)
         .into_iter()
