@@ -20,6 +20,17 @@ pub enum RewriteKind {
     Lexical,
 }
 
+impl RewriteKind {
+    /// The perturbation type its rules belong to (`negation/…`).
+    pub fn family(self) -> &'static str {
+        match self {
+            RewriteKind::Tense => "tense",
+            RewriteKind::Negation => "negation",
+            RewriteKind::Lexical => "lexical-contradiction",
+        }
+    }
+}
+
 pub const TENSES: [&str; 3] = ["past", "present", "future"];
 
 /// The analyser and the rules, loaded once and shared by threads.

@@ -330,11 +330,12 @@ fn reaction_frame(
     };
     let text = format!("{}{words}", shape.lead);
     let span = line.get(first.start..first.end).unwrap_or(line).to_owned();
-    let (family, slot) = match kind {
-        RewriteKind::Lexical => ("lexical-contradiction", "word"),
-        RewriteKind::Tense => ("tense", "time"),
-        RewriteKind::Negation => ("negation", "polarity"),
+    let slot = match kind {
+        RewriteKind::Lexical => "word",
+        RewriteKind::Tense => "time",
+        RewriteKind::Negation => "polarity",
     };
+    let family = kind.family();
     let frame = if denial { "denial-reaction" } else { "fact-reaction" };
     Some((
         text,

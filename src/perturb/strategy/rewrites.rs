@@ -244,15 +244,10 @@ fn polarity_one_sentence(
                 p
             })
             .collect();
-        let family = match kind {
-            RewriteKind::Negation => "negation",
-            RewriteKind::Lexical => "lexical-contradiction",
-            RewriteKind::Tense => "tense",
-        };
         return rewriter
             .rewrite_with(text, &statement, kind, |q| q)
             .filter(|t| t != text)
-            .map(|t| (format!("{family}/honorific-statement/haeyo"), t))
+            .map(|t| (format!("{}/honorific-statement/haeyo", kind.family()), t))
             .into_iter()
             .collect();
     }
