@@ -510,3 +510,57 @@ fn negation_takes_a_denial_up_as_its_affirmation() {
     // Tense and lexical contradiction take no denial up.
     assert!(reactions(&["저 어제 병원 못 갔어요"], "왜요?", "tense,lexical-contradiction").is_empty());
 }
+
+#[test]
+fn no_reaction_from_a_clause_subject_an_auxiliary_misread_or_a_ha_adjectives_opposite() {
+    // Both seen broken on a held-out hundred (holdout-11): 게 of -는 게 carried
+    // as a noun, and 자 버리다 (fall asleep) read as 자 "ruler" + 버리다.
+    assert!(reactions(&["음… 전편은 보고 가는 게 나을 거야"], "알겠어", "negation,tense").is_empty());
+    assert!(reactions(
+        &["아 미안ㅠ 폰 무음으로 해 놓고 자 버렸어"],
+        "아 그랬구나",
+        "negation,tense"
+    )
+    .is_empty());
+    // 있다 of a clause as a topic is still a fact (찍어 둔 건 있어요).
+    assert_eq!(
+        reactions(
+            &["수첩을 집에 두고 왔는데, 사진 찍어 둔 건 있어요."],
+            "그럼 보여 주세요",
+            "negation"
+        ),
+        [("그럼 없군요".to_owned(), "polarity".to_owned())]
+    );
+    // A 하다 adjective's opposite is no reaction (judged a near-copy by one of
+    // two judges); its negation still is.
+    assert!(reactions(
+        &["대신 역까지 걸어서 5분이라 정말 편해요."],
+        "좋네요",
+        "lexical-contradiction"
+    )
+    .is_empty());
+    assert!(reactions(&["회사가 엄청 바빴어"], "고생했네", "lexical-contradiction").is_empty());
+    assert_eq!(
+        reactions(&["대신 역까지 걸어서 5분이라 정말 편해요."], "좋네요", "negation"),
+        [("아 안 편하군요".to_owned(), "polarity".to_owned())]
+    );
+}
+
+#[test]
+fn a_word_is_not_stated_by_a_line_that_only_calls_the_listener_by_it() {
+    // 할머니 calls the listener: the reply's 할머니 잡채 is no fact the
+    // context states, and 할아버지 잡채 contradicts nothing.
+    let out = texts(
+        &["할머니 나 왔어!", "아이고 우리 강아지 왔나. 밥은 먹었고?"],
+        "아니 아직 ㅋㅋ 할머니 잡채 먹으려고 일부러 굶고 왔지.",
+        "lexical-contradiction",
+    );
+    assert!(out.iter().all(|t| !t.contains("할아버지")), "{out:?}");
+    // A time of day names the meal: no 조식 → 석식 beside 아침.
+    let out = texts(
+        &["조식 포함으로 예약되어 있습니다.", "조식은 몇 시부터 먹을 수 있습니까?"],
+        "조식은 아침 일곱 시부터 열 시까지 드실 수 있습니다.",
+        "lexical-contradiction",
+    );
+    assert!(out.iter().all(|t| !t.contains("석식")), "{out:?}");
+}

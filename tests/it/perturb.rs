@@ -309,6 +309,8 @@ fn text_mode_prints_one_json_line_per_rewrite() {
         ("요즘 매일 운동해", vec![]),
         ("숙제 끝냈는데 너무 피곤하더라", vec![]),
         ("국물이 진짜 시원하다", vec!["국물이 진짜 시원했다"]),
+        // 꼭 of intention pins the future (*작년에는 꼭 운전면허 땄어).
+        ("내년에는 꼭 운전면허 딸 거야!", vec![]),
     ] {
         let o = rsbench(&["perturb", "--text", sentence, "--types", "tense"], tmp.path());
         assert_eq!(common::printed_texts(&o.stdout), expected, "{sentence}");
@@ -321,6 +323,8 @@ fn text_mode_prints_one_json_line_per_rewrite() {
     // prohibition. 잘 goes either way.
     for (sentence, types, expected) in [
         ("비가 많이 와서 소풍을 못 갔어", "negation", vec![]),
+        // The analyser reads this -아서 as a subject particle (자/XSN + 서/JKS).
+        ("나 어제 늦잠 자서 지각했어.", "negation", vec![]),
         ("나 요즘 커피 거의 안 마셔", "negation", vec![]),
         ("택배가 벌써 다 왔어요", "negation", vec![]),
         ("그 영화 좀 길게 느껴졌어", "negation", vec![]),
@@ -335,6 +339,15 @@ fn text_mode_prints_one_json_line_per_rewrite() {
             vec!["우리 아빠는 아침마다 공원을 안 걸으세요"],
         ),
         ("날씨가 추워서 창문 닫았어", "lexical-contradiction", vec![]),
+        // The speaker's stance holds the outcome; an age difference and getting
+        // up early pin their words (text-fresh, judged wrong).
+        ("아쉽게도 결승전에서 졌습니다.", "lexical-contradiction", vec![]),
+        ("형이 나보다 두 살 많아.", "lexical-contradiction", vec![]),
+        (
+            "나 내일 아침에 일찍 일어나야 돼.",
+            "lexical-contradiction",
+            vec!["나 내일 아침에 늦게 일어나야 돼."],
+        ),
         (
             "우리 형은 운동을 잘 해요",
             "negation",

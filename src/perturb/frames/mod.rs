@@ -53,8 +53,12 @@ fn speaks_of_replier(line: &str) -> bool {
 }
 
 /// Predicates too general or too fixed to build a frame on (뭐 했어, 알았어,
-/// 고마워, 그랬구나).
-const NO_FRAME_STEMS: [&str; 17] = [
+/// 고마워, 그랬구나), and exclamations of the speaker's own wonder (대단하다,
+/// 신기하다, 당연하지), which state no fact to take up.
+const NO_FRAME_STEMS: [&str; 20] = [
+    "대단하",
+    "신기하",
+    "당연하",
     "하",
     "되",
     "알",
@@ -73,6 +77,17 @@ const NO_FRAME_STEMS: [&str; 17] = [
     "어떻",
     "같",
 ];
+
+/// 것 with a subject particle: the clause before it is the subject (보고
+/// 가는 게 나을 거야).
+const CLAUSE_SUBJECTS: [&str; 2] = ["게", "것이"];
+
+/// 것 with a topic particle: a clause as the topic, of which only 있다/없다
+/// is taken up (찍어 둔 건 있어요 → 그럼 없군요).
+const CLAUSE_TOPICS: [&str; 2] = ["건", "것은"];
+
+/// Verbs that are mostly auxiliaries after -아/-어 (자 버렸어, 사 놨어, 써 둬).
+const AUXILIARY_VERBS: [&str; 3] = ["버리", "놓", "두"];
 
 /// Stems that report an act failed, which is then mostly done again.
 const FAILED: [&str; 5] = ["떨어지", "망하", "실패하", "놓치", "탈락하"];
@@ -150,7 +165,16 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carri
         let tokens = worker.analyse(&first.word_before);
         tokens.len() == 1 && tokens[0].tag == "NNG"
     };
+    // A clause made a noun (보고 가는 게 나을 거야) is the subject: the frame
+    // would carry its last word alone (*게 안 나을 거구나).
+    let clause_subject = CLAUSE_SUBJECTS.contains(&first.word_before.as_str())
+        || (CLAUSE_TOPICS.contains(&first.word_before.as_str()) && first.pos != Pos::Exist);
+    // An auxiliary the analyser read as a verb after a one-syllable "noun"
+    // (자 버렸어 = 자다 + -아 버리다, read as 자 "ruler" + 버리다).
+    let misread_auxiliary = AUXILIARY_VERBS.contains(&stem) && first.word_before.chars().count() == 1;
     let fixed = maybe_request
+        || clause_subject
+        || misread_auxiliary
         || (NO_FRAME_STEMS.contains(&stem) && !noun_ha)
         || g.humble.iter().any(|h| h == stem)
         || (stem == "좋" && first.word_before.ends_with('면'));

@@ -157,6 +157,20 @@ fn reaction_frame(
         return None;
     }
     let lemma = grounding::lemma(&readings).unwrap_or_default();
+    // A 하다 adjective's opposite, or one that is a 하다 adjective (편해요
+    // → 아 불편하군요, 네, 가능해요 → 아 불가능하군요), was judged a
+    // near-copy of its line by one of two blind judges
+    // (`datasets/devset/audits/hada`); their negations had been judged sound
+    // by both (그럼 안 편하군요).
+    let ha_opposite = || {
+        rewriter
+            .opposites()
+            .of(&lemma, line)
+            .is_some_and(|(other, _)| other.ends_with('하'))
+    };
+    if kind == RewriteKind::Lexical && (lemma.ends_with('하') || ha_opposite()) {
+        return None;
+    }
     // A deliberate act done is taken up as still to come (자격증 땄어 → 아
     // 자격증 딸 거구나), a planned one as done (다음 주에 제주도 가 → 아 제주도
     // 갔구나): only an act has a time of its own; a state's past may hold

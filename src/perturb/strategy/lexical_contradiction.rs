@@ -83,11 +83,27 @@ impl Strategy for LexicalContradiction<'_> {
     }
 }
 
-/// The latest context line that states `word` (not one that asks).
+/// The latest context line that states `word` (not one that asks, nor one
+/// that only calls the listener by it: 할머니 나 왔어!).
 fn stated_in(d: &Dialogue, word: &str) -> Option<usize> {
     (0..d.context.len()).rev().find(|&i| {
-        !crate::perturb::grounding::asks(&d.context[i]) && d.context[i].split_whitespace().any(|w| w.starts_with(word))
+        let words: Vec<&str> = d.context[i].split_whitespace().collect();
+        !crate::perturb::grounding::asks(&d.context[i])
+            && words
+                .iter()
+                .enumerate()
+                .any(|(k, w)| w.starts_with(word) && !(k == 0 && vocative(w, word, words.get(1).copied())))
     })
+}
+
+/// Pronouns a line goes on with after calling its listener (엄마 나 배고파).
+const AFTER_A_CALL: [&str; 7] = ["나", "저", "너", "내가", "제가", "난", "전"];
+
+/// Whether a line's first word `w` calls the listener by `word`: bare, and
+/// then a comma or a pronoun of the speaker's or the listener's.
+fn vocative(w: &str, word: &str, next: Option<&str>) -> bool {
+    let bare = w.trim_end_matches([',', '!', '~']);
+    bare == word && (w.ends_with(',') || next.is_some_and(|n| AFTER_A_CALL.contains(&n)))
 }
 
 /// The predicate's opposite, then each noun or adverb's.

@@ -199,7 +199,7 @@ pub(super) fn one_sentence(
 /// --text`): (rule, text). None where the flip clashes with the rest of the
 /// sentence, whatever the flip itself: a reason before the predicate
 /// (어려워서 못 풀었어 → *어려워서 풀었어), a word that holds the polarity or
-/// degree with it (거의 안 해 → *거의 해; 벌써 다 오셨습니다 → *벌써 다 안
+/// degree with it, or the speaker's stance on it (*아쉽게도 이겼습니다) (거의 안 해 → *거의 해; 벌써 다 오셨습니다 → *벌써 다 안
 /// 오셨습니다, negation only), 좀 before a long negation (*좀 이상하게 들리지 않았어 reads as
 /// a question), and a prohibition written from a statement about someone
 /// (아빠는 … 읽으세요 → *읽지 마세요).
@@ -220,6 +220,7 @@ fn polarity_one_sentence(
     // about (벌써 문 열었어요 → 벌써 문 닫았어요 is a fine swap).
     let degree: Vec<String> = g.degree.iter().filter(|w| *w != "잘").cloned().collect();
     let holds_polarity = g.has_word(text, &degree)
+        || g.has_word(text, &g.stance)
         || (kind == RewriteKind::Negation && text.split_whitespace().any(|w| ALREADY.contains(&w)));
     if reason_before || holds_polarity {
         return Vec::new();
@@ -316,6 +317,10 @@ fn grounded_reply_rewrites(
                 .collect()
         }
         RewriteKind::Negation | RewriteKind::Lexical => {
+            // 다행히 안 다쳤어 → *다행히 다쳤어: the stance holds the outcome.
+            if g.has_word(reply, &g.stance) {
+                return Vec::new();
+            }
             let Some(grounds) = polarity_pinned(rewriter, worker, d, last, &readings) else {
                 return Vec::new();
             };
