@@ -125,15 +125,22 @@ impl Line {
         &self.joined[start..end]
     }
 
-    fn near_copy(&self, other: &Line) -> bool {
+    /// Whether the two differ by little more than a word or an ending.
+    fn similar(&self, other: &Line) -> bool {
         let (la, lb) = (&self.letters, &other.letters);
-        let (longer, shorter) = (la.len().max(lb.len()), la.len().min(lb.len()));
+        let longer = la.len().max(lb.len());
         // The edit distance is at least the longer length less the letters
         // the two share (which bounds the length difference too): a pair
         // below SIMILAR by that bound is not computed.
         let bound = longer.saturating_sub(shared_letters(&self.sorted, &other.sorted));
         let may_be_similar = longer == 0 || bound as f64 <= (1.0 - SIMILAR) * longer as f64;
-        if may_be_similar && 1.0 - edit_distance(la, lb) as f64 / longer.max(1) as f64 >= SIMILAR {
+        may_be_similar && 1.0 - edit_distance(la, lb) as f64 / longer.max(1) as f64 >= SIMILAR
+    }
+
+    fn near_copy(&self, other: &Line) -> bool {
+        let (la, lb) = (&self.letters, &other.letters);
+        let shorter = la.len().min(lb.len());
+        if self.similar(other) {
             return true;
         }
         let same_start = la.iter().zip(lb).take_while(|(x, y)| x == y).count();
@@ -165,19 +172,39 @@ pub fn near_copy(a: &str, b: &str) -> bool {
 /// checked.
 pub struct Guard {
     lines: Vec<Line>,
+    /// Each sentence of a line of several (아 반가워요! 어디서 오셨어요?),
+    /// with the index of its line: a negative that differs from one by little
+    /// more than a word copies its line as much. Only [`Line::similar`] is
+    /// asked of a sentence: a short one (점심은?) shares its start with many
+    /// a reply that copies nothing.
+    sentences: Vec<(usize, Line)>,
 }
 
 impl Guard {
     pub fn new(context: &[String]) -> Guard {
+        let mut sentences = Vec::new();
+        for (i, l) in context.iter().enumerate() {
+            let of_line = super::grounding::sentences(l.trim());
+            if of_line.len() > 1 {
+                sentences.extend(of_line.into_iter().map(|s| (i, Line::new(s))));
+            }
+        }
         Guard {
             lines: context.iter().map(|l| Line::new(l)).collect(),
+            sentences,
         }
     }
 
     /// The first context line (0 = the oldest) that `text` is a near-copy of.
     pub fn copied_line(&self, text: &str) -> Option<usize> {
         let text = Line::new(text);
-        self.lines.iter().position(|line| text.near_copy(line))
+        let whole = self.lines.iter().position(|line| text.near_copy(line));
+        let part = self
+            .sentences
+            .iter()
+            .find(|(_, sentence)| text.similar(sentence))
+            .map(|(i, _)| *i);
+        whole.into_iter().chain(part).min()
     }
 }
 
@@ -199,6 +226,22 @@ mod tests {
         assert!(near_copy("오늘 늦잠 잤어.", "오늘 늦잠 잘 거야."));
         assert!(near_copy("저녁 먹었어?", "저녁 먹을 거야?"));
         assert!(near_copy("오늘 도서관에서 책 빌렸어", "오늘 어디서 책 빌렸어?"));
+    }
+
+    #[test]
+    fn a_copy_of_one_sentence_of_a_line_is_a_near_copy_of_that_line() {
+        let context = [
+            "안녕하세요, 305호에 이사 왔어요.".to_owned(),
+            "아 반가워요! 어디서 오셨어요?".to_owned(),
+        ];
+        assert_eq!(copied_line("어디서 오셨어요?", &context), Some(1));
+        // Only similarity counts against a sentence: a short one shares its
+        // start with replies that copy nothing.
+        let context = ["그럼 여덟 시 반까지 갈게. 점심은?".to_owned()];
+        assert_eq!(
+            copied_line("점심이랑 짜장면 얘기 나와서 말인데, 오늘 축구 몇 시에 해?", &context),
+            None
+        );
     }
 
     #[test]

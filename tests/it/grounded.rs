@@ -564,3 +564,38 @@ fn a_word_is_not_stated_by_a_line_that_only_calls_the_listener_by_it() {
     );
     assert!(out.iter().all(|t| !t.contains("석식")), "{out:?}");
 }
+
+/// The texts of the answer reactions of `negatives` (rule `negation/answer-reaction/…`).
+fn answer_reactions(context: &[&str], reply: &str) -> Vec<String> {
+    negatives(context, reply, "negation")
+        .into_iter()
+        .filter(|n| n.2.starts_with("negation/answer-reaction/"))
+        .map(|n| n.1)
+        .collect()
+}
+
+#[test]
+fn negation_takes_a_bare_answer_up_as_not_being_it() {
+    // The whole phrase, 이/가 chosen by its last syllable, 요 and the copula's
+    // 이 of a polite answer dropped, in the replier's level.
+    assert_eq!(
+        answer_reactions(&["어디 갔었어?", "코인 노래방ㅋㅋ"], "누구랑?"),
+        ["그럼 코인 노래방이 아니네"]
+    );
+    assert_eq!(
+        answer_reactions(&["이름이 뭐예요?", "박서준이요."], "아 네 박서준 님 확인됐습니다"),
+        ["아 박서준이 아니네요"]
+    );
+    // Not an answer to a question word, not a bare noun phrase: a copula
+    // sentence (the fact reactions read it), a yes/no question, a pronoun, a
+    // particle, an aspect word.
+    for context in [
+        &["강아지 이름이 뭐예요?", "보리예요"][..],
+        &["점심 먹었어?", "김치찌개!"],
+        &["누가 와?", "나랑 도윤이랑 하준이."],
+        &["어디서 만나?", "역 앞에서"],
+        &["너 티비 뭐 봐?", "요즘 펜트하우스."],
+    ] {
+        assert!(answer_reactions(context, "그렇구나").is_empty(), "{context:?}");
+    }
+}

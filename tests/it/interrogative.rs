@@ -291,10 +291,14 @@ fn wh_negatives(context: &[&str], reply: &str) -> Vec<String> {
 #[test]
 fn each_sentence_of_a_line_is_a_statement_and_a_topic_time_is_not_asked() {
     // The line's first sentence is no statement, its last has a clause before the
-    // predicate; its second gives the time.
+    // predicate; its second gives the time. (From 어제 찾았어. alone, 언제 찾았어? would
+    // be that sentence with one word changed: the near-copy guard drops it.)
     assert_eq!(
         wh_negatives(
-            &["폰 맡긴 거 찾았어?", "응. 어제 찾았어. 액정 갈았는데 비싸더라ㅠㅠ"],
+            &[
+                "폰 맡긴 거 찾았어?",
+                "응. 어제 서비스센터에서 찾았어. 액정 갈았는데 비싸더라ㅠㅠ"
+            ],
             "헐 얼마 나왔는데?"
         ),
         ["언제 찾았어?"]

@@ -452,7 +452,10 @@ fn tense_and_negation_datasets_are_deterministic_and_evaluable() {
                 "{rule}: {fact} in {line}"
             );
             assert!(["time", "answer", "polarity", "reply"].contains(&fact["slot"].as_str().unwrap()));
-            if rule.contains("/fact-reaction/") || rule.contains("/denial-reaction/") {
+            if rule.contains("/fact-reaction/")
+                || rule.contains("/denial-reaction/")
+                || rule.contains("/answer-reaction/")
+            {
                 // A reaction takes the fact up as its opposite, or in the other time.
                 let slot = if rule.starts_with("tense/") { "time" } else { "polarity" };
                 assert!(

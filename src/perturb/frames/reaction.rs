@@ -52,8 +52,101 @@ pub fn reaction_frames(
                 }
             }
         }
+        // A noun phrase that answers the replier's question (이름이 뭐예요? /
+        // 박서준이요.) states that it is the answer: negation takes it up as
+        // not being it (아 박서준이 아니군요), read as the sentence it stands
+        // for (박서준이에요).
+        if kind == RewriteKind::Negation {
+            let frame = answer_reaction(rewriter, worker, d, voice, i);
+            if let Some(frame) = frame.filter(|f| !out.iter().any(|(t, _, _)| *t == f.0)) {
+                out.push(frame);
+            }
+        }
     }
     out
+}
+
+/// The negation of an answer given as a bare noun phrase (뭐 시킬래? /
+/// 김치찌개! → 그럼 김치찌개가 아니네): the whole phrase with 이/가 and 아니다,
+/// in a realisation ending of the replier's level ([`Shape`]). 아니다 takes
+/// no honorific: the phrase names a thing or someone else.
+fn answer_reaction(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    voice: Voice,
+    i: usize,
+) -> Option<(String, String, Grounds)> {
+    let phrase = answer_fragment(rewriter, worker, d, i)?;
+    let rules = rewriter.rules();
+    let mut shape = Shape::of(&phrase, RewriteKind::Negation);
+    if i + 1 < d.context.len() {
+        shape.lead = "아 ";
+    }
+    let (ending, ending_id) = shape.ending(rules, voice.level)?;
+    let not = rules.not_present(ending)?;
+    let text = format!(
+        "{}{} {not}",
+        shape.lead,
+        crate::hangul::attach(&phrase, crate::hangul::Particle::IGa)
+    );
+    Some((
+        text,
+        format!("negation/answer-reaction/{ending_id}"),
+        Grounds {
+            utterance: i,
+            span: phrase,
+            slot: "polarity".into(),
+        },
+    ))
+}
+
+/// Line `i` as a bare noun phrase answering a question word of the line
+/// before it, the replier's (뭐 시킬래? / 김치찌개!; 성함이 어떻게 되세요? /
+/// 박서준이요.): the phrase without its 요 or decoration. None for anything
+/// else: a particle, a verb, a pronoun, a word the analyser does not read as
+/// a noun or a numeral, a phrase of more than three words, one ending in a
+/// digit (whose particle depends on how it is read).
+fn answer_fragment(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i: usize) -> Option<String> {
+    let question = d.context.get(i.checked_sub(1)?)?;
+    let rules = rewriter.rules();
+    if !grounding::asks(question) || !question.split_whitespace().any(|w| rules.is_wh_word(w)) {
+        return None;
+    }
+    let line = d.context[i].trim();
+    let bare = line.trim_end_matches(|c: char| "ㅋㅎㅠㅜ~!.^".contains(c) || c.is_whitespace());
+    if bare.is_empty() || bare.contains(['?', ',', '.', '!']) {
+        return None;
+    }
+    // 박서준이요, 정윤아 씨요: 요 (and the copula's 이 before it) is politeness.
+    let core = bare.strip_suffix('요').unwrap_or(bare);
+    let tokens = worker.analyse(bare);
+    // 보리예요, 학생이에요: a copula sentence, which the reactions read whole.
+    if core.len() < bare.len() && tokens.last().is_none_or(|t| t.surface != "요") {
+        return None;
+    }
+    let core = match tokens.iter().rev().nth(1) {
+        Some(t) if core.len() < bare.len() && t.tag == "VCP" && t.surface == "이" && t.end == core.len() => {
+            core.get(..t.start)?.trim_end()
+        }
+        _ => core,
+    };
+    let tokens = worker.analyse(core);
+    let nominal = !tokens.is_empty()
+        && tokens
+            .iter()
+            .all(|t| matches!(t.tag.as_str(), "NNG" | "NNP" | "NNB" | "NNBC" | "NR" | "SN" | "MM"))
+        && tokens.last().is_some_and(|t| t.tag != "MM")
+        && !core.split_whitespace().any(|w| rules.is_wh_word(w));
+    // 요즘 펜트하우스: an aspect word says when, not what (*아 요즘 펜트하우스가
+    // 아니네); a date answers 언제 whole (다음 주 토요일).
+    let g = rewriter.grounding();
+    let timed = core.split_whitespace().any(|w| g.aspect.iter().any(|a| a == w));
+    if !nominal || timed || core.split_whitespace().count() > 3 {
+        return None;
+    }
+    crate::hangul::ends_in_consonant(core)?;
+    Some(core.to_owned())
 }
 
 /// How a reaction is put: the word before it and its ending.

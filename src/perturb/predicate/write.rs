@@ -98,6 +98,13 @@ impl TenseNegationRules {
         })
     }
 
+    /// 아니다 in the present of ending `ending` (아니구나, 아니네요), for a
+    /// noun phrase written apart from it.
+    pub fn not_present(&self, ending: usize) -> Option<String> {
+        let e = self.ending.get(ending)?;
+        self.copular("아니", e.neg_copula.as_deref(), Tense::Present, e)
+    }
+
     /// 아니다 with the noun's particle: 이 아니야, 가 아니었어.
     fn neg_copula(&self, p: &Predicate, e: &Ending) -> Option<String> {
         if p.hon {
