@@ -599,3 +599,32 @@ fn negation_takes_a_bare_answer_up_as_not_being_it() {
         assert!(answer_reactions(context, "그렇구나").is_empty(), "{context:?}");
     }
 }
+
+#[test]
+fn negation_takes_a_stated_count_or_a_short_name_up_whole() {
+    let phrases = |context: &[&str], reply: &str| -> Vec<String> {
+        negatives(context, reply, "negation")
+            .into_iter()
+            .filter(|n| n.2.starts_with("negation/phrase-reaction/"))
+            .map(|n| n.1)
+            .collect()
+    };
+    // The numeral goes with its counter, the one-syllable name whole.
+    assert_eq!(
+        phrases(&["강아지 몇 살이에요?", "이제 세 살이에요."], "와 아직 애기네요"),
+        ["그럼 세 살이 아니네요"]
+    );
+    assert_eq!(
+        phrases(&["오늘 몇 명 와?", "열 명이야"], "많네"),
+        ["그럼 열 명이 아니구나"]
+    );
+    // Not after a clause, not a determiner that is no numeral (저 = the
+    // speaker, 첫), not a phrase of one time against another.
+    for context in [
+        &["가격이 얼마예요?", "한 개에 3천 원이고, 두 개 사시면 5천 원이에요."][..],
+        &["몇 번이세요?", "저 68번이에요. 한참 기다려야겠네요."],
+        &["왜 그래?", "내일 첫 출근이야."],
+    ] {
+        assert!(phrases(context, "그렇구나").is_empty(), "{context:?}");
+    }
+}

@@ -46,7 +46,12 @@ pub fn reaction_frames(
     // Each sentence of a line states a fact of its own (영화 봤어. 너는?).
     for i in other_speaker_lines(d) {
         for sentence in grounding::sentences(d.context[i].trim()) {
-            if let Some(frame) = reaction_frame(rewriter, worker, d, voice, (i, sentence), kind) {
+            let frame = reaction_frame(rewriter, worker, d, voice, (i, sentence), kind).or_else(|| {
+                (kind == RewriteKind::Negation)
+                    .then(|| phrase_reaction(rewriter, worker, d, voice, (i, sentence)))
+                    .flatten()
+            });
+            if let Some(frame) = frame {
                 if !out.iter().any(|(t, _, _)| *t == frame.0) {
                     out.push(frame);
                 }
@@ -64,6 +69,104 @@ pub fn reaction_frames(
         }
     }
     out
+}
+
+/// The negation of a count or a one-syllable name a copula sentence states
+/// (이제 세 살이에요 → 아 세 살이 아니군요; 이름은 콩이에요 → 그럼 콩이 아니네요),
+/// which [`reaction_frame`] leaves alone because it would carry the counter
+/// or the syllable alone: the whole phrase, as [`answer_reaction`] writes it.
+/// Not after a clause (두 개 사시면 5천 원이에요), beside a denial, of one time
+/// set against another, or of what holds only of a part (-만).
+fn phrase_reaction(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    voice: Voice,
+    (i, sentence): (usize, &str),
+) -> Option<(String, String, Grounds)> {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    if grounding::asks(sentence) || speaks_of_replier(&d.context[i]) || of_one_time_among_others(g, d, i, sentence) {
+        return None;
+    }
+    let readings = rewriter.readings(worker, sentence);
+    let first = readings.first()?;
+    let plain_copula = readings.iter().all(|p| {
+        p.pos == Pos::Copula
+            && p.tense == Tense::Present
+            && p.negation == Negation::None
+            && rules
+                .ending
+                .get(p.ending)
+                .is_some_and(|e| matches!(e.id.as_str(), "hae" | "haeyo" | "hapsyo" | "hara"))
+    });
+    let denies = d.context[i]
+        .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+        .any(|w| matches!(w, "안" | "못" | "아니" | "아니요" | "아뇨") || w.starts_with("없") || w.contains("않"));
+    if !plain_copula || denies {
+        return None;
+    }
+    let tokens = worker.analyse(sentence);
+    let at = tokens.iter().position(|t| t.start >= first.start)?;
+    let nominal = |t: &crate::perturb::analyser::Token| {
+        matches!(t.tag.as_str(), "NNG" | "NNP" | "NNB" | "NNBC" | "NR" | "SN" | "MM")
+    };
+    let from = tokens[..at].iter().rposition(|t| !nominal(t)).map_or(0, |k| k + 1);
+    let phrase_tokens = &tokens[from..at];
+    let (start, end) = (phrase_tokens.first()?.start, phrase_tokens.last()?.end);
+    let phrase = sentence.get(start..end)?.trim();
+    // A numeral and what it counts (세 살, 2041번, 55만 원): a determiner
+    // only when it is a numeral word of its own (not 저 68번 or 한빛택배).
+    let numeral = |t: &crate::perturb::analyser::Token, next: &crate::perturb::analyser::Token| match t.tag.as_str() {
+        "NR" | "SN" => true,
+        "MM" => super::NUMERALS.contains(&t.surface.as_str()) && t.surface != "몇" && t.end < next.start,
+        _ => false,
+    };
+    let counted = phrase_tokens
+        .windows(2)
+        .any(|w| numeral(&w[0], &w[1]) && matches!(w[1].tag.as_str(), "NNBC" | "NNB" | "NNG"));
+    // No determiner but a numeral in the phrase (저 68번: 저 is the speaker).
+    let determiner = phrase_tokens
+        .iter()
+        .enumerate()
+        .any(|(k, t)| t.tag == "MM" && !phrase_tokens.get(k + 1).is_some_and(|next| numeral(t, next)));
+    let short_name = phrase_tokens.len() == 1
+        && matches!(phrase_tokens[0].tag.as_str(), "NNG" | "NNP")
+        && phrase.chars().count() == 1;
+    let restricted = tokens
+        .iter()
+        .any(|t| t.tag == "JX" && matches!(t.surface.as_str(), "만" | "밖에"));
+    let timed = phrase
+        .split_whitespace()
+        .any(|w| g.is_time_word(w) || g.aspect.iter().any(|a| a == w));
+    if !(counted || short_name)
+        || determiner
+        || restricted
+        || timed
+        || phrase.split_whitespace().count() > 3
+        || grounding::clause_before(&tokens, start)
+        || crate::hangul::ends_in_consonant(phrase).is_none()
+    {
+        return None;
+    }
+    let mut shape = Shape::of(sentence, RewriteKind::Negation);
+    if i + 1 < d.context.len() {
+        shape.lead = "아 ";
+    }
+    let (ending, ending_id) = shape.ending(rules, voice.level)?;
+    let not = rules.not_present(ending)?;
+    Some((
+        format!(
+            "{}{} {not}",
+            shape.lead,
+            crate::hangul::attach(phrase, crate::hangul::Particle::IGa)
+        ),
+        format!("negation/phrase-reaction/{ending_id}"),
+        Grounds {
+            utterance: i,
+            span: phrase.to_owned(),
+            slot: "polarity".into(),
+        },
+    ))
 }
 
 /// The negation of an answer given as a bare noun phrase (뭐 시킬래? /
