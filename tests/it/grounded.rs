@@ -460,13 +460,18 @@ fn negation_and_lexical_contradiction_take_a_stated_fact_up_as_its_opposite() {
     }
 }
 
-/// The texts of the denial reactions of `negatives` (rule `negation/denial-reaction/…`).
-fn denials(context: &[&str], reply: &str) -> Vec<String> {
+/// The texts of the negation negatives whose rule starts with `rule`.
+fn negations_of(rule: &str, context: &[&str], reply: &str) -> Vec<String> {
     negatives(context, reply, "negation")
         .into_iter()
-        .filter(|n| n.2.starts_with("negation/denial-reaction/"))
+        .filter(|n| n.2.starts_with(rule))
         .map(|n| n.1)
         .collect()
+}
+
+/// The texts of the denial reactions of `negatives` (rule `negation/denial-reaction/…`).
+fn denials(context: &[&str], reply: &str) -> Vec<String> {
+    negations_of("negation/denial-reaction/", context, reply)
 }
 
 #[test]
@@ -567,11 +572,7 @@ fn a_word_is_not_stated_by_a_line_that_only_calls_the_listener_by_it() {
 
 /// The texts of the answer reactions of `negatives` (rule `negation/answer-reaction/…`).
 fn answer_reactions(context: &[&str], reply: &str) -> Vec<String> {
-    negatives(context, reply, "negation")
-        .into_iter()
-        .filter(|n| n.2.starts_with("negation/answer-reaction/"))
-        .map(|n| n.1)
-        .collect()
+    negations_of("negation/answer-reaction/", context, reply)
 }
 
 #[test]
@@ -602,13 +603,7 @@ fn negation_takes_a_bare_answer_up_as_not_being_it() {
 
 #[test]
 fn negation_takes_a_stated_count_or_a_short_name_up_whole() {
-    let phrases = |context: &[&str], reply: &str| -> Vec<String> {
-        negatives(context, reply, "negation")
-            .into_iter()
-            .filter(|n| n.2.starts_with("negation/phrase-reaction/"))
-            .map(|n| n.1)
-            .collect()
-    };
+    let phrases = |context: &[&str], reply: &str| negations_of("negation/phrase-reaction/", context, reply);
     // The numeral goes with its counter, the one-syllable name whole.
     assert_eq!(
         phrases(&["강아지 몇 살이에요?", "이제 세 살이에요."], "와 아직 애기네요"),

@@ -74,7 +74,7 @@ pub fn reaction_frames(
 /// The negation of a count or a one-syllable name a copula sentence states
 /// (이제 세 살이에요 → 아 세 살이 아니군요; 이름은 콩이에요 → 그럼 콩이 아니네요),
 /// which [`reaction_frame`] leaves alone because it would carry the counter
-/// or the syllable alone: the whole phrase, as [`answer_reaction`] writes it.
+/// or the syllable alone: the whole phrase, as [`not_it`] writes it.
 /// Not after a clause (두 개 사시면 5천 원이에요), beside a denial, of one time
 /// set against another, or of what holds only of a part (-만).
 fn phrase_reaction(
@@ -148,6 +148,21 @@ fn phrase_reaction(
     {
         return None;
     }
+    not_it(rules, d, voice, (i, sentence), phrase, "phrase-reaction")
+}
+
+/// `phrase` with 이/가 and 아니다 in a realisation ending of the replier's
+/// level, in the [`Shape`] `sentence` picks (그럼 세 살이 아니네요): rule
+/// `negation/<frame>/<ending>`, the phrase of line `i` contradicted. 아니다
+/// takes no honorific: the phrase names a thing or someone else.
+fn not_it(
+    rules: &crate::perturb::rules::TenseNegationRules,
+    d: &Dialogue,
+    voice: Voice,
+    (i, sentence): (usize, &str),
+    phrase: &str,
+    frame: &str,
+) -> Option<(String, String, Grounds)> {
     let mut shape = Shape::of(sentence, RewriteKind::Negation);
     if i + 1 < d.context.len() {
         shape.lead = "아 ";
@@ -160,7 +175,7 @@ fn phrase_reaction(
             shape.lead,
             crate::hangul::attach(phrase, crate::hangul::Particle::IGa)
         ),
-        format!("negation/phrase-reaction/{ending_id}"),
+        format!("negation/{frame}/{ending_id}"),
         Grounds {
             utterance: i,
             span: phrase.to_owned(),
@@ -170,9 +185,7 @@ fn phrase_reaction(
 }
 
 /// The negation of an answer given as a bare noun phrase (뭐 시킬래? /
-/// 김치찌개! → 그럼 김치찌개가 아니네): the whole phrase with 이/가 and 아니다,
-/// in a realisation ending of the replier's level ([`Shape`]). 아니다 takes
-/// no honorific: the phrase names a thing or someone else.
+/// 김치찌개! → 그럼 김치찌개가 아니네): the whole phrase, as [`not_it`] writes it.
 fn answer_reaction(
     rewriter: &Rewriter,
     worker: &mut Worker<'_>,
@@ -181,27 +194,7 @@ fn answer_reaction(
     i: usize,
 ) -> Option<(String, String, Grounds)> {
     let phrase = answer_fragment(rewriter, worker, d, i)?;
-    let rules = rewriter.rules();
-    let mut shape = Shape::of(&phrase, RewriteKind::Negation);
-    if i + 1 < d.context.len() {
-        shape.lead = "아 ";
-    }
-    let (ending, ending_id) = shape.ending(rules, voice.level)?;
-    let not = rules.not_present(ending)?;
-    let text = format!(
-        "{}{} {not}",
-        shape.lead,
-        crate::hangul::attach(&phrase, crate::hangul::Particle::IGa)
-    );
-    Some((
-        text,
-        format!("negation/answer-reaction/{ending_id}"),
-        Grounds {
-            utterance: i,
-            span: phrase,
-            slot: "polarity".into(),
-        },
-    ))
+    not_it(rewriter.rules(), d, voice, (i, &phrase), &phrase, "answer-reaction")
 }
 
 /// Line `i` as a bare noun phrase answering a question word of the line
