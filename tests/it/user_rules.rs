@@ -3,13 +3,13 @@
 
 use crate::common::{rsbench, text};
 
-const PAIR: &str = "[[pair]]\na = \"시끄럽\"\nb = \"조용하\"\npos = \"adjective\"\nsource = \"a user's pair\"\n";
+const PAIR: &str = "[[pair]]\na = \"맵\"\nb = \"순하\"\npos = \"adjective\"\nsource = \"a user's pair\"\n";
 
 fn dialogue_file(dir: &std::path::Path) {
     let line = serde_json::json!({
-        "did": "cafe",
-        "context": ["거기 카페 어땠어?", "사람 많아서 엄청 시끄러웠어"],
-        "response": "거기 진짜 시끄럽더라",
+        "did": "tteok",
+        "context": ["거기 떡볶이 어땠어?", "생각보다 엄청 매웠어"],
+        "response": "거기 진짜 맵더라",
     });
     std::fs::write(dir.join("in.jsonl"), format!("{line}\n")).unwrap();
 }
@@ -34,7 +34,7 @@ fn perturb(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
 fn one_antonym_pair_in_a_user_file_gives_new_outputs_that_say_so() {
     let tmp = tempfile::tempdir().unwrap();
     dialogue_file(tmp.path());
-    // The built-in lexicon has no pair for 시끄럽다.
+    // The built-in lexicon has no pair for 맵다.
     let o = perturb(tmp.path(), &[]);
     assert!(!o.status.success());
     assert!(
@@ -52,7 +52,7 @@ fn one_antonym_pair_in_a_user_file_gives_new_outputs_that_say_so() {
     let out = std::fs::read_to_string(tmp.path().join("out.jsonl")).unwrap();
     let case: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     let negative = &case["candidates"][1];
-    assert_eq!(negative["text"], "거기 진짜 조용하더라");
+    assert_eq!(negative["text"], "거기 진짜 순하더라");
     let digest = negative["provenance"]["user_rules"].as_str().unwrap();
     assert!(digest.starts_with("sha256:"), "{digest}");
     // The same files give the same digest; other bytes another.
@@ -88,7 +88,7 @@ fn a_user_file_that_does_not_fit_is_refused_naming_it_before_any_dialogue() {
     // A pair without its second stem: the built-in type's own check.
     refused(
         "lexical_contradiction.toml",
-        "[[pair]]\na = \"시끄럽\"\npos = \"adjective\"\nsource = \"me\"\n",
+        "[[pair]]\na = \"맵\"\npos = \"adjective\"\nsource = \"me\"\n",
         "`b`",
     );
     // A list given as a string.
