@@ -409,7 +409,23 @@ impl WhRules {
                         .get(i + 2)
                         .is_some_and(|p| p.start == n.end && matches!(p.tag.as_str(), "JX" | "JKS"))
             });
-            if topic_time {
+            // A time adverb and a time noun with no particle before a noun compound
+            // (오늘 오후 거래처 미팅 자료 준비 다 됐습니다) date the thing named, not the
+            // event: 언제 됐어요? asks for news, not for what was said. 오늘 alone
+            // (오늘 재료 발주 넣었습니다) mostly dates the event.
+            let dates_a_noun = {
+                let mut j = i + 1;
+                while tokens.get(j).is_some_and(|n| {
+                    starts_word(text, n) && ends_word(text, n) && Self::has(&self.time_nouns, &n.surface)
+                }) {
+                    j += 1;
+                }
+                let bare_noun = |n: &Token| starts_word(text, n) && tag_has(n, &["NNG", "NNP"]);
+                j > i + 1
+                    && tokens.get(j).is_some_and(|n| bare_noun(n) && ends_word(text, n))
+                    && tokens.get(j + 1).is_some_and(bare_noun)
+            };
+            if topic_time || dates_a_noun {
                 continue;
             }
             // 어제, 오늘 and 내일 are read as nouns as often as adverbs.

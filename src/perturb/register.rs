@@ -52,7 +52,7 @@ pub fn level_of_text(text: &str) -> Option<Level> {
     crate::hangul::Syllable::from_char(last)?;
     Some(if bare.ends_with('요') || bare.ends_with('죠') {
         Level::Haeyo
-    } else if ["니다", "니까", "십시오"].iter().any(|e| bare.ends_with(e)) {
+    } else if bare.ends_with("십시오") || ends_in_b_nida(bare) {
         Level::Hapsyo
     } else {
         Level::Banmal
@@ -91,6 +91,17 @@ pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue)
     })
 }
 
+/// -ㅂ니다 and -ㅂ니까: 니다 or 니까 after a syllable closed by ㅂ (갑니다, 먹습니까), not
+/// 아니다 "it is not" or 가니까 "since one goes".
+fn ends_in_b_nida(bare: &str) -> bool {
+    let Some(stem) = bare.strip_suffix("니다").or_else(|| bare.strip_suffix("니까")) else {
+        return false;
+    };
+    stem.chars()
+        .last()
+        .is_some_and(|c| crate::hangul::final_of(c) == Some('ㅂ'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +113,10 @@ mod tests {
         assert_eq!(level_of_text("저도 그래요~"), Some(Level::Haeyo));
         assert_eq!(level_of_text("같이 가 보시죠."), Some(Level::Haeyo));
         assert_eq!(level_of_text("ㅋㅋㅋ"), None);
+        assert_eq!(level_of_text("텐트 치는 건 좀 아니다ㅋㅋ"), Some(Level::Banmal));
+        assert_eq!(level_of_text("비 오니까"), Some(Level::Banmal));
+        assert_eq!(level_of_text("먼저 가겠습니다."), Some(Level::Hapsyo));
+        assert_eq!(level_of_text("언제 오십니까?"), Some(Level::Hapsyo));
     }
 
     #[test]

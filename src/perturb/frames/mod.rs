@@ -540,6 +540,11 @@ pub fn wh_frames(
         {
             continue;
         }
+        // A predicate that starts on a bound noun (고민 중이야, 갈 거야) asked
+        // alone loses what the noun is of: *언제 중이야?
+        if first.before_tag == "NNB" && line[start..].starts_with(first.before_text.as_str()) {
+            continue;
+        }
         if first.tag == "VX" || first.word_before.ends_with('고') || completes {
             start = line[..start].trim_end().rfind(char::is_whitespace).map_or(0, |k| k + 1);
             // A quote whose own predicate ends in an auxiliary (가고 싶다고
