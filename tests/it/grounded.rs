@@ -587,11 +587,29 @@ fn negation_takes_a_bare_answer_up_as_not_being_it() {
         answer_reactions(&["이름이 뭐예요?", "박서준이요."], "아 네 박서준 님 확인됐습니다"),
         ["아 박서준이 아니네요"]
     );
-    // Not an answer to a question word, not a bare noun phrase: a copula
-    // sentence (the fact reactions read it), a yes/no question, a pronoun, a
-    // particle, an aspect word.
+    // With the copula in the present (보리예요, 전세 자금 대출입니다), and as the
+    // first sentence of a line that goes on (북한산이요. 같이 가실래요?).
+    assert_eq!(
+        answer_reactions(&["강아지 이름이 뭐예요?", "보리예요"], "이름 귀엽네요"),
+        ["그럼 보리가 아니네요"]
+    );
+    assert_eq!(
+        answer_reactions(
+            &["네, 어떤 대출을 알아보고 계십니까?", "전세 자금 대출입니다."],
+            "네, 서류 준비해 오셨습니까?"
+        ),
+        ["그럼 전세 자금 대출이 아니네요"]
+    );
+    assert_eq!(
+        answer_reactions(&["주말에 어디로 가세요?", "북한산이요. 같이 가실래요?"], "와 좋아요!"),
+        ["아 북한산이 아니군요"]
+    );
+    // Not an answer to a question word, not a bare noun phrase: a yes/no
+    // question, a pronoun, a particle, an aspect word, a determiner that is no
+    // numeral (저 68번: 저 is the speaker), a first sentence that asks.
     for context in [
-        &["강아지 이름이 뭐예요?", "보리예요"][..],
+        &["몇 번이세요?", "저 68번이에요."][..],
+        &["어디로 가?", "부산? 아직 몰라."],
         &["점심 먹었어?", "김치찌개!"],
         &["누가 와?", "나랑 도윤이랑 하준이."],
         &["어디서 만나?", "역 앞에서"],

@@ -353,6 +353,39 @@ fn no_question_about_an_instruction_or_a_round_trip() {
         wh_negatives(&["나 내일 친구랑 영화 봐!"], "와 좋겠네요! 재밌게 보세요"),
         ["누구랑 보세요?", "뭐 보세요?", "언제 보세요?"]
     );
+    // A predicate that starts on a bound noun, asked alone, loses what the noun
+    // is of (고민 중이야 → *언제 중이야?; 병원 가는 중이야 → *어디 중이야?).
+    assert_eq!(
+        wh_negatives(
+            &[
+                "우리 주말에 캠핑 가는 거 아직 유효해?",
+                "어 근데 토요일에 비 온대서 고민 중이야."
+            ],
+            "그럼 미루자"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        wh_negatives(&["헐 많이 아픈 건가...", "지금 병원 가는 중이야.."], "헐 괜찮아?"),
+        Vec::<String>::new()
+    );
+    // A time with its time noun and no particle before a noun compound dates
+    // the thing named (the meeting), not the event (the preparation): no 언제.
+    assert_eq!(
+        wh_negatives(
+            &["부장님, 오늘 오후 거래처 미팅 자료 준비 다 됐습니다."],
+            "수고했어요. 한번 볼게요"
+        ),
+        Vec::<String>::new()
+    );
+    // 오늘 alone mostly dates the event.
+    assert_eq!(
+        wh_negatives(
+            &["사장님, 오늘 재료 발주 넣었습니다."],
+            "고생했어. 양파는 넉넉하게 시켰지?"
+        ),
+        ["언제 넣었어?"]
+    );
     // 갔다 왔어 asked whole is a near-copy of its line, cut (*어디 왔어?) it is wrong.
     assert_eq!(
         wh_negatives(&["나 지난주에 일본 갔다 왔어"], "오 좋았겠다"),

@@ -197,9 +197,9 @@ fn answer_reaction(
     not_it(rewriter.rules(), d, voice, (i, &phrase), &phrase, "answer-reaction")
 }
 
-/// Line `i` as a bare noun phrase answering a question word of the line
-/// before it, the replier's (뭐 시킬래? / 김치찌개!; 성함이 어떻게 되세요? /
-/// 박서준이요.): the phrase without its 요 or decoration. None for anything
+/// Line `i`, or its first sentence, as a bare noun phrase answering a question
+/// word of the line before it, the replier's (뭐 시킬래? / 김치찌개!; 성함이
+/// 어떻게 되세요? / 박서준이요.): the phrase without its 요 or decoration. None for anything
 /// else: a particle, a verb, a pronoun, a word the analyser does not read as
 /// a noun or a numeral, a phrase of more than three words, one ending in a
 /// digit (whose particle depends on how it is read).
@@ -209,29 +209,44 @@ fn answer_fragment(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i
     if !grounding::asks(question) || !question.split_whitespace().any(|w| rules.is_wh_word(w)) {
         return None;
     }
-    let line = d.context[i].trim();
+    // A line of several sentences may answer in its first and go on (북한산이요.
+    // 같이 가실래요?; 식빵! 근데 하나도 안 부풀었어): the first is the answer.
+    let sentences = grounding::sentences(d.context[i].trim());
+    let line = *sentences.first()?;
+    if sentences.len() > 1 && line.ends_with('?') {
+        return None;
+    }
     let bare = line.trim_end_matches(|c: char| "ㅋㅎㅠㅜ~!.^".contains(c) || c.is_whitespace());
     if bare.is_empty() || bare.contains(['?', ',', '.', '!']) {
         return None;
     }
-    // 박서준이요, 정윤아 씨요: 요 (and the copula's 이 before it) is politeness.
-    let core = bare.strip_suffix('요').unwrap_or(bare);
     let tokens = worker.analyse(bare);
-    // 보리예요, 학생이에요: a copula sentence, which the reactions read whole.
-    if core.len() < bare.len() && tokens.last().is_none_or(|t| t.surface != "요") {
-        return None;
-    }
-    let core = match tokens.iter().rev().nth(1) {
-        Some(t) if core.len() < bare.len() && t.tag == "VCP" && t.surface == "이" && t.end == core.len() => {
-            core.get(..t.start)?.trim_end()
+    // 박서준이요, 정윤아 씨요, 보리예요, 데이터 분석 수업입니다: the answer
+    // put with the copula or with 요 alone, in the present; what comes before
+    // is the phrase.
+    let copula = tokens.iter().rposition(|t| t.tag.starts_with("VCP")).filter(|&k| {
+        k > 0
+            && matches!(
+                &bare[tokens[k].start..],
+                "요" | "이요" | "예요" | "이에요" | "입니다" | "이야" | "야" | "이다" | "다"
+            )
+    });
+    let core = match copula {
+        Some(k) => bare.get(..tokens[k].start)?.trim_end(),
+        None if bare.ends_with('요') && tokens.last().is_some_and(|t| t.surface == "요") => {
+            bare.strip_suffix('요')?
         }
-        _ => core,
+        None if bare.ends_with('요') || tokens.iter().any(|t| t.tag.starts_with("VCP")) => return None,
+        None => bare,
     };
     let tokens = worker.analyse(core);
+    // A determiner only as a numeral (세 살; not 저 68번, where 저 is the speaker).
     let nominal = !tokens.is_empty()
-        && tokens
-            .iter()
-            .all(|t| matches!(t.tag.as_str(), "NNG" | "NNP" | "NNB" | "NNBC" | "NR" | "SN" | "MM"))
+        && tokens.iter().all(|t| match t.tag.as_str() {
+            "NNG" | "NNP" | "NNB" | "NNBC" | "NR" | "SN" => true,
+            "MM" => super::NUMERALS.contains(&t.surface.as_str()) && t.surface != "몇",
+            _ => false,
+        })
         && tokens.last().is_some_and(|t| t.tag != "MM")
         && !core.split_whitespace().any(|w| rules.is_wh_word(w));
     // 요즘 펜트하우스: an aspect word says when, not what (*아 요즘 펜트하우스가
