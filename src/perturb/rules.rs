@@ -137,6 +137,9 @@ pub struct CopulaRules {
     pub negation_never_after: Vec<String>,
     /// Nor after these pronouns.
     pub negation_never_nouns: Vec<String>,
+    /// Words the analyser reads as a noun before 아니다 that are none (에이
+    /// 아닐 거야): its negation is not removed, which would fuse 이다 to them.
+    pub removal_never_after: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -469,6 +469,21 @@ fn negations_of(rule: &str, context: &[&str], reply: &str) -> Vec<String> {
         .collect()
 }
 
+#[test]
+fn a_bare_present_verb_reply_is_no_assertion_to_negate() {
+    // 교환해 advises: negated, it would state (*교환하지 않아). With its
+    // subject or the speaker named, it states.
+    let of_reply = |context: &[&str], reply: &str| {
+        negatives(context, reply, "negation")
+            .into_iter()
+            .filter(|n| !n.2.contains("reaction"))
+            .map(|n| n.1)
+            .collect::<Vec<_>>()
+    };
+    assert!(of_reply(&["어제 산 운동화 사이즈 작아ㅠㅠ"], "교환해").is_empty());
+    assert!(of_reply(&["나 이번 학기 기말 망한 것 같아ㅠ"], "에이 아닐 거야").is_empty());
+}
+
 /// The texts of the denial reactions of `negatives` (rule `negation/denial-reaction/…`).
 fn denials(context: &[&str], reply: &str) -> Vec<String> {
     negations_of("negation/denial-reaction/", context, reply)

@@ -59,7 +59,11 @@ impl TenseNegationRules {
                 q.tag = "VCN".into();
                 "copula-add"
             }
-            (Negation::None, Pos::NegCopula) if p.negative_polarity => return None,
+            (Negation::None, Pos::NegCopula)
+                if p.negative_polarity || self.copula.removal_never_after.contains(&p.before_text) =>
+            {
+                return None
+            }
             (Negation::None, Pos::NegCopula) => {
                 q.pos = Pos::Copula;
                 q.stem = "이".into();

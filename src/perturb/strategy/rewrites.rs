@@ -525,7 +525,14 @@ fn polarity_pinned(
             // (몇 장이십니까?) still asks.
             let wh_word = line.split_whitespace().any(|w| rules.is_wh_word(w));
             let wh = asks(line) && (wh_word || rewriter.readings(worker, line).iter().any(|p| p.wh_question));
-            (one_clause && !wh).then(|| Grounds {
+            // A plain present verb with no subject (교환해, 빨리 가) is as often
+            // a request as an assertion: negated, it turns advice into a
+            // statement (*교환하지 않아).
+            let g = rewriter.grounding();
+            let request = grounding::plain_present_verb(rules, first)
+                && !g.has_word(&d.positive, &g.first_person)
+                && !worker.analyse(&d.positive).iter().any(|t| t.tag == "JKS");
+            (one_clause && !wh && !request).then(|| Grounds {
                 utterance: last,
                 span: d.context[last].clone(),
                 slot: "reply".into(),
