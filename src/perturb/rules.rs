@@ -90,6 +90,8 @@ pub struct TenseNegationRules {
     pub final_verb_words: std::collections::BTreeMap<String, String>,
     pub negation_never_after_question_words: Vec<String>,
     pub question_endings: Vec<String>,
+    /// Endings that ask after a question word, with or without a `?` (뭐 하지).
+    pub wh_question_endings: Vec<String>,
     pub wish_stems: Vec<String>,
     pub negative_polarity: NegativePolarity,
     pub imperative: ImperativeRules,

@@ -258,7 +258,9 @@ impl TenseNegationRules {
                                             || (negative_polarity_past && tense != Tense::Present),
                                         word_before: word_before.clone(),
                                         wh_question: wh_word_before
-                                            && (question || self.question_endings.contains(&self.ending[i].id)),
+                                            && (question
+                                                || self.question_endings.contains(&self.ending[i].id)
+                                                || self.wh_question_endings.contains(&self.ending[i].id)),
                                         negated_before,
                                         between: shape.between.clone(),
                                         bare: shape.bare,
