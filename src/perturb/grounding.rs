@@ -34,6 +34,9 @@ pub struct GroundingRules {
     pub humble: Vec<String>,
     pub degree: Vec<String>,
     pub stance: Vec<String>,
+    /// Predicates of thanks, apologies and greetings, whose flip or other tense
+    /// says nothing (*감사하지 않습니다).
+    pub formulas: Vec<String>,
     pub denial_intensifiers: Vec<String>,
     pub feelings: Vec<String>,
     pub not_carried: Vec<String>,

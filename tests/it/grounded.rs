@@ -482,6 +482,12 @@ fn a_bare_present_verb_reply_is_no_assertion_to_negate() {
     };
     assert!(of_reply(&["어제 산 운동화 사이즈 작아ㅠㅠ"], "교환해").is_empty());
     assert!(of_reply(&["나 이번 학기 기말 망한 것 같아ㅠ"], "에이 아닐 거야").is_empty());
+    // Thanks and apologies are formulas: no flip, no other tense.
+    assert!(of_reply(&["주문하신 아메리카노 나왔습니다"], "감사합니다").is_empty());
+    assert!(of_reply(&["이거 너 주려고 샀어"], "고마워").is_empty());
+    assert!(negatives(&["팀장님, 보고서 제출했습니다."], "수고했어요", "tense")
+        .iter()
+        .all(|n| n.2.contains("fact")));
 }
 
 /// The texts of the denial reactions of `negatives` (rule `negation/denial-reaction/…`).

@@ -292,7 +292,7 @@ fn grounded_reply_rewrites(
     let Some(last) = d.context.len().checked_sub(1) else {
         return Vec::new();
     };
-    if readings.is_empty() {
+    if readings.is_empty() || grounding::lemma(&readings).is_some_and(|l| g.formulas.contains(&l)) {
         return Vec::new();
     }
     match kind {
