@@ -32,6 +32,9 @@ pub struct WhRules {
     pub degree_adverbs: Vec<String>,
     /// Times too vague to be what a 언제 question asks for again (아까, 이따).
     pub vague_times: Vec<String>,
+    /// Predicates that move or call off a dated thing (취소되다, 미루다): a time
+    /// before that thing's noun dates it, not the change.
+    pub rescheduling_stems: Vec<String>,
     /// Verbs whose object is a person (만나다): no 뭐 for it.
     pub person_verbs: Vec<String>,
     pub time_determiners: Vec<String>,
@@ -585,10 +588,27 @@ impl WhRules {
             .iter()
             .flat_map(|t| t.morphemes.iter())
             .any(|(m, tag)| tag == "VV" && Self::has(&self.person_verbs, m));
+        // 오늘 회의는 취소됐습니다: 오늘 is the meeting's day; when it was
+        // called off, the line does not say.
+        let rescheduled = tokens
+            .iter()
+            .filter(|t| t.end <= end)
+            .flat_map(|t| t.morphemes.iter())
+            .any(|(m, tag)| tag.starts_with('V') && Self::has(&self.rescheduling_stems, m))
+            || tokens
+                .iter()
+                .any(|t| t.end <= end && t.tag == "NNG" && Self::has(&self.rescheduling_stems, &t.surface));
+        let dates_a_noun = |a: &Argument| {
+            tokens
+                .iter()
+                .find(|t| t.start > a.end)
+                .is_some_and(|n| starts_word(text, n) && tag_has(n, &["NNG", "NNP"]) && n.start < word_start)
+        };
         self.arguments(text, &tokens, end, false)
             .into_iter()
             .filter(|a| a.start >= from && a.end <= word_start)
             .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.head_end])))
+            .filter(|a| !(a.wh == "when" && rescheduled && dates_a_noun(a)))
             // A name is asked with 누구, which the lists cannot tell: 수아 만났어 → *뭐 만났어?
             .filter(|a| {
                 !(a.wh == "what" && (tokens.iter().any(|t| t.start == a.start && t.tag == "NNP") || takes_a_person))

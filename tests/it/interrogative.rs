@@ -378,6 +378,12 @@ fn no_question_about_an_instruction_or_a_round_trip() {
         ),
         Vec::<String>::new()
     );
+    // Before the noun of a thing called off, the time dates the thing (today's
+    // meeting), not the calling off.
+    assert_eq!(
+        wh_negatives(&["부장님, 오늘 회의는 취소됐습니다."], "그래? 그럼 내일로 잡아"),
+        Vec::<String>::new()
+    );
     // 오늘 alone mostly dates the event.
     assert_eq!(
         wh_negatives(
