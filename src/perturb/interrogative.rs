@@ -114,7 +114,7 @@ fn how_many(counter: &str) -> String {
 }
 
 fn level_of(word: &str) -> Option<Level> {
-    if word.ends_with("니다") {
+    if super::register::ends_in_b_nida(word) {
         return Some(Level::Hapsyo);
     }
     let chars: Vec<char> = word.chars().collect();
@@ -412,22 +412,24 @@ impl WhRules {
                         .get(i + 2)
                         .is_some_and(|p| p.start == n.end && matches!(p.tag.as_str(), "JX" | "JKS"))
             });
-            // A time adverb and a time noun with no particle before a noun compound
-            // (오늘 오후 거래처 미팅 자료 준비 다 됐습니다) date the thing named, not the
-            // event: 언제 됐어요? asks for news, not for what was said. 오늘 alone
-            // (오늘 재료 발주 넣었습니다) mostly dates the event.
-            let dates_a_noun = {
-                let mut j = i + 1;
-                while tokens.get(j).is_some_and(|n| {
-                    starts_word(text, n) && ends_word(text, n) && Self::has(&self.time_nouns, &n.surface)
-                }) {
-                    j += 1;
-                }
-                let bare_noun = |n: &Token| starts_word(text, n) && tag_has(n, &["NNG", "NNP"]);
-                j > i + 1
-                    && tokens.get(j).is_some_and(|n| bare_noun(n) && ends_word(text, n))
-                    && tokens.get(j + 1).is_some_and(bare_noun)
-            };
+            // A time adverb and a time noun with no particle before a compound of
+            // three nouns or more (오늘 오후 거래처 미팅 자료 준비 다 됐습니다) date the
+            // thing named, not the event: 언제 됐어요? asks for news, not for what was
+            // said. 오늘 alone (오늘 재료 발주 넣었습니다) mostly dates the event.
+            let dates_a_noun = (Self::has(&self.time_adverbs, &t.surface) || Self::has(&self.time_nouns, &t.surface))
+                && {
+                    let mut j = i + 1;
+                    while tokens.get(j).is_some_and(|n| {
+                        starts_word(text, n) && ends_word(text, n) && Self::has(&self.time_nouns, &n.surface)
+                    }) {
+                        j += 1;
+                    }
+                    // Three bare nouns or more: a compound, not an object and a
+                    // place with their particles dropped (내일 저녁 친구 집 가).
+                    let bare_noun =
+                        |n: &Token| starts_word(text, n) && ends_word(text, n) && tag_has(n, &["NNG", "NNP"]);
+                    j > i + 1 && tokens[j..].iter().take(3).filter(|n| bare_noun(n)).count() == 3
+                };
             if topic_time || dates_a_noun {
                 continue;
             }
@@ -595,10 +597,14 @@ impl WhRules {
             .filter(|t| t.end <= end)
             .flat_map(|t| t.morphemes.iter())
             .any(|(m, tag)| tag.starts_with('V') && Self::has(&self.rescheduling_stems, m))
-            || tokens
-                .iter()
-                .any(|t| t.end <= end && t.tag == "NNG" && Self::has(&self.rescheduling_stems, &t.surface));
-        let dates_a_noun = |a: &Argument| {
+            || tokens.windows(2).any(|w| {
+                w[1].end <= end
+                    && w[0].tag == "NNG"
+                    && Self::has(&self.rescheduling_stems, &w[0].surface)
+                    && w[1].start == w[0].end
+                    && w[1].tag.starts_with("XSV")
+            });
+        let before_a_noun = |a: &Argument| {
             tokens
                 .iter()
                 .find(|t| t.start > a.end)
@@ -608,7 +614,7 @@ impl WhRules {
             .into_iter()
             .filter(|a| a.start >= from && a.end <= word_start)
             .filter(|a| !(a.wh == "when" && Self::has(&self.vague_times, &text[a.start..a.head_end])))
-            .filter(|a| !(a.wh == "when" && rescheduled && dates_a_noun(a)))
+            .filter(|a| !(a.wh == "when" && rescheduled && before_a_noun(a)))
             // A name is asked with 누구, which the lists cannot tell: 수아 만났어 → *뭐 만났어?
             .filter(|a| {
                 !(a.wh == "what" && (tokens.iter().any(|t| t.start == a.start && t.tag == "NNP") || takes_a_person))

@@ -93,7 +93,7 @@ pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue)
 
 /// -ㅂ니다 and -ㅂ니까: 니다 or 니까 after a syllable closed by ㅂ (갑니다, 먹습니까), not
 /// 아니다 "it is not" or 가니까 "since one goes".
-fn ends_in_b_nida(bare: &str) -> bool {
+pub(crate) fn ends_in_b_nida(bare: &str) -> bool {
     let Some(stem) = bare.strip_suffix("니다").or_else(|| bare.strip_suffix("니까")) else {
         return false;
     };

@@ -542,7 +542,11 @@ pub fn wh_frames(
         }
         // A predicate that starts on a bound noun (고민 중이야, 갈 거야) asked
         // alone loses what the noun is of: *언제 중이야?
-        if first.before_tag == "NNB" && line[start..].starts_with(first.before_text.as_str()) {
+        if first.before_tag == "NNB"
+            && line
+                .get(start..)
+                .is_some_and(|w| w.starts_with(first.before_text.as_str()))
+        {
             continue;
         }
         if first.tag == "VX" || first.word_before.ends_with('고') || completes {

@@ -61,9 +61,14 @@ pub fn reaction_frames(
         // 박서준이요.) states that it is the answer: negation takes it up as
         // not being it (아 박서준이 아니군요), read as the sentence it stands
         // for (박서준이에요).
+        // Not where another frame took the same words of the line up (열 명이야:
+        // the phrase reaction, in a shape of its own).
         if kind == RewriteKind::Negation {
             let frame = answer_reaction(rewriter, worker, d, voice, i);
-            if let Some(frame) = frame.filter(|f| !out.iter().any(|(t, _, _)| *t == f.0)) {
+            if let Some(frame) = frame.filter(|f| {
+                !out.iter()
+                    .any(|(t, _, g)| *t == f.0 || (g.utterance == i && g.span == f.2.span))
+            }) {
                 out.push(frame);
             }
         }

@@ -292,7 +292,7 @@ fn grounded_reply_rewrites(
     let Some(last) = d.context.len().checked_sub(1) else {
         return Vec::new();
     };
-    if readings.is_empty() || grounding::lemma(&readings).is_some_and(|l| g.formulas.contains(&l)) {
+    if readings.is_empty() || formula(g, &readings) {
         return Vec::new();
     }
     match kind {
@@ -331,6 +331,19 @@ fn grounded_reply_rewrites(
                 .collect()
         }
     }
+}
+
+/// Whether the reply ends in thanks, an apology or a greeting in the present
+/// (감사합니다, 미안해, 축하해), read with its root where 하 is a suffix of one
+/// (미안 + 하, 죄송 + 합니다).
+fn formula(g: &grounding::GroundingRules, readings: &[Predicate]) -> bool {
+    let Some(first) = readings.first() else {
+        return false;
+    };
+    let rooted = format!("{}{}", first.before_text, first.stem);
+    first.tense == crate::perturb::predicate::Tense::Present
+        && (grounding::lemma(readings).is_some_and(|l| g.formulas.contains(&l))
+            || (first.tag.starts_with("XS") && !first.space_before && g.formulas.contains(&rooted)))
 }
 
 /// Whether a fact pins a first sentence outright: a restated state, a time
