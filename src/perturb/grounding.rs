@@ -305,6 +305,19 @@ pub fn plain_present_verb(rules: &super::rules::TenseNegationRules, p: &Predicat
         && ends_in(rules, std::slice::from_ref(p), &["hae", "haeyo"])
 }
 
+/// Whether `text`, whose predicate is `p`, may be a request: a plain present
+/// verb that names neither its speaker nor a subject (교환해, 다음 주에 줘),
+/// unlike 나 다음 주에 검진 받아.
+pub fn unnamed_plain_present(
+    rules: &super::rules::TenseNegationRules,
+    g: &GroundingRules,
+    text: &str,
+    tokens: &[super::analyser::Token],
+    p: &Predicate,
+) -> bool {
+    plain_present_verb(rules, p) && !g.has_word(text, &g.first_person) && !tokens.iter().any(|t| t.tag == "JKS")
+}
+
 /// Whether a reading ends in one of the endings `ids` (the ids of
 /// `perturbations/tense_negation.toml`).
 pub fn ends_in(rules: &super::rules::TenseNegationRules, readings: &[Predicate], ids: &[&str]) -> bool {

@@ -123,7 +123,7 @@ fn phrase_reaction(
     // only when it is a numeral word of its own (not 저 68번 or 한빛택배).
     let numeral = |t: &crate::perturb::analyser::Token, next: &crate::perturb::analyser::Token| match t.tag.as_str() {
         "NR" | "SN" => true,
-        "MM" => super::NUMERALS.contains(&t.surface.as_str()) && t.surface != "몇" && t.end < next.start,
+        "MM" => numeral_word(t) && t.end < next.start,
         _ => false,
     };
     let counted = phrase_tokens
@@ -154,6 +154,11 @@ fn phrase_reaction(
         return None;
     }
     not_it(rules, d, voice, (i, sentence), phrase, "phrase-reaction")
+}
+
+/// Whether a determiner is a numeral word that counts (세, 열; not 몇, which asks).
+fn numeral_word(t: &crate::perturb::analyser::Token) -> bool {
+    super::NUMERALS.contains(&t.surface.as_str()) && t.surface != "몇"
 }
 
 /// `phrase` with 이/가 and 아니다 in a realisation ending of the replier's
@@ -217,10 +222,8 @@ fn answer_fragment(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i
     // A line of several sentences may answer in its first and go on (북한산이요.
     // 같이 가실래요?; 식빵! 근데 하나도 안 부풀었어): the first is the answer.
     let sentences = grounding::sentences(d.context[i].trim());
+    // A first sentence that asks keeps its ? and is refused below.
     let line = *sentences.first()?;
-    if sentences.len() > 1 && line.ends_with('?') {
-        return None;
-    }
     let bare = line.trim_end_matches(|c: char| "ㅋㅎㅠㅜ~!.^".contains(c) || c.is_whitespace());
     if bare.is_empty() || bare.contains(['?', ',', '.', '!']) {
         return None;
@@ -249,7 +252,7 @@ fn answer_fragment(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i
     let nominal = !tokens.is_empty()
         && tokens.iter().all(|t| match t.tag.as_str() {
             "NNG" | "NNP" | "NNB" | "NNBC" | "NR" | "SN" => true,
-            "MM" => super::NUMERALS.contains(&t.surface.as_str()) && t.surface != "몇",
+            "MM" => numeral_word(t),
             _ => false,
         })
         && tokens.last().is_some_and(|t| t.tag != "MM")
@@ -719,11 +722,7 @@ fn other_time(
         grounding::When::Past => Some(Tense::FutureGeo { space: true, form: 0 }),
         // A plain present with a time to come is as often a request (다음 주에
         // 줘) as a plan, unless it names who does it (나 다음 주에 검진 받아).
-        grounding::When::Future
-            if grounding::plain_present_verb(rules, first)
-                && !g.has_word(line, &g.first_person)
-                && !worker.analyse(line).iter().any(|t| t.tag == "JKS") =>
-        {
+        grounding::When::Future if grounding::unnamed_plain_present(rules, g, line, &worker.analyse(line), first) => {
             None
         }
         grounding::When::Future => Some(Tense::Past),

@@ -542,9 +542,7 @@ fn polarity_pinned(
             // a request as an assertion: negated, it turns advice into a
             // statement (*교환하지 않아).
             let g = rewriter.grounding();
-            let request = grounding::plain_present_verb(rules, first)
-                && !g.has_word(&d.positive, &g.first_person)
-                && !worker.analyse(&d.positive).iter().any(|t| t.tag == "JKS");
+            let request = grounding::unnamed_plain_present(rules, g, &d.positive, &worker.analyse(&d.positive), first);
             (one_clause && !wh && !request).then(|| Grounds {
                 utterance: last,
                 span: d.context[last].clone(),
