@@ -639,6 +639,72 @@ fn negation_takes_a_bare_answer_up_as_not_being_it() {
 }
 
 #[test]
+fn an_answer_word_is_taken_up_as_the_other_answer_with_the_questions_words() {
+    let answered = |context: &[&str], reply: &str, types: &str| {
+        negatives(context, reply, types)
+            .into_iter()
+            .filter(|n| n.2.contains("/answered-reaction/"))
+            .map(|n| n.1)
+            .collect::<Vec<_>>()
+    };
+    // A yes taken up as a no, a no as a yes, with the question's noun and
+    // predicate; the honorific the question gave the listener kept, a
+    // deliberate act done taken as failed (못); 듣다 of the ㄷ class.
+    assert_eq!(
+        answered(&["선생님한테 숙제 냈어?", "응 아까 냈어"], "잘했네", "negation"),
+        ["그럼 숙제 안 냈구나"]
+    );
+    assert_eq!(
+        answered(&["혹시 편의점에서 우산 샀어?", "아니 깜빡했어"], "어떡해", "negation"),
+        ["아 우산 샀구나"]
+    );
+    assert_eq!(
+        answered(&["어제 말한 그 음악 들었어?", "응 들었어"], "좋지?", "negation"),
+        ["그럼 음악 못 들었네"]
+    );
+    assert_eq!(
+        answered(
+            &["손님, 홈페이지에서 객실 예약하셨습니까?", "네, 김민수로 예약했습니다"],
+            "확인해 드리겠습니다",
+            "negation"
+        ),
+        ["그럼 객실 예약하지 못하셨군요"]
+    );
+    // Tense takes a yes up in the other time.
+    assert_eq!(
+        answered(&["토요일에 동생이랑 캠핑 갈 거지?", "응 가야지"], "좋겠다", "tense"),
+        ["아 캠핑 갔구나"]
+    );
+    assert_eq!(
+        answered(
+            &["어제 도서관에서 책 빌렸어?", "응 세 권 빌렸어"],
+            "뭐 빌렸어?",
+            "tense"
+        ),
+        ["아 책 빌릴 거구나"]
+    );
+    // Not a yes that hedges, a question word (뭐 좀: something), an offer, a
+    // question about the replier, a negated question; not a frame that leaves
+    // out no word of the question's content but a time or an address (a
+    // near-copy of it); no tense of a no.
+    for context in [
+        &["숙제 냈어?", "응 근데 반만 냈어"][..],
+        &["뭐 좀 먹었어?", "응"],
+        &["같이 영화 볼래?", "응"],
+        &["나 살 빠졌어?", "응"],
+        &["너 밥 안 먹었어?", "응"],
+        &["너 빨래 널었어?", "아니 아직"],
+        &["형 이번 주말에 낚시 갈 거야?", "당연하지"],
+    ] {
+        assert!(
+            answered(context, "그렇구나", "negation,tense").is_empty(),
+            "{context:?}"
+        );
+    }
+    assert!(answered(&["혹시 편의점에서 우산 샀어?", "아니 깜빡했어"], "어떡해", "tense").is_empty());
+}
+
+#[test]
 fn negation_takes_a_stated_count_or_a_short_name_up_whole() {
     let phrases = |context: &[&str], reply: &str| negations_of("negation/phrase-reaction/", context, reply);
     // The numeral goes with its counter, the one-syllable name whole.

@@ -132,9 +132,22 @@ fn changed_words(old: &str, new: &str) -> Option<String> {
 /// replier, or ends in a predicate a frame cannot carry alone (an
 /// auxiliary, a humble verb, a fixed phrase, anything `carries` leaves out).
 fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carries) -> Option<Arc<[Predicate]>> {
+    fact_as(rewriter, worker, line, carries, Said::Stated)
+}
+
+/// [`fact`] of a line put as `said`: a yes/no question answered yes (회의실
+/// 예약했어? / 네) states its predicate as well as a statement does, and its
+/// plain present is not a request (이번 주말에 낚시 가?).
+fn fact_as(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    line: &str,
+    carries: Carries,
+    said: Said,
+) -> Option<Arc<[Predicate]>> {
     let rules = rewriter.rules();
     let g = rewriter.grounding();
-    if grounding::asks(line) || speaks_of_replier(line) || g.has_word(line, &g.degree) {
+    if (said == Said::Stated && grounding::asks(line)) || speaks_of_replier(line) || g.has_word(line, &g.degree) {
         return None;
     }
     let readings = rewriter.readings(worker, line);
@@ -157,8 +170,9 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carri
         }
     });
     // 해체/해요체 present verbs are also requests (골라 가, 드셔 보세요).
-    let maybe_request =
-        readings.iter().any(|p| grounding::plain_present_verb(rules, p)) && !g.names_speaker_or_time(line);
+    let maybe_request = said == Said::Stated
+        && readings.iter().any(|p| grounding::plain_present_verb(rules, p))
+        && !g.names_speaker_or_time(line);
     // 하다 after a bare noun and 안/못 (숙제 안 했어) is that noun's verb,
     // carried with it (아 숙제 했구나).
     let noun_ha = carries == Carries::States && stem == "하" && matches!(first.negation, Negation::Short(_)) && {
@@ -179,6 +193,17 @@ fn fact(rewriter: &Rewriter, worker: &mut Worker<'_>, line: &str, carries: Carri
         || g.humble.iter().any(|h| h == stem)
         || (stem == "좋" && first.word_before.ends_with('면'));
     (statement && carried && !fixed && grounding::negated(&readings).is_some()).then_some(readings)
+}
+
+/// How a line puts the fact a frame takes up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Said {
+    /// A statement of the other speaker.
+    Stated,
+    /// A yes/no question of the replier, without its ?, that the other
+    /// speaker answered: its question endings (-습니까, -죠, -나요) ask, and
+    /// its plain present is a question, not a request.
+    Asked,
 }
 
 /// What a frame carries of a line: the predicates it can put alone.

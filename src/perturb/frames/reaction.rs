@@ -13,9 +13,11 @@
 //! never the line again, and its provenance records the line and the
 //! predicate contradicted.
 
+mod answered;
+
 use super::{
     act_time, changed_words, fact, names_a_subject, notes_or_reminds, noun_before, other_speaker_lines,
-    speaks_of_replier, taken_up_again, Carries,
+    speaks_of_replier, taken_up_again, Carries, Said,
 };
 use crate::perturb::analyser::Worker;
 use crate::perturb::grounding::{self, GroundingRules, Grounds};
@@ -70,6 +72,17 @@ pub fn reaction_frames(
                     .any(|(t, _, g)| *t == f.0 || (g.utterance == i && g.span == f.2.span))
             }) {
                 out.push(frame);
+            }
+        }
+        // An answer word to the replier's question (너 그 영화 봤어? /
+        // ㅇㅇ) states what the question asked: taken up as the other
+        // answer (아 영화 안 봤구나) or, a yes, in the other time (아 영화 볼
+        // 거구나).
+        if matches!(kind, RewriteKind::Negation | RewriteKind::Tense) {
+            if let Some(frame) = answered::answered_reaction(rewriter, worker, d, voice, i, kind) {
+                if !out.iter().any(|(t, _, _)| *t == frame.0) {
+                    out.push(frame);
+                }
             }
         }
     }
@@ -422,7 +435,7 @@ fn reaction_frame(
     if of_replier
         || denies
         || of_one_time_among_others(g, d, i, line)
-        || states_no_fact(rewriter, worker, line, &readings, &lemma)
+        || states_no_fact(rewriter, worker, line, &readings, &lemma, Said::Stated)
     {
         return None;
     }
@@ -740,6 +753,7 @@ fn states_no_fact(
     line: &str,
     readings: &[Predicate],
     lemma: &str,
+    said: Said,
 ) -> bool {
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
     let Some(first) = readings.first() else {
@@ -766,13 +780,16 @@ fn states_no_fact(
     // A bound predicate (갈 만해, 아는 척해) is one with the word before it;
     // a humble one (부탁드립니다) is a request; -ㄹ까 asks.
     let bound = BOUND.iter().any(|b| lemma.ends_with(b)) || g.humble.iter().any(|h| lemma.ends_with(h.as_str()));
+    // A question answered states its predicate (-습니까?, -나요?); -ㄹ까 and
+    // -ㄹ래 offer whatever the line.
     let asks = grounding::ends_in(rules, readings, &ASKING_ENDINGS)
-        || readings.iter().any(|p| {
-            rules
-                .ending
-                .get(p.ending)
-                .is_some_and(|e| rules.question_endings.contains(&e.id))
-        });
+        || (said == Said::Stated
+            && readings.iter().any(|p| {
+                rules
+                    .ending
+                    .get(p.ending)
+                    .is_some_and(|e| rules.question_endings.contains(&e.id))
+            }));
     // An act seen in the past (잠이 안 오더라고) would be rendered in the
     // present, as one of now (*그럼 잠이 오네요).
     let seen_before = first.pos == Pos::Verb
@@ -793,8 +810,9 @@ fn states_no_fact(
         && first.stem == "있"
         && first.tense == Tense::Present
         && grounding::ends_in(rules, std::slice::from_ref(first), &["hae", "haeyo"]);
-    let request =
-        (grounding::plain_present_verb(rules, first) || progressive_present) && !g.names_speaker_or_time(last);
+    let request = said == Said::Stated
+        && (grounding::plain_present_verb(rules, first) || progressive_present)
+        && !g.names_speaker_or_time(last);
     // 갈 수 있어, 가 본 적 있어: 있다 after a bound noun is one predicate
     // with the clause before it, which the frame would drop.
     let bare_before = first.word_before.trim_end_matches(['도', '는', '은', '이', '가']);
@@ -836,7 +854,8 @@ fn states_no_fact(
         || formula
         || handing
         || request
-        || notes_or_reminds(rules, readings);
+        || (said == Said::Stated && notes_or_reminds(rules, readings))
+        || (said == Said::Asked && grounding::ends_in(rules, readings, &["janha", "janhayo"]));
     // A promise (내가 살게) or an intent (-겠-) is no fact yet: its opposite
     // as a realisation (*아 안 사는구나) misreads the mood as well.
     let promise_or_intent =

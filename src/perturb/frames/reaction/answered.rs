@@ -1,0 +1,318 @@
+//! The answer to a yes/no question of the replier, taken up as its opposite:
+//! the replier asked (너 그 영화 봤어?), the other speaker answered with an
+//! answer word (ㅇㅇ 어제 봤는데…), and the negative reacts as if the answer
+//! had been the other one (아 영화 안 봤구나), with the question's own noun
+//! and predicate, since an answer word says which without repeating them.
+//!
+//! Invariant: built only where line `i` of the other speaker starts with an
+//! answer word, the line before it (the replier's) ends in a positive
+//! question with no question word that asks about the listener or a thing,
+//! and the question's predicate passes every gate a stated fact passes
+//! ([`super::fact`], [`super::states_no_fact`]); the frame carries the noun
+//! right before the predicate and the predicate alone, never either line.
+
+use super::super::{fact_as, names_a_subject, noun_before, speaks_of_replier, Carries, Said};
+use super::{states_no_fact, whole_noun_phrase, Shape, MOTION};
+use crate::perturb::analyser::Worker;
+use crate::perturb::grounding::{self, Grounds};
+use crate::perturb::predicate::{Negation, Predicate};
+use crate::perturb::register::Voice;
+use crate::perturb::rewrite::{RewriteKind, Rewriter};
+use crate::perturb::Dialogue;
+
+/// Words before a question that address the listener or lead into it (혹시,
+/// 너, 그럼): dropped, since the frame carries the predicate and its noun.
+const LEADING_WORDS: [&str; 16] = [
+    "혹시",
+    "너",
+    "넌",
+    "니가",
+    "네가",
+    "그럼",
+    "그래서",
+    "근데",
+    "그런데",
+    "아",
+    "오",
+    "야",
+    "어",
+    "음",
+    "그래",
+    "참",
+];
+
+/// Words of the answer line that make a yes only partly a yes (네, 근데 반밖에
+/// 못 썼어요).
+const HEDGES: [&str; 6] = ["근데", "그런데", "하지만", "그래도", "대신", "거의"];
+
+/// Answer words that may also start a line that answers nothing (그럼 = "then").
+const NOT_ANSWERS: [&str; 1] = ["그럼"];
+
+/// The frame of `kind` (negation or tense) of the answer of line `i` to the
+/// replier's question on line `i - 1`: rule `<type>/answered-reaction/<ending>`,
+/// the answer word contradicted. Negation takes the answer up as the other
+/// one (영화 봤어? / ㅇㅇ → 아 영화 안 봤구나; 아니 → 아 영화 봤구나); tense
+/// takes a yes up in the other time (아 영화 볼 거구나), as
+/// [`super::other_time`] allows for a stated act.
+pub(super) fn answered_reaction(
+    rewriter: &Rewriter,
+    worker: &mut Worker<'_>,
+    d: &Dialogue,
+    voice: Voice,
+    i: usize,
+    kind: RewriteKind,
+) -> Option<(String, String, Grounds)> {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    let answer_line = d.context.get(i)?.trim();
+    let yes = g.answer(answer_line)?;
+    if kind == RewriteKind::Tense && !yes {
+        return None;
+    }
+    let answer_word = answer_line
+        .split(|c: char| c.is_whitespace() || ",.!?~".contains(c))
+        .next()?
+        .trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
+    if NOT_ANSWERS.contains(&answer_word) {
+        return None;
+    }
+    let rest = answer_line.get(answer_word.len()..)?;
+    let words = |text: &str| {
+        text.split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // A yes that goes on to deny or hedge (네, 근데 반밖에 못 썼어요) is not
+    // the plain yes the frame takes for its opposite.
+    let denies =
+        |w: &String| matches!(w.as_str(), "안" | "못" | "아니" | "아직") || w.starts_with("없") || w.contains("않");
+    if yes && words(rest).iter().any(|w| denies(w) || HEDGES.contains(&w.as_str())) {
+        return None;
+    }
+    let question_line = d.context.get(i.checked_sub(1)?)?.trim();
+    let question = *grounding::sentences(question_line).last()?;
+    let core = question_core(rewriter, worker, question)?;
+    let readings = fact_as(rewriter, worker, &core, Carries::States, Said::Asked)?;
+    let first = readings.first()?;
+    let lemma = grounding::lemma(&readings)?;
+    if grounding::negated(&readings) != Some(false)
+        || states_no_fact(rewriter, worker, &core, &readings, &lemma, Said::Asked)
+    {
+        return None;
+    }
+    // A no that states the act itself (오늘 봐? / 아니 어제 봤어) denies
+    // another detail, not the act.
+    if !yes {
+        let restated = grounding::sentences(rest.trim())
+            .into_iter()
+            .any(|s| grounding::lemma(&rewriter.readings(worker, s)).is_some_and(|l| l == lemma));
+        if restated {
+            return None;
+        }
+    }
+    let to_tense = match kind {
+        RewriteKind::Tense => Some(super::other_time(rewriter, worker, d, i, &core, &readings, &lemma)?),
+        _ => None,
+    };
+    let noun_at = if first.tag.starts_with("XS") {
+        core.get(..first.start)?.rfind(char::is_whitespace).unwrap_or(0)
+    } else {
+        first.start
+    };
+    let noun = noun_before(worker, &core, noun_at, &g.not_carried)?;
+    if !whole_noun_phrase(worker, g, &core, noun_at, &noun) {
+        return None;
+    }
+    let noun_start = core
+        .get(..noun_at)?
+        .trim_end()
+        .rfind(char::is_whitespace)
+        .map_or(0, |k| k + 1);
+    // A determiner that says which (다른 색도 있어요? / 아니요): without it the
+    // noun is another thing (*아 색도 있군요).
+    if core
+        .get(..noun_start)?
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| WHICH_DETERMINERS.contains(&w))
+    {
+        return None;
+    }
+    // The frame must leave out a word of the question's own content: carrying
+    // all of it but a time or a word of address (너 건조기 돌렸어? → 그럼 건조기
+    // 돌렸구나), it is the question again with its ending changed, which a
+    // strict blind judge called a near-copy 27 times in 27
+    // (`datasets/devset/audits/answered`).
+    let noun_start = core
+        .get(..noun_at)?
+        .trim_end()
+        .rfind(char::is_whitespace)
+        .map_or(0, |k| k + 1);
+    if !leaves_out_content(worker, g, core.get(..noun_start)?) {
+        return None;
+    }
+    let subject_marked = worker
+        .analyse(&core)
+        .iter()
+        .any(|t| t.end <= first.start && t.tag == "JKS");
+    // A deliberate act the listener did, taken as not done, failed (티켓팅
+    // 성공했어? / 응 → 아 티켓팅 성공 못 했구나).
+    let failed = kind == RewriteKind::Negation
+        && yes
+        && g.volitional.contains(&lemma)
+        && !subject_marked
+        && !names_a_subject(worker, &core, first.start)
+        && !MOTION.contains(&lemma.as_str())
+        && grounding::when_of(&readings) == Some(grounding::When::Past);
+    let mut shape = Shape::of(&core, kind);
+    // -네 after -(으)ㄹ 거- reads as a guess, and after a plain present verb
+    // as the replier's own finding (*그럼 차 사네): -구나 then.
+    let present_verb = first.pos == crate::perturb::predicate::Pos::Verb
+        && to_tense.unwrap_or(first.tense) == crate::perturb::predicate::Tense::Present;
+    if matches!(
+        to_tense.unwrap_or(first.tense),
+        crate::perturb::predicate::Tense::FutureGeo { .. }
+    ) || present_verb
+        || g.feelings.contains(&lemma)
+    {
+        shape.ne = false;
+    }
+    if i + 1 < d.context.len() {
+        shape.lead = "아 ";
+    }
+    let (ending, ending_id) = shape.ending(rules, voice.level)?;
+    // The question already carries the replier's honorifics for the listener
+    // (다녀오셨어요?): kept as they are.
+    let adjust = |mut q: Predicate| {
+        q.ending = ending;
+        if let Some(tense) = to_tense {
+            q.tense = tense;
+        }
+        if failed {
+            q.negation = match q.negation {
+                Negation::Short(_) => Negation::Short("못".into()),
+                Negation::Long(_) => Negation::Long("못하".into()),
+                other => other,
+            };
+        }
+        q
+    };
+    let rewritten = if yes {
+        rewriter.rewrite_with(&core, &readings, kind, adjust)?
+    } else {
+        rewriter.render_with(&core, &readings, adjust)?
+    };
+    let word = super::super::changed_words(&core, &rewritten)?;
+    let noun = Some(noun).filter(|n| !word.starts_with(n.as_str()));
+    let words = match noun {
+        Some(n) => format!("{n} {word}"),
+        None => word,
+    };
+    Some((
+        format!("{}{words}", shape.lead),
+        format!("{}/answered-reaction/{ending_id}", kind.family()),
+        Grounds {
+            utterance: i,
+            span: answer_word.to_owned(),
+            slot: match kind {
+                RewriteKind::Tense => "time",
+                _ => "polarity",
+            }
+            .into(),
+        },
+    ))
+}
+
+/// Words that date or frame a question without saying what it is about
+/// (이번 주 토요일, 최근에, 혹시): left out, they leave the question whole.
+const FRAMING_WORDS: [&str; 12] = [
+    "이번", "지난", "다음", "주", "달", "해", "최근", "요즘", "이제", "오늘", "혹시", "또",
+];
+
+/// Determiners that pick which one a noun names (다른 색, 새 폰).
+const WHICH_DETERMINERS: [&str; 6] = ["다른", "딴", "새", "헌", "옛", "모든"];
+
+/// Words of address a question may start with, no comma after them (형 이번
+/// 주말에 축구 볼 거야?): they say whom the question is to, not what about.
+const ADDRESS_WORDS: [&str; 14] = [
+    "형",
+    "언니",
+    "오빠",
+    "누나",
+    "엄마",
+    "아빠",
+    "선배",
+    "선배님",
+    "선생님",
+    "할머니",
+    "할아버지",
+    "이모",
+    "삼촌",
+    "여보",
+];
+
+/// Whether `dropped`, the words of a question before what the frame
+/// carries, holds a word of content: a noun or a predicate that is not a
+/// time, a day or a framing word (선거날이라, 할머니 댁 가는, 보험사에).
+fn leaves_out_content(worker: &mut Worker<'_>, g: &crate::perturb::grounding::GroundingRules, dropped: &str) -> bool {
+    let mut words = dropped.split_whitespace().peekable();
+    if words.peek().is_some_and(|w| ADDRESS_WORDS.contains(w)) {
+        words.next();
+    }
+    words.any(|word| {
+        worker.analyse(word).iter().any(|t| {
+            let content = matches!(t.tag.as_str(), "NNG" | "NNP" | "VV" | "VA")
+                || t.tag.starts_with("VV")
+                || t.tag.starts_with("VA");
+            content
+                && !g.is_time_word(&t.surface)
+                && !g.aspect.contains(&t.surface)
+                && !FRAMING_WORDS.contains(&t.surface.as_str())
+        })
+    })
+}
+
+/// The replier's yes/no question without its ? and the words that address
+/// or lead into it (김 대리, 회의실 예약했어? → 회의실 예약했어). None for a
+/// line that does not ask, asks with a question word (뭐 좀 먹었어? asks
+/// for something too), or speaks of its own speaker or, past the words
+/// dropped, of the listener.
+fn question_core(rewriter: &Rewriter, worker: &mut Worker<'_>, question: &str) -> Option<String> {
+    let (rules, g) = (rewriter.rules(), rewriter.grounding());
+    if !grounding::asks(question) {
+        return None;
+    }
+    let mut core = question
+        .trim_end_matches(|c: char| "?!~.ㅋㅎㅠㅜ".contains(c) || c.is_whitespace())
+        .trim();
+    // A vocative before a comma (김 대리, 선배,): nouns and their 아/야 alone.
+    if let Some((head, rest)) = core.split_once(',') {
+        let tokens = worker.analyse(head);
+        let vocative = !tokens.is_empty()
+            && head.split_whitespace().count() <= 3
+            && tokens
+                .iter()
+                .all(|t| matches!(t.tag.as_str(), "NNG" | "NNP" | "NNB" | "XSN" | "JKV" | "IC"));
+        if !vocative {
+            return None;
+        }
+        core = rest.trim();
+    }
+    while let Some((first, rest)) = core.split_once(char::is_whitespace) {
+        if !LEADING_WORDS.contains(&first) {
+            break;
+        }
+        core = rest.trim_start();
+    }
+    let has_first_person = core.split_whitespace().any(|w| {
+        g.first_person.iter().any(|p| p == w) || matches!(w, "내" | "제" | "나한테" | "저한테" | "우리" | "저희")
+    });
+    if core.is_empty()
+        || has_first_person
+        || speaks_of_replier(core)
+        || core.split_whitespace().any(|w| rules.is_wh_word(w))
+    {
+        return None;
+    }
+    Some(core.to_owned())
+}
