@@ -157,7 +157,8 @@ fn is_jamo_token(t: &Token) -> bool {
 /// One plain declarative sentence: where its predicate's final word starts
 /// and ends, its speech level, and where its main clause starts (0 but with
 /// `clauses`); `None` for a question, several sentences, or an ending of
-/// another kind.
+/// another kind. With `clauses` (a frame, which asks with the predicate's
+/// own ending) a hearsay ending is one too (오신대 → 몇 시에 오신대?).
 fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize, usize, Level, usize)> {
     if text.contains('?') {
         return None;
@@ -235,7 +236,31 @@ fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize
     if clause || negated || relative || calling || request {
         return None;
     }
-    Some((word_start, end, level_of(word)?, main_start))
+    let level = level_of(word).or_else(|| (clauses && is_hearsay(word, &tokens[last])).then(|| hearsay_level(word)));
+    Some((word_start, end, level?, main_start))
+}
+
+/// Whether `word`, whose last token is `last`, ends in the hearsay ending
+/// -(ㄴ/는)대(요) or -래(요) as the analyser reads it (온대, 오신대요, 생일이래).
+fn is_hearsay(word: &str, last: &Token) -> bool {
+    let bare = word.trim_end_matches(|c: char| hangul::decompose(c).is_none());
+    let ends = ["대", "대요", "래", "래요"].iter().any(|e| bare.ends_with(e));
+    ends && last
+        .morphemes
+        .last()
+        .is_some_and(|(m, tag)| tag == "EF" && ["대", "대요", "래", "래요"].iter().any(|e| m.ends_with(e)))
+}
+
+/// The level of a hearsay word: 해요체 with 요, 해체 without.
+fn hearsay_level(word: &str) -> Level {
+    if word
+        .trim_end_matches(|c: char| hangul::decompose(c).is_none())
+        .ends_with('요')
+    {
+        Level::Haeyo
+    } else {
+        Level::Hae
+    }
 }
 
 /// An argument and the wh-phrase that asks for it.

@@ -339,6 +339,27 @@ fn a_frame_asks_about_the_main_clause_after_a_connective() {
 }
 
 #[test]
+fn hearsay_is_asked_as_hearsay_in_the_repliers_level() {
+    // The hearsay ending stays (끝난대 → 끝난대?), 요 as the replier speaks; the
+    // -(으)시- of the one reported stays, and none is added for the listener.
+    assert_eq!(
+        wh_negatives(&["수업이 세 시에 끝난대"], "그렇구나"),
+        ["몇 시에 끝난대?"]
+    );
+    assert_eq!(
+        wh_negatives(&["회의가 세 시에 끝난대요."], "네 알겠어요"),
+        ["몇 시에 끝난대요?"]
+    );
+    assert_eq!(
+        wh_negatives(&["다음 주에 할머니가 우리 집 오신대요."], "네 알겠어요"),
+        ["누가 오신대요?", "어디 오신대요?"]
+    );
+    // No everyday hearsay question in 합쇼체; `--text` alone asks no hearsay.
+    assert!(wh_negatives(&["회의가 세 시에 끝난대요."], "네, 알겠습니다.").is_empty());
+    assert!(questions("수업이 세 시에 끝난대").is_empty());
+}
+
+#[test]
 fn no_question_about_an_instruction_or_a_round_trip() {
     // A senior's 반말 present to a junior who answers in 합쇼체 instructs.
     assert_eq!(

@@ -519,9 +519,30 @@ pub fn wh_frames(
         if !statement || humble || intent || instruction || grounding::negated(&readings) != Some(false) {
             continue;
         }
-        let hon = voice.honours_listener && !names_a_subject(worker, line, first.start);
+        // Hearsay is asked as hearsay (엄마 여섯 시에 오신대 → 몇 시에 오신대?),
+        // of a third person: no -(으)시- for the listener; 합쇼체 has no
+        // everyday hearsay question.
+        let hearsay = grounding::ends_in(rules, &readings, &["dae", "daeyo"]);
+        // A copula's hearsay (열두 시까지래요) puts its noun inside the word the
+        // frame would cut.
+        if hearsay && first.pos == Pos::Copula {
+            continue;
+        }
+        let asking_ending = match (hearsay, voice.level) {
+            (false, _) => ending,
+            (true, Level::Banmal) => match rules.ending.iter().position(|e| e.id == "dae") {
+                Some(k) => k,
+                None => continue,
+            },
+            (true, Level::Haeyo) => match rules.ending.iter().position(|e| e.id == "daeyo") {
+                Some(k) => k,
+                None => continue,
+            },
+            (true, Level::Hapsyo) => continue,
+        };
+        let hon = voice.honours_listener && !hearsay && !names_a_subject(worker, line, first.start);
         let Some(asked) = rewriter.render_with(line, &readings, |mut q: Predicate| {
-            q.ending = ending;
+            q.ending = asking_ending;
             q.hon = q.hon || hon;
             q
         }) else {
