@@ -42,6 +42,25 @@ pub struct GroundingRules {
     pub not_carried: Vec<String>,
     pub first_person: Vec<String>,
     pub days: Vec<String>,
+    pub answered: AnsweredWords,
+}
+
+/// The word lists of the answered reactions (`[answered]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnsweredWords {
+    /// Words before a question that address the listener or lead into it.
+    pub leading: Vec<String>,
+    /// Words of an answer line that make a yes only partly one.
+    pub hedges: Vec<String>,
+    /// Answer words that may also start a line that answers nothing.
+    pub not_answers: Vec<String>,
+    /// Words that date or frame a question without saying what it is about.
+    pub framing: Vec<String>,
+    /// Words of address a question may start with.
+    pub address: Vec<String>,
+    /// Determiners that pick which one a noun names.
+    pub which: Vec<String>,
 }
 
 pub fn rules() -> Result<GroundingRules, PerturbError> {

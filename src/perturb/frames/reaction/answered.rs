@@ -10,6 +10,8 @@
 //! and the question's predicate passes every gate a stated fact passes
 //! ([`super::fact`], [`super::states_no_fact`]); the frame carries the noun
 //! right before the predicate and the predicate alone, never either line.
+//! The words it drops, needs or refuses are the `[answered]` lists of
+//! `perturbations/grounding.toml`.
 
 use super::super::{fact_as, names_a_subject, noun_before, speaks_of_replier, Carries, Said};
 use super::{states_no_fact, whole_noun_phrase, Shape, MOTION};
@@ -19,34 +21,6 @@ use crate::perturb::predicate::{Negation, Predicate};
 use crate::perturb::register::Voice;
 use crate::perturb::rewrite::{RewriteKind, Rewriter};
 use crate::perturb::Dialogue;
-
-/// Words before a question that address the listener or lead into it (혹시,
-/// 너, 그럼): dropped, since the frame carries the predicate and its noun.
-const LEADING_WORDS: [&str; 16] = [
-    "혹시",
-    "너",
-    "넌",
-    "니가",
-    "네가",
-    "그럼",
-    "그래서",
-    "근데",
-    "그런데",
-    "아",
-    "오",
-    "야",
-    "어",
-    "음",
-    "그래",
-    "참",
-];
-
-/// Words of the answer line that make a yes only partly a yes (네, 근데 반밖에
-/// 못 썼어요).
-const HEDGES: [&str; 6] = ["근데", "그런데", "하지만", "그래도", "대신", "거의"];
-
-/// Answer words that may also start a line that answers nothing (그럼 = "then").
-const NOT_ANSWERS: [&str; 1] = ["그럼"];
 
 /// The frame of `kind` (negation or tense) of the answer of line `i` to the
 /// replier's question on line `i - 1`: rule `<type>/answered-reaction/<ending>`,
@@ -72,7 +46,7 @@ pub(super) fn answered_reaction(
         .split(|c: char| c.is_whitespace() || ",.!?~".contains(c))
         .next()?
         .trim_end_matches(|c: char| "ㅋㅎㅠㅜ".contains(c));
-    if NOT_ANSWERS.contains(&answer_word) {
+    if g.answered.not_answers.iter().any(|w| w == answer_word) {
         return None;
     }
     let rest = answer_line.get(answer_word.len()..)?;
@@ -86,7 +60,7 @@ pub(super) fn answered_reaction(
     // the plain yes the frame takes for its opposite.
     let denies =
         |w: &String| matches!(w.as_str(), "안" | "못" | "아니" | "아직") || w.starts_with("없") || w.contains("않");
-    if yes && words(rest).iter().any(|w| denies(w) || HEDGES.contains(&w.as_str())) {
+    if yes && words(rest).iter().any(|w| denies(w) || g.answered.hedges.contains(w)) {
         return None;
     }
     let question_line = d.context.get(i.checked_sub(1)?)?.trim();
@@ -134,7 +108,7 @@ pub(super) fn answered_reaction(
         .get(..noun_start)?
         .split_whitespace()
         .next_back()
-        .is_some_and(|w| WHICH_DETERMINERS.contains(&w))
+        .is_some_and(|w| g.answered.which.iter().any(|d| d == w))
     {
         return None;
     }
@@ -223,40 +197,12 @@ pub(super) fn answered_reaction(
     ))
 }
 
-/// Words that date or frame a question without saying what it is about
-/// (이번 주 토요일, 최근에, 혹시): left out, they leave the question whole.
-const FRAMING_WORDS: [&str; 12] = [
-    "이번", "지난", "다음", "주", "달", "해", "최근", "요즘", "이제", "오늘", "혹시", "또",
-];
-
-/// Determiners that pick which one a noun names (다른 색, 새 폰).
-const WHICH_DETERMINERS: [&str; 6] = ["다른", "딴", "새", "헌", "옛", "모든"];
-
-/// Words of address a question may start with, no comma after them (형 이번
-/// 주말에 축구 볼 거야?): they say whom the question is to, not what about.
-const ADDRESS_WORDS: [&str; 14] = [
-    "형",
-    "언니",
-    "오빠",
-    "누나",
-    "엄마",
-    "아빠",
-    "선배",
-    "선배님",
-    "선생님",
-    "할머니",
-    "할아버지",
-    "이모",
-    "삼촌",
-    "여보",
-];
-
 /// Whether `dropped`, the words of a question before what the frame
 /// carries, holds a word of content: a noun or a predicate that is not a
 /// time, a day or a framing word (선거날이라, 할머니 댁 가는, 보험사에).
 fn leaves_out_content(worker: &mut Worker<'_>, g: &crate::perturb::grounding::GroundingRules, dropped: &str) -> bool {
     let mut words = dropped.split_whitespace().peekable();
-    if words.peek().is_some_and(|w| ADDRESS_WORDS.contains(w)) {
+    if words.peek().is_some_and(|w| g.answered.address.iter().any(|a| a == w)) {
         words.next();
     }
     words.any(|word| {
@@ -267,7 +213,7 @@ fn leaves_out_content(worker: &mut Worker<'_>, g: &crate::perturb::grounding::Gr
             content
                 && !g.is_time_word(&t.surface)
                 && !g.aspect.contains(&t.surface)
-                && !FRAMING_WORDS.contains(&t.surface.as_str())
+                && !g.answered.framing.contains(&t.surface)
         })
     })
 }
@@ -299,7 +245,7 @@ fn question_core(rewriter: &Rewriter, worker: &mut Worker<'_>, question: &str) -
         core = rest.trim();
     }
     while let Some((first, rest)) = core.split_once(char::is_whitespace) {
-        if !LEADING_WORDS.contains(&first) {
+        if !g.answered.leading.iter().any(|w| w == first) {
             break;
         }
         core = rest.trim_start();
