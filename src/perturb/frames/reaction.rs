@@ -523,11 +523,7 @@ fn reaction_frame(
             q.tense = tense;
         }
         if failed {
-            q.negation = match q.negation {
-                Negation::Short(_) => Negation::Short("못".into()),
-                Negation::Long(_) => Negation::Long("못하".into()),
-                other => other,
-            };
+            q.negation = as_failure(q.negation);
         }
         q
     })?;
@@ -585,6 +581,16 @@ fn reaction_frame(
             slot: slot.into(),
         },
     ))
+}
+
+/// A deliberate act's negation read as a failure: 못, not 안 (자격증 못
+/// 땄구나, 티켓팅 성공 못 했구나).
+fn as_failure(negation: Negation) -> Negation {
+    match negation {
+        Negation::Short(_) => Negation::Short("못".into()),
+        Negation::Long(_) => Negation::Long("못하".into()),
+        other => other,
+    }
 }
 
 /// Whether the readings agree on a denial a reaction may take up as its

@@ -14,10 +14,10 @@
 //! `perturbations/grounding.toml`.
 
 use super::super::{fact_as, names_a_subject, noun_before, speaks_of_replier, Carries, Said};
-use super::{states_no_fact, whole_noun_phrase, Shape, MOTION};
+use super::{as_failure, states_no_fact, whole_noun_phrase, Shape, MOTION};
 use crate::perturb::analyser::Worker;
 use crate::perturb::grounding::{self, Grounds};
-use crate::perturb::predicate::{Negation, Predicate};
+use crate::perturb::predicate::Predicate;
 use crate::perturb::register::Voice;
 use crate::perturb::rewrite::{RewriteKind, Rewriter};
 use crate::perturb::Dialogue;
@@ -117,11 +117,6 @@ pub(super) fn answered_reaction(
     // 돌렸구나), it is the question again with its ending changed, which a
     // strict blind judge called a near-copy 27 times in 27
     // (`datasets/devset/audits/answered`).
-    let noun_start = core
-        .get(..noun_at)?
-        .trim_end()
-        .rfind(char::is_whitespace)
-        .map_or(0, |k| k + 1);
     if !leaves_out_content(worker, g, core.get(..noun_start)?) {
         return None;
     }
@@ -163,11 +158,7 @@ pub(super) fn answered_reaction(
             q.tense = tense;
         }
         if failed {
-            q.negation = match q.negation {
-                Negation::Short(_) => Negation::Short("못".into()),
-                Negation::Long(_) => Negation::Long("못하".into()),
-                other => other,
-            };
+            q.negation = as_failure(q.negation);
         }
         q
     };
