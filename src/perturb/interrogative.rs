@@ -244,12 +244,15 @@ fn declarative_end(text: &str, tokens: &[Token], clauses: bool) -> Option<(usize
 /// -(ㄴ/는)대(요) or -래(요) as the analyser reads it (온대, 오신대요, 생일이래).
 fn is_hearsay(word: &str, last: &Token) -> bool {
     let bare = word.trim_end_matches(|c: char| hangul::decompose(c).is_none());
-    let ends = ["대", "대요", "래", "래요"].iter().any(|e| bare.ends_with(e));
-    ends && last
-        .morphemes
-        .last()
-        .is_some_and(|(m, tag)| tag == "EF" && ["대", "대요", "래", "래요"].iter().any(|e| m.ends_with(e)))
+    HEARSAY_ENDS.iter().any(|e| bare.ends_with(e))
+        && last
+            .morphemes
+            .last()
+            .is_some_and(|(m, tag)| tag == "EF" && HEARSAY_ENDS.iter().any(|e| m.ends_with(e)))
 }
+
+/// How hearsay endings end, as written and as the analyser's final ending.
+const HEARSAY_ENDS: [&str; 4] = ["대", "대요", "래", "래요"];
 
 /// The level of a hearsay word: 해요체 with 요, 해체 without.
 fn hearsay_level(word: &str) -> Level {

@@ -528,17 +528,18 @@ pub fn wh_frames(
         if hearsay && first.pos == Pos::Copula {
             continue;
         }
-        let asking_ending = match (hearsay, voice.level) {
-            (false, _) => ending,
-            (true, Level::Banmal) => match rules.ending.iter().position(|e| e.id == "dae") {
-                Some(k) => k,
-                None => continue,
-            },
-            (true, Level::Haeyo) => match rules.ending.iter().position(|e| e.id == "daeyo") {
-                Some(k) => k,
-                None => continue,
-            },
-            (true, Level::Hapsyo) => continue,
+        let asking_ending = if hearsay {
+            let id = match voice.level {
+                Level::Banmal => "dae",
+                Level::Haeyo => "daeyo",
+                Level::Hapsyo => continue,
+            };
+            let Some(k) = rules.ending.iter().position(|e| e.id == id) else {
+                continue;
+            };
+            k
+        } else {
+            ending
         };
         let hon = voice.honours_listener && !hearsay && !names_a_subject(worker, line, first.start);
         let Some(asked) = rewriter.render_with(line, &readings, |mut q: Predicate| {

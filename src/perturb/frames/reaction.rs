@@ -456,14 +456,7 @@ fn reaction_frame(
         && !names_a_subject(worker, line, first.start)
         && !MOTION.contains(&lemma.as_str())
         && grounding::when_of(&readings) == Some(grounding::When::Past);
-    // A verb of a noun and 하다 (합격했어) keeps its noun in its own word:
-    // the noun carried is the word before (시험 합격했어 → 아 시험 합격할
-    // 거구나).
-    let noun_at = if first.tag.starts_with("XS") {
-        line.get(..first.start)?.rfind(char::is_whitespace).unwrap_or(0)
-    } else {
-        first.start
-    };
+    let noun_at = noun_end(line, first)?;
     let noun = noun_before(worker, line, noun_at, &g.not_carried);
     let object = noun.as_deref().is_some_and(|n| n.ends_with('을') || n.ends_with('를'));
     // The honorific goes to the listener's own acts only (*종이 안
@@ -565,11 +558,7 @@ fn reaction_frame(
     };
     let text = format!("{}{words}", shape.lead);
     let span = line.get(first.start..first.end).unwrap_or(line).to_owned();
-    let slot = match kind {
-        RewriteKind::Lexical => "word",
-        RewriteKind::Tense => "time",
-        RewriteKind::Negation => "polarity",
-    };
+    let slot = slot_of(kind);
     let family = kind.family();
     let frame = if denial { "denial-reaction" } else { "fact-reaction" };
     Some((
@@ -581,6 +570,26 @@ fn reaction_frame(
             slot: slot.into(),
         },
     ))
+}
+
+/// Where the noun a frame carries ends: before the predicate, or, for a verb
+/// of a noun and 하다 (시험 합격했어), before the word holding both, whose
+/// noun stays in it (아 시험 합격할 거구나).
+fn noun_end(line: &str, first: &Predicate) -> Option<usize> {
+    Some(if first.tag.starts_with("XS") {
+        line.get(..first.start)?.rfind(char::is_whitespace).unwrap_or(0)
+    } else {
+        first.start
+    })
+}
+
+/// The slot a reaction of `kind` changes, as its provenance names it.
+fn slot_of(kind: RewriteKind) -> &'static str {
+    match kind {
+        RewriteKind::Lexical => "word",
+        RewriteKind::Tense => "time",
+        RewriteKind::Negation => "polarity",
+    }
 }
 
 /// A deliberate act's negation read as a failure: 못, not 안 (자격증 못

@@ -14,10 +14,10 @@
 //! `perturbations/grounding.toml`.
 
 use super::super::{fact_as, names_a_subject, noun_before, speaks_of_replier, Carries, Said};
-use super::{as_failure, states_no_fact, whole_noun_phrase, Shape, MOTION};
+use super::{as_failure, noun_end, slot_of, states_no_fact, whole_noun_phrase, Shape, MOTION};
 use crate::perturb::analyser::Worker;
-use crate::perturb::grounding::{self, Grounds};
-use crate::perturb::predicate::Predicate;
+use crate::perturb::grounding::{self, GroundingRules, Grounds};
+use crate::perturb::predicate::{Pos, Predicate, Tense};
 use crate::perturb::register::Voice;
 use crate::perturb::rewrite::{RewriteKind, Rewriter};
 use crate::perturb::Dialogue;
@@ -50,17 +50,13 @@ pub(super) fn answered_reaction(
         return None;
     }
     let rest = answer_line.get(answer_word.len()..)?;
-    let words = |text: &str| {
-        text.split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
     // A yes that goes on to deny or hedge (네, 근데 반밖에 못 썼어요) is not
     // the plain yes the frame takes for its opposite.
-    let denies =
-        |w: &String| matches!(w.as_str(), "안" | "못" | "아니" | "아직") || w.starts_with("없") || w.contains("않");
-    if yes && words(rest).iter().any(|w| denies(w) || g.answered.hedges.contains(w)) {
+    let denies = |w: &str| matches!(w, "안" | "못" | "아니" | "아직") || w.starts_with("없") || w.contains("않");
+    let hedged = rest
+        .split(|c: char| c.is_whitespace() || ".,!?~".contains(c))
+        .any(|w| denies(w) || g.answered.hedges.iter().any(|h| h == w));
+    if yes && hedged {
         return None;
     }
     let question_line = d.context.get(i.checked_sub(1)?)?.trim();
@@ -88,11 +84,7 @@ pub(super) fn answered_reaction(
         RewriteKind::Tense => Some(super::other_time(rewriter, worker, d, i, &core, &readings, &lemma)?),
         _ => None,
     };
-    let noun_at = if first.tag.starts_with("XS") {
-        core.get(..first.start)?.rfind(char::is_whitespace).unwrap_or(0)
-    } else {
-        first.start
-    };
+    let noun_at = noun_end(&core, first)?;
     let noun = noun_before(worker, &core, noun_at, &g.not_carried)?;
     if !whole_noun_phrase(worker, g, &core, noun_at, &noun) {
         return None;
@@ -136,13 +128,8 @@ pub(super) fn answered_reaction(
     let mut shape = Shape::of(&core, kind);
     // -네 after -(으)ㄹ 거- reads as a guess, and after a plain present verb
     // as the replier's own finding (*그럼 차 사네): -구나 then.
-    let present_verb = first.pos == crate::perturb::predicate::Pos::Verb
-        && to_tense.unwrap_or(first.tense) == crate::perturb::predicate::Tense::Present;
-    if matches!(
-        to_tense.unwrap_or(first.tense),
-        crate::perturb::predicate::Tense::FutureGeo { .. }
-    ) || present_verb
-        || g.feelings.contains(&lemma)
+    let present_verb = first.pos == Pos::Verb && to_tense.unwrap_or(first.tense) == Tense::Present;
+    if matches!(to_tense.unwrap_or(first.tense), Tense::FutureGeo { .. }) || present_verb || g.feelings.contains(&lemma)
     {
         shape.ne = false;
     }
@@ -179,11 +166,7 @@ pub(super) fn answered_reaction(
         Grounds {
             utterance: i,
             span: answer_word.to_owned(),
-            slot: match kind {
-                RewriteKind::Tense => "time",
-                _ => "polarity",
-            }
-            .into(),
+            slot: slot_of(kind).into(),
         },
     ))
 }
@@ -191,7 +174,7 @@ pub(super) fn answered_reaction(
 /// Whether `dropped`, the words of a question before what the frame
 /// carries, holds a word of content: a noun or a predicate that is not a
 /// time, a day or a framing word (선거날이라, 할머니 댁 가는, 보험사에).
-fn leaves_out_content(worker: &mut Worker<'_>, g: &crate::perturb::grounding::GroundingRules, dropped: &str) -> bool {
+fn leaves_out_content(worker: &mut Worker<'_>, g: &GroundingRules, dropped: &str) -> bool {
     let mut words = dropped.split_whitespace().peekable();
     if words.peek().is_some_and(|w| g.answered.address.iter().any(|a| a == w)) {
         words.next();
