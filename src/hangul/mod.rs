@@ -193,6 +193,11 @@ impl Syllable {
     }
 }
 
+/// Whether `c` is a precomposed Hangul syllable (가..힣).
+pub fn is_syllable(c: char) -> bool {
+    Syllable::from_char(c).is_some()
+}
+
 /// Whether `c` is a compatibility jamo (ㄱ..ㅣ), as chat writes ㅋㅋ or ㅠㅠ.
 pub fn is_compatibility_jamo(c: char) -> bool {
     ('\u{3131}'..='\u{318E}').contains(&c)

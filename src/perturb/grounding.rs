@@ -337,6 +337,16 @@ pub fn unnamed_plain_present(
     plain_present_verb(rules, p) && !g.has_word(text, &g.first_person) && !tokens.iter().any(|t| t.tag == "JKS")
 }
 
+/// The endings of a plan of the speaker's: a promise (-ㄹ게: 오늘 보낼게) or
+/// an intention (-(으)려고: 강아지 입양하려고, 쉬려고요). Its act is still to
+/// come.
+const PLAN_ENDINGS: [&str; 4] = ["ulge", "ulgeyo", "ryeogo", "ryeogoyo"];
+
+/// Whether the readings state a plan ([`PLAN_ENDINGS`]).
+pub fn plans(rules: &super::rules::TenseNegationRules, readings: &[Predicate]) -> bool {
+    ends_in(rules, readings, &PLAN_ENDINGS)
+}
+
 /// Whether a reading ends in one of the endings `ids` (the ids of
 /// `perturbations/tense_negation.toml`).
 pub fn ends_in(rules: &super::rules::TenseNegationRules, readings: &[Predicate], ids: &[&str]) -> bool {

@@ -84,11 +84,22 @@ pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue)
     };
     let honours_listener = readings.iter().any(|p| p.hon && !p.lexical_hon)
         || honours(worker, &d.positive)
-        || own.into_iter().any(|l| honours(worker, l));
+        || addresses_by_title(&d.positive)
+        || own.into_iter().any(|l| honours(worker, l) || addresses_by_title(l));
     Some(Voice {
         level,
         honours_listener,
     })
+}
+
+/// Whether `line` opens by calling the listener by a title in -님 (과장님,
+/// 보고서 검토 부탁드립니다; 선생님 저 질문 있어요): one honoured, though
+/// the line itself has no -(으)시- to show it.
+fn addresses_by_title(line: &str) -> bool {
+    line.split_whitespace()
+        .next()
+        .map(|w| w.trim_end_matches(|c: char| !crate::hangul::is_letter(c)))
+        .is_some_and(|w| w.chars().count() >= 2 && w.ends_with('님'))
 }
 
 /// -ㅂ니다 and -ㅂ니까: 니다 or 니까 after a syllable closed by ㅂ (갑니다, 먹습니까), not

@@ -100,21 +100,86 @@ impl Rewriter {
         // 나/VX; 언제 가나요: 언제 + 가/JKS + 나/NP). The last two words (one in
         // a two-word reply) analysed on their own read as they are written; the
         // round trip still decides.
-        let Some(tail) = last_words_start(text, 2) else {
-            return found;
-        };
-        let mut retried: Vec<Token> = tokens.iter().filter(|t| t.end <= tail).cloned().collect();
-        let before = retried.len();
-        retried.extend(worker.analyse(&text[tail..]).iter().map(|t| {
-            let mut t = t.clone();
-            t.start += tail;
-            t.end += tail;
-            t
-        }));
-        if retried.len() == before {
-            return found;
+        if let Some(tail) = last_words_start(text, 2) {
+            let mut retried: Vec<Token> = tokens.iter().filter(|t| t.end <= tail).cloned().collect();
+            let before = retried.len();
+            retried.extend(worker.analyse(&text[tail..]).iter().map(|t| {
+                let mut t = t.clone();
+                t.start += tail;
+                t.end += tail;
+                t
+            }));
+            if retried.len() > before {
+                let found = self.rules.readings(text, &retried, &mut Dictionary(worker));
+                if !found.is_empty() {
+                    return found;
+                }
+            }
         }
-        self.rules.readings(text, &retried, &mut Dictionary(worker))
+        self.hearsay_as_statement(worker, text, &tokens)
+    }
+
+    /// The analyser reads a hearsay ending as a noun after a noun (용달 온대:
+    /// 온대 "temperate zone"; 하윤이 생일이래: 이래 "since"). The statement it
+    /// reports is analysed instead (용달 온다, 생일이다: the same bytes but the
+    /// last syllable), and that syllable goes back into the ending (ㄴ다 →
+    /// ㄴ대); the round trip against the text as written decides.
+    /// Only the forms no noun takes as often: 대 after a verb's ㄴ (온대,
+    /// 가신대) and 래 after the copula 이 of a closed syllable (생일이래).
+    fn hearsay_as_statement(&self, worker: &mut Worker<'_>, text: &str, tokens: &[Token]) -> Vec<Predicate> {
+        let body = text.trim_end_matches(|c: char| !crate::hangul::is_syllable(c));
+        let mut syllables = body.chars().rev();
+        let (Some(last), Some(before)) = (syllables.next(), syllables.next()) else {
+            return Vec::new();
+        };
+        let hearsay = match last {
+            '대' => crate::hangul::final_of(before) == Some('ㄴ'),
+            '래' => before == '이' && syllables.next().and_then(crate::hangul::final_of).is_some(),
+            _ => false,
+        };
+        let at = body.len() - last.len_utf8();
+        let read_as_noun = tokens
+            .iter()
+            .find(|t| t.start <= at && at < t.end)
+            .is_some_and(|t| t.tag.starts_with('N'));
+        if !hearsay || !read_as_noun {
+            return Vec::new();
+        }
+        // 대, 래 and 다 are three bytes each: the statement's tokens lie where
+        // the hearsay's would.
+        let statement = format!("{}다{}", &text[..at], &text[body.len()..]);
+        // The whole statement, then (as [`Self::readings_afresh`] does) its
+        // last word alone (낚시 가신다: 가/JKS + 신다 "put on shoes" in the
+        // whole; 가시 + ㄴ다 alone).
+        let whole = worker.analyse(&statement).to_vec();
+        let alone = last_words_start(&statement, 1).map(|tail| {
+            let mut read: Vec<Token> = whole.iter().filter(|t| t.end <= tail).cloned().collect();
+            read.extend(worker.analyse(&statement[tail..]).iter().map(|t| Token {
+                start: t.start + tail,
+                end: t.end + tail,
+                ..t.clone()
+            }));
+            read
+        });
+        for mut read in std::iter::once(whole).chain(alone) {
+            let Some(t) = read.iter_mut().find(|t| t.start <= at && at < t.end) else {
+                continue;
+            };
+            let Some((ending, tag)) = t.morphemes.last_mut() else {
+                continue;
+            };
+            let Some(stem) = ending.strip_suffix('다').filter(|_| tag.starts_with('E')) else {
+                continue;
+            };
+            *ending = format!("{stem}{last}");
+            *tag = "EF".to_owned();
+            t.surface = text[t.start..t.end].to_owned();
+            let found = self.rules.readings(text, &read, &mut Dictionary(worker));
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     /// A statement moved into the 해체/해요체 present can read as a request

@@ -215,6 +215,18 @@ fn tense_frames_read_plans_by_day_and_errands_with_their_purpose() {
         texts(&["나 어제 고양이 주웠어"], "헐 진짜? 어디서?", "tense"),
         ["아 고양이 주울 거구나", "언제 고양이 주울 거야?"]
     );
+    // A promise asked about as done, to a listener honoured by title; the
+    // subject the analyser finds in an earlier sentence (거기 두고 가: 고/가
+    // read as noun and particle) is not the promise's.
+    let n = texts(
+        &[
+            "과장님, 보고서 검토 부탁드립니다.",
+            "그래, 거기 두고 가. 오늘 안에 볼게.",
+        ],
+        "네, 알겠습니다. 수정할 부분 있으면 말씀해 주십시오.",
+        "tense",
+    );
+    assert!(n.contains(&"보셨습니까?".to_owned()), "{n:?}");
     // A counted noun says how much, not what: not carried.
     let n = texts(&["주민등록등본 한 통 떼러 왔습니다."], "네 이쪽으로 오세요", "tense");
     assert!(!n.is_empty() && n.iter().all(|t| !t.contains('통')), "{n:?}");
@@ -361,6 +373,26 @@ fn tense_takes_an_act_done_up_as_still_to_come_and_a_planned_one_as_done() {
         reactions(&["나 시험 합격했어!"], "대박 축하해", "tense"),
         [("아 시험 합격할 거구나".to_owned(), "time".to_owned())]
     );
+    // A plan is of an act still to come: a promise (-ㄹ게) or an intention
+    // (-려고), with no time word needed; the listener called by a title in
+    // -님 is honoured though no -시- shows it.
+    assert_eq!(
+        reactions(&["나 이번 방학 때 운전면허 따려고"], "오 드디어?", "tense"),
+        [("그럼 운전면허 땄네".to_owned(), "time".to_owned())]
+    );
+    assert_eq!(
+        reactions(
+            &["팀장님, 보고서 검토 부탁드립니다.", "그래, 오늘 안에 볼게."],
+            "네, 알겠습니다.",
+            "tense"
+        ),
+        [("그럼 보셨군요".to_owned(), "time".to_owned())]
+    );
+    // Negation takes neither up: no fact yet, and a realisation of its
+    // opposite (*아 운전면허 안 따네) misreads the mood.
+    for line in ["나 이번 방학 때 운전면허 따려고", "알았어 오늘 서류 보낼게"] {
+        assert!(reactions(&[line], "그래", "negation").is_empty(), "{line}");
+    }
     // Not: a request with a time (다음 주에 줘), an act done again later, an
     // aspect word, a clause as the object, a verb after another (해 먹을),
     // a background (-는데), a present of what goes on, a state's past.

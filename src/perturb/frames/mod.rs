@@ -259,10 +259,18 @@ struct Frame {
 /// Whether a noun before byte `at` is marked as the clause's subject or
 /// topic (큰 애가 괴롭혀요, 소리가 안 나요): the predicate is then not the
 /// listener's doing, and takes no honorific.
+/// Only the sentence `at` is in: an earlier one has subjects of its own.
 pub fn names_a_subject(worker: &mut Worker<'_>, text: &str, at: usize) -> bool {
     let tokens = worker.analyse(text);
+    let sentence_start = tokens
+        .iter()
+        .rev()
+        .find(|t| t.end <= at && t.tag == "SF")
+        .map(|t| t.end)
+        .unwrap_or(0);
     tokens.windows(2).any(|w| {
-        w[1].end <= at
+        w[0].start >= sentence_start
+            && w[1].end <= at
             && matches!(w[0].tag.as_str(), "NNG" | "NNP" | "NNB")
             && (w[1].tag == "JKS" || (w[1].tag == "JX" && matches!(w[1].surface.as_str(), "은" | "는")))
     })
@@ -290,12 +298,22 @@ pub fn tense_frames(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) 
 }
 
 /// When the act a line states happens: done (the past), or planned (a
-/// future, or a present with a time to come or a day and no aspect word:
+/// future, a promise or an intention, or a present with a time to come or a day and no aspect word:
 /// 다음 주에 검진 받아, 토요일에 이사해). None for the present of what goes
 /// on or recurs.
-fn act_time(g: &grounding::GroundingRules, line: &str, readings: &[Predicate]) -> Option<grounding::When> {
+fn act_time(
+    rules: &super::rules::TenseNegationRules,
+    g: &grounding::GroundingRules,
+    line: &str,
+    readings: &[Predicate],
+) -> Option<grounding::When> {
     use grounding::When;
     let first = readings.first()?;
+    // A promise or an intention (오늘 보낼게, 강아지 입양하려고) is of an act
+    // still to come.
+    if grounding::plans(rules, readings) {
+        return Some(When::Future);
+    }
     match grounding::when_of(readings) {
         Some(When::Past) => Some(When::Past),
         Some(When::Future) => Some(When::Future),
@@ -367,7 +385,7 @@ fn tense_frame(
     if !deliberate || not_an_act || again || grounding::negated(&readings) != Some(false) {
         return None;
     }
-    let frame = match act_time(g, line, &readings)? {
+    let frame = match act_time(rules, g, line, &readings)? {
         grounding::When::Past => Frame {
             family: "fact-question",
             tense: Tense::FutureGeo { space: true, form: 0 },

@@ -258,6 +258,9 @@ fn answer_fragment(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue, i
             bare.strip_suffix('요')?
         }
         None if bare.ends_with('요') || tokens.iter().any(|t| t.tag.starts_with("VCP")) => return None,
+        // Nouns to the analyser that read as a predicate (용달 온대: 온대
+        // "temperate zone", or 오다 in hearsay) state something.
+        None if !rewriter.readings(worker, bare).is_empty() => return None,
         None => bare,
     };
     let tokens = worker.analyse(core);
@@ -434,6 +437,7 @@ fn reaction_frame(
     };
     if of_replier
         || denies
+        || no_fact_yet(rules, &readings, kind)
         || of_one_time_among_others(g, d, i, line)
         || states_no_fact(rewriter, worker, line, &readings, &lemma, Said::Stated)
     {
@@ -746,7 +750,7 @@ fn other_time(
     {
         return None;
     }
-    match act_time(g, line, readings)? {
+    match act_time(rules, g, line, readings)? {
         grounding::When::Past => Some(Tense::FutureGeo { space: true, form: 0 }),
         // A plain present with a time to come is as often a request (다음 주에
         // 줘) as a plan, unless it names who does it (나 다음 주에 검진 받아).
@@ -761,7 +765,7 @@ fn other_time(
 /// its opposite: a condition, a motion for a clause's sake, a bound or
 /// humble predicate, a question or an offer, a formula, a handing over, a
 /// request, a claim of a part only, 이다 of a noun that names nothing alone,
-/// a realisation or a reminder, a promise or an intent.
+/// a realisation or a reminder (a plan or a guess: [`no_fact_yet`]).
 fn states_no_fact(
     rewriter: &Rewriter,
     worker: &mut Worker<'_>,
@@ -858,7 +862,7 @@ fn states_no_fact(
             || worker.analyse(line).iter().any(|t| {
                 t.end <= first.start + first.before_text.len() && t.morphemes.iter().any(|(_, tag)| tag == "ETM")
             }));
-    let unsure = copula_unsure
+    copula_unsure
         || seen_before
         || conditional
         || motion_after_clause
@@ -870,12 +874,17 @@ fn states_no_fact(
         || handing
         || request
         || (said == Said::Stated && notes_or_reminds(rules, readings))
-        || (said == Said::Asked && grounding::ends_in(rules, readings, &["janha", "janhayo"]));
-    // A promise (내가 살게) or an intent (-겠-) is no fact yet: its opposite
-    // as a realisation (*아 안 사는구나) misreads the mood as well.
-    let promise_or_intent =
-        readings.iter().any(|p| p.tense == Tense::FutureGess) || grounding::ends_in(rules, readings, &PROMISE_ENDINGS);
-    unsure || promise_or_intent
+        || (said == Said::Asked && grounding::ends_in(rules, readings, &["janha", "janhayo"]))
+}
+
+/// Whether the readings state no fact yet that `kind` may take up: a guess
+/// or an intent in -겠- (맛있겠다, 하겠습니다), or a plan (내가 살게, 강아지
+/// 입양하려고) but for tense. A plan's opposite as a realisation (*아 안
+/// 사는구나) misreads the mood as well; but its time is on record, and tense
+/// takes it up as done (아 강아지 입양했구나).
+fn no_fact_yet(rules: &crate::perturb::rules::TenseNegationRules, readings: &[Predicate], kind: RewriteKind) -> bool {
+    readings.iter().any(|p| p.tense == Tense::FutureGess)
+        || (kind != RewriteKind::Tense && grounding::plans(rules, readings))
 }
 
 /// Verbs of coming and going.
@@ -914,9 +923,6 @@ const MEASURES: [&str; 20] = [
 const VERDICT_NOUNS: [&str; 14] = [
     "다행", "물론", "대박", "최고", "짱", "당연", "예정", "계획", "생각", "사실", "걱정", "문제", "난리", "장난",
 ];
-
-/// Endings of a promise (-ㄹ게, -ㄹ게요).
-const PROMISE_ENDINGS: [&str; 2] = ["ulge", "ulgeyo"];
 
 /// Whether `noun`, the word before byte `at` of `line`, stands alone as what
 /// the predicate is about: not the head of a longer noun phrase (할머니 댁

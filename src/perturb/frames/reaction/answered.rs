@@ -14,7 +14,7 @@
 //! `perturbations/grounding.toml`.
 
 use super::super::{fact_as, names_a_subject, noun_before, speaks_of_replier, Carries, Said};
-use super::{as_failure, noun_end, slot_of, states_no_fact, whole_noun_phrase, Shape, MOTION};
+use super::{as_failure, no_fact_yet, noun_end, slot_of, states_no_fact, whole_noun_phrase, Shape, MOTION};
 use crate::perturb::analyser::Worker;
 use crate::perturb::grounding::{self, GroundingRules, Grounds};
 use crate::perturb::predicate::{Pos, Predicate, Tense};
@@ -66,6 +66,7 @@ pub(super) fn answered_reaction(
     let first = readings.first()?;
     let lemma = grounding::lemma(&readings)?;
     if grounding::negated(&readings) != Some(false)
+        || no_fact_yet(rewriter.rules(), &readings, kind)
         || states_no_fact(rewriter, worker, &core, &readings, &lemma, Said::Asked)
     {
         return None;
