@@ -101,15 +101,8 @@ impl Rewriter {
         // a two-word reply) analysed on their own read as they are written; the
         // round trip still decides.
         if let Some(tail) = last_words_start(text, 2) {
-            let mut retried: Vec<Token> = tokens.iter().filter(|t| t.end <= tail).cloned().collect();
-            let before = retried.len();
-            retried.extend(worker.analyse(&text[tail..]).iter().map(|t| {
-                let mut t = t.clone();
-                t.start += tail;
-                t.end += tail;
-                t
-            }));
-            if retried.len() > before {
+            let retried = with_tail_alone(worker, text, &tokens, tail);
+            if retried.len() > tokens.iter().filter(|t| t.end <= tail).count() {
                 let found = self.rules.readings(text, &retried, &mut Dictionary(worker));
                 if !found.is_empty() {
                     return found;
@@ -152,15 +145,7 @@ impl Rewriter {
         // last word alone (낚시 가신다: 가/JKS + 신다 "put on shoes" in the
         // whole; 가시 + ㄴ다 alone).
         let whole = worker.analyse(&statement).to_vec();
-        let alone = last_words_start(&statement, 1).map(|tail| {
-            let mut read: Vec<Token> = whole.iter().filter(|t| t.end <= tail).cloned().collect();
-            read.extend(worker.analyse(&statement[tail..]).iter().map(|t| Token {
-                start: t.start + tail,
-                end: t.end + tail,
-                ..t.clone()
-            }));
-            read
-        });
+        let alone = last_words_start(&statement, 1).map(|tail| with_tail_alone(worker, &statement, &whole, tail));
         for mut read in std::iter::once(whole).chain(alone) {
             let Some(t) = read.iter_mut().find(|t| t.start <= at && at < t.end) else {
                 continue;
@@ -325,6 +310,18 @@ impl Lexicon for Dictionary<'_, '_> {
 /// Where the last `n` whitespace-separated words of `text` start (fewer when
 /// the text is short), leaving at least one word before them; `None` for a
 /// one-word text, which has nothing to analyse apart.
+/// `tokens` of `text` before byte `tail`, then `text[tail..]` analysed on
+/// its own, its offsets moved to where it stands in `text`.
+fn with_tail_alone(worker: &mut Worker<'_>, text: &str, tokens: &[Token], tail: usize) -> Vec<Token> {
+    let mut read: Vec<Token> = tokens.iter().filter(|t| t.end <= tail).cloned().collect();
+    read.extend(worker.analyse(&text[tail..]).iter().map(|t| Token {
+        start: t.start + tail,
+        end: t.end + tail,
+        ..t.clone()
+    }));
+    read
+}
+
 fn last_words_start(text: &str, n: usize) -> Option<usize> {
     let trimmed = text.trim_end();
     let starts: Vec<usize> = trimmed
