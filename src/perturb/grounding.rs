@@ -347,6 +347,26 @@ pub fn plans(rules: &super::rules::TenseNegationRules, readings: &[Predicate]) -
     ends_in(rules, readings, &PLAN_ENDINGS)
 }
 
+/// Readings of a plan ([`plans`]) that differ in the verb (팔게: 팔다 or
+/// 파다; 줄게: 주다 or 줄다; 살게: 사다 or 살다) narrowed to the one verb
+/// of deliberate action among them, for only such an act is promised.
+/// `None` when they do not differ, or when no one verb is left.
+pub fn promised(
+    g: &GroundingRules,
+    rules: &super::rules::TenseNegationRules,
+    readings: &[Predicate],
+) -> Option<Vec<Predicate>> {
+    if lemma(readings).is_some() || !readings.iter().all(|p| plans(rules, std::slice::from_ref(p))) {
+        return None;
+    }
+    let kept: Vec<Predicate> = readings
+        .iter()
+        .filter(|p| lemma(std::slice::from_ref(*p)).is_some_and(|l| g.volitional.contains(&l)))
+        .cloned()
+        .collect();
+    lemma(&kept).is_some().then_some(kept)
+}
+
 /// Whether a reading ends in one of the endings `ids` (the ids of
 /// `perturbations/tense_negation.toml`).
 pub fn ends_in(rules: &super::rules::TenseNegationRules, readings: &[Predicate], ids: &[&str]) -> bool {

@@ -24,6 +24,7 @@ pub struct PersonRules {
     pub volitional_endings: Vec<String>,
     pub feeling_stems: Vec<String>,
     pub imperative_word_ends: Vec<String>,
+    pub imperative_morphemes: Vec<String>,
     /// Word ends of a request to the listener (보여 줘, 태워 주라).
     pub request_word_ends: Vec<String>,
     /// People and animals whose places in a clause [`crate::perturb::arguments`] exchanges.
@@ -214,7 +215,30 @@ impl PersonRules {
             })
             .map(|(_, (_, w))| *w)
             .collect();
-        let promises = sentence_ends.iter().any(|w| volitional_word(w));
+        // A promise in -ㄹ게 is one wherever it stands: chat runs sentences
+        // on without a stop (내가 챙겨 갈게 가스도 사 놨어), and no other word
+        // ends so.
+        let promises = sentence_ends.iter().any(|w| volitional_word(w))
+            || words.iter().any(|w| volitional_word(w) && w.ends_with(['게', '께']));
+        // An imperative the analyser reads after a verb (가라: 가 + 라; 와라:
+        // 오 + 아라), whose 아/어 the word end may hide.
+        let imperative_morpheme = tokens.iter().flat_map(|t| t.morphemes.windows(2)).any(|pair| {
+            let [(_, verb), (ending, tag)] = pair else {
+                return false;
+            };
+            matches!(verb.as_str(), "VV" | "VX" | "XSV")
+                && matches!(tag.as_str(), "EC" | "EF")
+                && self.imperative_morphemes.contains(ending)
+        }) || tokens.windows(2).any(|pair| {
+            pair[0]
+                .tag
+                .split('+')
+                .next_back()
+                .is_some_and(|t| matches!(t, "VV" | "VX" | "XSV"))
+                && pair[1].start == pair[0].end
+                && matches!(pair[1].tag.as_str(), "EC" | "EF")
+                && self.imperative_morphemes.contains(&pair[1].surface)
+        });
         let commands = sentence_ends
             .iter()
             .any(|w| self.imperative_word_ends.iter().any(|e| w.ends_with(e.as_str())));
@@ -224,7 +248,7 @@ impl PersonRules {
         let mut edits: Vec<(usize, usize, &str)> = Vec::new();
         let (mut first, mut second) = (false, false);
         let (mut first_subject, mut second_subject) = (false, false);
-        let mut first_bare = false;
+        let (mut first_bare, mut second_bare) = (false, false);
         let mut relative_second = false;
         let mut third_party_second = false;
         // Every exchanged form a possessive before a noun (내 방 ↔ 네 방), and
@@ -281,6 +305,11 @@ impl PersonRules {
             } else {
                 second = true;
                 second_subject |= subject_like(t, tokens.get(i + 1));
+                // 너 with no particle (너 버스 타고 가라) is the subject in chat.
+                second_bare |= t.surface == "너"
+                    && !tokens
+                        .get(i + 1)
+                        .is_some_and(|n| n.start == t.end && n.tag.starts_with('J'));
                 // Someone else the subject before it (엄마가 너 수육 해 준다고, 할아버지가
                 // 너 얼굴 보고 싶다고): what a third person does for or to the listener
                 // they may as well do for the speaker.
@@ -317,7 +346,7 @@ impl PersonRules {
         if edits.is_empty() {
             return None;
         }
-        if second_subject && commands {
+        if (second_subject && commands) || (second_bare && (commands || imperative_morpheme)) {
             return None;
         }
         if first_subject && !asks(text) && self.has_feeling(&tokens) {

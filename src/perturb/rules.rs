@@ -160,6 +160,7 @@ pub struct AuxiliaryRules {
     pub adjective: Vec<String>,
     pub exist: Vec<String>,
     pub infinitive: Vec<String>,
+    pub glued: Vec<String>,
     pub after: std::collections::BTreeMap<String, Vec<String>>,
 }
 

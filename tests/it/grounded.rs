@@ -388,6 +388,40 @@ fn tense_takes_an_act_done_up_as_still_to_come_and_a_planned_one_as_done() {
         ),
         [("그럼 보셨군요".to_owned(), "time".to_owned())]
     );
+    // A promise of an act done for someone or kept done (보내 줄게, 예약해
+    // 둘게요, 설명해줄게 as one word) is its verb's act: carried with the
+    // auxiliary. A promise whose verb the ㄹ makes two (살게: 사다 or 살다)
+    // is of the deliberate one.
+    assert_eq!(
+        reactions(
+            &["자료 좀 보내 줄 수 있어?", "알았어 내일 보내 줄게"],
+            "고마워",
+            "tense"
+        ),
+        [("그럼 보내 줬구나".to_owned(), "time".to_owned())]
+    );
+    assert_eq!(
+        texts(&["케이크 누가 만들어?", "내가 만들어 줄게"], "우와 고마워", "tense"),
+        ["그럼 만들어 줬구나", "만들어 줬어?"]
+    );
+    assert_eq!(
+        texts(&["좀 알려줘", "내일 아침에 문제 설명해줄게"], "고마워", "tense"),
+        ["문제 설명해줬어?", "아 문제 설명해줬구나"]
+    );
+    assert_eq!(
+        texts(
+            &["식당 예약은 어떻게 해요?", "제가 예약해 둘게요"],
+            "감사합니다",
+            "tense"
+        ),
+        ["예약해 뒀어요?"]
+    );
+    assert_eq!(
+        texts(&["늦었어?", "내가 커피 살게"], "오", "tense"),
+        ["그럼 커피 샀구나", "커피 샀어?"]
+    );
+    // An act tried (끓여 봤어) is not put to come: it reads as trying again.
+    assert!(texts(&["나 어제 처음으로 김치찌개 끓여 봤어"], "오 맛은?", "tense").is_empty());
     // Negation takes neither up: no fact yet, and a realisation of its
     // opposite (*아 운전면허 안 따네) misreads the mood.
     for line in ["나 이번 방학 때 운전면허 따려고", "알았어 오늘 서류 보낼게"] {

@@ -89,6 +89,12 @@ const CLAUSE_TOPICS: [&str; 2] = ["건", "것은"];
 /// Verbs that are mostly auxiliaries after -아/-어 (자 버렸어, 사 놨어, 써 둬).
 const AUXILIARY_VERBS: [&str; 3] = ["버리", "놓", "두"];
 
+/// Auxiliaries after -아/-어 that a frame carries with their verb: an act
+/// done for someone, kept done, or tried (보내 줄게 → 아 보내 줬구나; 사 놨어;
+/// 먹어 볼게). Not 버리다 (regret or relief, which the frame would lose),
+/// nor 드리다 (humble: see `humble` in `grounding.toml`).
+const CARRIED_AUXILIARIES: [&str; 4] = ["주", "두", "놓", "보"];
+
 /// Stems that report an act failed, which is then mostly done again.
 const FAILED: [&str; 5] = ["떨어지", "망하", "실패하", "놓치", "탈락하"];
 
@@ -150,7 +156,10 @@ fn fact_as(
     if (said == Said::Stated && grounding::asks(line)) || speaks_of_replier(line) || g.has_word(line, &g.degree) {
         return None;
     }
-    let readings = rewriter.readings(worker, line);
+    let mut readings = rewriter.readings(worker, line);
+    if let Some(promised) = grounding::promised(g, rules, &readings) {
+        readings = promised.into();
+    }
     let lemma = grounding::lemma(&readings)?;
     let stem = lemma.as_str();
     let first = readings.first()?;
@@ -161,12 +170,13 @@ fn fact_as(
             .is_some_and(|e| e.mood == super::rules::Mood::Any)
     });
     let carried = readings.iter().all(|p| match carries {
-        Carries::Verbs => p.pos == Pos::Verb && p.tag != "VX",
+        Carries::Verbs => p.pos == Pos::Verb && (p.tag != "VX" || CARRIED_AUXILIARIES.contains(&p.stem.as_str())),
         // 시간 있어 → 없구나; of the auxiliaries only a wish and the progressive
         // (가고 싶어, 공부하고 있어), carried with their verb.
         Carries::States => {
             (matches!(p.pos, Pos::Verb | Pos::Adjective | Pos::Exist | Pos::Copula) && p.tag != "VX")
                 || (p.tag == "VX" && matches!(p.stem.as_str(), "싶" | "있") && p.word_before.ends_with('고'))
+                || (p.tag == "VX" && CARRIED_AUXILIARIES.contains(&p.stem.as_str()))
         }
     });
     // 해체/해요체 present verbs are also requests (골라 가, 드셔 보세요).
@@ -193,6 +203,63 @@ fn fact_as(
         || g.humble.iter().any(|h| h == stem)
         || (stem == "좋" && first.word_before.ends_with('면'));
     (statement && carried && !fixed && grounding::negated(&readings).is_some()).then_some(readings)
+}
+
+/// The verb an auxiliary of [`CARRIED_AUXILIARIES`] goes with (보내 줄게,
+/// 예약해 둘게요, 설명해줄게).
+struct CarriedVerb {
+    /// Where the verb's word starts in the line.
+    at: usize,
+    /// The verb as written, apart from the auxiliary (보내, 설명해).
+    written: String,
+    /// Its lemma (보내, 설명하), which says what act the line states.
+    lemma: String,
+    /// The auxiliary's stem (주, 두, 놓, 보).
+    auxiliary: String,
+}
+
+impl CarriedVerb {
+    /// An act tried (끓여 봤어): put to come (언제 끓여 볼 거야?), it reads
+    /// as trying again, after a first try that went wrong as often as not.
+    fn tried(&self) -> bool {
+        self.auxiliary == "보"
+    }
+}
+
+/// [`CarriedVerb`] of `first`, the final predicate of `line`; `None` for
+/// any other predicate.
+fn carried_verb(worker: &mut Worker<'_>, line: &str, first: &Predicate) -> Option<CarriedVerb> {
+    if first.tag != "VX" || !CARRIED_AUXILIARIES.contains(&first.stem.as_str()) {
+        return None;
+    }
+    let before = line.get(..first.start)?;
+    let (at, written) = if first.space_before {
+        let at = before.trim_end().len().checked_sub(first.word_before.len())?;
+        (at, first.word_before.clone())
+    } else {
+        // Written as one word (설명해줄게): the verb is the word's head.
+        let at = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        (at, before[at..].to_owned())
+    };
+    let morphemes: Vec<(String, String)> = worker
+        .analyse(&written)
+        .iter()
+        .flat_map(|t| t.morphemes.iter().cloned())
+        .collect();
+    let k = morphemes
+        .iter()
+        .rposition(|(_, tag)| matches!(tag.as_str(), "VV" | "XSV"))?;
+    let lemma = match (morphemes[k].1.as_str(), k.checked_sub(1).map(|j| &morphemes[j])) {
+        ("XSV", Some((noun, tag))) if tag == "NNG" => format!("{noun}{}", morphemes[k].0),
+        ("XSV", _) => return None,
+        _ => morphemes[k].0.clone(),
+    };
+    (!written.is_empty()).then(|| CarriedVerb {
+        at,
+        written,
+        lemma,
+        auxiliary: first.stem.clone(),
+    })
 }
 
 /// How a line puts the fact a frame takes up.
@@ -364,12 +431,20 @@ fn tense_frame(
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
     let line = d.context[i].as_str();
     let first = readings.first()?;
-    let lemma = grounding::lemma(&readings).unwrap_or_default();
+    // An act done for someone (보내 줄게) is its verb's act, which the frame
+    // carries with the auxiliary (보내 줬어?).
+    let carried = carried_verb(worker, line, first);
+    let lemma = match &carried {
+        Some(verb) => verb.lemma.clone(),
+        None => grounding::lemma(&readings).unwrap_or_default(),
+    };
     let stem = lemma.as_str();
     // A purpose clause in -러 is one act with its verb of motion (머리 자르러
     // 가 = go for a haircut): the frame carries it too (머리 자르러 갔어?).
     let purpose_at = purpose_word(line, first).filter(|_| matches!(stem, "가" | "오" | "다녀오"));
-    let clause_end = purpose_at.unwrap_or(first.start);
+    let clause_end = purpose_at
+        .or(carried.as_ref().map(|verb| verb.at))
+        .unwrap_or(first.start);
     // One clause: 다 식어서 왔어 says the food came, not the speaker.
     let one_clause = !grounding::clause_before(&worker.analyse(line), clause_end);
     let deliberate = one_clause && g.volitional.iter().any(|v| v == stem);
@@ -386,6 +461,7 @@ fn tense_frame(
         return None;
     }
     let frame = match act_time(rules, g, line, &readings)? {
+        grounding::When::Past if carried.as_ref().is_some_and(CarriedVerb::tried) => return None,
         grounding::When::Past => Frame {
             family: "fact-question",
             tense: Tense::FutureGeo { space: true, form: 0 },
@@ -409,6 +485,8 @@ fn tense_frame(
     let mut word = rewritten.and_then(|new| changed_words(line, &new))?;
     if purpose_at.is_some() {
         word = format!("{} {word}", first.word_before);
+    } else if let Some(verb) = carried.filter(|verb| !word.starts_with(verb.written.as_str())) {
+        word = format!("{} {word}", verb.written);
     }
     let noun = noun_before(worker, line, clause_end, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
     // From a line before the last, the bare verb may be read as asking about

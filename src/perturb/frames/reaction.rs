@@ -483,7 +483,14 @@ fn reaction_frame(
     }
     // An auxiliary goes with its verb (가고 싶지 않구나), whose own noun is
     // then the one before that verb.
-    let noun = if first.tag == "VX" {
+    // Written as one word (설명해줄게), the verb is the word's head.
+    let carried = super::carried_verb(worker, line, first);
+    let verb_written = carried
+        .as_ref()
+        .map_or(first.word_before.as_str(), |verb| verb.written.as_str());
+    let noun = if let Some(verb) = &carried {
+        noun_before(worker, line, verb.at, &g.not_carried)
+    } else if first.tag == "VX" {
         let verb_at = line
             .get(..first.start)?
             .trim_end()
@@ -525,8 +532,8 @@ fn reaction_frame(
         q
     })?;
     let mut word = changed_words(line, &rewritten)?;
-    if first.tag == "VX" && !word.starts_with(first.word_before.as_str()) {
-        word = format!("{} {word}", first.word_before);
+    if first.tag == "VX" && !word.starts_with(verb_written) {
+        word = format!("{verb_written} {word}");
     }
     // The noun may go into the predicate's own word: a noun's 하다 once its
     // 안 is gone (숙제 안 했어 → 숙제했네), which carries it; or 이다's
@@ -726,15 +733,18 @@ fn other_time(
 ) -> Option<Tense> {
     let (rules, g) = (rewriter.rules(), rewriter.grounding());
     let first = readings.first()?;
+    // An act done for someone (보내 줄게) is its verb's act, carried with it.
+    let carried = super::carried_verb(worker, line, first);
+    let lemma = carried.as_ref().map_or(lemma, |verb| verb.lemma.as_str());
     let act = first.pos == Pos::Verb
-        && first.tag != "VX"
+        && (first.tag != "VX" || carried.is_some())
         && (g.volitional.iter().any(|v| v == lemma) || g.events.iter().any(|v| v == lemma));
     // What the act is done to may be a clause (드시는 거 봤어) or the act
     // one with a verb before it (계란말이 해 먹을 거야): the frame would
     // carry the last verb alone (*아 볼 거구나, *아 먹었구나).
     let before = worker.analyse(&first.word_before);
     let clause_object = matches!(first.word_before.as_str(), "거" | "걸" | "것" | "것을" | "거를")
-        || before.last().is_some_and(|t| t.tag == "EC" || t.tag.ends_with("+EC"));
+        || (carried.is_none() && before.last().is_some_and(|t| t.tag == "EC" || t.tag.ends_with("+EC")));
     // A background (조용히 들어왔는데) or an explanation (저번에 샀거든요)
     // leads to something else the line is about.
     let leads_on = grounding::ends_in(rules, readings, &["neunde", "neundeyo", "geodeun", "geodeunyo"]);
@@ -751,6 +761,7 @@ fn other_time(
         return None;
     }
     match act_time(rules, g, line, readings)? {
+        grounding::When::Past if carried.as_ref().is_some_and(super::CarriedVerb::tried) => None,
         grounding::When::Past => Some(Tense::FutureGeo { space: true, form: 0 }),
         // A plain present with a time to come is as often a request (다음 주에
         // 줘) as a plan, unless it names who does it (나 다음 주에 검진 받아).

@@ -128,6 +128,21 @@ impl TenseNegationRules {
             if let Some(r) = &restored {
                 lemmas.push(r.clone());
             }
+            // The other way round: an ending's ㄹ merged into a vowel stem
+            // (커피 살게: 사다 + -ㄹ게), which the analyser gives as the ㄹ stem
+            // (살다). Both readings are kept; cue words settle them. Only
+            // where the ㄹ is written: an ㄹ stem drops it before ㄴ, ㅂ, ㅅ
+            // (압니다, 머네요), where no vowel stem is read.
+            if restorable
+                && last_final == Some(Some('ㄹ'))
+                && !glued_noun
+                && self.rieul_stems.contains(&stem)
+                && original.contains(stem.as_str())
+            {
+                if let Some(vowel) = with_final(&stem, None).filter(|v| lex.is_stem(v)) {
+                    lemmas.push(vowel);
+                }
+            }
             // Irregular stems the analyser may give in their changed form: 지(었)
             // for 짓다, 걸(었) for 걷다 (also 걸다: both readings are kept).
             for (from, to, class) in [(None, Some('ㅅ'), Class::S), (Some('ㄹ'), Some('ㄷ'), Class::D)] {

@@ -43,6 +43,11 @@ impl TenseNegationRules {
                 if let Some(etm) = before_geo.last() {
                     if etm.tag == "ETM" {
                         shapes.extend(self.future_shape(ctx, w, before_geo, false, lex));
+                        // -(으)ㄹ게요 read as ㄹ 게요 "it will be" (줄게요: 줄 +
+                        // 것·이·에요): the promise is a candidate too.
+                        if tokens[ms[si - 1].token].surface.starts_with('게') {
+                            shapes.extend(self.verbal_shape(ctx, w, before_geo, None, lex));
+                        }
                     }
                 } else if w > 0 {
                     let pms = morphs(tokens, words[w - 1].clone());
@@ -208,7 +213,18 @@ impl TenseNegationRules {
         if !m.first && m.tag == "VX" && m.text == "지" {
             return self.eojida_shape(ctx, w, ms, si, tense);
         }
-        if !m.first || matches!(m.tag.as_str(), "VCP" | "VCN") {
+        // The analyser glues the infinitive's 아/어 to the auxiliary after it
+        // (보내 줄게: 보내 + 어·주·ㄹ게): the auxiliary's token is its word.
+        let glued_infinitive = !m.first
+            && m.tag == "VX"
+            && self.auxiliary.glued.contains(&m.text)
+            && m.token == word_start
+            && si >= 1
+            && ms[si - 1].first
+            && ms[si - 1].token == m.token
+            && ms[si - 1].tag == "EC"
+            && self.auxiliary.infinitive.contains(&ms[si - 1].text);
+        if (!m.first && !glued_infinitive) || matches!(m.tag.as_str(), "VCP" | "VCN") {
             return None;
         }
         let before: Option<Morph> = if si > 0 {
