@@ -420,6 +420,42 @@ fn tense_takes_an_act_done_up_as_still_to_come_and_a_planned_one_as_done() {
         texts(&["늦었어?", "내가 커피 살게"], "오", "tense"),
         ["그럼 커피 샀구나", "커피 샀어?"]
     );
+    // An act done for the listener in humble speech (만들어 드릴게요) is, in
+    // the listener's reply, given to them (만들어 줬군요); the line's own
+    // speaker named as its subject (제가) is honoured in a polite reply. In
+    // 반말, or with another honoured named, the act may be for someone else.
+    assert_eq!(
+        reactions(
+            &["이거 너무 짜요", "아 죄송해요, 다시 만들어 드릴게요"],
+            "네 감사합니다",
+            "tense"
+        ),
+        [("그럼 만들어 줬군요".to_owned(), "time".to_owned())]
+    );
+    assert_eq!(
+        texts(
+            &["다음 진료는 언제예요?", "제가 다음 주 화요일로 잡아 드렸어요."],
+            "네 감사합니다. 수고하세요.",
+            "tense,negation"
+        ),
+        [
+            "아 잡아 주지 않으셨군요",
+            "아 잡아 주실 거군요",
+            "언제 잡아 주실 거예요?"
+        ]
+    );
+    for line in [
+        "나도 주말에 가서 알려 드릴게",
+        "팀장님께 다음 주 화요일로 잡아 드렸습니다.",
+    ] {
+        assert!(
+            texts(&["그건 어떻게 돼?", line], "고마워", "tense,negation").is_empty(),
+            "{line}"
+        );
+    }
+    // An intention to give the listener something is said as it is given:
+    // its past (아 우산 돌려주셨네요) may be a fine reply.
+    assert!(texts(&["지난주에 빌려 간 우산 돌려드리려고요."], "아 네 감사해요", "tense").is_empty());
     // An act tried (끓여 봤어) is not put to come: it reads as trying again.
     assert!(texts(&["나 어제 처음으로 김치찌개 끓여 봤어"], "오 맛은?", "tense").is_empty());
     // Negation takes neither up: no fact yet, and a realisation of its

@@ -160,6 +160,9 @@ fn fact_as(
     if let Some(promised) = grounding::promised(g, rules, &readings) {
         readings = promised.into();
     }
+    if let Some(given) = given_to_the_listener(line, &readings) {
+        readings = given.into();
+    }
     let lemma = grounding::lemma(&readings)?;
     let stem = lemma.as_str();
     let first = readings.first()?;
@@ -224,6 +227,38 @@ impl CarriedVerb {
     fn tried(&self) -> bool {
         self.auxiliary == "보"
     }
+}
+
+/// An act done for the listener in humble speech (다시 만들어 드릴게요):
+/// -아/-어 드리다 humbles the speaker to the one the act is for, here the
+/// listener, who in reply speaks of it as given to them (만들어 주셨군요):
+/// the readings with 주다 for 드리다. `None` for any other predicate, and
+/// where the act may be for someone else: a line in 반말 (알려 드릴게, of
+/// parents) or a sentence that names another honoured (팀장님께, 부모님).
+fn given_to_the_listener(line: &str, readings: &[Predicate]) -> Option<Vec<Predicate>> {
+    if !readings.iter().all(|p| p.tag == "VX" && p.stem == "드리") || readings.is_empty() {
+        return None;
+    }
+    let sentence = grounding::sentences(line).last().copied().unwrap_or(line);
+    let polite = matches!(
+        super::register::level_of_text(sentence),
+        Some(Level::Haeyo | Level::Hapsyo)
+    );
+    let another_honoured = sentence
+        .split_whitespace()
+        .any(|w| w.contains('님') || w.ends_with('께') || w.ends_with("께서"));
+    if !polite || another_honoured {
+        return None;
+    }
+    Some(
+        readings
+            .iter()
+            .map(|p| Predicate {
+                stem: "주".to_owned(),
+                ..p.clone()
+            })
+            .collect(),
+    )
 }
 
 /// [`CarriedVerb`] of `first`, the final predicate of `line`; `None` for
@@ -377,9 +412,12 @@ fn act_time(
     use grounding::When;
     let first = readings.first()?;
     // A promise or an intention (오늘 보낼게, 강아지 입양하려고) is of an act
-    // still to come.
+    // still to come; but an intention to give the listener something (우산
+    // 돌려드리려고요) is said as it is given: its past may be a fine reply.
     if grounding::plans(rules, readings) {
-        return Some(When::Future);
+        let gives_now = grounding::ends_in(rules, readings, &["ryeogo", "ryeogoyo"])
+            && readings.iter().all(|p| p.stem.ends_with('주'));
+        return (!gives_now).then_some(When::Future);
     }
     match grounding::when_of(readings) {
         Some(When::Past) => Some(When::Past),

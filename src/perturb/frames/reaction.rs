@@ -19,7 +19,7 @@ use super::{
     act_time, changed_words, fact, names_a_subject, notes_or_reminds, noun_before, other_speaker_lines,
     speaks_of_replier, taken_up_again, Carries, Said,
 };
-use crate::perturb::analyser::Worker;
+use crate::perturb::analyser::{Token, Worker};
 use crate::perturb::grounding::{self, GroundingRules, Grounds};
 use crate::perturb::predicate::{Negation, Pos, Predicate, Tense};
 use crate::perturb::register::{replier_voice, Level, Voice};
@@ -409,10 +409,21 @@ fn reaction_frame(
     };
     // Hearsay (오후에 오신대요) reports a third person.
     let hearsay = grounding::ends_in(rules, &readings, &["dae", "daeyo"]);
-    let subject_marked = worker
-        .analyse(line)
-        .iter()
-        .any(|t| t.end <= first.start && t.tag == "JKS");
+    let tokens = worker.analyse(line).to_vec();
+    let subject_marked = tokens.iter().any(|t| t.end <= first.start && t.tag == "JKS");
+    // The line's own speaker as the subject (제가 잡아 드렸습니다) is the
+    // listener of a polite reply: honoured like any act of theirs. In 반말
+    // the reply's -시- is mostly of someone else (엄마 좋아하시잖아).
+    let speaker_subject = |w: &[Token]| {
+        voice.level != Level::Banmal
+            && w[0].tag == "NP"
+            && matches!(w[0].surface.as_str(), "제" | "저" | "내" | "나")
+            && w[1].start == w[0].end
+    };
+    let other_subject_marked = tokens
+        .windows(2)
+        .any(|w| w[1].end <= first.start && w[1].tag == "JKS" && !speaker_subject(w))
+        || tokens.first().is_some_and(|t| t.end <= first.start && t.tag == "JKS");
     let of_replier =
         first.hon && !first.lexical_hon && !hearsay && !subject_marked && !names_a_subject(worker, line, first.start);
     // A line that denies anything, in any sentence (아 거기 없어. 방금 봤어;
@@ -473,7 +484,7 @@ fn reaction_frame(
     let hon = voice.honours_listener
         && (deliberate || object || wish || denial || g.has_word(line, &g.first_person))
         && !hearsay
-        && !subject_marked
+        && !other_subject_marked
         && !names_a_subject(worker, line, first.start);
     // The progressive of one honoured is 계시다 (기다리고 계시지 않군요),
     // which the engine does not write from 있다; whose progressive it is,
