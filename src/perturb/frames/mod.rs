@@ -91,8 +91,9 @@ const AUXILIARY_VERBS: [&str; 3] = ["버리", "놓", "두"];
 
 /// Auxiliaries after -아/-어 that a frame carries with their verb: an act
 /// done for someone, kept done, or tried (보내 줄게 → 아 보내 줬구나; 사 놨어;
-/// 먹어 볼게). Not 버리다 (regret or relief, which the frame would lose),
-/// nor 드리다 (humble: see `humble` in `grounding.toml`).
+/// 먹어 볼게). Not 버리다 (regret or relief, which the frame would lose);
+/// 드리다 only as 주다, where it is an act for the listener
+/// ([`given_to_the_listener`]).
 const CARRIED_AUXILIARIES: [&str; 4] = ["주", "두", "놓", "보"];
 
 /// Stems that report an act failed, which is then mostly done again.
