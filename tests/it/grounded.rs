@@ -456,6 +456,13 @@ fn tense_takes_an_act_done_up_as_still_to_come_and_a_planned_one_as_done() {
     // An intention to give the listener something is said as it is given:
     // its past (아 우산 돌려주셨네요) may be a fine reply.
     assert!(texts(&["지난주에 빌려 간 우산 돌려드리려고요."], "아 네 감사해요", "tense").is_empty());
+    // A one-syllable head of a longer noun phrase says nothing alone (*언제
+    // 댁 다녀올 거야?); a longer one does.
+    assert!(texts(&["할머니 댁 다녀왔어"], "오 그래?", "tense").is_empty());
+    assert_eq!(
+        texts(&["나 어제 성적 장학금 받았어"], "오 그래?", "tense"),
+        ["언제 장학금 받을 거야?"]
+    );
     // An act tried (끓여 봤어) is not put to come: it reads as trying again.
     assert!(texts(&["나 어제 처음으로 김치찌개 끓여 봤어"], "오 맛은?", "tense").is_empty());
     // Negation takes neither up: no fact yet, and a realisation of its

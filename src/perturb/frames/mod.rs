@@ -528,6 +528,16 @@ fn tense_frame(
         word = format!("{} {word}", verb.written);
     }
     let noun = noun_before(worker, line, clause_end, &g.not_carried).filter(|n| !word.starts_with(n.as_str()));
+    // A one-syllable head of a longer noun phrase says nothing alone (할머니
+    // 댁 다녀왔어 → *언제 댁 다녀올 거야?); a longer head does (성적 장학금 →
+    // 언제 장학금 받을 거야?, sound by both judges).
+    let bare_head = |n: &str| {
+        n.chars().filter(|c| crate::hangul::is_syllable(*c)).count() == 1
+            && reaction::after_a_bare_noun(worker, g, line, clause_end, n)
+    };
+    if noun.as_deref().is_some_and(bare_head) {
+        return None;
+    }
     // From a line before the last, the bare verb may be read as asking about
     // what the talk moved on to (보고서 제출했습니다 … 영수증은 아직 정리 중입니다
     // → 언제 제출할 거야? asks about the receipts): the frame names its object.

@@ -952,11 +952,7 @@ const VERDICT_NOUNS: [&str; 14] = [
 /// all, by a case particle or 은/는 (잠만 잤어 → *잠만 못 잤구나 says
 /// something else).
 fn whole_noun_phrase(worker: &mut Worker<'_>, g: &GroundingRules, line: &str, at: usize, noun: &str) -> bool {
-    let head = line.get(..at).unwrap_or("").trim_end();
-    // A time word before it says when, not what kind (어제 운동화 샀어).
-    let before_is_bare_noun = head
-        .strip_suffix(noun)
-        .is_some_and(|h| bare_noun_word_ends(worker, h) && !ends_in_time_word(g, h));
+    let before_is_bare_noun = after_a_bare_noun(worker, g, line, at, noun);
     let tokens = worker.analyse(noun);
     let marked_plainly = tokens
         .iter()
@@ -966,6 +962,23 @@ fn whole_noun_phrase(worker: &mut Worker<'_>, g: &GroundingRules, line: &str, at
         .first()
         .is_some_and(|t| DURATIONS.iter().any(|d| t.surface.ends_with(d)) || MEASURES.contains(&t.surface.as_str()));
     !before_is_bare_noun && marked_plainly && !duration
+}
+
+/// Whether `noun`, the word before byte `at` of `line`, comes after a bare
+/// noun it heads a phrase with (할머니 댁, 야간 근무). A time word before it
+/// says when, not what kind (어제 운동화 샀어).
+pub(super) fn after_a_bare_noun(
+    worker: &mut Worker<'_>,
+    g: &GroundingRules,
+    line: &str,
+    at: usize,
+    noun: &str,
+) -> bool {
+    line.get(..at)
+        .unwrap_or("")
+        .trim_end()
+        .strip_suffix(noun)
+        .is_some_and(|h| bare_noun_word_ends(worker, h) && !ends_in_time_word(g, h))
 }
 
 /// Whether `head` ends in a word of time (어제, 지난주, 토요일).
