@@ -361,7 +361,7 @@ pub fn promised(
     }
     let kept: Vec<Predicate> = readings
         .iter()
-        .filter(|p| lemma(std::slice::from_ref(*p)).is_some_and(|l| g.volitional.contains(&l)))
+        .filter(|p| g.volitional.contains(&lemma_of(p)))
         .cloned()
         .collect();
     lemma(&kept).is_some().then_some(kept)
@@ -407,15 +407,18 @@ pub fn stem(readings: &[Predicate]) -> Option<&str> {
 /// reaction to one (네, 가능해요 → 아 불가능하군요) was judged a near-copy
 /// of its line by one of two blind judges (`datasets/devset/audits/hada`).
 pub fn lemma(readings: &[Predicate]) -> Option<String> {
-    let of = |p: &Predicate| {
-        if p.tag.starts_with("XSV") && !p.space_before && matches!(p.before_tag.as_str(), "NNG" | "NNP") {
-            format!("{}{}", p.before_text, p.stem)
-        } else {
-            p.stem.clone()
-        }
-    };
-    let first = of(readings.first()?);
-    readings.iter().all(|p| of(p) == first).then_some(first)
+    let first = lemma_of(readings.first()?);
+    readings.iter().all(|p| lemma_of(p) == first).then_some(first)
+}
+
+/// One reading's lemma: a 하다 verb with the noun glued before it
+/// (공부하), else the stem.
+fn lemma_of(p: &Predicate) -> String {
+    if p.tag.starts_with("XSV") && !p.space_before && matches!(p.before_tag.as_str(), "NNG" | "NNP") {
+        format!("{}{}", p.before_text, p.stem)
+    } else {
+        p.stem.clone()
+    }
 }
 
 #[cfg(test)]

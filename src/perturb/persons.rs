@@ -222,22 +222,14 @@ impl PersonRules {
             || words.iter().any(|w| volitional_word(w) && w.ends_with(['게', '께']));
         // An imperative the analyser reads after a verb (가라: 가 + 라; 와라:
         // 오 + 아라), whose 아/어 the word end may hide.
-        let imperative_morpheme = tokens.iter().flat_map(|t| t.morphemes.windows(2)).any(|pair| {
+        let morphemes: Vec<&(String, String)> = tokens.iter().flat_map(|t| t.morphemes.iter()).collect();
+        let imperative_morpheme = morphemes.windows(2).any(|pair| {
             let [(_, verb), (ending, tag)] = pair else {
                 return false;
             };
             matches!(verb.as_str(), "VV" | "VX" | "XSV")
                 && matches!(tag.as_str(), "EC" | "EF")
                 && self.imperative_morphemes.contains(ending)
-        }) || tokens.windows(2).any(|pair| {
-            pair[0]
-                .tag
-                .split('+')
-                .next_back()
-                .is_some_and(|t| matches!(t, "VV" | "VX" | "XSV"))
-                && pair[1].start == pair[0].end
-                && matches!(pair[1].tag.as_str(), "EC" | "EF")
-                && self.imperative_morphemes.contains(&pair[1].surface)
         });
         let commands = sentence_ends
             .iter()

@@ -307,9 +307,6 @@ impl Lexicon for Dictionary<'_, '_> {
     }
 }
 
-/// Where the last `n` whitespace-separated words of `text` start (fewer when
-/// the text is short), leaving at least one word before them; `None` for a
-/// one-word text, which has nothing to analyse apart.
 /// `tokens` of `text` before byte `tail`, then `text[tail..]` analysed on
 /// its own, its offsets moved to where it stands in `text`.
 fn with_tail_alone(worker: &mut Worker<'_>, text: &str, tokens: &[Token], tail: usize) -> Vec<Token> {
@@ -322,6 +319,9 @@ fn with_tail_alone(worker: &mut Worker<'_>, text: &str, tokens: &[Token], tail: 
     read
 }
 
+/// Where the last `n` whitespace-separated words of `text` start (fewer when
+/// the text is short), leaving at least one word before them; `None` for a
+/// one-word text, which has nothing to analyse apart.
 fn last_words_start(text: &str, n: usize) -> Option<usize> {
     let trimmed = text.trim_end();
     let starts: Vec<usize> = trimmed

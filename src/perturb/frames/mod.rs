@@ -270,8 +270,7 @@ fn carried_verb(worker: &mut Worker<'_>, line: &str, first: &Predicate) -> Optio
     }
     let before = line.get(..first.start)?;
     let (at, written) = if first.space_before {
-        let at = before.trim_end().len().checked_sub(first.word_before.len())?;
-        (at, first.word_before.clone())
+        (word_before_at(line, first)?, first.word_before.clone())
     } else {
         // Written as one word (설명해줄게): the verb is the word's head.
         let at = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
@@ -296,6 +295,14 @@ fn carried_verb(worker: &mut Worker<'_>, line: &str, first: &Predicate) -> Optio
         lemma,
         auxiliary: first.stem.clone(),
     })
+}
+
+/// Where the word before the final predicate `first` of `line` starts.
+fn word_before_at(line: &str, first: &Predicate) -> Option<usize> {
+    line.get(..first.start)?
+        .trim_end()
+        .len()
+        .checked_sub(first.word_before.len())
 }
 
 /// How a line puts the fact a frame takes up.

@@ -414,16 +414,17 @@ fn reaction_frame(
     // The line's own speaker as the subject (제가 잡아 드렸습니다) is the
     // listener of a polite reply: honoured like any act of theirs. In 반말
     // the reply's -시- is mostly of someone else (엄마 좋아하시잖아).
-    let speaker_subject = |w: &[Token]| {
-        voice.level != Level::Banmal
-            && w[0].tag == "NP"
-            && matches!(w[0].surface.as_str(), "제" | "저" | "내" | "나")
-            && w[1].start == w[0].end
+    let speaker = |t: &Token| {
+        voice.level != Level::Banmal && t.tag == "NP" && matches!(t.surface.as_str(), "제" | "저" | "내" | "나")
     };
-    let other_subject_marked = tokens
-        .windows(2)
-        .any(|w| w[1].end <= first.start && w[1].tag == "JKS" && !speaker_subject(w))
-        || tokens.first().is_some_and(|t| t.end <= first.start && t.tag == "JKS");
+    let other_subject_marked = tokens.iter().enumerate().any(|(k, t)| {
+        t.end <= first.start
+            && t.tag == "JKS"
+            && !k
+                .checked_sub(1)
+                .map(|j| &tokens[j])
+                .is_some_and(|b| speaker(b) && b.end == t.start)
+    });
     let of_replier =
         first.hon && !first.lexical_hon && !hearsay && !subject_marked && !names_a_subject(worker, line, first.start);
     // A line that denies anything, in any sentence (아 거기 없어. 방금 봤어;
@@ -502,12 +503,7 @@ fn reaction_frame(
     let noun = if let Some(verb) = &carried {
         noun_before(worker, line, verb.at, &g.not_carried)
     } else if first.tag == "VX" {
-        let verb_at = line
-            .get(..first.start)?
-            .trim_end()
-            .len()
-            .checked_sub(first.word_before.len())?;
-        noun_before(worker, line, verb_at, &g.not_carried)
+        noun_before(worker, line, super::word_before_at(line, first)?, &g.not_carried)
     } else {
         noun
     };
