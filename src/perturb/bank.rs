@@ -24,6 +24,8 @@ use serde::Deserialize;
 use super::analyser::Worker;
 use super::memo::Memo;
 use super::register::{InLevels, Level, Voice};
+use super::rewrite::Rewriter;
+use super::rules::Mood;
 use super::{Dialogue, PerturbError};
 
 const BANK: &str = include_str!("../../perturbations/topic_bank.toml");
@@ -36,6 +38,8 @@ struct BankFile {
     /// Words that tie a line to a time (오늘, 내일, 주말): a reply sharing one
     /// with the dialogue is not offered.
     time_words: Vec<String>,
+    /// Words that make a question open (왜, 무슨 일): see [`LastLine::AsksWhy`].
+    open_questions: Vec<String>,
     cluster: Vec<Cluster>,
 }
 
@@ -44,6 +48,7 @@ struct BankFile {
 pub struct Bank {
     pub cluster: Vec<Cluster>,
     time_words: Vec<String>,
+    open_questions: Vec<String>,
     /// Every keyword and the clusters it belongs to.
     words: HashMap<String, Vec<usize>>,
     /// The keywords of two syllables or more, found anywhere in a line.
@@ -60,6 +65,8 @@ pub struct Bank {
     letter_masks: Vec<u64>,
     /// For each letter pair, the slots whose text has it.
     postings: HashMap<(char, char), Vec<u32>>,
+    /// Per cluster, per reply: whether the reply asks (ends in `?`).
+    asks: Vec<Vec<bool>>,
     /// The contexts read last ([`Bank::read_context`]).
     contexts: Memo<Vec<String>, Arc<ContextRead>>,
 }
@@ -120,6 +127,48 @@ pub struct DialogueTopics {
     pub shared: Arc<[u32]>,
 }
 
+/// What the dialogue's last line asks of the replier, read once for the
+/// strategies that offer bank replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastLine {
+    /// It asks nothing: the replier owes no answer.
+    Tells,
+    /// Its last sentence is a question.
+    Asks,
+    /// Its last sentence asks why or what is up (왜?, 무슨 일 있어?): any news
+    /// of the replier's own may be the answer, so no bank reply is offered.
+    AsksWhy,
+    /// A sentence of it requests or suggests (같이 남아서 끝내자, 해
+    /// 주십시오): any news of the replier's own may be the excuse for not
+    /// doing it (오전에만 회의를 세 개나 했어요), so no bank reply is offered.
+    Requests,
+}
+
+/// Which replies a dialogue is offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// Any reply of the cluster.
+    Any,
+    /// Questions only: after a question to the replier, a statement of the
+    /// replier's own doings reads as an indirect answer (회의를 세 개나 했어요
+    /// after 점심 드셨어요?: too busy to eat), a question on another topic
+    /// does not.
+    Questions,
+    /// Statements only: a question on another topic after a line that asks
+    /// nothing is one way to change the subject.
+    Statements,
+}
+
+impl Offer {
+    fn allows(self, asks: bool) -> bool {
+        match self {
+            Offer::Any => true,
+            Offer::Questions => asks,
+            Offer::Statements => !asks,
+        }
+    }
+}
+
 /// One bank reply chosen for a dialogue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankReply<'b> {
@@ -167,9 +216,14 @@ pub fn load() -> Result<Bank, PerturbError> {
             }
         }
     }
+    let asks = (file.cluster.iter())
+        .map(|c| c.reply.iter().map(|r| r.banmal.ends_with('?')).collect())
+        .collect();
     Ok(Bank {
+        asks,
         cluster: file.cluster,
         time_words: file.time_words,
+        open_questions: file.open_questions,
         words,
         matcher,
         patterns,
@@ -207,17 +261,46 @@ impl Bank {
         &'b self,
         topics: &DialogueTopics,
         voice: Voice,
+        offer: Offer,
         n: usize,
         rng: &mut ChaCha8Rng,
     ) -> Vec<BankReply<'b>> {
         let mut replies: Vec<BankReply<'b>> = topics
             .off
             .iter()
-            .filter_map(|&i| self.reply(i, topics, voice, rng))
+            .filter_map(|&i| self.reply(i, topics, voice, offer, rng))
             .collect();
         replies.sort_by(|a, b| b.closeness.total_cmp(&a.closeness));
         replies.truncate(n);
         replies
+    }
+
+    /// What `d`'s last line asks of the replier ([`LastLine`]): a request is
+    /// a sentence of it whose final predicate the rule engine reads as an
+    /// imperative or a suggestion (설거지 좀 해 줘. 나 빨래 널고 있어.), a
+    /// question its last sentence.
+    pub fn last_line(&self, rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue) -> LastLine {
+        let Some(line) = d.context.last() else {
+            return LastLine::Tells;
+        };
+        let sentences = super::grounding::sentences(line);
+        let requests = |worker: &mut Worker<'_>, sentence: &str| {
+            let readings = rewriter.readings(worker, sentence);
+            !readings.is_empty() && (readings.iter()).all(|p| rewriter.rules().ending[p.ending].mood != Mood::Any)
+        };
+        if !super::grounding::asks(line) {
+            return if sentences.iter().any(|s| requests(worker, s)) {
+                LastLine::Requests
+            } else {
+                LastLine::Tells
+            };
+        }
+        let last = sentences.last().copied().unwrap_or(line);
+        if self.open_questions.iter().any(|w| last.contains(w.as_str())) {
+            LastLine::AsksWhy
+        } else {
+            LastLine::Asks
+        }
     }
 
     /// Whether `word` is a keyword of some cluster: a subject people talk about.
@@ -318,15 +401,16 @@ impl Bank {
 
     /// The reply of cluster `i`, in the replier's voice, that shares the
     /// largest share of its letter pairs with the context (the hardest for a
-    /// scorer that reads surface; ties drawn with `rng`), among those that
-    /// share no noun of two syllables or more and no time word with the
-    /// dialogue; `None` when
-    /// none is left or the voice rules the bank out.
+    /// scorer that reads surface; ties drawn with `rng`), among those `offer`
+    /// allows that share no noun of two syllables or more and no time word
+    /// with the dialogue; `None` when none is left or the voice rules the
+    /// bank out.
     pub fn reply<'b>(
         &'b self,
         i: usize,
         topics: &DialogueTopics,
         voice: Voice,
+        offer: Offer,
         rng: &mut ChaCha8Rng,
     ) -> Option<BankReply<'b>> {
         if voice.level == Level::Banmal && voice.honours_listener {
@@ -342,6 +426,7 @@ impl Bank {
         // where it can decide, down to the first reply that passes it.
         // The share of a reply's letter pairs that the context has.
         let mut closeness: Vec<(usize, f64)> = (0..c.reply.len())
+            .filter(|&r| offer.allows(self.asks[i][r]))
             .map(|r| {
                 let slot = self.starts[i] + 3 * r + level;
                 match self.pair_counts[slot] {
@@ -408,9 +493,23 @@ mod tests {
     fn the_bank_is_well_formed_and_each_reply_is_in_its_level() {
         let bank = load().unwrap();
         assert!(bank.cluster.len() >= 12, "{} clusters", bank.cluster.len());
-        for c in &bank.cluster {
+        for (c, asks) in bank.cluster.iter().zip(&bank.asks) {
             assert!(c.reply.len() >= 8, "{}: {} replies", c.name, c.reply.len());
+            // What a question to the replier is answered with: enough that
+            // a dialogue sharing a word with some is still offered others.
+            assert!(
+                asks.iter().filter(|&&a| a).count() >= 4,
+                "{}: too few questions",
+                c.name
+            );
             for r in &c.reply {
+                // One content in three levels: a question in each or in none.
+                let asks = r.all().map(|t| t.ends_with('?'));
+                assert!(
+                    asks.iter().all(|&a| a == asks[0]),
+                    "{}: asks in some levels only",
+                    r.banmal
+                );
                 for text in r.all() {
                     assert_eq!(
                         text.as_str(),

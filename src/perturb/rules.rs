@@ -34,6 +34,10 @@ pub struct KeywordRules {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Segue {
     pub id: String,
+    /// Said only after a question: after a line that asks nothing, closing
+    /// a topic (X 얘기는 그렇고) is a fair way to change the subject.
+    #[serde(default)]
+    pub after_question_only: bool,
     #[serde(flatten)]
     pub text: super::level::InLevels<String>,
 }

@@ -1122,3 +1122,68 @@ fn a_topic_reply_shares_no_time_word_with_the_dialogue() {
         assert!(!t.contains("내일") && !t.contains("오후"), "{t}");
     }
 }
+
+#[test]
+fn bank_replies_follow_what_the_last_line_asks() {
+    // After 점심 드셨어요? a statement of one's own doings reads as an indirect
+    // answer (회의를 세 개나 했어요: too busy to eat), so topic offers questions;
+    // after a statement, a question is one way to change the subject, so both
+    // types offer statements; after 왜? or a request, any news of the
+    // replier's may be the reason or the excuse, so neither offers anything.
+    let tmp = tempfile::tempdir().unwrap();
+    let offered = |context: &str, reply: &str, types: &str| -> Vec<String> {
+        let o = rsbench(
+            &["perturb", "--text", reply, "--context", context, "--types", types],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let asked = offered(
+        "지수 씨, 점심 드셨어요?",
+        "아니요 아직이요. 같이 드시러 가실래요?",
+        "topic",
+    );
+    assert!(asked.len() >= 3, "{asked:?}");
+    assert!(asked.iter().all(|t| t.ends_with('?')), "{asked:?}");
+    let told = offered("나 어제 조카 돌잔치 다녀왔어", "오 재밌었겠다 조카 많이 컸어?", "topic");
+    assert!(told.len() >= 3, "{told:?}");
+    assert!(told.iter().all(|t| !t.ends_with('?')), "{told:?}");
+    let stuffed = offered(
+        "나 어제 조카 돌잔치 다녀왔어",
+        "오 재밌었겠다 조카 많이 컸어?",
+        "keyword-stuffing",
+    );
+    assert!(
+        !stuffed.is_empty() && stuffed.iter().all(|t| !t.ends_with('?')),
+        "{stuffed:?}"
+    );
+    for (context, reply) in [
+        (
+            "요즘 잠을 잘 못 자요\n왜요? 무슨 걱정 있어요?",
+            "걱정은 없어요. 집이 큰길 옆이라 시끄러워요",
+        ),
+        ("오늘 같이 남아서 끝내자", "좋아요! 제가 저녁 사 올게요."),
+        (
+            "마지막으로 하고 싶은 말씀 있으시면 해 주십시오.",
+            "기회를 주셔서 감사합니다.",
+        ),
+        ("설거지 좀 해 줘. 나 빨래 널고 있어.", "알았어 지금 할게"),
+    ] {
+        let mut args = vec!["perturb", "--text", reply, "--types", "topic,keyword-stuffing"];
+        for line in context.split("\n") {
+            args.extend(["--context", line]);
+        }
+        let o = rsbench(&args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(text(&o.stdout).trim().is_empty(), "{context}: {}", text(&o.stdout));
+    }
+}

@@ -4,6 +4,13 @@
 //! (떡볶이 얘기 나와서 말인데, 산책 나가자고 하루 종일 현관 앞에서 기다려).
 //! It shares the context's words and answers nothing the context said.
 //!
+//! After a line that asks nothing, the bank reply is a statement
+//! ([`Offer::Statements`]): a question on another topic there is one way to
+//! change the subject (출퇴근 얘기는 그렇고요, 사춘기 자녀랑 대화하실 때는
+//! 어떻게 말을 꺼내세요?), so it could be a fine reply, and no segue that
+//! closes the topic (`after_question_only`: 이사 얘기는 그렇고) leads in. After
+//! 왜?, 무슨 일 있어? or a request there is none ([`LastLine`]).
+//!
 //! Invariant: every output is a segue of `perturbations/keyword_stuffing.toml`
 //! and a bank reply, both in the replier's level; it names context nouns
 //! only; it shares at least as many context words as the gold reply
@@ -18,7 +25,7 @@ use super::{Entry, Generated, Setup, Strategy};
 use crate::data::Overlap;
 use crate::hangul::{attach, Particle};
 use crate::perturb::analyser::{self, Worker};
-use crate::perturb::bank::{self, Bank};
+use crate::perturb::bank::{self, Bank, LastLine, Offer};
 use crate::perturb::memo::Memo;
 use crate::perturb::register::{self, Level};
 use crate::perturb::rewrite::Rewriter;
@@ -72,6 +79,12 @@ impl Strategy for KeywordStuffing<'_> {
         let Some(worker) = worker else {
             return Vec::new();
         };
+        let last = self.bank.last_line(self.rewriter, worker, d);
+        let offer = match last {
+            LastLine::Tells => Offer::Statements,
+            LastLine::Asks => Offer::Any,
+            LastLine::AsksWhy | LastLine::Requests => return Vec::new(),
+        };
         let context = self.contexts.get_or_make(&d.context[..], || {
             Arc::new(ContextWords {
                 keywords: keywords(d, worker, &self.bank, &self.rarity, &self.rules),
@@ -100,8 +113,11 @@ impl Strategy for KeywordStuffing<'_> {
         let gold = shared(&d.positive).len();
         let mut out: Vec<Generated> = Vec::new();
         // The segues take the replies closest to the context, one cluster each.
-        let replies = self.bank.closest(&topics, voice, self.rules.segue.len(), rng);
-        for (segue, reply) in self.rules.segue.iter().zip(&replies) {
+        let segues: Vec<&rules::Segue> = (self.rules.segue.iter())
+            .filter(|s| last == LastLine::Asks || !s.after_question_only)
+            .collect();
+        let replies = self.bank.closest(&topics, voice, offer, segues.len(), rng);
+        for (segue, reply) in segues.into_iter().zip(&replies) {
             let text = segue
                 .text
                 .get(voice.level)

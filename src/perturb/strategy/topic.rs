@@ -2,13 +2,19 @@
 //! per cluster the dialogue is neither on nor near, the four closest to the
 //! context on the surface, in the replier's speech level. It is fluent, in the dialogue's register, shares none of its nouns,
 //! and answers a conversation about something else (a pet's walks after a
-//! turn about a job interview). Whatever `--from` says, the reply is new.
+//! turn about a job interview). After a question it is a question on
+//! another topic ([`Offer::Questions`]): a statement of one's own doings
+//! would read as an indirect answer. After a line that asks nothing it is a
+//! statement: a question is one way to change the subject. After 왜?, 무슨
+//! 일 있어? or a request there is none: any news of the replier's may be the
+//! reason or the excuse ([`LastLine`]). Whatever `--from` says, the reply is
+//! new.
 
 use rand_chacha::ChaCha8Rng;
 
 use super::{Entry, Generated, Setup, Strategy};
 use crate::perturb::analyser::{self, Worker};
-use crate::perturb::bank::{self, Bank};
+use crate::perturb::bank::{self, Bank, LastLine, Offer};
 use crate::perturb::register;
 use crate::perturb::rewrite::Rewriter;
 use crate::perturb::{Dialogue, PerturbError};
@@ -47,12 +53,17 @@ impl Strategy for Topic<'_> {
         let Some(worker) = worker else {
             return Vec::new();
         };
+        let offer = match self.bank.last_line(self.rewriter, worker, d) {
+            LastLine::Tells => Offer::Statements,
+            LastLine::Asks => Offer::Questions,
+            LastLine::AsksWhy | LastLine::Requests => return Vec::new(),
+        };
         let Some(voice) = register::replier_voice(self.rewriter, worker, d) else {
             return Vec::new();
         };
         let topics = self.bank.read(worker, d);
         let mut out = Vec::new();
-        for r in self.bank.closest(&topics, voice, CHOICES, rng) {
+        for r in self.bank.closest(&topics, voice, offer, CHOICES, rng) {
             super::push_new(
                 &mut out,
                 d,
