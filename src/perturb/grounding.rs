@@ -29,6 +29,9 @@ pub struct GroundingRules {
     pub yes: Vec<String>,
     pub no: Vec<String>,
     pub agree: Vec<String>,
+    /// Answer words of polite speech (네, 넵): a reply of one alone shows no
+    /// ending to read its speech level from, and is not 반말.
+    pub polite_answers: Vec<String>,
     pub volitional: Vec<String>,
     pub events: Vec<String>,
     pub humble: Vec<String>,

@@ -68,13 +68,19 @@ pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue)
         .iter()
         .filter_map(|p| rules.ending.get(p.ending).map(|e| level_of_ending(&e.id)))
         .collect();
+    // The replier's own earlier lines: the second-to-last, the fourth-to-last, ….
+    let own: Vec<&String> = d.context.iter().rev().skip(1).step_by(2).collect();
     let level = match by_ending.first() {
         Some(&first) if by_ending.iter().all(|l| *l == first) => first,
         Some(_) => return None,
+        // 네 alone ends in no ending: polite, at the level the replier's own
+        // lines show, else 해요체 (in 반말 one says 응).
+        None if ends_in_polite_answer(rewriter, &d.positive) => (own.iter())
+            .filter_map(|l| level_of_text(l))
+            .find(|l| *l != Level::Banmal)
+            .unwrap_or(Level::Haeyo),
         None => level_of_text(&d.positive)?,
     };
-    // The replier's own earlier lines: the second-to-last, the fourth-to-last, ….
-    let own: Vec<&String> = d.context.iter().rev().skip(1).step_by(2).collect();
     // 감사합니다 and 알겠습니다 are 합쇼체 in form and said by 해요체 speakers
     // too: a replier whose own lines are in 해요체 speaks 해요체.
     let level = if level == Level::Hapsyo && own.iter().any(|l| level_of_text(l) == Some(Level::Haeyo)) {
@@ -90,6 +96,14 @@ pub fn replier_voice(rewriter: &Rewriter, worker: &mut Worker<'_>, d: &Dialogue)
         level,
         honours_listener,
     })
+}
+
+/// Whether `text`'s last word is a polite answer word (네, 아 네, 넵!).
+fn ends_in_polite_answer(rewriter: &Rewriter, text: &str) -> bool {
+    text.split_whitespace()
+        .next_back()
+        .map(|w| w.trim_matches(|c: char| !crate::hangul::is_letter(c)))
+        .is_some_and(|w| rewriter.grounding().polite_answers.iter().any(|a| a == w))
 }
 
 /// Whether `line` opens by calling the listener by a title in -님 (과장님,

@@ -1187,3 +1187,62 @@ fn bank_replies_follow_what_the_last_line_asks() {
         assert!(text(&o.stdout).trim().is_empty(), "{context}: {}", text(&o.stdout));
     }
 }
+
+#[test]
+fn a_reply_of_a_polite_answer_word_alone_is_polite() {
+    // 네 has no ending to read a speech level from; it is not 반말: the
+    // replier's own lines give the level (합쇼체 here), else 해요체.
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = |args: &[&str]| -> Vec<String> {
+        let o = rsbench(args, tmp.path());
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["rule"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    for reply in ["네", "아 네", "넵!"] {
+        let got = rules(&[
+            "perturb",
+            "--context",
+            "이번 주 금요일에 시간 괜찮아요?",
+            "--context",
+            "네 괜찮아요. 몇 시에 볼까요?",
+            "--text",
+            reply,
+            "--types",
+            "topic",
+        ]);
+        assert!(
+            !got.is_empty() && got.iter().all(|r| r.ends_with("/haeyo")),
+            "{reply}: {got:?}"
+        );
+    }
+    let got = rules(&[
+        "perturb",
+        "--context",
+        "부장님, 보고서 검토 부탁드립니다.",
+        "--context",
+        "알겠네. 세 시까지 회의실로 오게.",
+        "--text",
+        "네.",
+        "--types",
+        "topic",
+    ]);
+    assert!(!got.is_empty() && got.iter().all(|r| r.ends_with("/hapsyo")), "{got:?}");
+    let got = rules(&[
+        "perturb",
+        "--context",
+        "내일 영화 볼래?",
+        "--text",
+        "응",
+        "--types",
+        "topic",
+    ]);
+    assert!(!got.is_empty() && got.iter().all(|r| r.ends_with("/hae")), "{got:?}");
+}
