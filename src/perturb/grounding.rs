@@ -113,10 +113,59 @@ impl When {
     }
 }
 
-/// Whether the last sentence of `text` asks (chat decoration after the `?` aside).
+/// Whether the last sentence of `text` asks (chat decoration after the `?`
+/// aside): it ends in `?`, or it asks with a question word and -ㄴ데 or -냐
+/// and no mark at all (어디까지 갔는데ㅋㅋ, 뭐 먹냐).
 pub fn asks(text: &str) -> bool {
-    text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^.".contains(c))
-        .ends_with('?')
+    let bare = text.trim_end_matches(|c: char| c.is_whitespace() || "ㅋㅎㅠㅜ~!^.".contains(c));
+    bare.ends_with('?') || asks_unmarked(bare)
+}
+
+/// Question words as a word starts with them (어디까지, 누구랑, 뭘).
+const QUESTION_WORDS: [&str; 13] = [
+    "어디",
+    "언제",
+    "누구",
+    "누가",
+    "뭐",
+    "뭘",
+    "무슨",
+    "왜",
+    "몇",
+    "얼마",
+    "어떻게",
+    "어느",
+    "어떤",
+];
+
+/// A sentence without a mark that asks: a question word and a final -ㄴ데
+/// (갔는데, 큰데, 뭔데) or -냐. Not 언제나 "always", 얼마 전 "a while ago",
+/// nor a 뭐 that opens the sentence, which is mostly a filler (뭐 별거
+/// 없는데).
+fn asks_unmarked(bare: &str) -> bool {
+    if bare.ends_with(['.', '!']) {
+        return false;
+    }
+    let start = (bare.char_indices())
+        .rfind(|&(i, c)| ".!?".contains(c) && bare[i + c.len_utf8()..].starts_with(char::is_whitespace))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let words: Vec<&str> = bare[start..].split_whitespace().collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let asking_ending = last.ends_with('냐')
+        || last
+            .strip_suffix('데')
+            .and_then(|s| s.chars().last())
+            .is_some_and(|c| crate::hangul::final_of(c) == Some('ㄴ'));
+    // Words that start as a question word and ask nothing.
+    let not_asking = |k: usize, w: &str| {
+        w.starts_with("언제나")
+            || (w == "얼마" && words.get(k + 1).is_some_and(|n| n.starts_with('전')))
+            || (k == 0 && w == "뭐")
+    };
+    asking_ending
+        && (words.iter().enumerate()).any(|(k, w)| QUESTION_WORDS.iter().any(|q| w.starts_with(q)) && !not_asking(k, w))
 }
 
 /// Whether a sentence ends before byte `at` of `text` (네 여기요. 다 쓰시고
@@ -507,5 +556,13 @@ mod tests {
         assert_eq!(r.answer("어제 갔어"), None);
         assert!(asks("밥 먹었어?ㅋㅋ"));
         assert!(!asks("밥 먹었어ㅋㅋ"));
+        // A question word and -ㄴ데 or -냐 ask without a mark.
+        assert!(asks("어디까지 갔는데ㅋㅋ"));
+        assert!(asks("그래서 누구랑 가는데"));
+        assert!(asks("오늘 뭐 먹냐"));
+        assert!(!asks("뭐 별거 없는데"));
+        assert!(!asks("얼마 전에 이사했는데"));
+        assert!(!asks("나 어제 거기 갔는데"));
+        assert!(!asks("어디 가는데. 알려 줄게."));
     }
 }

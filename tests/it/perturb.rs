@@ -1246,3 +1246,43 @@ fn a_reply_of_a_polite_answer_word_alone_is_polite() {
     ]);
     assert!(!got.is_empty() && got.iter().all(|r| r.ends_with("/hae")), "{got:?}");
 }
+
+#[test]
+fn a_question_without_a_mark_is_no_fact_to_take_up() {
+    // 어디까지 갔는데ㅋㅋ asks (a question word and -ㄴ데): neither tense nor
+    // negation takes it up as something the other speaker did.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = rsbench(
+        &[
+            "perturb",
+            "--context",
+            "ㅋㅋ 방금 버스 반대로 탐",
+            "--context",
+            "어디까지 갔는데ㅋㅋ",
+            "--text",
+            "벌써 세 정거장 지남… 지각 확정ㅠㅠ",
+            "--types",
+            "tense,negation",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).trim().is_empty(), "{}", text(&o.stdout));
+    // Stated, the same line is a fact (갔어 → 아 안 갔구나).
+    let o = rsbench(
+        &[
+            "perturb",
+            "--context",
+            "ㅋㅋ 방금 버스 반대로 탐",
+            "--context",
+            "나 부산까지 갔어ㅋㅋ",
+            "--text",
+            "헐 진짜?",
+            "--types",
+            "tense,negation",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("\"utterance\":1"), "{}", text(&o.stdout));
+}
