@@ -1137,15 +1137,7 @@ fn bank_replies_follow_what_the_last_line_asks() {
             tmp.path(),
         );
         assert!(o.status.success(), "{}", text(&o.stderr));
-        text(&o.stdout)
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
-            })
-            .collect()
+        common::printed_texts(&o.stdout)
     };
     let asked = offered(
         "지수 씨, 점심 드셨어요?",
